@@ -1,0 +1,16 @@
+"""autograph: automatic differentiation that compiles Python and NumPy to readable Python source.
+
+    import autograph
+    from autograph import nn, ops, Tensor, Parameter
+
+    grad_fn = autograph.grad(loss_fn, (2, 3))   # MindSpore's grad / value_and_grad
+    print(autograph.get_source(grad_fn))        # the generated adjoint, as Python
+"""
+from runtime.dtypes import (bool_, float16, float32, float64, int8, int16, int32, int64,
+                            uint8)
+from runtime.tensor import Parameter, ParameterTuple, Tensor
+from . import nn, ops
+from .api import get_ir, get_source, grad, jit, value_and_grad
+from .errors import CompileError
+
+__version__ = '0.1.0'

@@ -1,0 +1,2 @@
+"""Automatic differentiation as IR -> IR transformations."""
+from .reverse import reverse

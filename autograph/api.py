@@ -1,0 +1,329 @@
+"""The public API: jit, grad, value_and_grad, get_source, get_ir. It wires the stages together:
+
+    frontend.Lowering (source -> IR) -> ad.reverse (grad only) -> passes.optimize
+    -> codegen.generate (IR -> source) -> codegen.load (source -> function)
+
+and owns the compile cache. A compiled function is cached per call signature: the shape and
+dtype of each array argument and the value of each Python argument. Parameters reached inside
+are inputs of the generated function, read at each call, so updating them never recompiles.
+
+Return structures follow MindSpore's `grad`/`value_and_grad` exactly (see `_arrange`).
+"""
+import inspect
+
+import numpy as np
+
+from runtime.primitive import Aval
+from runtime.tensor import Parameter, Tensor
+from .ad import reverse
+from .codegen import generate, load, user_location
+from .errors import CompileError
+from .frontend import Lowering
+from .ir import Builder, Graph, Value, flatten, map_tree
+from .passes import optimize
+
+
+# ---------------------------------------------------------------- compiled entries
+class Compiled:
+    """One compilation: the generated function and how to call it with user arguments."""
+
+    def __init__(self, graph, array_positions, implicit, tensor_boundary):
+        self.graph = graph
+        self.generated = generate(graph)
+        self.fn = load(self.generated)
+        self.array_positions = array_positions
+        self.implicit = implicit                      # objects read at each call
+        self.implicit_shapes = [np.shape(p) for p in implicit]
+        self.tensor_boundary = tensor_boundary
+
+    def __call__(self, args):
+        arrays = [_array(args[i]) for i in self.array_positions]
+        arrays += [_array(p) for p in self.implicit]
+        try:
+            out = self.fn(*arrays)
+        except Exception as e:
+            raise _located(e, self) from e
+        return _wrap(out) if self.tensor_boundary else out
+
+    def stale(self):
+        """True when a Parameter the code reads has changed shape since compiling."""
+        return any(np.shape(p) != s for p, s in zip(self.implicit, self.implicit_shapes))
+
+
+def _array(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _wrap(tree):
+    if isinstance(tree, tuple):
+        return tuple(_wrap(t) for t in tree)
+    if isinstance(tree, (np.ndarray, np.generic)):
+        return Tensor._wrap(tree)
+    return tree
+
+
+def _located(exc, compiled):
+    loc = user_location(exc, compiled.fn, compiled.generated.line_map)
+    if loc is None:
+        return exc
+    message = f"{exc}\n  (in compiled code, from {loc}: {loc.text})"
+    try:
+        return type(exc)(message)
+    except Exception:
+        return RuntimeError(message)
+
+
+# ---------------------------------------------------------------- tracing
+def _spec(arg):
+    """The part of an argument that a compilation depends on."""
+    if isinstance(arg, Parameter):
+        return 'P', id(arg), arg.shape, arg._data.dtype
+    if isinstance(arg, Tensor):
+        return 'T', arg.shape, arg._data.dtype
+    if isinstance(arg, (np.ndarray, np.generic)):
+        return 'A', arg.shape, arg.dtype
+    if isinstance(arg, Value):
+        return ('P', id(arg.param)) if arg.param is not None else ('V',), arg.shape, arg.dtype
+    if isinstance(arg, (bool, int, float, str, type(None))):
+        return 'S', type(arg), arg
+    raise TypeError(f"cannot pass a {type(arg).__name__} to a compiled function; pass Tensors, "
+                    "numpy arrays or Python numbers")
+
+
+def _is_array(arg):
+    return isinstance(arg, (Tensor, np.ndarray, np.generic, Value))
+
+
+def _signature_names(fn, count):
+    target = getattr(fn, '__autograph_target__', fn)
+    try:
+        params = list(inspect.signature(target).parameters)
+    except (TypeError, ValueError):
+        params = []
+    return [params[i] if i < len(params) else f'arg{i}' for i in range(count)]
+
+
+def trace(fn, args, name):
+    """Lower `fn` applied to `args` into a Graph. Returns (graph, explicit inputs, lowering)."""
+    builder = Builder()
+    lowering = Lowering(builder)
+    names = _signature_names(fn, len(args))
+    inputs, call_args = [], []
+    for arg, arg_name in zip(args, names):
+        if _is_array(arg):
+            param = arg if isinstance(arg, Parameter) else getattr(arg, 'param', None)
+            value = Value(Aval(tuple(np.shape(arg)), _dtype_of(arg)), arg_name, param=param)
+            inputs.append(value)
+            call_args.append(value)
+        else:
+            call_args.append(arg)
+    with builder.active():
+        result = lowering.call(fn, call_args, {})
+    for leaf in flatten(result):
+        if not isinstance(leaf, (Value, bool, int, float, str, type(None))):
+            raise CompileError(f"{name} returns {type(leaf).__name__}; compiled functions return "
+                               "Tensors, numbers and tuples of them")
+    graph = Graph(name, inputs + lowering.implicit_inputs, builder.ops, result)
+    return graph, inputs, lowering
+
+
+def _dtype_of(arg):
+    if isinstance(arg, Value):
+        return arg.dtype
+    return np.asarray(_array(arg)).dtype
+
+
+def inline(lowering, graph, args):
+    """Copy `graph`'s ops into `lowering`'s builder, applied to `args`; returns its outputs."""
+    explicit = [a for a in args if _is_array(a)]
+    env = {}
+    for value, arg in zip(graph.inputs, explicit):
+        env[id(value)] = arg
+    for value in graph.inputs[len(explicit):]:
+        env[id(value)] = lowering.implicit_input(value.param, value.name)
+    for op in graph.ops:
+        inputs = [env.get(id(v), v) for v in op.inputs]
+        env[id(op.out)] = lowering.builder.emit(op.prim, inputs, op.params, op.loc)
+        env[id(op.out)].name = op.out.name
+    return map_tree(lambda v: env.get(id(v), v) if isinstance(v, Value) else v, graph.outputs)
+
+
+# ---------------------------------------------------------------- transformations
+class _Transformed:
+    """A compiled callable with a cache per call signature."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.cache = {}
+        self.last = None
+        self.__name__ = getattr(fn, '__name__', type(fn).__name__)
+        self.__doc__ = getattr(fn, '__doc__', None)
+        self.__autograph_target__ = getattr(fn, '__autograph_target__', fn)
+
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = self._bind(args, kwargs)
+        key = tuple(map(_spec, args))
+        entry = self.cache.get(key)
+        if entry is None or entry.stale():
+            entry = self.cache[key] = self.compile(args)
+        self.last = entry
+        return entry(args)
+
+    def _bind(self, args, kwargs):
+        bound = inspect.signature(self.__autograph_target__).bind(*args, **kwargs)
+        bound.apply_defaults()
+        return tuple(bound.args) + tuple(bound.kwargs.values())
+
+    def compile(self, args):
+        graph, explicit, lowering = self.build(args)
+        graph = optimize(graph)
+        positions = [i for i, a in enumerate(args) if _is_array(a)]
+        implicit = [v.param for v in graph.inputs[len(explicit):]]
+        boundary = any(isinstance(a, Tensor) for a in args) or any(isinstance(p, Tensor) for p in implicit)
+        return Compiled(graph, positions, implicit, boundary)
+
+    def __autograph_inline__(self, lowering, args, kwargs):
+        if kwargs:
+            args = self._bind(args, kwargs)
+        graph, _, _ = self.build(args)
+        return inline(lowering, graph, args)
+
+
+class Jitted(_Transformed):
+    """`autograph.jit(fn)`: fn compiled to NumPy source."""
+
+    def build(self, args):
+        return trace(self.fn, args, self.__name__)
+
+
+class GradFunction(_Transformed):
+    """What `grad` and `value_and_grad` return."""
+
+    def __init__(self, fn, grad_position, weights, has_aux, return_ids, with_value):
+        super().__init__(fn)
+        self.positions = _check_positions(grad_position, weights)
+        self.grad_position = grad_position
+        self.weights = _check_weights(weights)
+        self.weights_arg = weights
+        self.has_aux = has_aux
+        self.return_ids = return_ids
+        self.with_value = with_value
+        self.__name__ = f"{self.__name__}_{'value_and_grad' if with_value else 'grad'}"
+
+    def build(self, args):
+        for p in self.positions or ():
+            if p >= len(args):
+                raise RuntimeError(f"Position index {p} is exceed input size.")
+            if not _is_array(args[p]):
+                raise TypeError(f"grad_position {p}: argument is a {type(args[p]).__name__}; "
+                                "gradients are taken with respect to Tensors or numpy arrays")
+        graph, explicit, lowering = trace(self.fn, args, self.__name__)
+        by_position = {i: v for i, v in zip([i for i, a in enumerate(args) if _is_array(a)], explicit)}
+        wrt = [[by_position[p]] for p in self.positions or ()]
+        for weight in self.weights or ():
+            group = [v for v in graph.inputs if v.param is weight]
+            if not group:  # a weight the function never reads: its gradient is zeros
+                group = [lowering.implicit_input(weight, weight.name)]
+                graph.inputs.append(group[0])
+            wrt.append(group)
+        outputs = graph.outputs
+        if self.has_aux and not isinstance(outputs, tuple):
+            raise TypeError(f"has_aux=True: {self.fn.__name__} must return a tuple (output, aux...), "
+                            f"it returns one value")
+        with Builder().active():
+            grad_graph = reverse(graph, wrt, seed_all=not self.has_aux)
+        values, grads = grad_graph.outputs
+        grad_graph.outputs = self._arrange(values, list(grads))
+        return grad_graph, explicit, lowering
+
+    def _arrange(self, values, grads):
+        """MindSpore's structure: see the table in README.md."""
+        ids = self.return_ids
+        result = None
+        if self.positions is not None:
+            pos_grads = [(p, g) if ids else g for p, g in zip(self.positions, grads)]
+            result = pos_grads[0] if len(pos_grads) == 1 else tuple(pos_grads)
+            grads = grads[len(self.positions):]
+        if self.weights is not None:
+            w_grads = [(w.name, g) if ids else g for w, g in zip(self.weights, grads)]
+            w_result = w_grads[0] if isinstance(self.weights_arg, Parameter) else tuple(w_grads)
+            result = w_result if result is None else (result, w_result)
+        if self.has_aux:
+            if self.with_value:
+                return values, result
+            return result, tuple(values[1:])
+        return (values, result) if self.with_value else result
+
+
+def _check_positions(grad_position, weights):
+    if grad_position is None:
+        if weights is None:
+            raise ValueError("`grad_position` and `weight` can not be None at the same time.")
+        return None
+    positions = (grad_position,) if isinstance(grad_position, int) else grad_position
+    if not isinstance(positions, tuple) or not all(isinstance(p, int) and not isinstance(p, bool)
+                                                   for p in positions) or not positions:
+        raise TypeError(f"`grad_position` must be an int, a non-empty tuple of ints or None, "
+                        f"got {grad_position!r}")
+    for p in positions:
+        if p < 0:
+            raise ValueError(f"`grad_position` must be >= 0, got {p}")
+    return positions
+
+
+def _check_weights(weights):
+    if weights is None:
+        return None
+    items = (weights,) if isinstance(weights, Parameter) else weights
+    if not isinstance(items, (tuple, list)):
+        raise TypeError(f"`weights` must be a Parameter, a list or a ParameterTuple of Parameters, "
+                        f"got {type(weights).__name__}")
+    for i, w in enumerate(items):
+        if not isinstance(w, Parameter):
+            raise TypeError(f"`weights` must contain Parameters only; item {i} is a {type(w).__name__}")
+    return tuple(items)
+
+
+# ---------------------------------------------------------------- public functions
+def jit(fn=None):
+    """Compile `fn` to NumPy source. Use as `@jit` or `jit(fn)`."""
+    if fn is None:
+        return jit
+    if isinstance(fn, Jitted):
+        return fn
+    return Jitted(fn)
+
+
+def grad(fn, grad_position=0, weights=None, has_aux=False, return_ids=False):
+    """The gradient function of `fn`, with MindSpore's semantics."""
+    return GradFunction(fn, grad_position, weights, has_aux, return_ids, with_value=False)
+
+
+def value_and_grad(fn, grad_position=0, weights=None, has_aux=False, return_ids=False):
+    """Like `grad`, returning `(fn's output, gradients)`."""
+    return GradFunction(fn, grad_position, weights, has_aux, return_ids, with_value=True)
+
+
+def _entry(fn, args, what):
+    if not isinstance(fn, _Transformed):
+        fn = jit(fn)
+    if args:
+        key = tuple(map(_spec, args))
+        entry = fn.cache.get(key) or fn.cache.setdefault(key, fn.compile(args))
+        return entry
+    if fn.last is None:
+        raise ValueError(f"{what}: {fn.__name__} has not been compiled yet; call it once, or pass "
+                         f"example arguments: autograph.{what}(f, *args)")
+    return fn.last
+
+
+def get_source(fn, *example_args):
+    """The generated Python source of the last compilation of `fn` (or of its compilation for
+    `example_args`)."""
+    return _entry(fn, example_args, 'get_source').generated.source
+
+
+def get_ir(fn, *example_args):
+    """The optimised IR, as text, of the last compilation of `fn` (or for `example_args`)."""
+    return str(_entry(fn, example_args, 'get_ir').graph)

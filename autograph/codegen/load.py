@@ -1,0 +1,30 @@
+"""Generated source -> a Python function, registered with linecache so that tracebacks,
+`inspect.getsource` and the compiler itself can read it; and run-time errors mapped back from
+generated lines to the user's."""
+import ast
+import itertools
+import linecache
+
+_COUNTER = itertools.count()
+
+
+def load(generated):
+    filename = f'<autograph {generated.name} #{next(_COUNTER)}>'
+    code = compile(generated.source, filename, 'exec')
+    ast.parse(generated.source)  # the source must read back as it runs
+    linecache.cache[filename] = (len(generated.source), None,
+                                 generated.source.splitlines(True), filename)
+    namespace = dict(generated.namespace)
+    exec(code, namespace)
+    return namespace[generated.name]
+
+
+def user_location(exc, fn, line_map):
+    """The user's SourceLoc of the generated line where `exc` was raised inside `fn`, if any."""
+    filename = fn.__code__.co_filename
+    tb, loc = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            loc = line_map.get(tb.tb_lineno, loc)
+        tb = tb.tb_next
+    return loc

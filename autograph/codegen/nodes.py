@@ -1,0 +1,69 @@
+"""Every gast node the code generator builds is built here (gast's node signatures change
+between versions, so they are spelled out once)."""
+import gast
+import numpy as np
+
+
+def name(identifier):
+    return gast.Name(id=identifier, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+def store(identifier):
+    return gast.Name(id=identifier, ctx=gast.Store(), annotation=None, type_comment=None)
+
+
+def dotted(path):
+    """'np.exp' -> Attribute(Name('np'), 'exp')."""
+    head, *rest = path.split('.')
+    node = name(head)
+    for attr in rest:
+        node = gast.Attribute(value=node, attr=attr, ctx=gast.Load())
+    return node
+
+
+def literal(value):
+    """A Python value a param or constant may hold: numbers, None, strings, tuples, dtypes."""
+    if isinstance(value, tuple):
+        return gast.Tuple(elts=[literal(v) for v in value], ctx=gast.Load())
+    if isinstance(value, (np.dtype, type)):
+        return dotted('np.' + np.dtype(value).name)
+    if isinstance(value, np.generic):
+        value = value.item()
+    return gast.Constant(value=value, kind=None)
+
+
+BINARY = {'+': gast.Add, '-': gast.Sub, '*': gast.Mult, '/': gast.Div, '**': gast.Pow,
+          '@': gast.MatMult}
+COMPARE = {'<': gast.Lt, '<=': gast.LtE, '>': gast.Gt, '>=': gast.GtE}
+UNARY = {'-': gast.USub}
+
+
+def infix(symbol, left, right):
+    if symbol in COMPARE:
+        return gast.Compare(left=left, ops=[COMPARE[symbol]()], comparators=[right])
+    return gast.BinOp(left=left, op=BINARY[symbol](), right=right)
+
+
+def prefix(symbol, operand):
+    return gast.UnaryOp(op=UNARY[symbol](), operand=operand)
+
+
+def call(func_path, args, keywords):
+    return gast.Call(func=dotted(func_path), args=list(args),
+                     keywords=[gast.keyword(arg=k, value=v) for k, v in keywords])
+
+
+def tuple_(elts):
+    return gast.Tuple(elts=list(elts), ctx=gast.Load())
+
+
+def assign(target, value):
+    return gast.Assign(targets=[store(target)], value=value, type_comment=None)
+
+
+def return_(value):
+    return gast.Return(value=value)
+
+
+def to_ast(node):
+    return gast.gast_to_ast(node)

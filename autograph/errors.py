@@ -1,0 +1,40 @@
+"""Errors a user sees, and the source locations they point at."""
+import linecache
+from typing import NamedTuple
+
+
+class SourceLoc(NamedTuple):
+    """A place in the user's code: the statement that an op came from."""
+    filename: str
+    lineno: int
+    col: int = 0
+    grad: bool = False      # True on adjoint ops: their comment reads "grad of: ..."
+
+    @property
+    def text(self):
+        return linecache.getline(self.filename, self.lineno).strip()
+
+    def __str__(self):
+        return f'File "{self.filename}", line {self.lineno}'
+
+
+class CompileError(RuntimeError):
+    """The compiler cannot lower this code. The message names the file and line and shows the
+    statement with a caret. (A RuntimeError, as MindSpore's graph-mode compile failures are.)"""
+
+    def __init__(self, message, loc=None):
+        self.message = message
+        self.loc = loc
+        super().__init__(self._render())
+
+    def _render(self):
+        if self.loc is None:
+            return self.message
+        line = linecache.getline(self.loc.filename, self.loc.lineno).rstrip('\n')
+        stripped = line.lstrip()
+        caret = ' ' * (4 + max(self.loc.col - (len(line) - len(stripped)), 0)) + '^'
+        return f'{self.loc}, column {self.loc.col + 1}: {self.message}\n    {stripped}\n{caret}'
+
+    def located(self, loc):
+        """This error, pointed at `loc` if it has no place yet."""
+        return self if self.loc is not None or loc is None else CompileError(self.message, loc)

@@ -1,0 +1,379 @@
+"""gast AST of user functions -> IR ops, by evaluating the code over symbolic values.
+
+The lowering walks each statement once, keeping an environment from names to what they hold at
+compile time: IR Values for arrays, and plain Python objects for everything else (numbers,
+tuples, modules, functions, Cells). Python-level work (attribute lookups, `x.shape[0] * 2`,
+calls of helpers) is done now; only array work becomes IR. Consequences worth knowing:
+- Parameters and Tensors reached through globals, closures or `self` become implicit inputs of
+  the compiled function (one per object), so their current values are read at each call.
+- User functions, methods and `construct` of user Cells are lowered from their source (inlined).
+  Code of autograph itself (`ops.*`, built-in Cells) is run directly on the symbolic values.
+- Anything else is refused with a `CompileError` that points at the user's line.
+"""
+import builtins
+import operator
+import re
+import types
+
+import gast
+import numpy as np
+
+from runtime.primitive import BY_KERNEL, Aval
+from runtime.tensor import Tensor
+from ..errors import CompileError
+from ..ir import Value
+from .. import nn
+from .parse import parse_function
+
+_LIBRARY_MODULES = ('runtime', 'autograph')
+_MAX_INLINE_DEPTH = 64
+
+BINARY = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+          gast.Div: operator.truediv, gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod,
+          gast.Pow: operator.pow, gast.MatMult: operator.matmul}
+UNARY = {gast.USub: operator.neg, gast.UAdd: operator.pos, gast.Not: operator.not_,
+         gast.Invert: operator.invert}
+COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt, gast.GtE: operator.ge,
+           gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Is: operator.is_,
+           gast.IsNot: operator.is_not, gast.In: lambda a, b: a in b,
+           gast.NotIn: lambda a, b: a not in b}
+# Builtins that are safe to run at compile time on compile-time values.
+PURE_BUILTINS = {len, tuple, list, dict, int, float, bool, range, zip, enumerate, min, max, abs,
+                 isinstance, str, reversed, sorted, sum, all, any}
+
+UNSUPPORTED_STATEMENTS = {
+    gast.For: "a for loop", gast.While: "a while loop", gast.Try: "try/except",
+    gast.With: "a with block", gast.Raise: "raise", gast.Global: "global",
+    gast.Nonlocal: "nonlocal", gast.Delete: "del", gast.ClassDef: "a class definition",
+    gast.FunctionDef: "a nested def", gast.Import: "import", gast.ImportFrom: "import",
+    gast.AsyncFunctionDef: "async def", gast.Assert: "assert", gast.AnnAssign: "an annotated assignment",
+}
+HINTS = {
+    gast.For: "loops come with the control-flow support; unroll by hand for now",
+    gast.While: "loops come with the control-flow support",
+    gast.Import: "import at module level instead",
+    gast.ImportFrom: "import at module level instead",
+    gast.FunctionDef: "define the helper at module level",
+}
+
+
+class Return(Exception):
+    """Carries a `return` value out of nested statement lists."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class Lowering:
+    """Lowers calls into one builder. `implicit` maps id(Tensor) -> its implicit input Value."""
+
+    def __init__(self, builder):
+        self.builder = builder
+        self.implicit = {}
+        self.implicit_inputs = []
+        self.depth = 0
+
+    # ------------------------------------------------------------ implicit inputs
+    def implicit_input(self, tensor, hint):
+        if id(tensor) not in self.implicit:
+            name = getattr(tensor, 'name', None) or hint
+            value = Value(Aval(tensor.shape, np.asarray(tensor).dtype), identifier(name),
+                          param=tensor)
+            self.implicit[id(tensor)] = value
+            self.implicit_inputs.append(value)
+        return self.implicit[id(tensor)]
+
+    def adopt(self, obj, hint):
+        """A Python object reached from user code -> what the lowering works with."""
+        if isinstance(obj, (Tensor, np.ndarray)):
+            return self.implicit_input(obj, hint)
+        if isinstance(obj, (tuple, list)) and any(isinstance(o, (Tensor, np.ndarray)) for o in obj):
+            return type(obj)(self.adopt(o, f'{hint}_{i}') for i, o in enumerate(obj))
+        return obj
+
+    # ------------------------------------------------------------ calls
+    def call(self, fn, args, kwargs):
+        inline = getattr(fn, '__autograph_inline__', None)
+        if inline is not None:
+            return inline(self, args, kwargs)
+        if isinstance(fn, nn.Cell):
+            construct = type(fn).construct
+            if is_library(construct):
+                return construct(fn, *args, **kwargs)
+            return self.call_user_function(construct, (fn,) + tuple(args), kwargs)
+        prim = BY_KERNEL.get(id(fn))
+        if prim is not None:
+            return prim.bind(*args, **kwargs)
+        if isinstance(fn, types.MethodType) and isinstance(fn.__self__, Value):
+            return fn(*args, **kwargs)
+        if isinstance(fn, types.FunctionType) and getattr(fn, '__module__', '') == 'runtime.ops':
+            return fn(*args, **kwargs)
+        if fn in PURE_BUILTINS and not any(isinstance(a, Value) for a in args):
+            return fn(*args, **kwargs)
+        if isinstance(fn, types.MethodType) and isinstance(fn.__self__, nn.Cell):
+            if is_library(fn.__func__):
+                raise CompileError(
+                    f"the method '{qualified(fn.__func__)}' is not supported in compiled code; "
+                    f"call it outside (for example in __init__) and use its result")
+            return self.call_user_function(fn.__func__, (fn.__self__,) + tuple(args), kwargs)
+        if isinstance(fn, types.FunctionType) and not is_library(fn):
+            return self.call_user_function(fn, args, kwargs)
+        raise CompileError(f"calling {describe(fn)} is not supported in compiled code; "
+                           "use autograph.ops, Tensor methods, or a function of your own")
+
+    def call_user_function(self, fn, args, kwargs):
+        parsed = parse_function(fn)
+        if self.depth >= _MAX_INLINE_DEPTH:
+            raise CompileError(f"calls nest deeper than {_MAX_INLINE_DEPTH} (recursion?) in {fn.__qualname__}",
+                               parsed.loc(parsed.node))
+        import inspect
+        try:
+            bound = inspect.signature(fn).bind(*args, **kwargs)
+        except TypeError as e:
+            raise CompileError(f"{fn.__qualname__}(): {e}") from None
+        bound.apply_defaults()
+        frame = Frame(self, fn, parsed, dict(bound.arguments))
+        self.depth += 1
+        try:
+            frame.run(parsed.node.body)
+        except Return as r:
+            return r.value
+        finally:
+            self.depth -= 1
+        return None
+
+
+class Frame:
+    """One activation of a user function: its locals and how to resolve the rest."""
+
+    def __init__(self, lowering, fn, parsed, arguments):
+        self.lowering = lowering
+        self.fn = fn
+        self.parsed = parsed
+        self.locals = arguments
+        self.user_code = not is_library(fn)
+        closure = fn.__closure__ or ()
+        self.closure = {name: cell for name, cell in zip(fn.__code__.co_freevars, closure)}
+
+    # ------------------------------------------------------------ statements
+    def run(self, statements):
+        for stmt in statements:
+            loc = self.parsed.loc(stmt)
+            builder = self.lowering.builder
+            try:
+                with builder.at(loc if self.user_code else None):
+                    self.statement(stmt)
+            except Return:
+                raise
+            except CompileError as e:
+                raise e.located(loc) from None
+            except RecursionError:
+                raise
+            except Exception as e:
+                raise CompileError(f"{type(e).__name__}: {e}", loc) from None
+
+    def statement(self, stmt):
+        kind = type(stmt)
+        if kind is gast.Assign:
+            value = self.expr(stmt.value)
+            for target in stmt.targets:
+                self.assign(target, value)
+        elif kind is gast.AugAssign:
+            current = self.expr(_as_load(stmt.target))
+            self.assign(stmt.target, BINARY[type(stmt.op)](current, self.expr(stmt.value)))
+        elif kind is gast.Return:
+            raise Return(None if stmt.value is None else self.expr(stmt.value))
+        elif kind is gast.Expr:
+            if not (isinstance(stmt.value, gast.Constant) and isinstance(stmt.value.value, str)):
+                self.expr(stmt.value)
+        elif kind is gast.Pass:
+            pass
+        elif kind is gast.If:
+            self.run(stmt.body if self.condition(stmt.test) else stmt.orelse)
+        else:
+            what = UNSUPPORTED_STATEMENTS.get(kind, type(stmt).__name__)
+            hint = HINTS.get(kind)
+            raise CompileError(f"{what} is not supported in compiled code" + (f"; {hint}" if hint else ""))
+
+    def condition(self, test):
+        value = self.expr(test)
+        if isinstance(value, Value):
+            raise CompileError("this condition depends on Tensor values, known only at run time; "
+                               "branching on Tensor values is not supported yet")
+        return bool(value)
+
+    def assign(self, target, value):
+        if isinstance(target, gast.Name):
+            if isinstance(value, Value) and value.name is None and not value.is_const:
+                value.name = target.id
+            self.locals[target.id] = value
+        elif isinstance(target, (gast.Tuple, gast.List)):
+            items = list(value) if not isinstance(value, Value) else _unpack_value(value)
+            if len(items) != len(target.elts):
+                raise CompileError(f"cannot unpack {len(items)} values into {len(target.elts)} names")
+            for t, v in zip(target.elts, items):
+                self.assign(t, v)
+        elif isinstance(target, gast.Attribute):
+            raise CompileError("assigning to an attribute is not supported in compiled code; "
+                               "return the new value instead")
+        elif isinstance(target, gast.Subscript):
+            raise CompileError("assigning to an element or slice is not supported yet; "
+                               "build the new array with ops instead")
+        else:
+            raise CompileError(f"cannot assign to {type(target).__name__}")
+
+    # ------------------------------------------------------------ expressions
+    def expr(self, node):
+        method = getattr(self, 'expr_' + type(node).__name__, None)
+        if method is None:
+            raise CompileError(f"{_EXPRESSION_NAMES.get(type(node).__name__, type(node).__name__)} "
+                               "is not supported in compiled code")
+        return method(node)
+
+    def expr_Constant(self, node):
+        return node.value
+
+    def expr_Name(self, node):
+        name = node.id
+        if name in self.locals:
+            return self.locals[name]
+        if name in self.closure:
+            try:
+                obj = self.closure[name].cell_contents
+            except ValueError:
+                raise CompileError(f"name {name!r} is used before it is assigned") from None
+            return self.lowering.adopt(obj, name)
+        if name in self.fn.__globals__:
+            return self.lowering.adopt(self.fn.__globals__[name], name)
+        if hasattr(builtins, name):
+            return getattr(builtins, name)
+        raise CompileError(f"name {name!r} is not defined")
+
+    def expr_Attribute(self, node):
+        base = self.expr(node.value)
+        try:
+            attr = getattr(base, node.attr)
+        except AttributeError:
+            raise CompileError(f"{describe(base)} has no attribute {node.attr!r}") from None
+        if isinstance(base, Value):
+            return attr
+        return self.lowering.adopt(attr, node.attr)
+
+    def expr_BinOp(self, node):
+        return BINARY[type(node.op)](self.expr(node.left), self.expr(node.right))
+
+    def expr_UnaryOp(self, node):
+        operand = self.expr(node.operand)
+        if isinstance(node.op, gast.Not) and isinstance(operand, Value):
+            raise CompileError("`not` of a Tensor is not supported yet; use ops.logical_not")
+        return UNARY[type(node.op)](operand)
+
+    def expr_Compare(self, node):
+        left = self.expr(node.left)
+        result = True
+        for op, right_node in zip(node.ops, node.comparators):
+            right = self.expr(right_node)
+            if isinstance(left, Value) or isinstance(right, Value):
+                if len(node.ops) > 1 or type(op) in (gast.Eq, gast.NotEq, gast.Is, gast.IsNot, gast.In, gast.NotIn):
+                    raise CompileError("this comparison of Tensors is not supported yet; "
+                                       "use ops.less/ops.equal/... ")
+            result = COMPARE[type(op)](left, right)
+            if isinstance(result, Value):
+                return result
+            if not result:
+                return False
+            left = right
+        return result
+
+    def expr_BoolOp(self, node):
+        is_and = isinstance(node.op, gast.And)
+        for value_node in node.values:
+            value = self.expr(value_node)
+            if isinstance(value, Value):
+                raise CompileError("`and`/`or` on Tensors is not supported yet")
+            if bool(value) != is_and:
+                return value
+        return value
+
+    def expr_IfExp(self, node):
+        return self.expr(node.body if self.condition(node.test) else node.orelse)
+
+    def expr_Tuple(self, node):
+        return tuple(self._elements(node.elts))
+
+    def expr_List(self, node):
+        return list(self._elements(node.elts))
+
+    def _elements(self, elts):
+        for elt in elts:
+            if isinstance(elt, gast.Starred):
+                yield from self.expr(elt.value)
+            else:
+                yield self.expr(elt)
+
+    def expr_Dict(self, node):
+        return {self.expr(k): self.expr(v) for k, v in zip(node.keys, node.values)}
+
+    def expr_Subscript(self, node):
+        base = self.expr(node.value)
+        index = self.expr(node.slice)
+        if isinstance(base, Value):
+            raise CompileError("indexing a Tensor is not supported yet")
+        if isinstance(index, Value):
+            raise CompileError("an index must be known at compile time")
+        return base[index]
+
+    def expr_Slice(self, node):
+        part = lambda n: None if n is None else self.expr(n)
+        return slice(part(node.lower), part(node.upper), part(node.step))
+
+    def expr_Call(self, node):
+        fn = self.expr(node.func)
+        args = list(self._elements(node.args))
+        kwargs = {}
+        for kw in node.keywords:
+            if kw.arg is None:
+                kwargs.update(self.expr(kw.value))
+            else:
+                kwargs[kw.arg] = self.expr(kw.value)
+        return self.lowering.call(fn, args, kwargs)
+
+
+_EXPRESSION_NAMES = {'Lambda': 'a lambda', 'ListComp': 'a list comprehension',
+                     'GeneratorExp': 'a generator expression', 'DictComp': 'a dict comprehension',
+                     'SetComp': 'a set comprehension', 'Yield': 'yield', 'YieldFrom': 'yield from',
+                     'Await': 'await', 'JoinedStr': 'an f-string', 'NamedExpr': 'the := operator',
+                     'Set': 'a set literal'}
+
+
+def _as_load(target):
+    if isinstance(target, gast.Name):
+        return gast.Name(id=target.id, ctx=gast.Load(), annotation=None, type_comment=None)
+    raise CompileError("augmented assignment is only supported on names yet")
+
+
+def _unpack_value(value):
+    raise CompileError("unpacking a Tensor is not supported yet; index it instead")
+
+
+def is_library(fn):
+    module = getattr(fn, '__module__', None) or ''
+    return module.split('.')[0] in _LIBRARY_MODULES
+
+
+def qualified(fn):
+    return f"{fn.__module__.replace('runtime.tensor', 'autograph')}.{fn.__qualname__}"
+
+
+def describe(obj):
+    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
+        return f"{getattr(obj, '__module__', None) or ''}.{obj.__qualname__}".lstrip('.')
+    if isinstance(obj, types.ModuleType):
+        return f"module {obj.__name__}"
+    return f"an object of type {type(obj).__name__}"
+
+
+def identifier(name):
+    """A Python identifier derived from a Parameter name such as 'inner.a' or '0.weight'."""
+    name = re.sub(r'\W', '_', str(name))
+    return name if name and not name[0].isdigit() else 'p_' + name

@@ -1,0 +1,170 @@
+"""The IR: straight-line SSA over primitives.
+
+- `Value`: defined exactly once, by a graph input, a constant or one `Op`. It knows its shape and
+  dtype (`aval`) and carries a name hint taken from the user's variables (`z`, `dz`).
+  A constant Value holds a Python scalar (weakly typed, as NumPy 2 treats Python numbers) or an
+  array in `const`.
+- `Op`: one application of a primitive to Values, with static `params` (axes, shapes, dtypes) and
+  the user's source location it came from.
+- `Graph`: inputs, ops in order, and an output structure (nested tuples of Values and Python
+  constants such as the ids of `return_ids`).
+- `Builder`: appends ops. The compiler pushes it on `runtime.primitive.TRACE_STACK`, so every op
+  function (`ops.matmul`, `x + y`, adjoint rules) that runs meanwhile records into it.
+"""
+import contextlib
+
+import numpy as np
+
+from runtime.primitive import TRACE_STACK, Aval
+from runtime.tensor import ArrayMethods, Tensor
+from ..errors import CompileError
+
+
+class Value(ArrayMethods):
+    """An SSA value. Operators and methods (from ArrayMethods) build ops in the current builder."""
+    __slots__ = ('aval', 'name', 'const', 'op', 'param')
+    _NO_CONST = object()
+
+    def __init__(self, aval, name=None, const=_NO_CONST, param=None):
+        self.aval = aval
+        self.name = name
+        self.const = const
+        self.op = None          # the Op that defines it, if any
+        self.param = param      # the runtime Parameter an implicit input stands for
+
+    shape = property(lambda self: self.aval.shape)
+    dtype = property(lambda self: self.aval.dtype)
+    ndim = property(lambda self: len(self.aval.shape))
+
+    @property
+    def is_const(self):
+        return self.const is not Value._NO_CONST
+
+    @property
+    def is_scalar_const(self):
+        return self.is_const and not isinstance(self.const, np.ndarray)
+
+    def __repr__(self):
+        return f'Value({self.name}: {format_aval(self.aval)})'
+
+    def __bool__(self):
+        raise CompileError("the truth value of a Tensor is only known when the code runs; "
+                           "branching on Tensor values is not supported yet")
+
+    def __len__(self):
+        if not self.shape:
+            raise CompileError("len() of a 0-d Tensor")
+        return self.shape[0]
+
+
+class Op:
+    __slots__ = ('prim', 'inputs', 'params', 'out', 'loc')
+
+    def __init__(self, prim, inputs, params, out, loc):
+        self.prim = prim
+        self.inputs = inputs
+        self.params = params
+        self.out = out
+        self.loc = loc
+        out.op = self
+
+    def __repr__(self):
+        return f'Op({self.prim.name}, {self.inputs}, {self.params})'
+
+
+class Graph:
+    def __init__(self, name, inputs, ops, outputs):
+        self.name = name
+        self.inputs = inputs
+        self.ops = ops
+        self.outputs = outputs
+
+    def output_values(self):
+        return [v for v in flatten(self.outputs) if isinstance(v, Value)]
+
+    def __str__(self):
+        from .printer import format_graph
+        return format_graph(self)
+
+
+def flatten(tree):
+    if isinstance(tree, (tuple, list)):
+        return [leaf for item in tree for leaf in flatten(item)]
+    return [tree]
+
+
+def map_tree(fn, tree):
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(map_tree(fn, item) for item in tree)
+    return fn(tree)
+
+
+def format_aval(aval):
+    if aval.dtype is None:
+        return 'weak'
+    short = {'float': 'f', 'int': 'i', 'uint': 'u', 'bool': 'bool', 'complex': 'c'}
+    kind = aval.dtype.name.rstrip('0123456789')
+    return f"{short.get(kind, kind)}{aval.dtype.name[len(kind):]}[{','.join(map(str, aval.shape))}]"
+
+
+# ---------------------------------------------------------------- building
+class Builder:
+    """Collects ops. `loc` is the user source location stamped on each new op."""
+
+    def __init__(self):
+        self.ops = []
+        self.loc = None
+
+    @contextlib.contextmanager
+    def active(self):
+        TRACE_STACK.append(self)
+        try:
+            yield self
+        finally:
+            TRACE_STACK.pop()
+
+    @contextlib.contextmanager
+    def at(self, loc):
+        """Stamp ops built inside with `loc` (None keeps the current one)."""
+        saved = self.loc
+        self.loc = loc or saved
+        try:
+            yield
+        finally:
+            self.loc = saved
+
+    def apply(self, prim, args, params):
+        inputs = [as_value(a) for a in args]
+        if inputs and all(v.is_scalar_const for v in inputs):
+            return constant(prim.kernel(*(v.const for v in inputs), **params))
+        operands = [v.const if v.is_scalar_const else v.aval for v in inputs]
+        try:
+            aval = prim.abstract(*operands, **params)
+        except (ValueError, TypeError) as e:
+            raise CompileError(f"{prim.name}: {e}", self.loc) from None
+        out = Value(aval)
+        self.ops.append(Op(prim, inputs, params, out, self.loc))
+        return out
+
+    def emit(self, prim, inputs, params, loc):
+        """Append an application whose avals are already known to be right (graph copies)."""
+        with self.at(loc):
+            return self.apply(prim, inputs, params)
+
+
+def constant(x):
+    """A Python scalar stays a weakly typed scalar constant; anything else becomes an array."""
+    if isinstance(x, (bool, int, float)):
+        return Value(Aval((), None), const=x)
+    array = np.asarray(x)
+    return Value(Aval(array.shape, array.dtype), const=array)
+
+
+def as_value(x):
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, Tensor):
+        return constant(x.asnumpy())
+    if isinstance(x, (bool, int, float, np.ndarray, np.generic)):
+        return constant(x)
+    raise CompileError(f"a {type(x).__name__} cannot be used as an array operand")

@@ -1,0 +1,64 @@
+"""IR -> stable text (jaxpr-like), for `autograph.get_ir` and golden tests.
+
+    def function(x: f32[5], w: f32[5,3], b: f32[3]):
+      z: f32[3] = add(matmul(...)...)      one line per op, inputs by name, params as key=value
+      return loss
+
+Names are made unique in order of definition (`z`, `z_1`), so the text is deterministic.
+"""
+import numpy as np
+
+from .core import Value, flatten, format_aval
+
+
+class Namer:
+    """Unique, deterministic names for values, from their hints."""
+
+    def __init__(self, taken=()):
+        self.names = {}
+        self.used = set(taken)
+
+    def fresh(self, hint):
+        name, n = hint, 0
+        while name in self.used:
+            n += 1
+            name = f'{hint}_{n}'
+        self.used.add(name)
+        return name
+
+    def __call__(self, value, default='t'):
+        if id(value) not in self.names:
+            self.names[id(value)] = self.fresh(value.name or default)
+        return self.names[id(value)]
+
+
+def format_graph(graph):
+    namer = Namer()
+
+    def ref(v):
+        if not isinstance(v, Value):
+            return repr(v)
+        if v.is_const:
+            return repr(v.const) if v.is_scalar_const else f'const{format_aval(v.aval)}'
+        return namer(v)
+
+    args = ', '.join(f'{namer(v)}: {format_aval(v.aval)}' for v in graph.inputs)
+    lines = [f'def {graph.name}({args}):']
+    for op in graph.ops:
+        params = [f'{k}={_param(p)}' for k, p in op.params.items()]
+        call = ', '.join([ref(v) for v in op.inputs] + params)
+        lines.append(f'  {namer(op.out, op.prim.name)}: {format_aval(op.out.aval)} = {op.prim.name}({call})')
+    out = graph.outputs
+    lines.append(f'  return {_tree(out, ref)}')
+    return '\n'.join(lines)
+
+
+def _tree(tree, ref):
+    if isinstance(tree, (tuple, list)):
+        inner = ', '.join(_tree(t, ref) for t in tree)
+        return f'({inner},)' if len(tree) == 1 else f'({inner})'
+    return ref(tree)
+
+
+def _param(p):
+    return np.dtype(p).name if isinstance(p, (np.dtype, type)) else repr(p)

@@ -1,0 +1,106 @@
+"""`nn.Cell`, MindSpore's module class, and the built-in Cells.
+
+A Cell registers the Parameters and sub-Cells assigned to its attributes. Called directly it runs
+`construct` eagerly; inside compiled code the compiler inlines `construct`, and the Parameters it
+reaches become inputs of the compiled function, read at each call.
+
+Parameter names follow MindSpore: an unnamed Parameter takes its attribute's name, and a sub-Cell's
+Parameters are prefixed with the sub-Cell's attribute (`inner.a`, `0.weight`) unless the user
+named them.
+"""
+from collections import OrderedDict
+
+from runtime import ops
+from runtime.tensor import Parameter
+
+
+class Cell:
+    def __init__(self, auto_prefix=True):
+        object.__setattr__(self, '_params', OrderedDict())
+        object.__setattr__(self, '_cells', OrderedDict())
+        object.__setattr__(self, '_auto_prefix', auto_prefix)
+        object.__setattr__(self, 'training', False)
+
+    def __setattr__(self, name, value):
+        if '_params' not in self.__dict__:
+            raise AttributeError(f"call super().__init__() in {type(self).__name__}.__init__ "
+                                 "before assigning attributes")
+        self._params.pop(name, None)
+        self._cells.pop(name, None)
+        if isinstance(value, Parameter):
+            if value.name is None:
+                value.name = name
+            self._params[name] = value
+        elif isinstance(value, Cell):
+            if self._auto_prefix:
+                for path, param in value.parameters_and_names():
+                    if param.name == path:
+                        param.name = f'{name}.{path}'
+            self._cells[name] = value
+        object.__setattr__(self, name, value)
+
+    def construct(self, *inputs):
+        raise NotImplementedError(f"{type(self).__name__} must define construct()")
+
+    def __call__(self, *args, **kwargs):
+        return self.construct(*args, **kwargs)
+
+    def parameters_and_names(self, name_prefix=''):
+        """(attribute path, Parameter) for this Cell's own Parameters, then each sub-Cell's in
+        definition order; a Parameter reached twice is listed once."""
+        seen = set()
+        for path, param in self._walk_parameters(name_prefix):
+            if id(param) not in seen:
+                seen.add(id(param))
+                yield path, param
+
+    def _walk_parameters(self, prefix):
+        for name, param in self._params.items():
+            yield prefix + name, param
+        for name, cell in self._cells.items():
+            yield from cell._walk_parameters(f'{prefix}{name}.')
+
+    def get_parameters(self):
+        return (param for _, param in self.parameters_and_names())
+
+    def trainable_params(self):
+        return [param for param in self.get_parameters() if param.requires_grad]
+
+    def untrainable_params(self):
+        return [param for param in self.get_parameters() if not param.requires_grad]
+
+    def parameters_dict(self):
+        return OrderedDict((param.name, param) for param in self.get_parameters())
+
+    def cells_and_names(self, cell_prefix=''):
+        yield cell_prefix, self
+        for name, cell in self._cells.items():
+            yield from cell.cells_and_names(f'{cell_prefix}.{name}' if cell_prefix else name)
+
+    def set_train(self, mode=True):
+        for _, cell in self.cells_and_names():
+            object.__setattr__(cell, 'training', mode)
+        return self
+
+    def extend_repr(self):
+        return ''
+
+    def __repr__(self):
+        children = [f'({name}): ' + repr(cell).replace('\n', '\n  ') for name, cell in self._cells.items()]
+        if not children:
+            return f'{type(self).__name__}({self.extend_repr()})'
+        return f'{type(self).__name__}(\n  ' + '\n  '.join(children) + '\n)'
+
+
+class BCEWithLogitsLoss(Cell):
+    """Binary cross entropy on logits, as `ops.binary_cross_entropy_with_logits`."""
+
+    def __init__(self, reduction='mean', weight=None, pos_weight=None):
+        super().__init__()
+        self.reduction = reduction
+        self.weight = weight
+        self.pos_weight = pos_weight
+
+    def construct(self, logits, labels):
+        return ops.binary_cross_entropy_with_logits(logits, labels, self.weight, self.pos_weight,
+                                                    self.reduction)

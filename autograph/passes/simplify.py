@@ -1,0 +1,123 @@
+"""Graph -> smaller equivalent Graph: algebraic simplification, constant folding and CSE.
+
+One forward sweep rebuilds every op through a fresh builder, after trying these rewrites:
+- `stop_gradient(x)` -> `x` (it only matters to AD, which has run by now);
+- ops that do nothing at these shapes: reshape/broadcast_to to the same shape, cast to the same
+  dtype, transpose of a vector, `x * 1`, `x + 0`, `x - 0`, `x / 1`; and `x * 0` is 0 (as in
+  algebra, and as symbolic zeros in AD: an inf or NaN in x does not survive it);
+- folding of fills (`full`, as `ops.ones_like` makes): an elementwise op on fills and scalars is a
+  fill; a reshape or broadcast of a fill is a fill; and a fill operand whose broadcast changes
+  nothing becomes a Python number in the code (`(1 - y) * 0.33333334`), never an array;
+- common subexpressions: the same primitive on the same inputs with the same params is computed once.
+The output has the same outputs and input list; dead ops are left to `dce`.
+"""
+import numpy as np
+
+from runtime import primitives as P
+from ..ir import Builder, Graph, constant, map_tree
+
+_NEUTRAL_RIGHT = {'add': 0, 'sub': 0, 'mul': 1, 'div': 1}
+_NEUTRAL_LEFT = {'add': 0, 'mul': 1}
+_SHAPE_ONLY = {'reshape', 'broadcast_to'}
+
+
+def simplify(graph):
+    builder = Builder()
+    env = {}
+    seen = {}
+
+    def get(v):
+        return env.get(id(v), v)
+
+    for op in graph.ops:
+        inputs = [get(v) for v in op.inputs]
+        new = rewrite(builder, op, inputs)
+        if new is None:
+            inputs = [_literal_fill(v, inputs, op) for v in inputs]
+            key = _cse_key(op.prim, inputs, op.params)
+            new = seen.get(key)
+            if new is None:
+                new = builder.emit(op.prim, inputs, op.params, op.loc)
+                new.name = op.out.name
+                seen[key] = new
+        elif new.name is None:
+            new.name = op.out.name
+        env[id(op.out)] = new
+    return Graph(graph.name, graph.inputs, builder.ops, map_tree(get, graph.outputs))
+
+
+def fill_value(v):
+    """The number every element of `v` holds, if that is known at compile time."""
+    if v.is_scalar_const:
+        return v.const
+    if v.op is not None and v.op.prim is P.full:
+        return v.op.params['fill_value']
+    return None
+
+
+def rewrite(builder, op, inputs):
+    """An existing or new Value equal to `op` applied to `inputs`, or None to keep the op."""
+    name, out = op.prim.name, op.out
+    if name == 'stop_gradient':
+        return inputs[0]
+    if name in _SHAPE_ONLY | {'cast'} and inputs[0].aval == out.aval:
+        return inputs[0]
+    if name == 'transpose' and len(out.shape) < 2:
+        return inputs[0]
+    if name == 'reshape' and inputs[0].op is not None and inputs[0].op.prim is P.reshape:
+        return builder.emit(P.reshape, inputs[0].op.inputs, op.params, op.loc)
+    fills = [fill_value(v) for v in inputs]
+    if name in _SHAPE_ONLY and fills[0] is not None:
+        return _fill(builder, fills[0], out, op.loc)
+    if getattr(op.prim, 'elementwise', False) and inputs and all(f is not None for f in fills):
+        with np.errstate(all='ignore'):
+            value = op.prim.kernel(*(np.asarray(f, v.dtype or _weak(f)) for f, v in zip(fills, inputs)))
+        return _fill(builder, value.item(), out, op.loc)
+    if len(inputs) == 2:
+        x, y = inputs
+        if name in ('add', 'sub') and y.op is not None and y.op.prim is P.neg:
+            # x + -y -> x - y, x - -y -> x + y (the adjoint of `-` makes these)
+            flipped = P.sub if name == 'add' else P.add
+            return builder.emit(flipped, [x, y.op.inputs[0]], {}, op.loc)
+        if name in _NEUTRAL_RIGHT and fills[1] == _NEUTRAL_RIGHT[name] and x.aval == out.aval:
+            return x
+        if name in _NEUTRAL_LEFT and fills[0] == _NEUTRAL_LEFT[name] and y.aval == out.aval:
+            return y
+        if name == 'mul' and 0 in (fills[0], fills[1]) and out.dtype is not None:
+            return _fill(builder, 0, out, op.loc)   # as algebra has it, even for inf or NaN
+    return None
+
+
+def _weak(number):
+    return np.result_type(number)
+
+
+def _fill(builder, value, out, loc):
+    if out.shape == () and out.dtype is None:
+        return constant(value)
+    return builder.emit(P.full, [], {'shape': out.shape, 'fill_value': _python_number(value, out.dtype),
+                                     'dtype': out.dtype}, loc)
+
+
+def _python_number(value, dtype):
+    """The shortest Python number that gives back `value` in `dtype` (float32: 0.33333334)."""
+    if dtype is None or dtype.kind != 'f':
+        return value.item() if isinstance(value, np.generic) else value
+    return float(np.format_float_positional(dtype.type(value), unique=True, trim='0'))
+
+
+def _literal_fill(v, inputs, op):
+    """A fill operand of an elementwise op becomes a Python number when the other operand already
+    has the result's shape and dtype (NumPy 2 gives Python numbers the array's dtype)."""
+    value = fill_value(v)
+    if value is None or v.is_const or not getattr(op.prim, 'elementwise', False):
+        return v
+    others = [o for o in inputs if o is not v]
+    if v.dtype == op.out.dtype and any(o.aval == op.out.aval for o in others):
+        return constant(_python_number(value, v.dtype))
+    return v
+
+
+def _cse_key(prim, inputs, params):
+    refs = tuple(('const', type(v.const), v.const) if v.is_scalar_const else id(v) for v in inputs)
+    return prim.name, refs, tuple(sorted(params.items(), key=lambda kv: kv[0]))

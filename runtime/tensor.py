@@ -1,0 +1,153 @@
+"""Tensor and Parameter: the user-facing array types, thin wrappers over `numpy.ndarray`.
+
+`ArrayMethods` gives operators and methods (`x @ w`, `x.sum(axis=1)`, `x.T`) to both Tensor and the
+compiler's symbolic values: every one of them is a call of an op in `runtime.ops`, so a method
+works the same eagerly and inside compiled code. Display follows MindSpore: `repr` is
+`Tensor(shape=[3], dtype=Float32, value= [...])`, `str` is NumPy's.
+"""
+import numpy as np
+
+from . import dtypes
+
+
+class ArrayMethods:
+    """Operators and methods shared by Tensor and symbolic IR values."""
+    __slots__ = ()
+    __array_priority__ = 100  # ndarray <op> Tensor defers to Tensor's reflected operator
+
+    def __add__(self, other): return ops.add(self, other)
+    def __radd__(self, other): return ops.add(other, self)
+    def __sub__(self, other): return ops.sub(self, other)
+    def __rsub__(self, other): return ops.sub(other, self)
+    def __mul__(self, other): return ops.mul(self, other)
+    def __rmul__(self, other): return ops.mul(other, self)
+    def __truediv__(self, other): return ops.div(self, other)
+    def __rtruediv__(self, other): return ops.div(other, self)
+    def __pow__(self, other): return ops.pow(self, other)
+    def __rpow__(self, other): return ops.pow(other, self)
+    def __matmul__(self, other): return ops.matmul(self, other)
+    def __rmatmul__(self, other): return ops.matmul(other, self)
+    def __neg__(self): return ops.neg(self)
+    def __pos__(self): return self
+    def __abs__(self): return ops.abs(self)
+    def __lt__(self, other): return ops.less(self, other)
+    def __le__(self, other): return ops.less_equal(self, other)
+    def __gt__(self, other): return ops.greater(self, other)
+    def __ge__(self, other): return ops.greater_equal(self, other)
+    # == and != stay identity-based: Tensors and IR values are used as dict keys.
+    __hash__ = object.__hash__
+
+    @property
+    def T(self): return ops.transpose(self)
+    def sum(self, axis=None, keepdims=False): return ops.sum(self, axis, keepdims)
+    def mean(self, axis=None, keep_dims=False): return ops.mean(self, axis, keep_dims)
+    def exp(self): return ops.exp(self)
+    def log(self): return ops.log(self)
+    def sigmoid(self): return ops.sigmoid(self)
+    def abs(self): return ops.abs(self)
+    def astype(self, dtype): return ops.cast(self, dtype)
+
+    def reshape(self, *shape):
+        return ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def transpose(self, *axes):
+        return ops.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+
+
+class Tensor(ArrayMethods):
+    """An n-dimensional array. Python floats become Float32 and ints Int64, as in MindSpore."""
+    __slots__ = ('_data',)
+
+    def __init__(self, input_data=None, dtype=None):
+        if isinstance(input_data, Tensor):
+            input_data = input_data._data
+        np_dtype = dtypes.to_numpy(dtype) if dtype is not None else _default_dtype(input_data)
+        self._data = np.array(input_data, dtype=np_dtype)
+
+    @classmethod
+    def _wrap(cls, array):
+        t = Tensor.__new__(Tensor)
+        t._data = np.asarray(array)
+        return t
+
+    shape = property(lambda self: self._data.shape)
+    ndim = property(lambda self: self._data.ndim)
+    size = property(lambda self: self._data.size)
+    dtype = property(lambda self: dtypes.from_numpy(self._data.dtype))
+
+    def asnumpy(self):
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def __len__(self):
+        return len(self._data)
+
+    def __float__(self):
+        return float(self._data)
+
+    def __int__(self):
+        return int(self._data)
+
+    def __bool__(self):
+        return bool(self._data)
+
+    def item(self):
+        return self._data.item()
+
+    def __str__(self):
+        return str(self._data)
+
+    def __repr__(self):
+        return f'Tensor(shape={list(self.shape)}, dtype={self.dtype}, value={_format_value(self._data)})'
+
+
+class Parameter(Tensor):
+    """A Tensor that a model trains: named, and found by `weights=` in grad."""
+    __slots__ = ('name', 'requires_grad')
+
+    def __init__(self, default_input, name=None, requires_grad=True):
+        super().__init__(default_input)
+        self.name = name
+        self.requires_grad = requires_grad
+
+    def set_data(self, data):
+        """Replace the value (an optimizer step); compiled code reads it at the next call."""
+        self._data = np.array(data._data if isinstance(data, Tensor) else data, dtype=self._data.dtype)
+        return self
+
+    def __repr__(self):
+        return (f'Parameter (name={self.name}, shape={self.shape}, dtype={self.dtype}, '
+                f'requires_grad={self.requires_grad})')
+
+    __str__ = __repr__
+
+
+class ParameterTuple(tuple):
+    """A tuple of Parameters, as `weights=` takes it."""
+
+    def __new__(cls, params):
+        params = tuple(params)
+        for p in params:
+            if not isinstance(p, Parameter):
+                raise TypeError(f"ParameterTuple takes Parameters, got {type(p).__name__}")
+        return super().__new__(cls, params)
+
+
+def _default_dtype(data):
+    if isinstance(data, (np.ndarray, np.generic)):
+        return data.dtype
+    kind = np.asarray(data).dtype.kind
+    return {'f': np.float32, 'i': np.int64, 'b': np.bool_}.get(kind, None)
+
+
+def _format_value(array):
+    if array.ndim == 0:
+        return f' {array.item():g}' if array.dtype.kind == 'f' else f' {array.item()}'
+    formatter = {'float_kind': lambda v: f'{v: .8e}'} if array.dtype.kind == 'f' else None
+    text = np.array2string(array, separator=', ', formatter=formatter)
+    return ('\n' if array.ndim > 1 else ' ') + text
+
+
+from . import ops  # noqa: E402  (ops builds on Tensor; the methods above call into it)
