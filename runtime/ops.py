@@ -79,6 +79,14 @@ def sin(input): return P.sin.bind(input)
 def cos(input): return P.cos.bind(input)
 def sigmoid(input): return P.sigmoid.bind(input)
 def softplus(input): return P.softplus.bind(input)
+def relu(input): return P.relu.bind(input)
+
+
+def log_softmax(logits, axis=-1):
+    P.normalize_axis(axis, len(_aval_of(logits)[0]))
+    return P.log_softmax.bind(logits, axis=axis)
+
+
 def less(input, other): return P.less.bind(input, other)
 def less_equal(input, other): return P.less_equal.bind(input, other)
 def greater(input, other): return P.greater.bind(input, other)

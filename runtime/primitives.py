@@ -10,7 +10,7 @@ shape, so elementwise rules stay one line.
 """
 import numpy as np
 
-from . import ops
+from . import kernels, ops
 from .primitive import Aval, Primitive, register
 
 SAMPLES = {}
@@ -126,21 +126,6 @@ for _name, _kernel, _infix in [('less', np.less, '<'), ('less_equal', np.less_eq
 
 
 # ---------------------------------------------------------------- elementwise functions
-def sigmoid_kernel(x):
-    """1 / (1 + exp(-x)), in a form that neither overflows nor warns for large |x|."""
-    return 0.5 * np.tanh(0.5 * x) + 0.5
-
-
-sigmoid_kernel.__name__ = 'sigmoid'
-
-
-def softplus_kernel(x):
-    """log(1 + exp(x)) without overflow."""
-    return np.logaddexp(0, x)
-
-
-softplus_kernel.__name__ = 'softplus'
-
 _POSITIVE = [((np.array([[0.7, 1.3, 2.1], [0.2, 3.0, 1.1]]),), {}), ((np.array(0.8),), {})]
 _ANY = [((np.array([[0.7, -1.3, 2.1], [-0.2, 3.0, -1.1]]),), {}), ((np.array(-0.4),), {})]
 
@@ -161,8 +146,9 @@ sign = unary('sign', np.sign, None, [])
 tanh = unary('tanh', np.tanh, lambda g, x, out: (g * (1 - out * out),))
 sin = unary('sin', np.sin, lambda g, x, out: (g * ops.cos(x),))
 cos = unary('cos', np.cos, lambda g, x, out: (-g * ops.sin(x),))
-sigmoid = unary('sigmoid', sigmoid_kernel, lambda g, x, out: (g * out * (1 - out),))
-softplus = unary('softplus', softplus_kernel, lambda g, x, out: (g * ops.sigmoid(x),))
+sigmoid = unary('sigmoid', kernels.sigmoid, lambda g, x, out: (g * out * (1 - out),))
+softplus = unary('softplus', kernels.softplus, lambda g, x, out: (g * ops.sigmoid(x),))
+relu = unary('relu', kernels.relu, lambda g, x, out: (g * (x > 0),))
 
 
 # ---------------------------------------------------------------- reductions
@@ -184,6 +170,19 @@ def _mean_vjp(g, x, out, axis=None, keepdims=False):
 
 reduce_sum = defprim('sum', np.sum, reduction(np.sum), _sum_vjp, _REDUCE_SAMPLES)
 reduce_mean = defprim('mean', np.mean, reduction(np.mean), _mean_vjp, _REDUCE_SAMPLES)
+
+
+def _log_softmax_rule(x, axis=-1):
+    normalize_axis(axis, len(x.shape))
+    return Aval(x.shape, result_dtype(kernels.log_softmax, [x], axis=axis))
+
+
+def _log_softmax_vjp(g, x, out, axis=-1):
+    return (g - ops.exp(out) * ops.sum(g, axis, keepdims=True),)
+
+
+log_softmax = defprim('log_softmax', kernels.log_softmax, _log_softmax_rule, _log_softmax_vjp,
+                      [((_MATRIX,), {}), ((_MATRIX,), {'axis': 0})])
 
 
 # ---------------------------------------------------------------- shapes
@@ -290,9 +289,4 @@ def _cast_vjp(g, x, out, dtype):
 cast = defprim('cast', np.asarray, _cast_rule, _cast_vjp, [((_MATRIX,), {'dtype': np.float64})])
 
 
-def stop_gradient_kernel(x):
-    return x
-
-
-stop_gradient_kernel.__name__ = 'stop_gradient'
-stop_gradient = defprim('stop_gradient', stop_gradient_kernel, lambda x: x)
+stop_gradient = defprim('stop_gradient', kernels.stop_gradient, lambda x: x)

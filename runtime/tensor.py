@@ -146,7 +146,8 @@ def _format_value(array):
     if array.ndim == 0:
         return f' {array.item():g}' if array.dtype.kind == 'f' else f' {array.item()}'
     formatter = {'float_kind': lambda v: f'{v: .8e}'} if array.dtype.kind == 'f' else None
-    text = np.array2string(array, separator=', ', formatter=formatter)
+    # MindSpore does not wrap rows at NumPy's 75 columns.
+    text = np.array2string(array, separator=', ', formatter=formatter, max_line_width=10_000)
     return ('\n' if array.ndim > 1 else ' ') + text
 
 

@@ -8,7 +8,9 @@
 - Above the statements from one line of the user's source stands that line as a comment
   (`# grad of: ...` for adjoint statements), and `line_map` maps generated lines back to it.
 
-Returns `Generated(name, source, namespace, line_map)`; `namespace` holds what the code calls.
+The source is a whole module: its imports (`numpy as np`, and the kernels NumPy lacks from
+`runtime.kernels`), then the function. Returns `Generated(name, source, namespace, line_map)`;
+`namespace` holds only arrays made at compile time, which have no spelling in source.
 """
 import keyword
 from typing import NamedTuple
@@ -29,16 +31,21 @@ class Generated(NamedTuple):
 
 
 def generate(graph):
-    namespace = {'np': np}
+    imports = {}
     for op in graph.ops:
         if '.' not in op.prim.spelling and not (op.prim.infix or op.prim.prefix):
-            namespace[op.prim.spelling] = op.prim.kernel
-    namer = Namer(taken=set(namespace) | set(keyword.kwlist) | {graph.name})
+            imports.setdefault(op.prim.kernel.__module__, set()).add(op.prim.spelling)
+    lines = ['import numpy as np']
+    lines += [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(imports.items())]
+    lines += ['', '']
+    taken = {'np', graph.name} | set(keyword.kwlist) | set().union(*imports.values())
+    namer = Namer(taken=taken)
     args = [namer(v, 'x') for v in graph.inputs]
+    namespace = {}
     inline = _inlined(graph)
     emitter = _Emitter(namer, inline, namespace)
 
-    lines = [f"def {graph.name}({', '.join(args)}):"]
+    lines.append(f"def {graph.name}({', '.join(args)}):")
     line_map = {}
     current_loc = None
     for op in graph.ops:

@@ -112,9 +112,11 @@ class Lowering:
             return fn(*args, **kwargs)
         if isinstance(fn, types.MethodType) and isinstance(fn.__self__, nn.Cell):
             if is_library(fn.__func__):
+                name = qualified(fn.__func__)
                 raise CompileError(
-                    f"the method '{qualified(fn.__func__)}' is not supported in compiled code; "
-                    f"call it outside (for example in __init__) and use its result")
+                    f"Failed to compile because the method or function '{name}' is not supported in "
+                    f"'construct' or function with @jit decorator. Try to use the method or function "
+                    f"'{name}' externally such as initialized in the method '__init__' before assigning.")
             return self.call_user_function(fn.__func__, (fn.__self__,) + tuple(args), kwargs)
         if isinstance(fn, types.FunctionType) and not is_library(fn):
             return self.call_user_function(fn, args, kwargs)
@@ -336,7 +338,10 @@ class Frame:
                 kwargs.update(self.expr(kw.value))
             else:
                 kwargs[kw.arg] = self.expr(kw.value)
-        return self.lowering.call(fn, args, kwargs)
+        try:
+            return self.lowering.call(fn, args, kwargs)
+        except CompileError as e:
+            raise e.located(self.parsed.loc(node)) from None
 
 
 _EXPRESSION_NAMES = {'Lambda': 'a lambda', 'ListComp': 'a list comprehension',
