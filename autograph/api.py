@@ -180,7 +180,10 @@ class _Transformed:
         graph = optimize(graph)
         positions = [i for i, a in enumerate(args) if _is_array(a)]
         implicit = [v.param for v in graph.inputs[len(explicit):]]
-        boundary = any(isinstance(a, Tensor) for a in args) or any(isinstance(p, Tensor) for p in implicit)
+        # NumPy in, NumPy out: results are Tensors unless only NumPy arrays came in.
+        numpy_only = (any(isinstance(a, (np.ndarray, np.generic)) for a in args) and
+                      not any(isinstance(a, Tensor) for a in list(args) + implicit))
+        boundary = not numpy_only
         return Compiled(graph, positions, implicit, boundary)
 
     def __autograph_inline__(self, lowering, args, kwargs):

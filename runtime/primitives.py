@@ -6,7 +6,8 @@ compiler differentiates they build IR like any other code. A cotangent may come 
 broadcast shape of the output: the differentiator sums it back (`unbroadcast`) to the input's
 shape, so elementwise rules stay one line.
 
-`SAMPLES[name]` gives float64 example inputs (and params) for the registry-wide gradient check.
+`SAMPLES[name]` gives float64 example inputs (and params) for the registry-wide tests: every
+primitive has some, and the gradient check runs on those of every differentiable one.
 """
 import numpy as np
 
@@ -119,10 +120,19 @@ minimum = binary('minimum', np.minimum,
                  lambda g, x, y, out: (g * (x <= y), g * (x > y)),
                  samples=[((np.array([[0.5, -1.2, 2.0]]), np.array([[1.5], [-0.7]])), {})])
 
-for _name, _kernel, _infix in [('less', np.less, '<'), ('less_equal', np.less_equal, '<='),
-                               ('greater', np.greater, '>'), ('greater_equal', np.greater_equal, '>='),
-                               ('equal', np.equal, None), ('not_equal', np.not_equal, None)]:
-    defprim(_name, _kernel, elementwise(_kernel), infix=_infix).elementwise = True
+def comparison(name, kernel, infix=None):
+    samples = [((np.array([[0.5, -1.2, 2.0]]), np.array([[0.5], [-0.7]])), {})]
+    prim = defprim(name, kernel, elementwise(kernel), samples=samples, infix=infix)
+    prim.elementwise = True
+    return prim
+
+
+less = comparison('less', np.less, '<')
+less_equal = comparison('less_equal', np.less_equal, '<=')
+greater = comparison('greater', np.greater, '>')
+greater_equal = comparison('greater_equal', np.greater_equal, '>=')
+equal = comparison('equal', np.equal)
+not_equal = comparison('not_equal', np.not_equal)
 
 
 # ---------------------------------------------------------------- elementwise functions
@@ -142,7 +152,7 @@ log = unary('log', np.log, lambda g, x, out: (g / x,), _POSITIVE)
 log1p = unary('log1p', np.log1p, lambda g, x, out: (g / (1 + x),), _POSITIVE)
 sqrt = unary('sqrt', np.sqrt, lambda g, x, out: (g / (2 * out),), _POSITIVE)
 abs = unary('abs', np.abs, lambda g, x, out: (g * ops.sign(x),))
-sign = unary('sign', np.sign, None, [])
+sign = unary('sign', np.sign, None)
 tanh = unary('tanh', np.tanh, lambda g, x, out: (g * (1 - out * out),))
 sin = unary('sin', np.sin, lambda g, x, out: (g * ops.cos(x),))
 cos = unary('cos', np.cos, lambda g, x, out: (-g * ops.sin(x),))
@@ -275,7 +285,8 @@ def _full_rule(shape, fill_value, dtype):
     return Aval(tuple(shape), np.dtype(dtype))
 
 
-full = defprim('full', np.full, _full_rule)
+full = defprim('full', np.full, _full_rule,
+               samples=[((), {'shape': (2, 3), 'fill_value': 1.5, 'dtype': np.dtype(np.float32)})])
 
 
 def _cast_rule(x, dtype):
@@ -289,4 +300,4 @@ def _cast_vjp(g, x, out, dtype):
 cast = defprim('cast', np.asarray, _cast_rule, _cast_vjp, [((_MATRIX,), {'dtype': np.float64})])
 
 
-stop_gradient = defprim('stop_gradient', kernels.stop_gradient, lambda x: x)
+stop_gradient = defprim('stop_gradient', kernels.stop_gradient, lambda x: x, samples=_ANY)
