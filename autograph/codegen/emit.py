@@ -12,6 +12,7 @@ The source is a whole module: its imports (`numpy as np`, and the kernels NumPy 
 `runtime.kernels`), then the function. Returns `Generated(name, source, namespace, line_map)`;
 `namespace` holds only arrays made at compile time, which have no spelling in source.
 """
+import builtins
 import keyword
 from typing import NamedTuple
 
@@ -38,7 +39,8 @@ def generate(graph):
     lines = ['import numpy as np']
     lines += [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(imports.items())]
     lines += ['', '']
-    taken = {'np', graph.name} | set(keyword.kwlist) | set().union(*imports.values())
+    # Temporaries are named after their primitive; never let one shadow a builtin (`sum`).
+    taken = {'np', graph.name} | set(keyword.kwlist) | set(dir(builtins)) | set().union(*imports.values())
     namer = Namer(taken=taken)
     args = [namer(v, 'x') for v in graph.inputs]
     namespace = {}

@@ -21,7 +21,7 @@ import numpy as np
 from runtime.primitive import BY_KERNEL, Aval
 from runtime.tensor import Tensor
 from ..errors import CompileError
-from ..ir import Value
+from ..ir import Value, flatten
 from .. import nn
 from .parse import parse_function
 
@@ -184,7 +184,11 @@ class Frame:
             current = self.expr(_as_load(stmt.target))
             self.assign(stmt.target, BINARY[type(stmt.op)](current, self.expr(stmt.value)))
         elif kind is gast.Return:
-            raise Return(None if stmt.value is None else self.expr(stmt.value))
+            result = None if stmt.value is None else self.expr(stmt.value)
+            for leaf in flatten(result):
+                if isinstance(leaf, Value) and leaf.name is None and not leaf.is_const:
+                    leaf.name = 'out'
+            raise Return(result)
         elif kind is gast.Expr:
             if not (isinstance(stmt.value, gast.Constant) and isinstance(stmt.value.value, str)):
                 self.expr(stmt.value)

@@ -3,7 +3,7 @@
 One forward sweep rebuilds every op through a fresh builder, after trying these rewrites:
 - `stop_gradient(x)` -> `x` (it only matters to AD, which has run by now);
 - ops that do nothing at these shapes: reshape/broadcast_to to the same shape, cast to the same
-  dtype, transpose of a vector, `x * 1`, `x + 0`, `x - 0`, `x / 1`; and `x * 0` is 0 (as in
+  dtype, transpose of a vector, `x * 1`, `x + 0`, `x - 0`, `x / 1`, `x * -1` is `-x`; `x * 0` is 0 (as in
   algebra, and as symbolic zeros in AD: an inf or NaN in x does not survive it);
 - folding of fills (`full`, as `ops.ones_like` makes): an elementwise op on fills and scalars is a
   fill; a reshape or broadcast of a fill is a fill; and a fill operand whose broadcast changes
@@ -83,6 +83,10 @@ def rewrite(builder, op, inputs):
             return x
         if name in _NEUTRAL_LEFT and fills[0] == _NEUTRAL_LEFT[name] and y.aval == out.aval:
             return y
+        if name == 'mul' and -1 in (fills[0], fills[1]):
+            other = y if fills[0] == -1 else x
+            if other.aval == out.aval:
+                return builder.emit(P.neg, [other], {}, op.loc)
         if name == 'mul' and 0 in (fills[0], fills[1]) and out.dtype is not None:
             return _fill(builder, 0, out, op.loc)   # as algebra has it, even for inf or NaN
     return None

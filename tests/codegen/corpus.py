@@ -1,0 +1,81 @@
+"""Functions whose generated source is checked in (tests/codegen/golden/): each entry is a name,
+the transformed function and example arguments."""
+import numpy as np
+
+import autograph
+from autograph import Parameter, Tensor, nn, ops
+
+rng = np.random.default_rng(0)
+x = ops.ones(5, autograph.float32)
+y = ops.zeros(3, autograph.float32)
+w = Parameter(Tensor(rng.standard_normal((5, 3)), autograph.float32), name='w')
+b = Parameter(Tensor(rng.standard_normal(3), autograph.float32), name='b')
+
+
+def function(x, y, w, b):
+    z = ops.matmul(x, w) + b
+    loss = ops.binary_cross_entropy_with_logits(z, y, ops.ones_like(z), ops.ones_like(z))
+    return loss
+
+
+def function_with_logits(x, y, w, b):
+    z = ops.matmul(x, w) + b
+    loss = ops.binary_cross_entropy_with_logits(z, y, ops.ones_like(z), ops.ones_like(z))
+    return loss, z
+
+
+class Network(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.w = w
+        self.b = b
+
+    def construct(self, x):
+        z = ops.matmul(x, self.w) + self.b
+        return z
+
+
+model = Network()
+loss_fn = nn.BCEWithLogitsLoss()
+
+
+def forward_fn(x, y):
+    z = model(x)
+    loss = loss_fn(z, y)
+    return loss
+
+
+def mlp_loss(x, labels, w1, b1, w2, b2):
+    h = ops.relu(x @ w1 + b1)
+    logits = h @ w2 + b2
+    return -ops.mean(ops.sum(labels * ops.log_softmax(logits, axis=-1), axis=-1))
+
+
+def batch_affine(x, w, b):
+    y = ops.tanh(x @ w + b)
+    return ops.sum(y * y)
+
+
+def numpy_function(x, w):
+    h = np.exp(x) * w
+    return np.sum(h / (1.0 + h))
+
+
+batch = rng.standard_normal((4, 6)).astype(np.float32)
+labels = np.eye(3, dtype=np.float32)[[0, 2, 1, 2]]
+w1 = rng.standard_normal((6, 5)).astype(np.float32)
+b1 = rng.standard_normal(5).astype(np.float32)
+w2 = rng.standard_normal((5, 3)).astype(np.float32)
+b2 = rng.standard_normal(3).astype(np.float32)
+
+CASES = {
+    'function_jit': (autograph.jit(function), (x, y, w, b)),
+    'function_grad': (autograph.grad(function, (2, 3)), (x, y, w, b)),
+    'function_with_logits_grad_has_aux': (autograph.grad(function_with_logits, (2, 3), has_aux=True), (x, y, w, b)),
+    'forward_fn_value_and_grad': (autograph.value_and_grad(forward_fn, None, weights=model.trainable_params()), (x, y)),
+    'mlp_loss_grad': (autograph.grad(mlp_loss, (2, 3, 4, 5)), tuple(map(Tensor, (batch, labels, w1, b1, w2, b2)))),
+    'batch_affine_value_and_grad': (autograph.value_and_grad(batch_affine, (0, 1, 2)),
+                                    (batch.astype(np.float64), w1.astype(np.float64), b1[:1].astype(np.float64))),
+    'numpy_function_grad': (autograph.grad(numpy_function, (0, 1)),
+                            (np.linspace(-1, 1, 6), np.linspace(0.5, 2, 6))),
+}
