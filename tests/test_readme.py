@@ -1,0 +1,40 @@
+"""README.md stays true: its primitive table is generated from the registry
+(AUTOGRAPH_REGEN_GOLDEN=1 rewrites it), and its example is the code that runs."""
+import os
+import pathlib
+import re
+
+from runtime.primitive import REGISTRY
+
+README = pathlib.Path(__file__).resolve().parents[1] / 'README.md'
+START, END = '<!-- primitives:start -->', '<!-- primitives:end -->'
+
+
+def primitive_table():
+    rows = ['| primitive | generated code | gradient |', '| --- | --- | --- |']
+    for name, prim in sorted(REGISTRY.items()):
+        spelling = f'`a {prim.infix} b`' if prim.infix else f'`{prim.prefix}a`' if prim.prefix \
+            else f'`{prim.spelling}(...)`'
+        rows.append(f"| {name} | {spelling} | {'yes' if prim.differentiable else 'none (zero)'} |")
+    return '\n'.join(rows)
+
+
+def test_primitive_table_matches_registry():
+    text = README.read_text()
+    generated = f'{START}\n{primitive_table()}\n{END}'
+    if os.environ.get('AUTOGRAPH_REGEN_GOLDEN') == '1':
+        text = re.sub(f'{START}.*?{END}', lambda _: generated, text, flags=re.S)
+        README.write_text(text)
+    assert generated in text
+
+
+def test_readme_starts_with_the_two_commands():
+    lines = [l.strip() for l in README.read_text().splitlines() if l.startswith('    ')]
+    assert 'examples/autodiff_tutorial.py' in lines[0]
+    assert 'pytest' in lines[1] and "'.[test]'" in lines[1]
+
+
+def test_readme_example_source_is_what_get_source_prints():
+    import tests.codegen.test_golden  # noqa: F401  (the golden file is checked there)
+    golden = (README.parent / 'tests/codegen/golden/function_grad.py').read_text()
+    assert golden in README.read_text()
