@@ -131,8 +131,8 @@ less = comparison('less', np.less, '<')
 less_equal = comparison('less_equal', np.less_equal, '<=')
 greater = comparison('greater', np.greater, '>')
 greater_equal = comparison('greater_equal', np.greater_equal, '>=')
-equal = comparison('equal', np.equal)
-not_equal = comparison('not_equal', np.not_equal)
+equal = comparison('equal', np.equal, '==')
+not_equal = comparison('not_equal', np.not_equal, '!=')
 
 
 # ---------------------------------------------------------------- elementwise functions

@@ -34,7 +34,9 @@ class ArrayMethods:
     def __le__(self, other): return ops.less_equal(self, other)
     def __gt__(self, other): return ops.greater(self, other)
     def __ge__(self, other): return ops.greater_equal(self, other)
-    # == and != stay identity-based: Tensors and IR values are used as dict keys.
+    def __eq__(self, other): return ops.equal(self, other)
+    def __ne__(self, other): return ops.not_equal(self, other)
+    # == is elementwise, so hashing is by identity (as PyTorch does): a Tensor is a valid dict key.
     __hash__ = object.__hash__
 
     @property

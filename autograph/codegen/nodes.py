@@ -34,7 +34,7 @@ def literal(value):
 
 BINARY = {'+': gast.Add, '-': gast.Sub, '*': gast.Mult, '/': gast.Div, '**': gast.Pow,
           '@': gast.MatMult}
-COMPARE = {'<': gast.Lt, '<=': gast.LtE, '>': gast.Gt, '>=': gast.GtE}
+COMPARE = {'<': gast.Lt, '<=': gast.LtE, '>': gast.Gt, '>=': gast.GtE, '==': gast.Eq, '!=': gast.NotEq}
 UNARY = {'-': gast.USub}
 
 

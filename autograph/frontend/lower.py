@@ -69,6 +69,7 @@ class Lowering:
 
     def __init__(self, builder):
         self.builder = builder
+        builder.tensor_input = lambda tensor: self.implicit_input(tensor, 'tensor')
         self.implicit = {}
         self.implicit_inputs = []
         self.depth = 0
@@ -280,7 +281,7 @@ class Frame:
         for op, right_node in zip(node.ops, node.comparators):
             right = self.expr(right_node)
             if isinstance(left, Value) or isinstance(right, Value):
-                if len(node.ops) > 1 or type(op) in (gast.Eq, gast.NotEq, gast.Is, gast.IsNot, gast.In, gast.NotIn):
+                if len(node.ops) > 1 or type(op) in (gast.Is, gast.IsNot, gast.In, gast.NotIn):
                     raise CompileError("this comparison of Tensors is not supported yet; "
                                        "use ops.less/ops.equal/... ")
             result = COMPARE[type(op)](left, right)
@@ -383,6 +384,10 @@ def describe(obj):
 
 
 def identifier(name):
-    """A Python identifier derived from a Parameter name such as 'inner.a' or '0.weight'."""
+    """A Python identifier derived from a Parameter name: 'inner.a' -> inner_a,
+    '0.weight' -> weight_0, '1.0.bias' -> bias_1_0."""
+    index = re.match(r'((?:\d+\.)+)(.*)', str(name))
+    if index:
+        name = f"{index.group(2)}_{index.group(1).rstrip('.').replace('.', '_')}"
     name = re.sub(r'\W', '_', str(name))
     return name if name and not name[0].isdigit() else 'p_' + name

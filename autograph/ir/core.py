@@ -111,9 +111,12 @@ def format_aval(aval):
 class Builder:
     """Collects ops. `loc` is the user source location stamped on each new op."""
 
-    def __init__(self):
+    def __init__(self, tensor_input=None):
         self.ops = []
         self.loc = None
+        # How a concrete Tensor met by an op becomes a Value: the frontend makes it an input read
+        # at each call (a Parameter of a built-in Cell, say); without a frontend, a constant.
+        self.tensor_input = tensor_input or (lambda tensor: constant(tensor.asnumpy()))
 
     @contextlib.contextmanager
     def active(self):
@@ -134,9 +137,10 @@ class Builder:
             self.loc = saved
 
     def apply(self, prim, args, params):
-        inputs = [as_value(a) for a in args]
+        inputs = [self.tensor_input(a) if isinstance(a, Tensor) else as_value(a) for a in args]
         if inputs and all(v.is_scalar_const for v in inputs):
-            return constant(prim.kernel(*(v.const for v in inputs), **params))
+            # Python numbers in, a Python number out: `y - 1` on a constant exponent stays weak.
+            return constant(prim.kernel(*(v.const for v in inputs), **params).item())
         operands = [v.const if v.is_scalar_const else v.aval for v in inputs]
         try:
             aval = prim.abstract(*operands, **params)

@@ -3,7 +3,8 @@
 One forward sweep rebuilds every op through a fresh builder, after trying these rewrites:
 - `stop_gradient(x)` -> `x` (it only matters to AD, which has run by now);
 - ops that do nothing at these shapes: reshape/broadcast_to to the same shape, cast to the same
-  dtype, transpose of a vector, `x * 1`, `x + 0`, `x - 0`, `x / 1`, `x * -1` is `-x`; `x * 0` is 0 (as in
+  dtype, transpose of a vector or of a transpose, `x * 1`, `x + 0`, `x - 0`, `x / 1`, `x ** 1`;
+  `x * -1` is `-x`; `x * 0` is 0 (as in
   algebra, and as symbolic zeros in AD: an inf or NaN in x does not survive it);
 - folding of fills (`full`, as `ops.ones_like` makes): an elementwise op on fills and scalars is a
   fill; a reshape or broadcast of a fill is a fill; and a fill operand whose broadcast changes
@@ -66,6 +67,12 @@ def rewrite(builder, op, inputs):
         return inputs[0]
     if name == 'reshape' and inputs[0].op is not None and inputs[0].op.prim is P.reshape:
         return builder.emit(P.reshape, inputs[0].op.inputs, op.params, op.loc)
+    if name == 'transpose' and inputs[0].op is not None and inputs[0].op.prim is P.transpose:
+        inner = inputs[0].op
+        if _permutation(inner.params['axes'], len(out.shape), op.params['axes']) == tuple(range(len(out.shape))):
+            return inner.inputs[0]
+    if name == 'pow' and fill_value(inputs[1]) == 1 and inputs[0].aval == out.aval:
+        return inputs[0]
     fills = [fill_value(v) for v in inputs]
     if name in _SHAPE_ONLY and fills[0] is not None:
         return _fill(builder, fills[0], out, op.loc)
@@ -90,6 +97,13 @@ def rewrite(builder, op, inputs):
         if name == 'mul' and 0 in (fills[0], fills[1]) and out.dtype is not None:
             return _fill(builder, 0, out, op.loc)   # as algebra has it, even for inf or NaN
     return None
+
+
+def _permutation(first, ndim, then):
+    """The axes permutation of transposing by `first` and then by `then` (None: reversal)."""
+    first = tuple(reversed(range(ndim))) if first is None else first
+    then = tuple(reversed(range(ndim))) if then is None else then
+    return tuple(first[a] for a in then)
 
 
 def _weak(number):
