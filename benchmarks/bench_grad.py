@@ -7,7 +7,8 @@ Cases (float32):
             cross-entropy with logits, gradient w.r.t. w (5, 3) and b (3,).
   mlp       784-256-10 MLP, batch 64: h = relu(x @ W1 + b1), logits = h @ W2 + b2, loss = mean
             cross-entropy with one-hot targets; gradient w.r.t. (W1, b1, W2, b2), taken by input
-            position (`grad(loss_fn, (2, 3, 4, 5))`) and by Parameters (`grad(loss, None, weights=)`).
+            position (`grad(loss_fn, (2, 3, 4, 5))`) and by Parameters that the loss reads
+            (`grad(loss, None, weights=[W1, b1, W2, b2])`).
 
 Variants, each timed per call:
   <api>/Tensor     the grad function called with Tensors (and Parameters); returns Tensors.
@@ -59,7 +60,8 @@ def check(label, got, want, rtol):
     for i, (g, w) in enumerate(zip(got, want)):
         if not np.allclose(g, w, rtol=rtol, atol=1e-7):
             raise AssertionError(f"{label}: gradient {i} differs from the NumPy reference, "
-                                 f"max abs difference {np.max(np.abs(g - w)):.3g} (max abs value {np.max(np.abs(w)):.3g})")
+                                 f"max abs difference {np.max(np.abs(g - w)):.3g}, "
+                                 f"max abs value {np.max(np.abs(w)):.3g}")
 
 
 def variants(case, api, grad_fn, tensor_args, array_args, named, reference, opts):

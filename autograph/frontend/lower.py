@@ -111,7 +111,7 @@ class Lowering:
             return fn(*args, **kwargs)
         if fn in PURE_BUILTINS and not any(isinstance(a, Value) for a in args):
             return fn(*args, **kwargs)
-        if isinstance(fn, types.MethodType) and isinstance(fn.__self__, nn.Cell):
+        if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType):
             if is_library(fn.__func__):
                 name = qualified(fn.__func__)
                 raise CompileError(
