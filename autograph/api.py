@@ -38,7 +38,8 @@ class Compiled:
 
     def __call__(self, args):
         arrays = [_array(args[i]) for i in self.array_positions]
-        arrays += [_array(p) for p in self.implicit]
+        if self.implicit:
+            arrays += [_array(p) for p in self.implicit]
         try:
             out = self.fn(*arrays)
         except Exception as e:
@@ -47,7 +48,10 @@ class Compiled:
 
     def stale(self):
         """True when a Parameter the code reads has changed shape since compiling."""
-        return any(np.shape(p) != s for p, s in zip(self.implicit, self.implicit_shapes))
+        for p, shape in zip(self.implicit, self.implicit_shapes):
+            if _array(p).shape != shape:
+                return True
+        return False
 
 
 def _array(x):
@@ -55,10 +59,11 @@ def _array(x):
 
 
 def _wrap(tree):
-    if isinstance(tree, tuple):
-        return tuple(_wrap(t) for t in tree)
-    if isinstance(tree, (np.ndarray, np.generic)):
+    kind = type(tree)
+    if kind is np.ndarray or isinstance(tree, np.generic):
         return Tensor._wrap(tree)
+    if kind is tuple:
+        return tuple([_wrap(t) for t in tree])
     return tree
 
 
@@ -76,16 +81,22 @@ def _located(exc, compiled):
 # ---------------------------------------------------------------- tracing
 def _spec(arg):
     """The part of an argument that a compilation depends on."""
-    if isinstance(arg, Parameter):
-        return 'P', id(arg), arg.shape, arg._data.dtype
-    if isinstance(arg, Tensor):
-        return 'T', arg.shape, arg._data.dtype
-    if isinstance(arg, (np.ndarray, np.generic)):
+    kind = type(arg)
+    if kind is Tensor:
+        data = arg._data
+        return data.shape, data.dtype
+    if kind is np.ndarray:
         return 'A', arg.shape, arg.dtype
+    if kind is Parameter:
+        return 'P', id(arg), arg._data.shape, arg._data.dtype
+    if isinstance(arg, np.generic):
+        return 'A', (), arg.dtype
     if isinstance(arg, Value):
         return ('P', id(arg.param)) if arg.param is not None else ('V',), arg.shape, arg.dtype
     if isinstance(arg, (bool, int, float, str, type(None))):
         return 'S', type(arg), arg
+    if isinstance(arg, Tensor):  # a subclass
+        return _spec(Tensor._wrap(arg._data))
     raise TypeError(f"cannot pass a {type(arg).__name__} to a compiled function; pass Tensors, "
                     "numpy arrays or Python numbers")
 
@@ -163,9 +174,9 @@ class _Transformed:
     def __call__(self, *args, **kwargs):
         if kwargs:
             args = self._bind(args, kwargs)
-        key = tuple(map(_spec, args))
+        key = tuple([_spec(a) for a in args])
         entry = self.cache.get(key)
-        if entry is None or entry.stale():
+        if entry is None or (entry.implicit and entry.stale()):
             entry = self.cache[key] = self.compile(args)
         self.last = entry
         return entry(args)

@@ -66,10 +66,10 @@ class Tensor(ArrayMethods):
         np_dtype = dtypes.to_numpy(dtype) if dtype is not None else _default_dtype(input_data)
         self._data = np.array(input_data, dtype=np_dtype)
 
-    @classmethod
-    def _wrap(cls, array):
-        t = Tensor.__new__(Tensor)
-        t._data = np.asarray(array)
+    @staticmethod
+    def _wrap(array):
+        t = _new_tensor(Tensor)
+        t._data = array if type(array) is np.ndarray else np.asarray(array)
         return t
 
     shape = property(lambda self: self._data.shape)
@@ -135,6 +135,9 @@ class ParameterTuple(tuple):
             if not isinstance(p, Parameter):
                 raise TypeError(f"ParameterTuple takes Parameters, got {type(p).__name__}")
         return super().__new__(cls, params)
+
+
+_new_tensor = object.__new__
 
 
 def _default_dtype(data):
