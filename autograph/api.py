@@ -15,6 +15,7 @@ import numpy as np
 
 from runtime.primitive import Aval
 from runtime.tensor import Parameter, Tensor
+from . import nn
 from .ad import reverse
 from .codegen import generate, load, user_location
 from .errors import CompileError
@@ -107,6 +108,8 @@ def _is_array(arg):
 
 def _signature_names(fn, count):
     target = getattr(fn, '__autograph_target__', fn)
+    if isinstance(target, nn.Cell):
+        target = target.construct
     try:
         params = list(inspect.signature(target).parameters)
     except (TypeError, ValueError):
@@ -168,8 +171,12 @@ class _Transformed:
         self.cache = {}
         self.last = None
         self.__name__ = getattr(fn, '__name__', type(fn).__name__)
+        if isinstance(fn, nn.Cell):
+            self.__name__ = type(fn).__name__.lower()
         self.__doc__ = getattr(fn, '__doc__', None)
         self.__autograph_target__ = getattr(fn, '__autograph_target__', fn)
+        if isinstance(fn, nn.Cell):
+            self.__autograph_target__ = fn.construct
 
     def __call__(self, *args, **kwargs):
         if kwargs:

@@ -104,6 +104,11 @@ class _Emitter:
             return nodes.infix(prim.infix, *args)
         if prim.prefix:
             return nodes.prefix(prim.prefix, *args)
+        if prim.name == 'full' and op.params['fill_value'] in (0, 1):
+            # np.zeros/np.ones read better than np.full (runtime.numpy_api reads them back).
+            spelling = 'np.ones' if op.params['fill_value'] == 1 else 'np.zeros'
+            return nodes.call(spelling, [nodes.literal(op.params['shape'])],
+                              [('dtype', nodes.literal(op.params['dtype']))])
         keywords = [(k, nodes.literal(p)) for k, p in op.params.items()
                     if not _is_default(prim, k, p)]
         return nodes.call(prim.spelling, args, keywords)

@@ -18,6 +18,7 @@ import types
 import gast
 import numpy as np
 
+from runtime.numpy_api import NUMPY_FUNCTIONS
 from runtime.primitive import BY_KERNEL, Aval
 from runtime.tensor import Tensor
 from ..errors import CompileError
@@ -105,6 +106,8 @@ class Lowering:
         prim = BY_KERNEL.get(id(fn))
         if prim is not None:
             return prim.bind(*args, **kwargs)
+        if id(fn) in NUMPY_FUNCTIONS:
+            return NUMPY_FUNCTIONS[id(fn)](*args, **kwargs)
         if isinstance(fn, types.MethodType) and isinstance(fn.__self__, Value):
             return fn(*args, **kwargs)
         if isinstance(fn, types.FunctionType) and getattr(fn, '__module__', '') == 'runtime.ops':

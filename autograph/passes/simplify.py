@@ -7,7 +7,7 @@ One forward sweep rebuilds every op through a fresh builder, after trying these 
   `x * -1` is `-x`; `x * 0` is 0 (as in
   algebra, and as symbolic zeros in AD: an inf or NaN in x does not survive it);
 - folding of fills (`full`, as `ops.ones_like` makes): an elementwise op on fills and scalars is a
-  fill; a reshape or broadcast of a fill is a fill; and a fill operand whose broadcast changes
+  fill; a reshape, broadcast, sum or mean of a fill is a fill; and a fill operand whose broadcast changes
   nothing becomes a Python number in the code (`(1 - y) * 0.33333334`), never an array;
 - common subexpressions: the same primitive on the same inputs with the same params is computed once.
 The output has the same outputs and input list; dead ops are left to `dce`.
@@ -74,8 +74,11 @@ def rewrite(builder, op, inputs):
     if name == 'pow' and fill_value(inputs[1]) == 1 and inputs[0].aval == out.aval:
         return inputs[0]
     fills = [fill_value(v) for v in inputs]
-    if name in _SHAPE_ONLY and fills[0] is not None:
+    if name in _SHAPE_ONLY | {'mean'} and fills[0] is not None:
         return _fill(builder, fills[0], out, op.loc)
+    if name == 'sum' and fills[0] is not None and not inputs[0].is_const:
+        count = int(np.prod(inputs[0].shape)) // max(int(np.prod(out.shape)), 1)
+        return _fill(builder, fills[0] * count, out, op.loc)
     if getattr(op.prim, 'elementwise', False) and inputs and all(f is not None for f in fills):
         with np.errstate(all='ignore'):
             value = op.prim.kernel(*(np.asarray(f, v.dtype or _weak(f)) for f, v in zip(fills, inputs)))

@@ -68,7 +68,11 @@ b1 = rng.standard_normal(5).astype(np.float32)
 w2 = rng.standard_normal((5, 3)).astype(np.float32)
 b2 = rng.standard_normal(3).astype(np.float32)
 
+np.random.seed(0)
+net = nn.SequentialCell(nn.Dense(6, 5, activation='relu'), nn.Dense(5, 3))
+
 CASES = {
+    'sequential_cell_grad': (autograph.grad(net, 0, weights=net.trainable_params()), (Tensor(batch),)),
     'function_jit': (autograph.jit(function), (x, y, w, b)),
     'function_grad': (autograph.grad(function, (2, 3)), (x, y, w, b)),
     'function_with_logits_grad_has_aux': (autograph.grad(function_with_logits, (2, 3), has_aux=True), (x, y, w, b)),
