@@ -13,6 +13,7 @@ calls of helpers) is done now; only array work becomes IR. Consequences worth kn
 import builtins
 import operator
 import re
+import sysconfig
 import types
 
 import gast
@@ -122,8 +123,12 @@ class Lowering:
                     f"'construct' or function with @jit decorator. Try to use the method or function "
                     f"'{name}' externally such as initialized in the method '__init__' before assigning.")
             return self.call_user_function(fn.__func__, (fn.__self__,) + tuple(args), kwargs)
-        if isinstance(fn, types.FunctionType) and not is_library(fn):
+        if isinstance(fn, types.FunctionType) and is_user_code(fn):
             return self.call_user_function(fn, args, kwargs)
+        if getattr(fn, '__module__', None) and fn.__module__.split('.')[0] == 'numpy':
+            raise CompileError(f"calling {describe(fn)} is not supported in compiled code: it has no "
+                               "autograph primitive yet; use autograph.ops or the NumPy functions "
+                               "listed in the README")
         raise CompileError(f"calling {describe(fn)} is not supported in compiled code; "
                            "use autograph.ops, Tensor methods, or a function of your own")
 
@@ -374,11 +379,25 @@ def is_library(fn):
     return module.split('.')[0] in _LIBRARY_MODULES
 
 
+_INSTALLED = tuple({sysconfig.get_paths()[k] for k in ('stdlib', 'platstdlib', 'purelib', 'platlib')})
+
+
+def is_user_code(fn):
+    """Functions compiled from source: not autograph's own, not the standard library's or an
+    installed package's (NumPy's Python functions are not ours to inline)."""
+    return not is_library(fn) and not fn.__code__.co_filename.startswith(_INSTALLED)
+
+
 def qualified(fn):
     return f"{fn.__module__.replace('runtime.tensor', 'autograph')}.{fn.__qualname__}"
 
 
 def describe(obj):
+    if isinstance(obj, (types.MethodType, types.BuiltinMethodType)) and hasattr(obj, '__self__'):
+        owner = type(obj.__self__).__name__
+        return f"the method {owner}.{obj.__name__}"
+    if getattr(obj, '__module__', None) == 'numpy' or isinstance(obj, np.ufunc):
+        return f"np.{obj.__name__}"
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
         return f"{getattr(obj, '__module__', None) or ''}.{obj.__qualname__}".lstrip('.')
     if isinstance(obj, types.ModuleType):

@@ -28,8 +28,8 @@ def parse_function(fn):
     if code in _CACHE:
         return _CACHE[code]
     if fn.__name__ == '<lambda>':
-        raise CompileError(f"cannot compile a lambda ({code.co_filename}, line {code.co_firstlineno}); "
-                           "write it as a def")
+        raise CompileError("cannot compile a lambda; write it as a def",
+                           SourceLoc(code.co_filename, code.co_firstlineno))
     try:
         lines, first = inspect.getsourcelines(fn)
     except (OSError, TypeError):

@@ -298,24 +298,19 @@ def test_shape_error_under_grad_of_an_inner_call_points_at_the_user_line():
     assert '(5,)' in err.message and '(4, 3)' in err.message
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an unsupported bound method (Generator.normal) is "
-                   "reported as 'an object of type method' without its name (lower.describe)")
 def test_unsupported_method_is_named():
     err = compile_error(lambda: autograph.jit(calls_method_of_library_object)(vec()))
     assert 'normal' in err.message
 
 
 def calls_numpy_creation(x):
-    return x + np.ones(3)  # HERE
+    return x + np.linspace(0, 1, 3)  # HERE
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: numpy's own Python functions (np.ones) are inlined as "
-                   "user code, so the error points into numpy/_core/numeric.py "
-                   "(lower.Lowering.call / is_library)")
 def test_numpy_function_without_a_primitive_points_at_the_user_line():
     err = compile_error(lambda: autograph.jit(calls_numpy_creation)(vec()))
     assert_points_at(err, line_of(calls_numpy_creation))
-    assert 'ones' in err.message
+    assert 'linspace' in err.message
 
 
 # ---------------------------------------------------------------- functions without source
@@ -330,8 +325,6 @@ def test_lambda_passed_to_jit_is_refused_naming_its_file_and_line():
     assert 'def' in err.message          # the hint: write it as a def
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the CompileError for a lambda handed to jit has "
-                   "loc=None (frontend/parse.parse_function raises it without a SourceLoc)")
 def test_lambda_passed_to_jit_has_a_location():
     err = compile_error(lambda: autograph.jit(double_lambda)(vec()))
     assert_points_at(err, DOUBLE_LAMBDA_LINE)
