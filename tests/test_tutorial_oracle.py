@@ -9,71 +9,15 @@ import numpy as np
 import pytest
 
 import autograph
-from autograph import Parameter, Tensor, nn, ops
+from autograph import Tensor, ops
+from tests.tutorial import (b, forward_fn, forward_fn_aux, function, function_3out, function_stop_gradient,
+                            function_with_logits, model, w, x, y)
 
 SHARED = pathlib.Path(os.environ.get('AUTOGRAPH_SHARED',
                                      pathlib.Path(__file__).resolve().parents[2] / 'shared'))
 ORACLE_PATH = SHARED / 'reference' / 'seed_oracle.json'
 pytestmark = pytest.mark.skipif(not ORACLE_PATH.exists(), reason=f'no oracle at {ORACLE_PATH}')
 ORACLE = json.loads(ORACLE_PATH.read_text()) if ORACLE_PATH.exists() else {}
-
-np.random.seed(0)
-x = ops.ones(5, autograph.float32)
-y = ops.zeros(3, autograph.float32)
-w = Parameter(Tensor(np.random.randn(5, 3), autograph.float32), name='w')
-b = Parameter(Tensor(np.random.randn(3,), autograph.float32), name='b')
-
-
-def function(x, y, w, b):
-    z = ops.matmul(x, w) + b
-    loss = ops.binary_cross_entropy_with_logits(z, y, ops.ones_like(z), ops.ones_like(z))
-    return loss
-
-
-def function_with_logits(x, y, w, b):
-    z = ops.matmul(x, w) + b
-    loss = ops.binary_cross_entropy_with_logits(z, y, ops.ones_like(z), ops.ones_like(z))
-    return loss, z
-
-
-def function_stop_gradient(x, y, w, b):
-    z = ops.matmul(x, w) + b
-    loss = ops.binary_cross_entropy_with_logits(z, y, ops.ones_like(z), ops.ones_like(z))
-    return loss, ops.stop_gradient(z)
-
-
-def function_3out(x, y, w, b):
-    z = ops.matmul(x, w) + b
-    loss = ops.binary_cross_entropy_with_logits(z, y, ops.ones_like(z), ops.ones_like(z))
-    return loss, z, 2 * z
-
-
-class Network(nn.Cell):
-    def __init__(self):
-        super().__init__()
-        self.w = w
-        self.b = b
-
-    def construct(self, x):
-        z = ops.matmul(x, self.w) + self.b
-        return z
-
-
-model = Network()
-loss_fn = nn.BCEWithLogitsLoss()
-
-
-def forward_fn(x, y):
-    z = model(x)
-    loss = loss_fn(z, y)
-    return loss
-
-
-def forward_fn_aux(x, y):
-    z = model(x)
-    loss = loss_fn(z, y)
-    return loss, z
-
 
 params = model.trainable_params()
 jit_value_and_grad = autograph.value_and_grad(forward_fn, None, weights=params)

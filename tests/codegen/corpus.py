@@ -3,46 +3,11 @@ the transformed function and example arguments."""
 import numpy as np
 
 import autograph
-from autograph import Parameter, Tensor, nn, ops
+from autograph import Tensor, nn, ops
+
+from tests.tutorial import b, forward_fn, function, function_with_logits, model, w, x, y  # noqa: F401
 
 rng = np.random.default_rng(0)
-x = ops.ones(5, autograph.float32)
-y = ops.zeros(3, autograph.float32)
-w = Parameter(Tensor(rng.standard_normal((5, 3)), autograph.float32), name='w')
-b = Parameter(Tensor(rng.standard_normal(3), autograph.float32), name='b')
-
-
-def function(x, y, w, b):
-    z = ops.matmul(x, w) + b
-    loss = ops.binary_cross_entropy_with_logits(z, y, ops.ones_like(z), ops.ones_like(z))
-    return loss
-
-
-def function_with_logits(x, y, w, b):
-    z = ops.matmul(x, w) + b
-    loss = ops.binary_cross_entropy_with_logits(z, y, ops.ones_like(z), ops.ones_like(z))
-    return loss, z
-
-
-class Network(nn.Cell):
-    def __init__(self):
-        super().__init__()
-        self.w = w
-        self.b = b
-
-    def construct(self, x):
-        z = ops.matmul(x, self.w) + self.b
-        return z
-
-
-model = Network()
-loss_fn = nn.BCEWithLogitsLoss()
-
-
-def forward_fn(x, y):
-    z = model(x)
-    loss = loss_fn(z, y)
-    return loss
 
 
 def mlp_loss(x, labels, w1, b1, w2, b2):
