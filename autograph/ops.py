@@ -1,7 +1,4 @@
 """`autograph.ops`: the functional API with MindSpore's names. It runs eagerly on Tensors and is
 compiled inside `jit`/`grad`. The definitions live in `runtime.ops`, beside the primitives."""
 from runtime.ops import *  # noqa: F401,F403
-from runtime.ops import __dict__ as _all
-
-__all__ = [n for n, v in _all.items() if callable(v) and not n.startswith('_') and
-           getattr(v, '__module__', None) == 'runtime.ops']
+from runtime.ops import __all__  # noqa: F401

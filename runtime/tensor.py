@@ -11,7 +11,8 @@ from . import dtypes
 
 
 class ArrayMethods:
-    """Operators and methods shared by Tensor and symbolic IR values."""
+    """Operators and methods shared by Tensor and symbolic IR values. The operators are here;
+    the methods (`x.sum(axis=1)`, `x.T`, ...) are ops registered by `ops.common.tensor_method`."""
     __slots__ = ()
     __array_priority__ = 100  # ndarray <op> Tensor defers to Tensor's reflected operator
 
@@ -38,22 +39,6 @@ class ArrayMethods:
     def __ne__(self, other): return ops.not_equal(self, other)
     # == is elementwise, so hashing is by identity (as PyTorch does): a Tensor is a valid dict key.
     __hash__ = object.__hash__
-
-    @property
-    def T(self): return ops.transpose(self)
-    def sum(self, axis=None, keepdims=False): return ops.sum(self, axis, keepdims)
-    def mean(self, axis=None, keep_dims=False): return ops.mean(self, axis, keep_dims)
-    def exp(self): return ops.exp(self)
-    def log(self): return ops.log(self)
-    def sigmoid(self): return ops.sigmoid(self)
-    def abs(self): return ops.abs(self)
-    def astype(self, dtype): return ops.cast(self, dtype)
-
-    def reshape(self, *shape):
-        return ops.reshape(self, shape[0] if len(shape) == 1 else shape)
-
-    def transpose(self, *axes):
-        return ops.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
 
 
 class Tensor(ArrayMethods):

@@ -35,7 +35,9 @@ def generate(graph):
     imports = {}
     for op in graph.ops:
         if '.' not in op.prim.spelling and not (op.prim.infix or op.prim.prefix):
-            imports.setdefault(op.prim.kernel.__module__, set()).add(op.prim.spelling)
+            module = op.prim.kernel.__module__
+            module = 'runtime.kernels' if module.startswith('runtime.kernels.') else module
+            imports.setdefault(module, set()).add(op.prim.spelling)
     lines = ['import numpy as np']
     lines += [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(imports.items())]
     lines += ['', '']

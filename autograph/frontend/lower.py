@@ -19,7 +19,7 @@ import types
 import gast
 import numpy as np
 
-from runtime.numpy_api import NUMPY_FUNCTIONS
+from runtime.ops import NUMPY_FUNCTIONS
 from runtime.primitive import BY_KERNEL, Aval
 from runtime.tensor import Tensor
 from ..errors import CompileError
@@ -111,7 +111,7 @@ class Lowering:
             return NUMPY_FUNCTIONS[id(fn)](*args, **kwargs)
         if isinstance(fn, types.MethodType) and isinstance(fn.__self__, Value):
             return fn(*args, **kwargs)
-        if isinstance(fn, types.FunctionType) and getattr(fn, '__module__', '') == 'runtime.ops':
+        if isinstance(fn, types.FunctionType) and (getattr(fn, '__module__', None) or '').startswith('runtime.ops.'):
             return fn(*args, **kwargs)
         if fn in PURE_BUILTINS and not any(isinstance(a, Value) for a in args):
             return fn(*args, **kwargs)

@@ -14,9 +14,10 @@ The output has the same outputs and input list; dead ops are left to `dce`.
 """
 import numpy as np
 
-from runtime import primitives as P
+from runtime.primitive import REGISTRY
 from ..ir import Builder, Graph, constant, map_tree
 
+_FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB = (REGISTRY[n] for n in ('full', 'reshape', 'transpose', 'neg', 'add', 'sub'))
 _NEUTRAL_RIGHT = {'add': 0, 'sub': 0, 'mul': 1, 'div': 1}
 _NEUTRAL_LEFT = {'add': 0, 'mul': 1}
 _SHAPE_ONLY = {'reshape', 'broadcast_to'}
@@ -51,7 +52,7 @@ def fill_value(v):
     """The number every element of `v` holds, if that is known at compile time."""
     if v.is_scalar_const:
         return v.const
-    if v.op is not None and v.op.prim is P.full:
+    if v.op is not None and v.op.prim is _FULL:
         return v.op.params['fill_value']
     return None
 
@@ -65,9 +66,9 @@ def rewrite(builder, op, inputs):
         return inputs[0]
     if name == 'transpose' and len(out.shape) < 2:
         return inputs[0]
-    if name == 'reshape' and inputs[0].op is not None and inputs[0].op.prim is P.reshape:
-        return builder.emit(P.reshape, inputs[0].op.inputs, op.params, op.loc)
-    if name == 'transpose' and inputs[0].op is not None and inputs[0].op.prim is P.transpose:
+    if name == 'reshape' and inputs[0].op is not None and inputs[0].op.prim is _RESHAPE:
+        return builder.emit(_RESHAPE, inputs[0].op.inputs, op.params, op.loc)
+    if name == 'transpose' and inputs[0].op is not None and inputs[0].op.prim is _TRANSPOSE:
         inner = inputs[0].op
         if _permutation(inner.params['axes'], len(out.shape), op.params['axes']) == tuple(range(len(out.shape))):
             return inner.inputs[0]
@@ -85,9 +86,9 @@ def rewrite(builder, op, inputs):
         return _fill(builder, value.item(), out, op.loc)
     if len(inputs) == 2:
         x, y = inputs
-        if name in ('add', 'sub') and y.op is not None and y.op.prim is P.neg:
+        if name in ('add', 'sub') and y.op is not None and y.op.prim is _NEG:
             # x + -y -> x - y, x - -y -> x + y (the adjoint of `-` makes these)
-            flipped = P.sub if name == 'add' else P.add
+            flipped = _SUB if name == 'add' else _ADD
             return builder.emit(flipped, [x, y.op.inputs[0]], {}, op.loc)
         if name in _NEUTRAL_RIGHT and fills[1] == _NEUTRAL_RIGHT[name] and x.aval == out.aval:
             return x
@@ -96,7 +97,7 @@ def rewrite(builder, op, inputs):
         if name == 'mul' and -1 in (fills[0], fills[1]):
             other = y if fills[0] == -1 else x
             if other.aval == out.aval:
-                return builder.emit(P.neg, [other], {}, op.loc)
+                return builder.emit(_NEG, [other], {}, op.loc)
         if name == 'mul' and 0 in (fills[0], fills[1]) and out.dtype is not None:
             return _fill(builder, 0, out, op.loc)   # as algebra has it, even for inf or NaN
     return None
@@ -116,7 +117,7 @@ def _weak(number):
 def _fill(builder, value, out, loc):
     if out.shape == () and out.dtype is None:
         return constant(value)
-    return builder.emit(P.full, [], {'shape': out.shape, 'fill_value': _python_number(value, out.dtype),
+    return builder.emit(_FULL, [], {'shape': out.shape, 'fill_value': _python_number(value, out.dtype),
                                      'dtype': out.dtype}, loc)
 
 

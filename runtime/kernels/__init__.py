@@ -1,0 +1,5 @@
+"""NumPy kernels that NumPy itself lacks, one module per primitive family. Each is a short, fast
+NumPy function; generated code imports them from here (`from runtime.kernels import sigmoid`),
+so every kernel is re-exported under its own name."""
+from .activations import *  # noqa: F401,F403
+from .misc import *  # noqa: F401,F403

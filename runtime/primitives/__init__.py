@@ -1,0 +1,4 @@
+"""Every primitive, each defined once (kernel, shape/dtype rule, adjoint rule, samples) in the module
+of its family; `core` says what a definition holds. Importing this package registers them all."""
+from . import activations, creation, elementwise, linalg, reductions, shapes  # noqa: F401  (registers them)
+from .core import SAMPLES, normalize_axis, unbroadcast  # noqa: F401

@@ -1,0 +1,107 @@
+"""What every primitive family builds on: `defprim`, the sample registry, shape/dtype rule
+factories, axis normalisation and `unbroadcast`.
+
+A primitive is defined once, in its family's module, by `defprim(name, kernel, abstract, vjp,
+samples, ...)`:
+- `kernel(*arrays, **params)`: NumPy; generated code calls it (or writes its operator).
+- `abstract(*operands, **params) -> Aval`: the shape/dtype rule, run at compile time. Operands are
+  `Aval`s for arrays and plain Python numbers for weakly typed scalars. Raise ValueError with a
+  plain message for bad shapes or axes: the compiler adds the user's file and line.
+- `vjp(g, *inputs, out, **params) -> tuple`: the adjoint, one cotangent per input (None: zero),
+  written with `runtime.ops` and operators so it builds IR while the compiler differentiates. A
+  cotangent may come back in the output's broadcast shape; the differentiator sums it back.
+- `samples`: [(inputs, params), ...] with float64 arrays (integer arrays for index operands): the
+  registry-wide tests check every adjoint against finite differences on them, and every forward
+  result eagerly and compiled.
+"""
+import numpy as np
+
+from .. import ops
+from ..primitive import Aval, Primitive, register
+
+SAMPLES = {}
+
+
+def defprim(name, kernel, abstract, vjp=None, samples=(), **spelling):
+    prim = register(Primitive(name, kernel, abstract, vjp, **spelling))
+    SAMPLES[name] = list(samples)
+    return prim
+
+
+# ---------------------------------------------------------------- shape and dtype rules
+def shape_of(operand):
+    return operand.shape if isinstance(operand, Aval) else ()
+
+
+def _dummy(operand):
+    """A one-element stand-in with the operand's dtype (Python scalars stay weakly typed)."""
+    if isinstance(operand, Aval):
+        return np.ones((1,) * len(operand.shape), operand.dtype)
+    return operand
+
+
+def result_dtype(kernel, operands, **params):
+    with np.errstate(all='ignore'):
+        return np.asarray(kernel(*map(_dummy, operands), **params)).dtype
+
+
+def elementwise(kernel):
+    def rule(*operands):
+        try:
+            shape = np.broadcast_shapes(*map(shape_of, operands))
+        except ValueError:
+            shapes = ' and '.join(str(shape_of(o)) for o in operands)
+            raise ValueError(f"shapes {shapes} cannot be broadcast together") from None
+        return Aval(shape, result_dtype(kernel, operands))
+    return rule
+
+
+def normalize_axis(axis, ndim):
+    """None, an int or a sequence of ints -> None, an int or a sorted tuple, all non-negative."""
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    for a in axes:
+        if not -ndim <= a < max(ndim, 1):
+            raise ValueError(f"axis {a} is out of bounds for an array of dimension {ndim}")
+    axes = tuple(sorted(a % max(ndim, 1) for a in axes))
+    return axes[0] if len(axes) == 1 else axes
+
+
+def axes_tuple(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    return (axis,) if isinstance(axis, int) else axis
+
+
+def reduction(kernel):
+    def rule(x, axis=None, keepdims=False):
+        axes = axes_tuple(axis, len(x.shape))
+        shape = tuple(1 if i in axes else n for i, n in enumerate(x.shape)
+                      if keepdims or i not in axes)
+        return Aval(shape, result_dtype(kernel, [x], axis=axis, keepdims=keepdims))
+    return rule
+
+
+def keepdims_shape(shape, axis):
+    axes = axes_tuple(axis, len(shape))
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def unbroadcast(g, shape):
+    """Sum a cotangent of a broadcast result back to the operand's `shape`."""
+    if g.shape == tuple(shape):
+        return g
+    lead = len(g.shape) - len(shape)
+    if lead:
+        g = ops.sum(g, tuple(range(lead)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if stretched:
+        g = ops.sum(g, stretched, keepdims=True)
+    return g
+
+
+# Sample operands shared by families' samples.
+MATRIX = np.array([[0.7, -1.3, 2.1], [-0.2, 3.0, -1.1]])
+POSITIVE = [((np.array([[0.7, 1.3, 2.1], [0.2, 3.0, 1.1]]),), {}), ((np.array(0.8),), {})]
+ANY = [((MATRIX,), {}), ((np.array(-0.4),), {})]
