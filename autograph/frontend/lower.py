@@ -104,11 +104,11 @@ class Lowering:
             if is_library(construct):
                 return construct(fn, *args, **kwargs)
             return self.call_user_function(construct, (fn,) + tuple(args), kwargs)
-        prim = BY_KERNEL.get(id(fn))
-        if prim is not None:
-            return prim.bind(*args, **kwargs)
-        if id(fn) in NUMPY_FUNCTIONS:
+        if id(fn) in NUMPY_FUNCTIONS:  # NumPy's signature, normalised by an op
             return NUMPY_FUNCTIONS[id(fn)](*args, **kwargs)
+        prim = BY_KERNEL.get(id(fn))
+        if prim is not None:       # a kernel called as generated code calls it
+            return prim.bind(*args, **kwargs)
         if isinstance(fn, types.MethodType) and isinstance(fn.__self__, Value):
             return fn(*args, **kwargs)
         if isinstance(fn, types.FunctionType) and (getattr(fn, '__module__', None) or '').startswith('runtime.ops.'):

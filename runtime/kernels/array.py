@@ -1,0 +1,1 @@
+"""Kernels of the array families (reductions, shapes, indexing) that NumPy lacks."""

@@ -1,0 +1,1 @@
+"""Linear-algebra kernels that NumPy lacks."""

@@ -1,0 +1,1 @@
+"""Kernels of the neural-network family (convolution, pooling, normalisation, dropout)."""

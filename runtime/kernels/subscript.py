@@ -1,0 +1,1 @@
+"""Kernels for `x[index]` and its adjoint."""

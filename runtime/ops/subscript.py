@@ -1,0 +1,1 @@
+"""`x[index]` as an op (Tensor.__getitem__)."""

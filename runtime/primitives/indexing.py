@@ -1,0 +1,1 @@
+"""Indexing primitives other than Python subscripts: gather, scatter, masks, one-hot."""

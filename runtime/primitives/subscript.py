@@ -1,0 +1,1 @@
+"""`x[index]`: the subscript primitive and its adjoint."""
