@@ -27,6 +27,7 @@ def reverse(graph, wrt, seed_all=True):
     builder.ops = list(graph.ops)
     active = _active_values(graph, [v for group in wrt for v in group])
     cotangents = {}
+    forward = {id(op.out) for op in graph.ops}
 
     def accumulate(value, ct):
         if ct.dtype != value.dtype:
@@ -45,7 +46,8 @@ def reverse(graph, wrt, seed_all=True):
             g = cotangents.get(id(op.out))
             if g is None or op.prim.vjp is None:
                 continue
-            _name_cotangent(g, op.out)  # complete now: every use of op.out came later
+            if id(g) not in forward:  # a forward value can be a cotangent too: it keeps its name
+                _name_cotangent(g, op.out)  # complete now: every use of op.out came later
             with builder.at(op.loc._replace(grad=True) if op.loc else None):
                 input_cts = op.prim.vjp(g, *op.inputs, out=op.out, **op.params)
                 for x, ct in zip(op.inputs, input_cts):

@@ -34,7 +34,8 @@ class Generated(NamedTuple):
 def generate(graph):
     imports = {}
     for op in graph.ops:
-        if '.' not in op.prim.spelling and not (op.prim.infix or op.prim.prefix):
+        if '.' not in op.prim.spelling and not (op.prim.infix or op.prim.prefix or
+                                                getattr(op.prim, 'subscript', False)):
             module = op.prim.kernel.__module__
             module = 'runtime.kernels' if module.startswith('runtime.kernels.') else module
             imports.setdefault(module, set()).add(op.prim.spelling)
@@ -106,14 +107,23 @@ class _Emitter:
             return nodes.infix(prim.infix, *args)
         if prim.prefix:
             return nodes.prefix(prim.prefix, *args)
+        if getattr(prim, 'subscript', False):
+            return nodes.subscript(args[0], _index_items(op.params['index'], args[1:]))
         if prim.name == 'full' and op.params['fill_value'] in (0, 1):
             # np.zeros/np.ones read better than np.full (runtime.numpy_api reads them back).
             spelling = 'np.ones' if op.params['fill_value'] == 1 else 'np.zeros'
             return nodes.call(spelling, [nodes.literal(op.params['shape'])],
                               [('dtype', nodes.literal(op.params['dtype']))])
+        if 'index' in op.params:
+            # Index arrays go inside the index, where they belong: index=np.s_[idx, ::2].
+            index = nodes.subscript(nodes.dotted('np.s_'), _index_items(op.params['index'], args[1:]))
+            return nodes.call(prim.spelling, args[:1], [('index', index)] + [
+                (k, nodes.literal(p)) for k, p in op.params.items() if k != 'index'])
         keywords = [(k, nodes.literal(p)) for k, p in op.params.items()
                     if not _is_default(prim, k, p)]
         return nodes.call(prim.spelling, args, keywords)
+
+
 
     def tree(self, tree):
         if isinstance(tree, (tuple, list)):
@@ -121,6 +131,12 @@ class _Emitter:
         if isinstance(tree, Value):
             return self.value(tree)
         return nodes.literal(tree)
+
+
+def _index_items(template, operands):
+    """Subscript items for an index template, with the operands' expressions in place of 'array'."""
+    operands = iter(operands)
+    return [next(operands) if isinstance(item, str) else nodes.index_item(item) for item in template]
 
 
 def _is_default(prim, key, value):

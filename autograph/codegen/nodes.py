@@ -22,7 +22,12 @@ def dotted(path):
 
 
 def literal(value):
-    """A Python value a param or constant may hold: numbers, None, strings, tuples, dtypes."""
+    """A Python value a param or constant may hold: numbers, None, strings, tuples, dtypes, and
+    indices with slices, written as `np.s_[1:, None]`."""
+    if isinstance(value, slice) or value is Ellipsis or (
+            isinstance(value, tuple) and any(isinstance(v, slice) or v is Ellipsis for v in value)):
+        items = value if isinstance(value, tuple) else (value,)
+        return subscript(dotted('np.s_'), [index_item(v) for v in items])
     if isinstance(value, tuple):
         return gast.Tuple(elts=[literal(v) for v in value], ctx=gast.Load())
     if isinstance(value, (np.dtype, type)):
@@ -67,3 +72,20 @@ def return_(value):
 
 def to_ast(node):
     return gast.gast_to_ast(node)
+
+
+def index_item(value):
+    """One static entry of an index: a slice, None, Ellipsis, an int or a tuple of ints (as a list)."""
+    if isinstance(value, slice):
+        part = lambda v: None if v is None else literal(v)
+        return gast.Slice(lower=part(value.start), upper=part(value.stop), step=part(value.step))
+    if isinstance(value, tuple):
+        return gast.List(elts=[index_item(v) for v in value], ctx=gast.Load())
+    if value is Ellipsis:
+        return gast.Constant(value=Ellipsis, kind=None)
+    return literal(value)
+
+
+def subscript(base, items):
+    index = items[0] if len(items) == 1 else gast.Tuple(elts=list(items), ctx=gast.Load())
+    return gast.Subscript(value=base, slice=index, ctx=gast.Load())

@@ -19,6 +19,7 @@ import types
 import gast
 import numpy as np
 
+from runtime import ops
 from runtime.ops import NUMPY_FUNCTIONS
 from runtime.primitive import BY_KERNEL, Aval
 from runtime.tensor import Tensor
@@ -41,7 +42,7 @@ COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt, ga
            gast.NotIn: lambda a, b: a not in b}
 # Builtins that are safe to run at compile time on compile-time values.
 PURE_BUILTINS = {len, tuple, list, dict, int, float, bool, range, zip, enumerate, min, max, abs,
-                 isinstance, str, reversed, sorted, sum, all, any}
+                 isinstance, str, reversed, sorted, sum, all, any, slice}
 
 UNSUPPORTED_STATEMENTS = {
     gast.For: "a for loop", gast.While: "a while loop", gast.Try: "try/except",
@@ -333,7 +334,7 @@ class Frame:
         base = self.expr(node.value)
         index = self.expr(node.slice)
         if isinstance(base, Value):
-            raise CompileError("indexing a Tensor is not supported yet")
+            return ops.getitem(base, index)
         if isinstance(index, Value):
             raise CompileError("an index must be known at compile time")
         return base[index]

@@ -33,6 +33,7 @@ def simplify(graph):
 
     for op in graph.ops:
         inputs = [get(v) for v in op.inputs]
+        built_before = len(builder.ops)
         new = rewrite(builder, op, inputs)
         if new is None:
             inputs = [_literal_fill(v, inputs, op) for v in inputs]
@@ -42,8 +43,8 @@ def simplify(graph):
                 new = builder.emit(op.prim, inputs, op.params, op.loc)
                 new.name = op.out.name
                 seen[key] = new
-        elif new.name is None:
-            new.name = op.out.name
+        elif new.name is None and len(builder.ops) > built_before and new is builder.ops[-1].out:
+            new.name = op.out.name  # a value the rewrite built stands for op.out: it takes the name
         env[id(op.out)] = new
     return Graph(graph.name, graph.inputs, builder.ops, map_tree(get, graph.outputs))
 
@@ -142,4 +143,12 @@ def _literal_fill(v, inputs, op):
 
 def _cse_key(prim, inputs, params):
     refs = tuple(('const', type(v.const), v.const) if v.is_scalar_const else id(v) for v in inputs)
-    return prim.name, refs, tuple(sorted(params.items(), key=lambda kv: kv[0]))
+    return prim.name, refs, tuple(sorted((k, _hashable(v)) for k, v in params.items()))
+
+
+def _hashable(param):
+    if isinstance(param, slice):  # slices hash only from Python 3.12
+        return 'slice', param.start, param.stop, param.step
+    if isinstance(param, tuple):
+        return tuple(_hashable(p) for p in param)
+    return param

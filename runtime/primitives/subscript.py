@@ -1,1 +1,59 @@
-"""`x[index]`: the subscript primitive and its adjoint."""
+"""`x[index]`: the subscript primitive and its adjoint, `index_add`.
+
+The index is a static param (a template of ints, slices, None, Ellipsis and tuples of ints, with
+the marker 'array' where an integer-array operand goes), so the result's shape is known when
+compiling. Generated code writes getitem as a subscript (`x[1:, None]`), not as a call.
+"""
+import numpy as np
+
+from .. import ops
+from ..kernels import subscript as K
+from .core import MATRIX, Aval, defprim
+
+
+def _stand_in(aval):
+    """A zero-stride array of the real shape: indexing it costs nothing but the result's size."""
+    return np.broadcast_to(np.zeros((), aval.dtype), aval.shape)
+
+
+def _getitem_rule(x, *arrays, index):
+    try:
+        shape = _stand_in(x)[K.build_index(index, [np.zeros(a.shape, a.dtype) for a in arrays])].shape
+    except IndexError as e:
+        raise ValueError(f"index {_show(index)} does not fit an array of shape {x.shape}: {e}") from None
+    return Aval(shape, x.dtype)
+
+
+def _show(index):
+    return '[' + ', '.join(str(item) for item in index) + ']'
+
+
+def _getitem_vjp(g, x, *arrays, out, index):
+    return (index_add.bind(g, *arrays, index=index, shape=x.shape),) + (None,) * len(arrays)
+
+
+def _index_add_rule(g, *arrays, index, shape):
+    return Aval(tuple(shape), g.dtype)
+
+
+def _index_add_vjp(dout, g, *arrays, out, index, shape):
+    return (getitem.bind(dout, *arrays, index=index),) + (None,) * len(arrays)
+
+
+_CUBE = np.arange(24.).reshape(2, 3, 4) / 7
+getitem = defprim('getitem', K.getitem, _getitem_rule, _getitem_vjp, [
+    ((MATRIX,), {'index': (1,)}),
+    ((MATRIX,), {'index': (slice(None), slice(None, None, 2))}),
+    ((MATRIX,), {'index': (-1, None, slice(1, None))}),
+    ((_CUBE,), {'index': (Ellipsis, 1)}),
+    ((_CUBE,), {'index': (slice(None, None, -1), Ellipsis, slice(1, 3))}),
+    ((MATRIX, np.array([1, 0, 1])), {'index': ('array',)}),
+    ((_CUBE, np.array([[0, 2], [2, 2]])), {'index': (slice(None), 'array', slice(None, 2))}),
+    ((_CUBE,), {'index': ((1, 1, 0),)}),
+])
+getitem.subscript = True  # codegen writes it as x[...]
+index_add = defprim('index_add', K.index_add, _index_add_rule, _index_add_vjp, [
+    ((np.array([0.5, -1.0]),), {'index': (slice(None, None, 2),), 'shape': (3,)}),
+    ((np.array([[0.5, -1.0], [2.0, 0.25], [1.0, 3.0]]), np.array([1, 0, 1])),
+     {'index': ('array', slice(1, None)), 'shape': (2, 3)}),
+])

@@ -33,10 +33,18 @@ b1 = rng.standard_normal(5).astype(np.float32)
 w2 = rng.standard_normal((5, 3)).astype(np.float32)
 b2 = rng.standard_normal(3).astype(np.float32)
 
+def subscripts(x, idx):
+    a = x[1:, None]
+    b = x[idx, ::2]
+    return ops.sum(a * 2) + ops.sum(b ** 2) + ops.sum(x[-1] * x[0])
+
+
 np.random.seed(0)
 net = nn.SequentialCell(nn.Dense(6, 5, activation='relu'), nn.Dense(5, 3))
 
 CASES = {
+    'subscripts_value_and_grad': (autograph.value_and_grad(subscripts),
+                                  (np.arange(12.).reshape(3, 4) / 5, np.array([0, 2, 2]))),
     'sequential_cell_grad': (autograph.grad(net, 0, weights=net.trainable_params()), (Tensor(batch),)),
     'function_jit': (autograph.jit(function), (x, y, w, b)),
     'function_grad': (autograph.grad(function, (2, 3)), (x, y, w, b)),

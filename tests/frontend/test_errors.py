@@ -131,9 +131,9 @@ def subscript_assignment(x):
     return x
 
 
-def tensor_indexing(x):
-    first = x[0]  # HERE
-    return first
+def boolean_mask_indexing(x):
+    positive = x[x > 0]  # HERE
+    return positive
 
 
 def undefined_name(x):
@@ -199,7 +199,7 @@ def broadcast_mismatch(x):
 
 
 def helper_with_bad_line(v):
-    return v[0]  # HERE
+    return v[v > 0]  # HERE
 
 
 def calls_bad_helper(x):
@@ -239,7 +239,7 @@ CASES = [
     Case(attribute_assignment, ['assigning to an attribute']),
     Case(model, ['assigning to an attribute'], where=SettingNet.construct),
     Case(subscript_assignment, ['assigning to an element']),
-    Case(tensor_indexing, ['indexing a Tensor']),
+    Case(boolean_mask_indexing, ['boolean mask', 'ops.where']),
     Case(undefined_name, ['not_defined_anywhere', 'not defined']),
     Case(calls_print, ['print', 'not supported']),
     Case(calls_open, ['open', 'not supported']),
@@ -254,7 +254,7 @@ CASES = [
     Case(matmul_mismatch, ['matmul', '(5,)', '(4, 3)'], arg=lambda: vec(5)),
     Case(reshape_mismatch, ['reshape', '(5,)', '(4, 4)'], arg=lambda: vec(5)),
     Case(broadcast_mismatch, ['(5,)', '(3,)', 'broadcast'], arg=lambda: vec(5)),
-    Case(calls_bad_helper, ['indexing a Tensor'], where=helper_with_bad_line),
+    Case(calls_bad_helper, ['boolean mask'], where=helper_with_bad_line),
     Case(trainable_params_inside, ['trainable_params', 'not supported']),
 ]
 
