@@ -42,7 +42,7 @@ COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt, ga
            gast.NotIn: lambda a, b: a not in b}
 # Builtins that are safe to run at compile time on compile-time values.
 PURE_BUILTINS = {len, tuple, list, dict, int, float, bool, range, zip, enumerate, min, max, abs,
-                 isinstance, str, reversed, sorted, sum, all, any, slice}
+                 isinstance, str, reversed, sorted, sum, all, any, slice, hasattr, getattr}
 
 UNSUPPORTED_STATEMENTS = {
     gast.For: "a for loop", gast.While: "a while loop", gast.Try: "try/except",
@@ -394,6 +394,8 @@ def qualified(fn):
 
 
 def describe(obj):
+    if isinstance(obj, types.BuiltinFunctionType) and isinstance(getattr(obj, '__self__', None), types.ModuleType):
+        return obj.__name__
     if isinstance(obj, (types.MethodType, types.BuiltinMethodType)) and hasattr(obj, '__self__'):
         owner = type(obj.__self__).__name__
         return f"the method {owner}.{obj.__name__}"
