@@ -1,10 +1,14 @@
 """Graph -> Python source of one function, readable and runnable.
 
-- Each op becomes NumPy: an operator (`x @ w + b`) or a call of its kernel (`np.exp(z)`,
-  `softplus(z)`); params are keywords, left out where they equal the kernel's default.
-- A value used once, in the same source statement, with no name of the user's, is written
-  inline in its consumer's expression; everything else gets a statement named after the user's
-  variable (`z`, `loss`, `dz`, then `z_1`, ... for repeats).
+- Each op becomes NumPy: an operator (`x @ w + b`), a subscript (`x[1:, None]`) or a call of its
+  kernel (`np.exp(z)`, `softplus(z)`); params are keywords, left out where they equal the
+  kernel's default.
+- A value used once, in the same source statement and the same block, with no name of the
+  user's, is written inline in its consumer's expression; everything else gets a statement named
+  after the user's variable (`z`, `loss`, `dz`, then `z_1`, ... for repeats).
+- Control flow is written as Python control flow: `cond` as if/else, loops as `for`/`while`
+  with the carried values as ordinary variables. Values that a loop's adjoint needs are
+  appended to lists in the forward loop and read back in reverse by the adjoint loop.
 - Above the statements from one line of the user's source stands that line as a comment
   (`# grad of: ...` for adjoint statements), and `line_map` maps generated lines back to it.
 
@@ -18,7 +22,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..ir import Value
+from ..ir import Value, flatten
+from ..ir.control import COND, FOR, FOR_SAVED, WHILE, carried_args, carried_inputs
+from ..ir.core import walk
 from ..ir.printer import Namer
 from . import nodes
 from .unparse import unparse
@@ -32,61 +38,48 @@ class Generated(NamedTuple):
 
 
 def generate(graph):
-    imports = {}
-    for op in graph.ops:
-        if '.' not in op.prim.spelling and not (op.prim.infix or op.prim.prefix or
-                                                getattr(op.prim, 'subscript', False)):
-            module = op.prim.kernel.__module__
-            module = 'runtime.kernels' if module.startswith('runtime.kernels.') else module
-            imports.setdefault(module, set()).add(op.prim.spelling)
+    imports = _imports(graph)
     lines = ['import numpy as np']
     lines += [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(imports.items())]
     lines += ['', '']
     # Temporaries are named after their primitive; never let one shadow a builtin (`sum`).
     taken = {'np', graph.name} | set(keyword.kwlist) | set(dir(builtins)) | set().union(*imports.values())
-    namer = Namer(taken=taken)
-    args = [namer(v, 'x') for v in graph.inputs]
-    namespace = {}
-    inline = _inlined(graph)
-    emitter = _Emitter(namer, inline, namespace)
-
+    writer = _Writer(graph, Namer(taken=taken), lines)
+    args = [writer.name(v, 'x') for v in graph.inputs]
     lines.append(f"def {graph.name}({', '.join(args)}):")
-    line_map = {}
-    current_loc = None
-    for op in graph.ops:
-        if id(op.out) in inline:
-            continue
-        if op.loc is not None and op.loc != current_loc:
-            current_loc = op.loc
-            lines.append('    # ' + ('grad of: ' if op.loc.grad else '') + op.loc.text)
-        statement = nodes.assign(namer(op.out, op.prim.name), emitter.op_expr(op))
-        for text in unparse(nodes.to_ast(statement)).splitlines():
-            lines.append('    ' + text)
-            line_map[len(lines)] = op.loc
-    result = unparse(nodes.to_ast(nodes.return_(emitter.tree(graph.outputs))))
-    lines.append('    ' + result)
+    writer.block(graph.ops, '    ')
+    writer.line('    ', nodes.return_(writer.tree(graph.outputs)))
     source = '\n'.join(lines) + '\n'
-    return Generated(graph.name, source, namespace, line_map)
+    return Generated(graph.name, source, writer.namespace, writer.line_map)
 
 
-def _inlined(graph):
-    """ids of op results written inline in their single consumer."""
-    uses, consumer = {}, {}
-    for op in graph.ops:
-        for v in op.inputs:
-            uses[id(v)] = uses.get(id(v), 0) + 1
-            consumer[id(v)] = op
-    outputs = {id(v) for v in graph.output_values()}
-    return {id(op.out) for op in graph.ops
-            if op.out.name is None and uses.get(id(op.out)) == 1 and id(op.out) not in outputs
-            and consumer[id(op.out)].loc == op.loc}
+def _imports(graph):
+    imports = {}
+    for op in walk(graph.ops):
+        prim = op.prim
+        if op.regions or prim.infix or prim.prefix or getattr(prim, 'subscript', False) or '.' in prim.spelling:
+            continue
+        module = prim.kernel.__module__
+        module = 'runtime.kernels' if module.startswith('runtime.kernels.') else module
+        imports.setdefault(module, set()).add(prim.spelling)
+    return imports
 
 
-class _Emitter:
-    def __init__(self, namer, inline, namespace):
+class _Writer:
+    def __init__(self, graph, namer, lines):
         self.namer = namer
-        self.inline = inline
-        self.namespace = namespace
+        self.lines = lines
+        self.namespace = {}
+        self.line_map = {}
+        self.loc = None
+        self.inline = _inlined(graph)
+        self.alias = _coalesced(graph, self.inline)
+
+    # ------------------------------------------------------------ names and expressions
+    def name(self, v, default='t'):
+        v = self.alias.get(id(v), v)
+        hint = default if v.op is None or not v.op.regions else 't'
+        return self.namer(v, v.op.prim.name if v.op is not None and not v.op.regions else hint)
 
     def value(self, v):
         if v.is_const and isinstance(v.const, np.ndarray):
@@ -98,7 +91,7 @@ class _Emitter:
             return nodes.literal(v.const)
         if id(v) in self.inline:
             return self.op_expr(v.op)
-        return nodes.name(self.namer(v))
+        return nodes.name(self.name(v))
 
     def op_expr(self, op):
         prim = op.prim
@@ -110,7 +103,7 @@ class _Emitter:
         if getattr(prim, 'subscript', False):
             return nodes.subscript(args[0], _index_items(op.params['index'], args[1:]))
         if prim.name == 'full' and op.params['fill_value'] in (0, 1):
-            # np.zeros/np.ones read better than np.full (runtime.numpy_api reads them back).
+            # np.zeros/np.ones read better than np.full (runtime.ops reads them back).
             spelling = 'np.ones' if op.params['fill_value'] == 1 else 'np.zeros'
             return nodes.call(spelling, [nodes.literal(op.params['shape'])],
                               [('dtype', nodes.literal(op.params['dtype']))])
@@ -123,14 +116,208 @@ class _Emitter:
                     if not _is_default(prim, k, p)]
         return nodes.call(prim.spelling, args, keywords)
 
-
-
     def tree(self, tree):
         if isinstance(tree, (tuple, list)):
             return nodes.tuple_(self.tree(t) for t in tree)
         if isinstance(tree, Value):
             return self.value(tree)
         return nodes.literal(tree)
+
+    # ------------------------------------------------------------ statements
+    def line(self, indent, statement):
+        for text in unparse(nodes.to_ast(statement)).splitlines():
+            self.lines.append(indent + text)
+            self.line_map[len(self.lines)] = self.loc
+
+    def text(self, indent, text):
+        self.lines.append(indent + text)
+        self.line_map[len(self.lines)] = self.loc
+
+    def expr_text(self, node):
+        return unparse(nodes.to_ast(node))
+
+    def assign(self, indent, target, value_node):
+        if not (isinstance(value_node, type(nodes.name('x'))) and value_node.id == self.name(target)):
+            self.line(indent, nodes.assign(self.name(target), value_node))
+
+    def comment(self, indent, op):
+        if op.loc is not None and op.loc != self.loc:
+            self.loc = op.loc
+            self.lines.append(indent + '# ' + ('grad of: ' if op.loc.grad else '') + op.loc.text)
+
+    def block(self, ops, indent):
+        for op in ops:
+            if any(id(o) in self.inline for o in op.outs):
+                continue
+            self.comment(indent, op)
+            if op.prim is COND:
+                self.cond(op, indent)
+            elif op.prim in (FOR, WHILE, FOR_SAVED):
+                self.loop(op, indent)
+            else:
+                self.assign(indent, op.out, self.op_expr(op))
+
+    def yields(self, indent, targets, results):
+        for target, result in zip(targets, results):
+            self.assign(indent, target, self.value(result))
+
+    def cond(self, op, indent):
+        then, orelse = op.regions
+        self.text(indent, f'if {self.expr_text(self.value(op.inputs[0]))}:')
+        inner = indent + '    '
+        self.block(then.ops, inner)
+        self.yields(inner, op.outs, then.results)
+        if len(self.lines[-1]) - len(self.lines[-1].lstrip()) < len(inner) and self.lines[-1].startswith(indent + 'if '):
+            self.text(inner, 'pass')
+        start = len(self.lines)
+        self.text(indent, 'else:')
+        self.block(orelse.ops, inner)
+        self.yields(inner, op.outs, orelse.results)
+        if len(self.lines) == start + 1:
+            del self.lines[start:]
+
+    def loop(self, op, indent):
+        inner = indent + '    '
+        saves = op.params.get('saves', 0)
+        carried = op.outs[:len(op.outs) - saves]
+        self.yields(indent, carried, carried_inputs(op))
+        for saved in op.outs[len(carried):]:
+            self.text(indent, f'{self.name(saved, "saved")} = []')
+        body = op.regions[-1]
+        if op.prim is FOR:
+            bounds = ', '.join(self.expr_text(self.value(v)) for v in _range_args(op.inputs[:3]))
+            self.text(indent, f'for {self.name(body.args[0], "i")} in range({bounds}):')
+        elif op.prim is WHILE:
+            test = op.regions[0]
+            if any(id(o) not in self.inline for t in test.ops for o in t.outs):
+                self.text(indent, 'while True:')
+                self.block(test.ops, inner)
+                self.text(inner, f'if not {self.expr_text(self.value(test.results[0]))}:')
+                self.text(inner + '    ', 'break')
+            else:
+                self.text(indent, f'while {self.expr_text(self.value(test.results[0]))}:')
+        else:
+            lists = op.inputs[:len(body.args) - len(carried)]
+            popped = body.args[:len(lists)]
+            targets = ', '.join(self.name(v) for v in popped)
+            sources = [f'reversed({self.name(v)})' for v in lists]
+            over = sources[0] if len(sources) == 1 else f"zip({', '.join(sources)})"
+            self.text(indent, f'for {targets} in {over}:')
+        self.block(body.ops, inner)
+        self.yields(inner, carried_args(op), body.results[:len(carried)])
+        for saved, value in zip(op.outs[len(carried):], body.results[len(carried):]):
+            self.text(inner, f'{self.name(saved)}.append({self.expr_text(self.value(value))})')
+
+
+def _range_args(bounds):
+    start, stop, step = bounds
+    if step.is_scalar_const and step.const == 1:
+        return [stop] if start.is_scalar_const and start.const == 0 else [start, stop]
+    return [start, stop, step]
+
+
+def _uses(graph):
+    """id(value) -> list of (op or None, block) using it; None stands for results and outputs."""
+    uses = {}
+
+    def note(v, user, block):
+        if isinstance(v, Value):
+            uses.setdefault(id(v), []).append((user, block))
+
+    def visit(ops):
+        for op in ops:
+            for v in op.inputs:
+                note(v, op, id(ops))
+            for region in op.regions:
+                visit(region.ops)
+                for v in region.results:
+                    note(v, None, id(region.ops))
+    visit(graph.ops)
+    for v in flatten(graph.outputs):
+        note(v, None, id(graph.ops))
+    return uses
+
+
+def _inlined(graph):
+    """ids of op results written inline in their single consumer, in the same block and from
+    the same source statement."""
+    uses = _uses(graph)
+    inline = set()
+
+    def visit(ops):
+        for op in ops:
+            for region in op.regions:
+                visit(region.ops)
+            if op.regions or op.out.name is not None:
+                continue
+            users = uses.get(id(op.out), [])
+            if len(users) == 1 and users[0][0] is not None and users[0][1] == id(ops) \
+                    and users[0][0].loc == op.loc and not users[0][0].regions:
+                inline.add(id(op.out))
+    visit(graph.ops)
+    return inline
+
+
+def _coalesced(graph, inline):
+    """id(value) -> the value whose Python variable it shares: a loop's carried value, its body
+    argument, its initial value and its next value are one variable where that is safe, and so
+    are a branch's yielded value and the if's result."""
+    uses = _uses(graph)
+    alias = {}
+
+    def only_used_by(v, user):
+        return all(u is user for u, _ in uses.get(id(v), [])) and id(v) not in inline
+
+    for op in walk(graph.ops):
+        if op.prim is COND:
+            for region in op.regions:
+                for out, result in zip(op.outs, region.results):
+                    if _defined_in(result, region) and only_used_by(result, None) and id(result) not in alias:
+                        alias[id(result)] = out
+        elif op.regions:
+            saves = op.params.get('saves', 0)
+            carried = op.outs[:len(op.outs) - saves]
+            body = op.regions[-1]
+            for out, init, arg, result in zip(carried, carried_inputs(op), carried_args(op),
+                                              body.results[:len(carried)]):
+                alias[id(arg)] = out
+                if init.op is not None and not init.op.regions and only_used_by(init, op) \
+                        and id(init) not in alias:
+                    alias[id(init)] = out
+                if _defined_in(result, body) and only_used_by(result, None) and id(result) not in alias \
+                        and not _used_after(arg, result, body, inline):
+                    alias[id(result)] = out
+    return alias
+
+
+def _defined_in(v, region):
+    return isinstance(v, Value) and v.op is not None and any(v.op is op for op in region.ops)
+
+
+def _used_after(arg, result, region, inline):
+    """Whether `arg` is read by a statement after the one that defines `result` (then the two
+    cannot share a variable)."""
+    position = {}
+    statements = [op for op in region.ops if not any(id(o) in inline for o in op.outs)]
+    for i, op in enumerate(statements):
+        position[id(op)] = i
+    consumer = {}
+    for op in region.ops:
+        for v in op.inputs:
+            consumer.setdefault(id(v), op)
+
+    def statement_of(op):
+        while id(op) not in position:
+            op = consumer[id(op.out)]
+        return position[id(op)]
+
+    defined_at = statement_of(result.op)
+    for op in region.ops:
+        reads = any(v is arg for v in op.inputs) or any(
+            any(v is arg for v in inner.inputs) for r in op.regions for inner in walk(r.ops))
+        if reads and statement_of(op) > defined_at:
+            return True
+    return False
 
 
 def _index_items(template, operands):

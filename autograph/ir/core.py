@@ -5,7 +5,10 @@
   A constant Value holds a Python scalar (weakly typed, as NumPy 2 treats Python numbers) or an
   array in `const`.
 - `Op`: one application of a primitive to Values, with static `params` (axes, shapes, dtypes) and
-  the user's source location it came from.
+  the user's source location it came from. Control flow is structured: `cond` and the loops
+  (`ir.control`) are ops that own `regions` and define several results (`outs`).
+- `Region`: a nested list of ops with arguments and yielded results. Ops inside may use any value
+  defined before the region's op in an enclosing scope (as MLIR's scf regions do).
 - `Graph`: inputs, ops in order, and an output structure (nested tuples of Values and Python
   constants such as the ids of `return_ids`).
 - `Builder`: appends ops. The compiler pushes it on `runtime.primitive.TRACE_STACK`, so every op
@@ -58,18 +61,43 @@ class Value(ArrayMethods):
 
 
 class Op:
-    __slots__ = ('prim', 'inputs', 'params', 'out', 'loc')
+    __slots__ = ('prim', 'inputs', 'params', 'outs', 'loc', 'regions')
 
-    def __init__(self, prim, inputs, params, out, loc):
+    def __init__(self, prim, inputs, params, outs, loc, regions=()):
         self.prim = prim
         self.inputs = inputs
         self.params = params
-        self.out = out
+        self.outs = outs
         self.loc = loc
-        out.op = self
+        self.regions = regions
+        for v in outs:
+            v.op = self
+
+    @property
+    def out(self):
+        """The result of a single-result op (every primitive application)."""
+        return self.outs[0]
 
     def __repr__(self):
         return f'Op({self.prim.name}, {self.inputs}, {self.params})'
+
+
+class Region:
+    """Ops nested in a control-flow op: `args` are bound by the op, `results` are yielded."""
+    __slots__ = ('args', 'ops', 'results')
+
+    def __init__(self, args, ops, results):
+        self.args = args
+        self.ops = ops
+        self.results = results
+
+
+def walk(ops):
+    """Every op in `ops` and, depth first, in their regions."""
+    for op in ops:
+        yield op
+        for region in op.regions:
+            yield from walk(region.ops)
 
 
 class Graph:
@@ -147,8 +175,17 @@ class Builder:
         except (ValueError, TypeError) as e:
             raise CompileError(f"{prim.name}: {e}", self.loc) from None
         out = Value(aval)
-        self.ops.append(Op(prim, inputs, params, out, self.loc))
+        self.ops.append(Op(prim, inputs, params, [out], self.loc))
         return out
+
+    @contextlib.contextmanager
+    def region(self):
+        """Collect the ops built inside into a fresh list (the body of a region)."""
+        saved, self.ops = self.ops, []
+        try:
+            yield self.ops
+        finally:
+            self.ops = saved
 
     def emit(self, prim, inputs, params, loc):
         """Append an application whose avals are already known to be right (graph copies)."""

@@ -42,14 +42,26 @@ def format_graph(graph):
             return repr(v.const) if v.is_scalar_const else f'const{format_aval(v.aval)}'
         return namer(v)
 
-    args = ', '.join(f'{namer(v)}: {format_aval(v.aval)}' for v in graph.inputs)
-    lines = [f'def {graph.name}({args}):']
-    for op in graph.ops:
-        params = [f'{k}={_param(p)}' for k, p in op.params.items()]
-        call = ', '.join([ref(v) for v in op.inputs] + params)
-        lines.append(f'  {namer(op.out, op.prim.name)}: {format_aval(op.out.aval)} = {op.prim.name}({call})')
-    out = graph.outputs
-    lines.append(f'  return {_tree(out, ref)}')
+    def typed(v, default='t'):
+        return f'{namer(v, default)}: {format_aval(v.aval)}'
+
+    def ops(op_list, indent):
+        lines = []
+        for op in op_list:
+            params = [f'{k}={_param(p)}' for k, p in op.params.items()]
+            call = ', '.join([ref(v) for v in op.inputs] + params)
+            outs = ', '.join(typed(v, op.prim.name) for v in op.outs)
+            lines.append(f'{indent}{outs} = {op.prim.name}({call})' + (':' if op.regions else ''))
+            for region in op.regions:
+                args = ', '.join(typed(v, 'arg') for v in region.args)
+                lines.append(f'{indent}  region({args}):')
+                lines += ops(region.ops, indent + '    ')
+                lines.append(f"{indent}    yield {', '.join(ref(v) for v in region.results)}")
+        return lines
+
+    args = ', '.join(typed(v) for v in graph.inputs)
+    lines = [f'def {graph.name}({args}):'] + ops(graph.ops, '  ')
+    lines.append(f'  return {_tree(graph.outputs, ref)}')
     return '\n'.join(lines)
 
 

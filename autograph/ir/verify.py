@@ -1,6 +1,8 @@
-"""Checks that a Graph is well formed: each value defined once before its uses, and each op's
-recorded shape and dtype equal to what its primitive's rule says. Tests run it after every pass."""
-from .core import flatten, Value
+"""Checks that a Graph is well formed: each value defined once, before its uses, in a scope that
+encloses them; each primitive op's recorded shape and dtype equal to what its rule says; each
+control-flow op's regions consistent with its results. Tests run it after every pass."""
+from .control import COND, carried_args, carried_inputs
+from .core import Value, flatten
 
 
 class IRError(AssertionError):
@@ -8,19 +10,62 @@ class IRError(AssertionError):
 
 
 def verify(graph):
-    defined = {id(v) for v in graph.inputs}
-    for op in graph.ops:
-        for v in op.inputs:
-            if not v.is_const and id(v) not in defined:
-                raise IRError(f'{op}: input {v} used before it is defined')
-        if id(op.out) in defined:
-            raise IRError(f'{op}: {op.out} defined twice')
-        operands = [v.const if v.is_scalar_const else v.aval for v in op.inputs]
-        expected = op.prim.abstract(*operands, **op.params)
-        if tuple(expected.shape) != tuple(op.out.shape) or expected.dtype != op.out.dtype:
-            raise IRError(f'{op}: records {op.out.aval}, its rule says {expected}')
-        defined.add(id(op.out))
+    _verify_ops(graph.ops, {id(v) for v in graph.inputs}, set())
+    defined = {id(v) for v in graph.inputs} | {id(o) for op in graph.ops for o in op.outs}
     for v in flatten(graph.outputs):
         if isinstance(v, Value) and not v.is_const and id(v) not in defined:
             raise IRError(f'output {v} is not defined')
     return graph
+
+
+def _verify_ops(ops, visible, everywhere):
+    """`visible`: ids usable here; `everywhere`: ids defined anywhere so far (defined twice?)."""
+    visible = set(visible)
+    for op in ops:
+        for v in op.inputs:
+            _check_use(op, v, visible)
+        for region in op.regions:
+            inner = visible | {id(v) for v in region.args}
+            _verify_ops(region.ops, inner, everywhere)
+            inner |= {id(o) for o in _defined(region.ops)}
+            for v in region.results:
+                _check_use(op, v, inner)
+        for out in op.outs:
+            if id(out) in everywhere:
+                raise IRError(f'{op}: {out} defined twice')
+            everywhere.add(id(out))
+            visible.add(id(out))
+        if op.regions:
+            _check_control(op)
+        else:
+            _check_rule(op)
+
+
+def _defined(ops):
+    return [o for op in ops for o in op.outs]
+
+
+def _check_use(op, v, visible):
+    if isinstance(v, Value) and not v.is_const and id(v) not in visible:
+        raise IRError(f'{op}: input {v} used before it is defined, or out of its scope')
+
+
+def _check_rule(op):
+    operands = [v.const if v.is_scalar_const else v.aval for v in op.inputs]
+    expected = op.prim.abstract(*operands, **op.params)
+    if tuple(expected.shape) != tuple(op.out.shape) or expected.dtype != op.out.dtype:
+        raise IRError(f'{op}: records {op.out.aval}, its rule says {expected}')
+
+
+def _check_control(op):
+    if op.prim is COND:
+        for region in op.regions:
+            if [v.aval for v in region.results] != [v.aval for v in op.outs]:
+                raise IRError(f'{op}: a branch yields {[v.aval for v in region.results]}, '
+                              f'the results are {[v.aval for v in op.outs]}')
+        return
+    inits, args = carried_inputs(op), carried_args(op)
+    results = op.regions[-1].results[:len(args)]
+    for init, arg, result, out in zip(inits, args, results, op.outs):
+        if not (init.aval == arg.aval == result.aval == out.aval):
+            raise IRError(f'{op}: carried value {out} changes from {init.aval} to {result.aval}')

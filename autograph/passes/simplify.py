@@ -15,7 +15,8 @@ The output has the same outputs and input list; dead ops are left to `dce`.
 import numpy as np
 
 from runtime.primitive import REGISTRY
-from ..ir import Builder, Graph, constant, map_tree
+from ..ir import Builder, Graph, Value, constant, map_tree
+from ..ir.core import Op, Region
 
 _FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB = (REGISTRY[n] for n in ('full', 'reshape', 'transpose', 'neg', 'add', 'sub'))
 _NEUTRAL_RIGHT = {'add': 0, 'sub': 0, 'mul': 1, 'div': 1}
@@ -26,13 +27,27 @@ _SHAPE_ONLY = {'reshape', 'broadcast_to'}
 def simplify(graph):
     builder = Builder()
     env = {}
-    seen = {}
+    _simplify_ops(graph.ops, builder, env, {})
+    return Graph(graph.name, graph.inputs, builder.ops, map_tree(lambda v: _get(env, v), graph.outputs))
 
-    def get(v):
-        return env.get(id(v), v)
 
-    for op in graph.ops:
-        inputs = [get(v) for v in op.inputs]
+def _get(env, v):
+    return env.get(id(v), v) if isinstance(v, Value) else v
+
+
+def _simplify_ops(ops, builder, env, seen):
+    """Rebuild `ops` into `builder`; `env` maps old values to their replacements, `seen` is the
+    CSE table of this scope (a region gets a copy, so nothing inside leaks out)."""
+    for op in ops:
+        inputs = [_get(env, v) for v in op.inputs]
+        if op.regions:
+            regions = []
+            for region in op.regions:
+                with builder.region() as region_ops:
+                    _simplify_ops(region.ops, builder, env, dict(seen))
+                regions.append(Region(region.args, region_ops, [_get(env, v) for v in region.results]))
+            builder.ops.append(Op(op.prim, inputs, op.params, op.outs, op.loc, tuple(regions)))
+            continue
         built_before = len(builder.ops)
         new = rewrite(builder, op, inputs)
         if new is None:
@@ -46,7 +61,6 @@ def simplify(graph):
         elif new.name is None and len(builder.ops) > built_before and new is builder.ops[-1].out:
             new.name = op.out.name  # a value the rewrite built stands for op.out: it takes the name
         env[id(op.out)] = new
-    return Graph(graph.name, graph.inputs, builder.ops, map_tree(get, graph.outputs))
 
 
 def fill_value(v):

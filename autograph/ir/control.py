@@ -1,0 +1,96 @@
+"""Structured control flow: the ops that own regions.
+
+- `cond`:       inputs [pred]; regions [then, orelse], no args, each yielding values of the same
+                avals; one result per yielded value.
+- `for_range`:  inputs [start, stop, step, *inits]; region body(args [i, *carried]) yields the next
+                carried values; results: the carried values after the last iteration.
+- `while_loop`: inputs [*inits]; regions test(args carried) yielding [pred] and body(args carried)
+                yielding the next carried values; results: the final carried values.
+
+Loops made by reverse mode also save values for their adjoint, one list per saved value:
+- `for_range`/`while_loop` with param `saves=k`: the body yields k more values after the carried
+  ones; the op has k more results, each the list of that value over the iterations.
+- `for_saved`:  inputs [*lists, *inits]; region body(args [*popped, *carried]) yields the next
+                carried values; it runs once per list element, last element first.
+
+Regions may use values defined in enclosing scopes before their op (`free_values` lists them).
+"""
+from .core import Op, Region, Value, walk
+
+
+class ControlFlow:
+    """A control-flow operation: no kernel and no adjoint rule of its own (codegen and reverse
+    mode know each of them)."""
+    vjp = None
+    elementwise = False
+    subscript = False
+    infix = prefix = None
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f'ControlFlow({self.name})'
+
+
+COND = ControlFlow('cond')
+FOR = ControlFlow('for_range')
+WHILE = ControlFlow('while_loop')
+FOR_SAVED = ControlFlow('for_saved')
+LOOPS = (FOR, WHILE, FOR_SAVED)
+
+
+def body(op):
+    """The region a loop repeats."""
+    return op.regions[-1]
+
+
+def carried_inputs(op):
+    """The inputs of a loop that initialise its carried values."""
+    if op.prim is FOR:
+        return op.inputs[3:]
+    if op.prim is FOR_SAVED:
+        return op.inputs[len(body(op).args) - len(op.outs):]
+    return op.inputs
+
+
+def carried_args(op):
+    """The body arguments that hold a loop's carried values."""
+    return body(op).args[len(body(op).args) - len(carried_inputs(op)):]
+
+
+def make(builder, prim, inputs, regions, avals, params=None, names=()):
+    """Append a control-flow op with results of `avals` to `builder`; returns its results."""
+    outs = [Value(aval, name) for aval, name in zip(avals, list(names) + [None] * len(avals))]
+    builder.ops.append(Op(prim, list(inputs), params or {}, outs, builder.loc, regions))
+    return outs
+
+
+def free_values(region):
+    """Values that ops in `region` (or deeper) use but that are defined outside it."""
+    defined = {id(v) for v in region.args}
+    free, seen = [], set()
+    for op in walk(region.ops):
+        defined.update(id(v) for v in op.outs)
+        for r in op.regions:
+            defined.update(id(v) for v in r.args)
+    for op in walk(region.ops):
+        for v in op.inputs:
+            _note_free(v, defined, free, seen)
+    for v in region.results:
+        _note_free(v, defined, free, seen)
+    for op in walk(region.ops):
+        for r in op.regions:
+            for v in r.results:
+                _note_free(v, defined, free, seen)
+    return free
+
+
+def _note_free(v, defined, free, seen):
+    if isinstance(v, Value) and not v.is_const and id(v) not in defined and id(v) not in seen:
+        seen.add(id(v))
+        free.append(v)
+
+
+__all__ = ['COND', 'FOR', 'WHILE', 'FOR_SAVED', 'LOOPS', 'ControlFlow', 'Region', 'body',
+           'carried_args', 'carried_inputs', 'free_values', 'make']
