@@ -37,4 +37,9 @@ class CompileError(RuntimeError):
 
     def located(self, loc):
         """This error, pointed at `loc` if it has no place yet."""
-        return self if self.loc is not None or loc is None else CompileError(self.message, loc)
+        return self if self.loc is not None or loc is None else type(self)(self.message, loc)
+
+
+class NotStatic(CompileError):
+    """A run-time value was used where the compiler needs one known at compile time (a Python
+    list index, a loop bound that decides unrolling, a truth value)."""

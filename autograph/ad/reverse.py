@@ -8,8 +8,13 @@ alive, so no tape is needed) and appends the adjoint ops, built by each primitiv
 - Activity: only ops on a path from a requested input to a seeded output get an adjoint; other
   cotangents are never built.
 - Symbolic zeros: a missing cotangent is zero and is never materialised, except where the user
-  asked for the gradient of an input that does not influence the output.
+  asked for the gradient of an input that does not influence the output, and where control flow
+  must merge a cotangent from a branch or iteration that did not touch it.
 - Broadcasting: a cotangent in the output's broadcast shape is summed back to its input's shape.
+- Control flow: the adjoint of a `cond` is a `cond` on the same predicate; values its branches'
+  adjoints need are exported from the forward branches as extra results. The adjoint of a loop
+  is a loop over the values its body's adjoint needs, which the forward loop saves in lists
+  (one append per iteration) and the adjoint loop reads back last first.
 
 `wrt` is a list of groups, each a list of graph inputs whose cotangents add up into one gradient
 (a weight that is reached both as an argument and as a Parameter of a Cell is one group).
@@ -18,67 +23,274 @@ The result's outputs are `(graph.outputs, (grad_group_0, grad_group_1, ...))`.
 import numpy as np
 
 from runtime import ops
+from runtime.primitive import Aval
 from runtime.primitives import unbroadcast
-from ..ir import Builder, Graph, flatten, Value
+from ..ir import Builder, Graph, Value, constant, flatten
+from ..ir.control import COND, FOR, FOR_SAVED, carried_args, carried_inputs, free_values, make
+from ..ir.core import Op, Region, walk
 
 
 def reverse(graph, wrt, seed_all=True):
     builder = Builder()
-    builder.ops = list(graph.ops)
-    active = _active_values(graph, [v for group in wrt for v in group])
-    cotangents = {}
-    forward = {id(op.out) for op in graph.ops}
-
-    def accumulate(value, ct):
-        if ct.dtype != value.dtype:
-            ct = ops.cast(ct, value.dtype)
-        previous = cotangents.get(id(value))
-        cotangents[id(value)] = ct if previous is None else previous + ct
-
+    active = activity(graph.ops, [v for group in wrt for v in group])
+    adjoint = _Adjoint(builder, active, graph)
     with builder.active():
         outputs = [v for v in flatten(graph.outputs) if isinstance(v, Value)]
-        seeded = outputs if seed_all else outputs[:1]
-        for out in seeded:
-            if id(out) in active:
-                with builder.at(out.op.loc._replace(grad=True) if out.op and out.op.loc else None):
-                    accumulate(out, ops.ones_like(out))
-        for op in reversed(graph.ops):
-            g = cotangents.get(id(op.out))
-            if g is None or op.prim.vjp is None:
-                continue
-            if id(g) not in forward:  # a forward value can be a cotangent too: it keeps its name
-                _name_cotangent(g, op.out)  # complete now: every use of op.out came later
-            with builder.at(op.loc._replace(grad=True) if op.loc else None):
-                input_cts = op.prim.vjp(g, *op.inputs, out=op.out, **op.params)
-                for x, ct in zip(op.inputs, input_cts):
-                    if ct is not None and id(x) in active:
-                        accumulate(x, unbroadcast(ct, x.shape))
-        grads = tuple(_gradient(builder, group, cotangents) for group in wrt)
-    return Graph(graph.name, graph.inputs, builder.ops, (graph.outputs, grads))
+        with builder.region() as backward:
+            for out in (outputs if seed_all else outputs[:1]):
+                if id(out) in active:
+                    with builder.at(_grad_loc(out.op)):
+                        adjoint.accumulate(out, ops.ones_like(out))
+            forward = adjoint.backprop(graph.ops)
+            grads = tuple(adjoint.gradient(group) for group in wrt)
+    return Graph(graph.name, graph.inputs, forward + backward, (graph.outputs, grads))
 
 
-def _active_values(graph, wrt):
-    """Values that depend on a requested input through differentiable float ops."""
-    active = {id(v) for v in wrt if np.issubdtype(v.dtype, np.inexact)}
-    for op in graph.ops:
-        if (op.prim.vjp is not None and np.issubdtype(op.out.dtype, np.inexact)
-                and any(id(v) in active for v in op.inputs)):
-            active.add(id(op.out))
+def activity(ops_, wrt):
+    """ids of values that depend on a requested input through differentiable float ops."""
+    active = {id(v) for v in wrt if _inexact(v)}
+    _propagate(ops_, active)
     return active
 
 
-def _gradient(builder, group, cotangents):
-    parts = [cotangents[id(v)] for v in group if id(v) in cotangents]
-    if not parts:
-        # The user asked for it, and it is zero: the one place a zero is materialised.
-        return ops.zeros_like(group[0])
-    total = parts[0]
-    for part in parts[1:]:
-        total = total + part
-    _name_cotangent(total, group[0])
-    return total
+def _inexact(v):
+    return v.dtype is not None and np.issubdtype(v.dtype, np.inexact)
 
 
-def _name_cotangent(ct, value):
-    if ct.name is None and not ct.is_const:
-        ct.name = 'd' + (value.name or 't')
+def _propagate(ops_, active):
+    for op in ops_:
+        if op.prim is COND:
+            for region in op.regions:
+                _propagate(region.ops, active)
+            for k, out in enumerate(op.outs):
+                if _inexact(out) and any(_is_active(r.results[k], active) for r in op.regions):
+                    active.add(id(out))
+        elif op.regions:
+            body = op.regions[-1]
+            carried = list(zip(carried_inputs(op), carried_args(op), body.results, op.outs))
+            while True:
+                before = len(active)
+                for init, arg, result, _ in carried:
+                    if _inexact(arg) and (_is_active(init, active) or _is_active(result, active)):
+                        active.add(id(arg))
+                _propagate(body.ops, active)
+                if len(active) == before:
+                    break
+            for _, arg, _, out in carried:
+                if id(arg) in active:
+                    active.add(id(out))
+        elif op.prim.vjp is not None and _inexact(op.out) and any(id(v) in active for v in op.inputs):
+            active.add(id(op.out))
+
+
+def _is_active(v, active):
+    return isinstance(v, Value) and id(v) in active
+
+
+def _grad_loc(op):
+    return op.loc._replace(grad=True) if op is not None and op.loc is not None else None
+
+
+class _Adjoint:
+    def __init__(self, builder, active, graph):
+        self.builder = builder
+        self.active = active
+        self.cotangents = {}
+        self.forward = {id(o) for op in walk(graph.ops) for o in op.outs}
+
+    def accumulate(self, value, ct, into=None):
+        into = self.cotangents if into is None else into
+        ct = unbroadcast(ct, value.shape)
+        if ct.dtype != value.dtype:
+            ct = ops.cast(ct, value.dtype)
+        previous = into.get(id(value))
+        into[id(value)] = ct if previous is None else previous + ct
+
+    def name(self, ct, value):
+        if ct.name is None and not ct.is_const and id(ct) not in self.forward:
+            ct.name = 'd' + (value.name or 't')
+
+    def gradient(self, group):
+        parts = [self.cotangents[id(v)] for v in group if id(v) in self.cotangents]
+        if not parts:
+            # The user asked for it, and it is zero: the one place a zero is materialised.
+            return ops.zeros_like(group[0])
+        total = parts[0]
+        for part in parts[1:]:
+            total = total + part
+        self.name(total, group[0])
+        return total
+
+    # ------------------------------------------------------------ the backward sweep
+    def backprop(self, forward_ops):
+        """Append the adjoint of `forward_ops` to the builder, given the cotangents of their
+        results. Returns the forward ops, where control-flow ops are replaced by versions that
+        export what their adjoints need."""
+        forward_ops = list(forward_ops)
+        for index in range(len(forward_ops) - 1, -1, -1):
+            op = forward_ops[index]
+            if not any(self.cotangents.get(id(o)) is not None for o in op.outs):
+                continue
+            with self.builder.at(_grad_loc(op)):
+                if op.prim is COND:
+                    forward_ops[index] = self.cond(op)
+                elif op.regions:
+                    forward_ops[index] = self.loop(op)
+                elif op.prim.vjp is not None:
+                    self.primitive(op)
+        return forward_ops
+
+    def primitive(self, op):
+        g = self.cotangents[id(op.out)]
+        self.name(g, op.out)  # complete now: every use of op.out came later
+        input_cts = op.prim.vjp(g, *op.inputs, out=op.out, **op.params)
+        for x, ct in zip(op.inputs, input_cts):
+            if ct is not None and id(x) in self.active:
+                self.accumulate(x, ct)
+
+    def nested(self, seeds, forward_ops):
+        """Backprop through a region's ops with cotangents `seeds` (id -> value) in a fresh
+        scope. Returns (new forward ops, backward ops, cotangents)."""
+        outer, self.cotangents = self.cotangents, dict(seeds)
+        try:
+            with self.builder.region() as backward:
+                forward_ops = self.backprop(forward_ops)
+            return forward_ops, backward, self.cotangents
+        finally:
+            self.cotangents = outer
+
+    def cond(self, op):
+        gs = [self.cotangents.get(id(o)) for o in op.outs]
+        outer = _dedupe(v for r in op.regions for v in free_values(r) if id(v) in self.active)
+        branches = []
+        for region in op.regions:
+            seeds = {}
+            for result, g in zip(region.results, gs):
+                if g is not None and _is_active(result, self.active):
+                    self.accumulate(result, g, into=seeds)
+            branches.append(self.nested(seeds, region.ops))
+        touched = [v for v in outer if any(id(v) in cts for _, _, cts in branches)]
+        results = []
+        for (_, backward, cts) in branches:
+            with self.builder.region() as merge:
+                results.append([self._merged(v, cts.get(id(v))) for v in touched])
+            backward.extend(merge)
+        exports = _exports(op.regions, [b for _, b, _ in branches], results)
+        new_outs = [Value(v.aval, v.name) for v in exports]
+        mapping = dict(zip(map(id, exports), new_outs))
+        for _, backward, _ in branches:
+            _substitute(backward, mapping)
+        results = [[mapping.get(id(r), r) for r in rs] for rs in results]
+        forward_regions = tuple(
+            Region([], fwd, region.results + [v if _defined_within(v, region) else _placeholder(v)
+                                              for v in exports])
+            for region, (fwd, _, _) in zip(op.regions, branches))
+        new_forward = Op(COND, op.inputs, op.params, list(op.outs) + new_outs, op.loc, forward_regions)
+        backward_regions = tuple(Region([], b, rs) for (_, b, _), rs in zip(branches, results))
+        merged = make(self.builder, COND, [op.inputs[0]], backward_regions, [v.aval for v in touched])
+        for v, total in zip(touched, merged):
+            self.cotangents[id(v)] = total
+            self.name(total, v)
+        return new_forward
+
+    def _merged(self, v, delta):
+        previous = self.cotangents.get(id(v))
+        if delta is None:
+            return previous if previous is not None else ops.zeros_like(v)
+        return delta if previous is None else previous + delta
+
+    def loop(self, op):
+        body = op.regions[-1]
+        args, inits = carried_args(op), carried_inputs(op)
+        active = [k for k, arg in enumerate(args) if id(arg) in self.active]
+        outer = _dedupe(v for v in free_values(body) if id(v) in self.active)
+        d_carry = [Value(args[k].aval, 'd' + (args[k].name or 't')) for k in active]
+        d_outer = [Value(v.aval, 'd' + (v.name or 't')) for v in outer]
+        seeds = {id(v): d for v, d in zip(outer, d_outer)}
+        for k, d in zip(active, d_carry):
+            if _is_active(body.results[k], self.active):
+                self.accumulate(body.results[k], d, into=seeds)
+        new_body_ops, backward, cts = self.nested(seeds, body.ops)
+        with self.builder.region() as tail:
+            previous = [cts.get(id(args[k])) for k in active]
+            previous = [p if p is not None else ops.zeros_like(args[k]) for p, k in zip(previous, active)]
+            totals = [cts.get(id(v), d) for v, d in zip(outer, d_outer)]
+        backward.extend(tail)
+        results = previous + totals
+        region_ops = _Scope(body.args, new_body_ops)
+        needed = [v for v in free_values(Region(d_carry + d_outer, backward, results)) if region_ops.defines(v)]
+        if not needed:  # the adjoint loop still needs the trip count
+            needed = [body.args[0]] if op.prim is FOR else [constant(0)]
+        popped = [Value(v.aval, v.name) for v in needed]
+        mapping = dict(zip(map(id, needed), popped))
+        _substitute(backward, mapping)
+        results = [mapping.get(id(r), r) for r in results]
+        lists = [Value(Aval(('*',) + tuple(v.shape), v.dtype), (v.name or 't') + '_saved') for v in needed]
+        regions = op.regions[:-1] + (Region(body.args, new_body_ops, list(body.results) + needed),)
+        new_forward = Op(op.prim, op.inputs, {**op.params, 'saves': len(needed)}, list(op.outs) + lists,
+                         op.loc, regions)
+        init_carry = [self.cotangents.get(id(op.outs[k])) for k in active]
+        init_carry = [g if g is not None else ops.zeros_like(op.outs[k]) for g, k in zip(init_carry, active)]
+        init_outer = [self.cotangents.get(id(v)) for v in outer]
+        init_outer = [g if g is not None else ops.zeros_like(v) for g, v in zip(init_outer, outer)]
+        region = Region(popped + d_carry + d_outer, backward, results)
+        outs = make(self.builder, FOR_SAVED, lists + init_carry + init_outer, (region,),
+                    [args[k].aval for k in active] + [v.aval for v in outer],
+                    names=[d.name for d in d_carry + d_outer])
+        for k, d in zip(active, outs):
+            if _is_active(inits[k], self.active):
+                self.accumulate(inits[k], d)
+        for v, total in zip(outer, outs[len(active):]):
+            self.cotangents[id(v)] = total
+        return new_forward
+
+
+class _Scope:
+    """The values a region defines: its arguments and its ops' results, at any depth."""
+
+    def __init__(self, args, region_ops):
+        self.ids = {id(v) for v in args}
+        for op in walk(region_ops):
+            self.ids.update(id(o) for o in op.outs)
+            for r in op.regions:
+                self.ids.update(id(a) for a in r.args)
+
+    def defines(self, v):
+        return id(v) in self.ids
+
+
+def _defined_within(v, region):
+    return _Scope(region.args, region.ops).defines(v)
+
+
+def _exports(forward_regions, backward_ops_per_branch, results_per_branch):
+    """Values defined inside a forward branch that its adjoint branch reads."""
+    exports = []
+    for region, backward, results in zip(forward_regions, backward_ops_per_branch, results_per_branch):
+        scope = _Scope([], region.ops)
+        for v in free_values(Region([], backward, results)):
+            if scope.defines(v) and all(v is not e for e in exports):
+                exports.append(v)
+    return exports
+
+
+def _placeholder(v):
+    """What a branch yields for a value only the other branch defines: None, never read."""
+    return Value(v.aval, const=None)
+
+
+def _substitute(ops_, mapping):
+    """Replace uses of values in `mapping` (id -> value) inside `ops_`, at any depth."""
+    for op in walk(ops_):
+        op.inputs = [mapping.get(id(v), v) for v in op.inputs]
+        for region in op.regions:
+            region.results = [mapping.get(id(v), v) for v in region.results]
+
+
+def _dedupe(values):
+    seen, out = set(), []
+    for v in values:
+        if id(v) not in seen:
+            seen.add(id(v))
+            out.append(v)
+    return out

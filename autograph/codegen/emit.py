@@ -77,7 +77,8 @@ class _Writer:
 
     # ------------------------------------------------------------ names and expressions
     def name(self, v, default='t'):
-        v = self.alias.get(id(v), v)
+        while id(v) in self.alias:
+            v = self.alias[id(v)]
         hint = default if v.op is None or not v.op.regions else 't'
         return self.namer(v, v.op.prim.name if v.op is not None and not v.op.regions else hint)
 
@@ -203,10 +204,17 @@ class _Writer:
             sources = [f'reversed({self.name(v)})' for v in lists]
             over = sources[0] if len(sources) == 1 else f"zip({', '.join(sources)})"
             self.text(indent, f'for {targets} in {over}:')
-        self.block(body.ops, inner)
-        self.yields(inner, carried_args(op), body.results[:len(carried)])
-        for saved, value in zip(op.outs[len(carried):], body.results[len(carried):]):
+        # Saved values: an iteration's arguments are saved as it starts, before anything
+        # reassigns their variables; values the body computes, as it ends.
+        saves = list(zip(op.outs[len(carried):], body.results[len(carried):]))
+        at_start = [(s, v) for s, v in saves if any(v is a for a in body.args)]
+        for saved, value in at_start:
             self.text(inner, f'{self.name(saved)}.append({self.expr_text(self.value(value))})')
+        self.block(body.ops, inner)
+        for saved, value in saves:
+            if all(saved is not s for s, _ in at_start):
+                self.text(inner, f'{self.name(saved)}.append({self.expr_text(self.value(value))})')
+        self.yields(inner, carried_args(op), body.results[:len(carried)])
 
 
 def _range_args(bounds):
@@ -248,14 +256,28 @@ def _inlined(graph):
         for op in ops:
             for region in op.regions:
                 visit(region.ops)
+            if op.prim is WHILE:   # the test's value is written in the while header
+                test = op.regions[0].results[0]
+                if _defined_in(test, op.regions[0]) and len(uses.get(id(test), [])) == 1:
+                    inline.add(id(test))
             if op.regions or op.out.name is not None:
                 continue
             users = uses.get(id(op.out), [])
             if len(users) == 1 and users[0][0] is not None and users[0][1] == id(ops) \
-                    and users[0][0].loc == op.loc and not users[0][0].regions:
+                    and users[0][0].loc == op.loc and _inlinable_into(users[0][0], op.out):
                 inline.add(id(op.out))
     visit(graph.ops)
     return inline
+
+
+def _inlinable_into(user, v):
+    """Control-flow ops take inline expressions only where the header evaluates them once:
+    an if's condition and a range's bounds."""
+    if not user.regions:
+        return True
+    if user.prim is COND:
+        return True
+    return user.prim is FOR and any(v is b for b in user.inputs[:3])
 
 
 def _coalesced(graph, inline):
@@ -278,11 +300,13 @@ def _coalesced(graph, inline):
             saves = op.params.get('saves', 0)
             carried = op.outs[:len(op.outs) - saves]
             body = op.regions[-1]
+            if op.prim is WHILE:
+                for out, arg in zip(carried, op.regions[0].args):
+                    alias[id(arg)] = out
             for out, init, arg, result in zip(carried, carried_inputs(op), carried_args(op),
                                               body.results[:len(carried)]):
                 alias[id(arg)] = out
-                if init.op is not None and not init.op.regions and only_used_by(init, op) \
-                        and id(init) not in alias:
+                if init.op is not None and only_used_by(init, op) and id(init) not in alias:
                     alias[id(init)] = out
                 if _defined_in(result, body) and only_used_by(result, None) and id(result) not in alias \
                         and not _used_after(arg, result, body, inline):

@@ -23,9 +23,10 @@ from runtime import ops
 from runtime.ops import NUMPY_FUNCTIONS
 from runtime.primitive import BY_KERNEL, Aval
 from runtime.tensor import Tensor
-from ..errors import CompileError
+from ..errors import CompileError, NotStatic
 from ..ir import Value, flatten
 from .. import nn
+from . import control
 from .parse import parse_function
 
 _LIBRARY_MODULES = ('runtime', 'autograph')
@@ -45,15 +46,13 @@ PURE_BUILTINS = {len, tuple, list, dict, int, float, bool, range, zip, enumerate
                  isinstance, str, reversed, sorted, sum, all, any, slice, hasattr, getattr}
 
 UNSUPPORTED_STATEMENTS = {
-    gast.For: "a for loop", gast.While: "a while loop", gast.Try: "try/except",
+    gast.Try: "try/except",
     gast.With: "a with block", gast.Raise: "raise", gast.Global: "global",
     gast.Nonlocal: "nonlocal", gast.Delete: "del", gast.ClassDef: "a class definition",
     gast.FunctionDef: "a nested def", gast.Import: "import", gast.ImportFrom: "import",
     gast.AsyncFunctionDef: "async def", gast.Assert: "assert", gast.AnnAssign: "an annotated assignment",
 }
 HINTS = {
-    gast.For: "loops come with the control-flow support; unroll by hand for now",
-    gast.While: "loops come with the control-flow support",
     gast.Import: "import at module level instead",
     gast.ImportFrom: "import at module level instead",
     gast.FunctionDef: "define the helper at module level",
@@ -65,6 +64,20 @@ class Return(Exception):
 
     def __init__(self, value):
         self.value = value
+
+
+class Break(Exception):
+    """`break` in a loop the compiler unrolls."""
+
+    def __init__(self, loc=None):
+        self.loc = loc
+
+
+class Continue(Break):
+    """`continue` in a loop the compiler unrolls."""
+
+
+_UNROLL_LIMIT = 10_000  # iterations of a compile-time while loop before the compiler gives up
 
 
 class Lowering:
@@ -175,7 +188,7 @@ class Frame:
             try:
                 with builder.at(loc if self.user_code else None):
                     self.statement(stmt)
-            except Return:
+            except (Return, Break, Continue):
                 raise
             except CompileError as e:
                 raise e.located(loc) from None
@@ -205,11 +218,90 @@ class Frame:
         elif kind is gast.Pass:
             pass
         elif kind is gast.If:
-            self.run(stmt.body if self.condition(stmt.test) else stmt.orelse)
+            test = self.expr(stmt.test)
+            if isinstance(test, Value):
+                control.lower_if(self, stmt, test)
+            else:
+                self.run(stmt.body if test else stmt.orelse)
+        elif kind is gast.For:
+            self.for_loop(stmt)
+        elif kind is gast.While:
+            self.while_loop(stmt)
+        elif kind is gast.Break:
+            raise Break(self.parsed.loc(stmt))
+        elif kind is gast.Continue:
+            raise Continue(self.parsed.loc(stmt))
         else:
             what = UNSUPPORTED_STATEMENTS.get(kind, type(stmt).__name__)
             hint = HINTS.get(kind)
             raise CompileError(f"{what} is not supported in compiled code" + (f"; {hint}" if hint else ""))
+
+    def for_loop(self, stmt):
+        bounds = self.range_bounds(stmt.iter)
+        if bounds is not None and any(isinstance(b, Value) for b in bounds):
+            return control.lower_for_range(self, stmt, bounds)
+        if bounds is not None:
+            saved = dict(self.locals)
+            try:   # a run-time loop, unless the body needs the index at compile time
+                return control.lower_for_range(self, stmt, bounds)
+            except NotStatic:
+                self.locals = saved
+                return self.unrolled(stmt, range(*bounds))
+        sequence = self.expr(stmt.iter)
+        if isinstance(sequence, Value):
+            if not sequence.shape:
+                raise CompileError("cannot iterate over a 0-d Tensor")
+            return control.lower_for_range(self, stmt, (0, sequence.shape[0], 1),
+                                           element=lambda i: ops.getitem(sequence, i))
+        try:
+            items = iter(sequence)
+        except TypeError:
+            raise CompileError(f"cannot iterate over {describe(sequence)}") from None
+        return self.unrolled(stmt, items)
+
+    def range_bounds(self, node):
+        """(start, stop, step) of a `range(...)` loop header, else None."""
+        if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and not node.keywords):
+            return None
+        if self.expr(node.func) is not range:
+            return None
+        args = [self.expr(a) for a in node.args]
+        for a in args:
+            if isinstance(a, Value) and (a.shape != () or a.dtype.kind not in 'iu'):
+                raise CompileError(f"range() takes integers; got a Tensor of shape {a.shape} and dtype {a.dtype}")
+        start, stop, step = (0, args[0], 1) if len(args) == 1 else (tuple(args) + (1,))[:3]
+        return start, stop, step
+
+    def unrolled(self, stmt, items):
+        """A loop over a compile-time sequence: the body is lowered once per item."""
+        for item in items:
+            self.assign(stmt.target, item)
+            try:
+                self.run(stmt.body)
+            except Continue:
+                continue
+            except Break:
+                return
+        self.run(stmt.orelse)
+
+    def while_loop(self, stmt):
+        test = self.expr(stmt.test)
+        if isinstance(test, Value):
+            return control.lower_while(self, stmt)
+        for _ in range(_UNROLL_LIMIT):
+            if not test:
+                return self.run(stmt.orelse)
+            try:
+                self.run(stmt.body)
+            except Continue:
+                pass
+            except Break:
+                return
+            test = self.expr(stmt.test)
+            if isinstance(test, Value):
+                raise CompileError("this while condition became a Tensor after the first iterations; "
+                                   "make it a Tensor from the start")
+        raise CompileError(f"a while loop on compile-time values ran {_UNROLL_LIMIT} times; it does not end")
 
     def condition(self, test):
         value = self.expr(test)
@@ -252,7 +344,10 @@ class Frame:
     def expr_Name(self, node):
         name = node.id
         if name in self.locals:
-            return self.locals[name]
+            value = self.locals[name]
+            if isinstance(value, control.Undefined):
+                raise value.error()
+            return value
         if name in self.closure:
             try:
                 obj = self.closure[name].cell_contents
@@ -336,7 +431,8 @@ class Frame:
         if isinstance(base, Value):
             return ops.getitem(base, index)
         if isinstance(index, Value):
-            raise CompileError("an index must be known at compile time")
+            raise NotStatic(f"{describe(base)} cannot be indexed by a Tensor: its value is known only "
+                            "when the code runs")
         return base[index]
 
     def expr_Slice(self, node):

@@ -20,7 +20,7 @@ import numpy as np
 
 from runtime.primitive import TRACE_STACK, Aval
 from runtime.tensor import ArrayMethods, Tensor
-from ..errors import CompileError
+from ..errors import CompileError, NotStatic
 
 
 class Value(ArrayMethods):
@@ -51,8 +51,12 @@ class Value(ArrayMethods):
         return f'Value({self.name}: {format_aval(self.aval)})'
 
     def __bool__(self):
-        raise CompileError("the truth value of a Tensor is only known when the code runs; "
-                           "branching on Tensor values is not supported yet")
+        raise NotStatic("the truth value of a Tensor is known only when the code runs; use it in "
+                        "an if or while statement, or ops.where, not in a Python expression")
+
+    def __index__(self):
+        raise NotStatic("a Tensor cannot index a Python sequence: its value is known only when the "
+                        "code runs")
 
     def __len__(self):
         if not self.shape:

@@ -48,15 +48,18 @@ def assert_points_at(err, lineno):
 
 
 # ---------------------------------------------------------------- refused statements
-def for_loop(x):
-    for _ in range(3):  # HERE
-        x = x + 1
-    return x
+def break_in_runtime_loop(x):
+    total = x.sum()
+    for row in x:
+        total = total + row.sum()
+        if total > 3:
+            break  # HERE
+    return total
 
 
-def while_loop(x):
-    while x.shape[0] > 5:  # HERE
-        x = x + 1
+def endless_compile_time_while(x):
+    while x.shape[0] > 0:  # HERE
+        pass
     return x
 
 
@@ -227,8 +230,8 @@ class Case:
 
 
 CASES = [
-    Case(for_loop, ['for loop']),
-    Case(while_loop, ['while loop']),
+    Case(break_in_runtime_loop, ['break', 'not supported yet']),
+    Case(endless_compile_time_while, ['while loop', 'does not end']),
     Case(try_except, ['try/except']),
     Case(with_block, ['with block']),
     Case(lambda_called, ['a lambda']),
@@ -245,7 +248,7 @@ CASES = [
     Case(calls_open, ['open', 'not supported']),
     Case(calls_method_of_library_object, ['method', 'not supported']),
     Case(calls_method_of_builtin_object, ['dict.get', 'not supported']),
-    Case(if_on_tensor, ['condition', 'Tensor']),
+    Case(if_on_tensor, ['return', 'Tensor']),
     Case(conditional_expression_on_tensor, ['condition', 'Tensor']),
     Case(and_on_tensors, ['`and`', 'Tensor']),
     Case(or_on_tensors, ['`or`', 'Tensor']),

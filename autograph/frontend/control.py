@@ -1,0 +1,244 @@
+"""Lowering of `if`, `for` and `while` whose course depends on run-time values, into the IR's
+structured control flow (`ir.control`). Compile-time conditions and sequences never get here:
+the frame runs the taken branch, or unrolls the loop over a tuple, list, zip or enumerate.
+
+SSA is built from the frame's environment, the way Braun et al. build it from a block's
+definitions, but over structured regions rather than basic blocks:
+- an `if` lowers each branch into a region from a copy of the environment; names whose values
+  differ afterwards become the results of the `cond` op; a name given a value in only one branch
+  (and none before) is undefined after the `if`, and using it is a compile error;
+- a loop's carried values are the names its body assigns that exist before it. The body is
+  lowered with region arguments for them; when a value's shape or dtype changes in the first
+  pass (`total = 0` then `total = total + x[i]`), its initial value is widened and the body is
+  lowered again. Names first assigned in the body are undefined after the loop.
+"""
+import gast
+import numpy as np
+
+from runtime import ops
+from runtime.primitive import Aval
+from ..errors import CompileError
+from ..ir import Value, constant
+from ..ir.control import COND, FOR, WHILE, make
+from ..ir.core import Region
+
+
+class Undefined:
+    """What a name holds where it may have no value; reading it is a compile error."""
+
+    def __init__(self, name, why):
+        self.name = name
+        self.why = why
+
+    def error(self):
+        return CompileError(f"name {self.name!r} may be undefined here: {self.why}")
+
+
+class LoopExit(CompileError):
+    """break/continue/return inside a loop or branch over run-time values (not supported yet)."""
+
+
+def assigned_names(statements):
+    """Names a list of statements assigns (not counting nested function bodies)."""
+    names = []
+    for stmt in statements:
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store) and node.id not in names:
+                names.append(node.id)
+    return names
+
+
+def truth(value):
+    """A Tensor condition -> a 0-d bool Value."""
+    if value.shape != ():
+        raise CompileError(f"the truth value of a Tensor of shape {value.shape} is ambiguous; "
+                           "reduce it first (ops.all, ops.any, x.sum() > 0)")
+    return value if value.dtype == np.bool_ else ops.not_equal(value, 0)
+
+
+# ---------------------------------------------------------------- if
+def lower_if(frame, stmt, pred):
+    builder = frame.lowering.builder
+    before = dict(frame.locals)
+    branches = []
+    for body in (stmt.body, stmt.orelse):
+        frame.locals = dict(before)
+        with builder.region() as region_ops:
+            _run_branch(frame, body)
+        branches.append((region_ops, frame.locals))
+    frame.locals = dict(before)
+    names = [n for n in assigned_names(stmt.body + stmt.orelse)
+             if any(env.get(n, _MISSING) is not before.get(n, _MISSING) for _, env in branches)]
+    results, merged = [[], []], []
+    for name in names:
+        values = [env.get(name, _MISSING) for _, env in branches]
+        if any(v is _MISSING or isinstance(v, Undefined) for v in values):
+            frame.locals[name] = Undefined(name, f"it is assigned in only one branch of the if at line {stmt.lineno}")
+            continue
+        values = _same_type(name, values, builder, stmt)
+        if values is None:
+            continue
+        for i, v in enumerate(values):
+            results[i].append(v)
+        merged.append(name)
+    regions = (Region([], branches[0][0], results[0]), Region([], branches[1][0], results[1]))
+    outs = make(builder, COND, [truth(pred)], regions, [v.aval for v in results[0]], names=merged)
+    for name, out in zip(merged, outs):
+        frame.locals[name] = out
+
+
+def _run_branch(frame, body):
+    from .lower import Break, Return
+    try:
+        frame.run(body)
+    except Return:
+        raise LoopExit("return inside an if on Tensor values is not supported yet; assign the "
+                       "result to a variable and return it after the if") from None
+    except Break as e:   # Continue too
+        raise LoopExit("break/continue inside an if on Tensor values is not supported yet", e.loc) from None
+
+
+_MISSING = object()
+
+
+def _same_type(name, values, builder, stmt):
+    """Both branches' values of `name` as Values of one aval, or None when both are the same
+    Python object. Python numbers become arrays of the other branch's shape and dtype."""
+    if all(not isinstance(v, Value) for v in values):
+        if values[0] is values[1] or values[0] == values[1]:
+            return None
+        raise CompileError(f"{name!r} is a Python value ({values[0]!r} or {values[1]!r}) that would "
+                           f"depend on a Tensor condition (line {stmt.lineno}); make it a Tensor")
+    aval = next(v.aval for v in values if isinstance(v, Value))
+    values = [_as_array(v, aval, name, builder) for v in values]
+    if values[0].aval != values[1].aval:
+        raise CompileError(f"{name!r} is {_show(values[0].aval)} in one branch and "
+                           f"{_show(values[1].aval)} in the other; both branches must agree")
+    return values
+
+
+def _as_array(v, aval, name, builder):
+    if isinstance(v, Value) and not v.is_scalar_const:
+        return v
+    number = v.const if isinstance(v, Value) else v
+    if not isinstance(number, (bool, int, float)):
+        raise CompileError(f"{name!r} holds a {type(number).__name__} in one branch and a Tensor in the other")
+    return ops.full(aval.shape, number, aval.dtype)
+
+
+def _show(aval):
+    return f'{np.dtype(aval.dtype).name} of shape {aval.shape}'
+
+
+# ---------------------------------------------------------------- loops
+def lower_for_range(frame, stmt, bounds, element=None):
+    """`for target in range(*bounds)` (or over a Tensor's first axis: `element(i)` gives the
+    target's value) as a run-time loop."""
+    start, stop, step = (constant(b) if not isinstance(b, Value) else b for b in bounds)
+
+    def bind_target(index):
+        frame.assign(stmt.target, index if element is None else element(index))
+
+    index_aval = Aval((), np.dtype(np.int64))
+    return _lower_loop(frame, stmt, FOR, [start, stop, step], [index_aval], bind_target, element)
+
+
+def lower_while(frame, stmt):
+    return _lower_loop(frame, stmt, WHILE, [], [], None)
+
+
+def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, element=None):
+    builder = frame.lowering.builder
+    if stmt.orelse:
+        raise CompileError("for/while ... else over run-time values is not supported yet")
+    before = dict(frame.locals)
+    assigned = assigned_names(stmt.body) + (assigned_names([stmt.target]) if bind_target else [])
+    carried = [n for n in assigned_names(stmt.body) if n in before and not isinstance(before[n], Undefined)]
+    inits = {n: before[n] for n in carried}
+    for attempt in range(3):
+        frame.locals = dict(before)
+        init_values = [_init_value(n, inits[n]) for n in carried]
+        index_name = stmt.target.id if bind_target and element is None and isinstance(stmt.target, gast.Name) else 'i'
+        args = [Value(a, index_name) for a in leading_avals] + [Value(v.aval, n) for n, v in zip(carried, init_values)]
+        carried_args = args[len(leading_avals):]
+        frame.locals.update(zip(carried, carried_args))
+        regions = []
+        if prim is WHILE:
+            test_args = [Value(v.aval, n) for n, v in zip(carried, init_values)]
+            frame.locals.update(zip(carried, test_args))
+            with builder.region() as test_ops:
+                test = frame.expr(stmt.test)
+            if not isinstance(test, Value):
+                raise CompileError("this while condition is known at compile time; a loop whose "
+                                   "course is known then is unrolled only over for, so write it as a for loop")
+            regions.append(Region(test_args, test_ops, [truth(test)]))
+            frame.locals.update(zip(carried, carried_args))
+        with builder.region() as body_ops:
+            if bind_target:
+                bind_target(args[0])
+            _run_loop_body(frame, stmt.body)
+            results = [frame.locals[n] for n in carried]
+        widened = _widen(carried, init_values, results, inits)
+        if not widened:
+            break
+    else:
+        raise CompileError("a loop-carried value keeps changing its shape or dtype")
+    results = [_carried_result(n, r, v.aval, builder) for n, r, v in zip(carried, results, init_values)]
+    regions.append(Region(args, body_ops, results))
+    frame.locals = dict(before)
+    outs = make(builder, prim, leading_inputs + init_values, tuple(regions),
+                [v.aval for v in init_values], names=carried)
+    frame.locals.update(zip(carried, outs))
+    for name in assigned:
+        if name not in carried:
+            frame.locals[name] = Undefined(name, f"it is first assigned inside the loop at line {stmt.lineno}; "
+                                                 "give it a value before the loop")
+    return outs
+
+
+def _run_loop_body(frame, body):
+    from .lower import Break, Return
+    try:
+        frame.run(body)
+    except Return:
+        raise LoopExit("return inside a loop over run-time values is not supported yet") from None
+    except Break as e:   # Continue too
+        raise LoopExit("break/continue in a loop over run-time values is not supported yet", e.loc) from None
+
+
+def _init_value(name, value):
+    if isinstance(value, Value) and not value.is_scalar_const:
+        return value
+    number = value.const if isinstance(value, Value) else value
+    if isinstance(number, (bool, int, float)):
+        return constant_array(number)
+    raise CompileError(f"{name!r} holds a {type(number).__name__} and changes in a loop over run-time "
+                       "values; only Tensors and numbers can")
+
+
+def constant_array(number):
+    """A Python number carried by a loop: a 0-d array of NumPy's type for it."""
+    return ops.full((), number, np.asarray(number).dtype)
+
+
+def _widen(carried, init_values, results, inits):
+    """Where a carried value's aval changed in the body, widen its initial value (a number becomes
+    an array of the result's shape and dtype); True when anything changed."""
+    changed = False
+    for name, init, result in zip(carried, init_values, results):
+        if isinstance(result, Value) and not result.is_scalar_const and result.aval != init.aval:
+            original = inits[name]
+            if isinstance(original, Value) and not original.is_scalar_const:
+                raise CompileError(f"{name!r} is {_show(init.aval)} before the loop and "
+                                   f"{_show(result.aval)} after one iteration; a loop must keep it the same")
+            number = original.const if isinstance(original, Value) else original
+            inits[name] = ops.full(result.shape, number, result.dtype)
+            changed = True
+    return changed
+
+
+def _carried_result(name, result, aval, builder):
+    if isinstance(result, Undefined):
+        raise result.error()
+    return _as_array(result, aval, name, builder) if not (isinstance(result, Value) and result.aval == aval) \
+        else result
