@@ -332,6 +332,7 @@ def _entry(fn, args, what):
     if args:
         key = tuple(map(_spec, args))
         entry = fn.cache.get(key) or fn.cache.setdefault(key, fn.compile(args))
+        fn.last = entry
         return entry
     if fn.last is None:
         raise ValueError(f"{what}: {fn.__name__} has not been compiled yet; call it once, or pass "

@@ -176,7 +176,7 @@ class _Adjoint:
                 results.append([self._merged(v, cts.get(id(v))) for v in touched])
             backward.extend(merge)
         exports = _exports(op.regions, [b for _, b, _ in branches], results)
-        new_outs = [Value(v.aval, v.name) for v in exports]
+        new_outs = [Value(v.aval, _hint(v)) for v in exports]
         mapping = dict(zip(map(id, exports), new_outs))
         for _, backward, _ in branches:
             _substitute(backward, mapping)
@@ -221,11 +221,11 @@ class _Adjoint:
         needed = [v for v in free_values(Region(d_carry + d_outer, backward, results)) if region_ops.defines(v)]
         if not needed:  # the adjoint loop still needs the trip count
             needed = [body.args[0]] if op.prim is FOR else [constant(0)]
-        popped = [Value(v.aval, v.name) for v in needed]
+        popped = [Value(v.aval, _hint(v)) for v in needed]
         mapping = dict(zip(map(id, needed), popped))
         _substitute(backward, mapping)
         results = [mapping.get(id(r), r) for r in results]
-        lists = [Value(Aval(('*',) + tuple(v.shape), v.dtype), (v.name or 't') + '_saved') for v in needed]
+        lists = [Value(Aval(('*',) + tuple(v.shape), v.dtype), _hint(v) + '_saved') for v in needed]
         regions = op.regions[:-1] + (Region(body.args, new_body_ops, list(body.results) + needed),)
         new_forward = Op(op.prim, op.inputs, {**op.params, 'saves': len(needed)}, list(op.outs) + lists,
                          op.loc, regions)
@@ -237,11 +237,11 @@ class _Adjoint:
         outs = make(self.builder, FOR_SAVED, lists + init_carry + init_outer, (region,),
                     [args[k].aval for k in active] + [v.aval for v in outer],
                     names=[d.name for d in d_carry + d_outer])
+        for v, total in zip(outer, outs[len(active):]):
+            self.cotangents[id(v)] = total   # it started from the cotangent v had before
         for k, d in zip(active, outs):
             if _is_active(inits[k], self.active):
                 self.accumulate(inits[k], d)
-        for v, total in zip(outer, outs[len(active):]):
-            self.cotangents[id(v)] = total
         return new_forward
 
 
@@ -285,6 +285,11 @@ def _substitute(ops_, mapping):
         op.inputs = [mapping.get(id(v), v) for v in op.inputs]
         for region in op.regions:
             region.results = [mapping.get(id(v), v) for v in region.results]
+
+
+def _hint(v):
+    """A name for a value the adjoint moves (saves, exports): the user's, else its primitive's."""
+    return v.name or (v.op.prim.name if v.op is not None else 't')
 
 
 def _dedupe(values):

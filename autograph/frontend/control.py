@@ -17,7 +17,7 @@ import numpy as np
 
 from runtime import ops
 from runtime.primitive import Aval
-from ..errors import CompileError
+from ..errors import CompileError, NotStatic
 from ..ir import Value, constant
 from ..ir.control import COND, FOR, WHILE, make
 from ..ir.core import Region
@@ -34,8 +34,9 @@ class Undefined:
         return CompileError(f"name {self.name!r} may be undefined here: {self.why}")
 
 
-class LoopExit(CompileError):
-    """break/continue/return inside a loop or branch over run-time values (not supported yet)."""
+class LoopExit(NotStatic):
+    """break/continue/return inside a loop or branch over run-time values (not supported yet).
+    A loop with compile-time bounds is unrolled instead, where they work."""
 
 
 def assigned_names(statements):

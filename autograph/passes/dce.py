@@ -1,8 +1,12 @@
-"""Graph -> Graph without the ops whose results nothing uses (all primitives are pure). A
-control-flow op is kept whole when any of its results is used, and its regions are cleaned
-against all their yielded values."""
+"""Graph -> Graph without the ops whose results nothing uses (all primitives are pure).
+
+A control-flow op is kept when any of its results is used; its regions are cleaned against
+their yielded values. Loops that save values for their adjoint lose the saves nobody reads: the
+adjoint loop drops a saved list whose elements its body never uses (it keeps one, which counts
+its iterations), and the forward loop then stops saving it."""
 from ..ir import Graph, Value
-from ..ir.core import Region
+from ..ir.control import FOR_SAVED
+from ..ir.core import Region, walk
 
 
 def dce(graph):
@@ -13,14 +17,55 @@ def dce(graph):
 def _live_ops(ops, live):
     kept = []
     for op in reversed(ops):
-        if any(id(o) in live for o in op.outs):
-            regions = []
+        if not any(id(o) in live for o in op.outs):
+            continue
+        if op.regions:
+            _clean_regions(op)
+            if op.prim is FOR_SAVED:
+                _drop_unread_lists(op)
+            elif op.params.get('saves'):
+                _drop_unused_saves(op, live)
             for region in op.regions:
-                inner = {id(v) for v in region.results if isinstance(v, Value)}
-                region_ops = _live_ops(region.ops, inner)
-                live.update(inner)  # what the region uses from outside stays alive
-                regions.append(Region(region.args, region_ops, region.results))
-            op.regions = tuple(regions)
-            kept.append(op)
-            live.update(id(v) for v in op.inputs if isinstance(v, Value))
+                live.update(id(v) for v in _reads(region))
+        kept.append(op)
+        live.update(id(v) for v in op.inputs if isinstance(v, Value))
     return kept[::-1]
+
+
+def _clean_regions(op):
+    regions = []
+    for region in op.regions:
+        inner = {id(v) for v in region.results if isinstance(v, Value)}
+        regions.append(Region(region.args, _live_ops(region.ops, inner), region.results))
+    op.regions = tuple(regions)
+
+
+def _reads(region):
+    """Values that a region's ops and results read (at any depth)."""
+    values = [v for op in walk(region.ops) for v in op.inputs]
+    values += [v for op in walk(region.ops) for r in op.regions for v in r.results]
+    return [v for v in values + list(region.results) if isinstance(v, Value)]
+
+
+def _drop_unread_lists(op):
+    body = op.regions[0]
+    lists = len(body.args) - len(op.outs)
+    read = {id(v) for v in _reads(body)}
+    keep = [k for k in range(lists) if id(body.args[k]) in read] or [0]
+    drop = set(range(lists)) - set(keep)
+    op.inputs = [v for k, v in enumerate(op.inputs) if k not in drop]
+    op.regions = (Region([a for k, a in enumerate(body.args) if k not in drop], body.ops, body.results),)
+
+
+def _drop_unused_saves(op, live):
+    saves = op.params['saves']
+    carried = len(op.outs) - saves
+    keep = [k for k in range(carried, len(op.outs)) if id(op.outs[k]) in live]
+    drop = set(range(carried, len(op.outs))) - set(keep)
+    if not drop:
+        return
+    body = op.regions[-1]
+    op.outs = [o for k, o in enumerate(op.outs) if k not in drop]
+    op.params = {**op.params, 'saves': saves - len(drop)}
+    results = [r for k, r in enumerate(body.results) if k not in drop]
+    op.regions = op.regions[:-1] + (Region(body.args, body.ops, results),)
