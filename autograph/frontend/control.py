@@ -88,6 +88,96 @@ def lower_if(frame, stmt, pred):
         frame.locals[name] = out
 
 
+def returns(stmt):
+    """Whether an `if` statement contains a `return` (not counting nested functions)."""
+    return any(isinstance(node, gast.Return) for node in gast.walk(stmt))
+
+
+def lower_returning_if(frame, stmt, pred, continuation):
+    """`if c: ... return a` followed by more statements: each branch takes the rest of the
+    function after it, so both end in a return, and the `cond` yields the returned values."""
+    from .lower import Return
+    builder = frame.lowering.builder
+    before = dict(frame.locals)
+    returned = []
+    for body in (stmt.body + continuation, stmt.orelse + continuation):
+        frame.locals = dict(before)
+        with builder.region() as region_ops:
+            try:
+                frame.run(body, top=True)
+                value = None
+            except Return as r:
+                value = r.value
+        returned.append((region_ops, value))
+    frame.locals = before
+    (then_ops, then_value), (else_ops, else_value) = returned
+    then_leaves, tree = _leaves(then_value)
+    else_leaves, other = _leaves(else_value)
+    if tree != other:
+        raise CompileError(f"the branches of the if at line {stmt.lineno} return different structures "
+                           f"({_describe_tree(then_value)} and {_describe_tree(else_value)})")
+    results = [[], []]
+    for k, pair in enumerate(zip(then_leaves, else_leaves)):
+        values = _same_type(f'returned value {k}', list(pair), builder, stmt)
+        if values is not None:
+            results[0].append(values[0])
+            results[1].append(values[1])
+    regions = (Region([], then_ops, results[0]), Region([], else_ops, results[1]))
+    outs = iter(make(builder, COND, [truth(pred)], regions, [v.aval for v in results[0]],
+                     names=['out'] * len(results[0])))
+    merged = [leaf if _same_python(leaf, other_leaf) else next(outs)
+              for leaf, other_leaf in zip(then_leaves, else_leaves)]
+    raise Return(_rebuild(tree, merged))
+
+
+def lower_ifexp(frame, node, pred):
+    """`a if c else b` with a Tensor condition."""
+    builder = frame.lowering.builder
+    branches = []
+    for expr in (node.body, node.orelse):
+        with builder.region() as region_ops:
+            value = frame.expr(expr)
+        branches.append((region_ops, value))
+    values = _same_type('the conditional expression', [v for _, v in branches], builder, node)
+    if values is None:
+        return branches[0][1]
+    regions = tuple(Region([], ops_, [v]) for (ops_, _), v in zip(branches, values))
+    return make(builder, COND, [truth(pred)], regions, [values[0].aval])[0]
+
+
+def _leaves(tree):
+    """(leaves, structure) of nested tuples/lists."""
+    if isinstance(tree, (tuple, list)):
+        leaves, shape = [], []
+        for item in tree:
+            item_leaves, item_shape = _leaves(item)
+            leaves += item_leaves
+            shape.append(item_shape)
+        return leaves, (type(tree), tuple(shape))
+    return [tree], None
+
+
+def _rebuild(structure, leaves):
+    leaves = iter(leaves)
+
+    def build(shape):
+        if shape is None:
+            return next(leaves)
+        kind, items = shape
+        return kind(build(item) for item in items)
+    return build(structure)
+
+
+def _describe_tree(tree):
+    if isinstance(tree, (tuple, list)):
+        return f'a {type(tree).__name__} of {len(tree)}'
+    return 'None' if tree is None else 'one value'
+
+
+def _same_python(a, b):
+    return not isinstance(a, Value) and not isinstance(b, Value) and (a is b or a == b)
+
+
 def _run_branch(frame, body):
     from .lower import Break, Return
     try:

@@ -160,7 +160,7 @@ class Lowering:
         frame = Frame(self, fn, parsed, dict(bound.arguments))
         self.depth += 1
         try:
-            frame.run(parsed.node.body)
+            frame.run(parsed.node.body, top=True)
         except Return as r:
             return r.value
         finally:
@@ -177,14 +177,18 @@ class Frame:
         self.parsed = parsed
         self.locals = arguments
         self.user_code = not is_library(fn)
+        self.continuation = None
         closure = fn.__closure__ or ()
         self.closure = {name: cell for name, cell in zip(fn.__code__.co_freevars, closure)}
 
     # ------------------------------------------------------------ statements
-    def run(self, statements):
-        for stmt in statements:
+    def run(self, statements, top=False):
+        """Lower `statements`. `top`: they end the function, so an `if` on a Tensor that returns
+        may take the statements after it into its branches."""
+        for index, stmt in enumerate(statements):
             loc = self.parsed.loc(stmt)
             builder = self.lowering.builder
+            self.continuation = statements[index + 1:] if top else None
             try:
                 with builder.at(loc if self.user_code else None):
                     self.statement(stmt)
@@ -219,8 +223,16 @@ class Frame:
             pass
         elif kind is gast.If:
             test = self.expr(stmt.test)
-            if isinstance(test, Value):
+            continuation = self.continuation
+            if isinstance(test, Value) and continuation is not None and control.returns(stmt):
+                control.lower_returning_if(self, stmt, test, continuation)
+            elif isinstance(test, Value):
                 control.lower_if(self, stmt, test)
+            elif continuation is not None:
+                # At the top level the taken branch continues with the rest of the function,
+                # so that a returning `if` on a Tensor inside it sees what follows.
+                self.run((stmt.body if test else stmt.orelse) + continuation, top=True)
+                raise Return(None)
             else:
                 self.run(stmt.body if test else stmt.orelse)
         elif kind is gast.For:
@@ -407,7 +419,10 @@ class Frame:
         return value
 
     def expr_IfExp(self, node):
-        return self.expr(node.body if self.condition(node.test) else node.orelse)
+        test = self.expr(node.test)
+        if isinstance(test, Value):
+            return control.lower_ifexp(self, node, test)
+        return self.expr(node.body if test else node.orelse)
 
     def expr_Tuple(self, node):
         return tuple(self._elements(node.elts))

@@ -119,6 +119,20 @@ def loop_index_in_arithmetic(x, n):
     return ops.sum(y)
 
 
+def early_return(x):
+    if ops.sum(x) > 0:
+        return ops.sum(x * x)
+    y = ops.exp(x)
+    if ops.mean(y) > 2:
+        return ops.sum(y)
+    return ops.sum(-x)
+
+
+def conditional_expression(x):
+    s = ops.sum(x)
+    return ops.sin(s) if s > 0 else ops.cos(s) * 2
+
+
 class Stack(nn.Cell):
     def __init__(self):
         super().__init__()
@@ -154,4 +168,9 @@ CORPUS = {
     'unrolled_with_break': (unrolled_with_break, (V3,), (0,)),
     'loop_index_in_arithmetic': (loop_index_in_arithmetic, (V3, 3), (0,)),
     'cell_list_loop': (cell_list_loop, (V3,), (0,)),
+    'early_return_first': (early_return, (np.abs(V3),), (0,)),
+    'early_return_second': (early_return, (np.array([-3.0, 1.5, 1.2]),), (0,)),
+    'early_return_last': (early_return, (-np.abs(V3),), (0,)),
+    'conditional_expression_true': (conditional_expression, (np.abs(V3),), (0,)),
+    'conditional_expression_false': (conditional_expression, (-np.abs(V3),), (0,)),
 }

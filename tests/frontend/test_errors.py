@@ -161,14 +161,13 @@ def calls_method_of_builtin_object(x):
     return x * settings.get('scale')  # HERE
 
 
-def if_on_tensor(x):
-    if x.sum() > 0:  # HERE
-        return x
-    return -x
-
-
-def conditional_expression_on_tensor(x):
-    return x if x.sum() > 0 else -x  # HERE
+def return_in_runtime_loop(x):
+    total = x.sum()
+    for i in range(ops.sum(x > 0)):
+        if total > 3:  # HERE
+            return total
+        total = total * 2
+    return total
 
 
 def and_on_tensors(x):
@@ -248,8 +247,7 @@ CASES = [
     Case(calls_open, ['open', 'not supported']),
     Case(calls_method_of_library_object, ['method', 'not supported']),
     Case(calls_method_of_builtin_object, ['dict.get', 'not supported']),
-    Case(if_on_tensor, ['return', 'Tensor']),
-    Case(conditional_expression_on_tensor, ['condition', 'Tensor']),
+    Case(return_in_runtime_loop, ['return', 'Tensor', 'not supported yet']),
     Case(and_on_tensors, ['`and`', 'Tensor']),
     Case(or_on_tensors, ['`or`', 'Tensor']),
     Case(not_on_tensor, ['`not`', 'Tensor']),
