@@ -83,6 +83,12 @@ class Tensor(ArrayMethods):
     def item(self):
         return self._data.item()
 
+    def __setitem__(self, index, value):
+        """In place, as MindSpore's Tensors do outside compiled code (compiled code makes a new
+        array instead)."""
+        index = index._data if isinstance(index, Tensor) else index
+        self._data[index] = value._data if isinstance(value, Tensor) else value
+
     def __str__(self):
         return str(self._data)
 

@@ -110,8 +110,9 @@ class _Writer:
                               [('dtype', nodes.literal(op.params['dtype']))])
         if 'index' in op.params:
             # Index arrays go inside the index, where they belong: index=np.s_[idx, ::2].
-            index = nodes.subscript(nodes.dotted('np.s_'), _index_items(op.params['index'], args[1:]))
-            return nodes.call(prim.spelling, args[:1], [('index', index)] + [
+            lead = getattr(prim, 'index_after', 1)
+            index = nodes.subscript(nodes.dotted('np.s_'), _index_items(op.params['index'], args[lead:]))
+            return nodes.call(prim.spelling, args[:lead], [('index', index)] + [
                 (k, nodes.literal(p)) for k, p in op.params.items() if k != 'index'])
         keywords = [(k, nodes.literal(p)) for k, p in op.params.items()
                     if not _is_default(prim, k, p)]

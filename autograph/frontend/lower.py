@@ -50,7 +50,7 @@ UNSUPPORTED_STATEMENTS = {
     gast.With: "a with block", gast.Raise: "raise", gast.Global: "global",
     gast.Nonlocal: "nonlocal", gast.Delete: "del", gast.ClassDef: "a class definition",
     gast.FunctionDef: "a nested def", gast.Import: "import", gast.ImportFrom: "import",
-    gast.AsyncFunctionDef: "async def", gast.Assert: "assert", gast.AnnAssign: "an annotated assignment",
+    gast.AsyncFunctionDef: "async def", gast.Assert: "assert",
 }
 HINTS = {
     gast.Import: "import at module level instead",
@@ -210,6 +210,8 @@ class Frame:
         elif kind is gast.AugAssign:
             current = self.expr(_as_load(stmt.target))
             self.assign(stmt.target, BINARY[type(stmt.op)](current, self.expr(stmt.value)))
+        elif kind is gast.AnnAssign and stmt.value is not None:
+            self.assign(stmt.target, self.expr(stmt.value))
         elif kind is gast.Return:
             result = None if stmt.value is None else self.expr(stmt.value)
             for leaf in flatten(result):
@@ -337,8 +339,15 @@ class Frame:
             raise CompileError("assigning to an attribute is not supported in compiled code; "
                                "return the new value instead")
         elif isinstance(target, gast.Subscript):
-            raise CompileError("assigning to an element or slice is not supported yet; "
-                               "build the new array with ops instead")
+            base = self.expr(target.value)
+            index = self.expr(target.slice)
+            if isinstance(base, Value):
+                # x[i] = v makes a new array and rebinds x to it (arrays are values here).
+                self.assign(target.value, ops.setitem(base, index, value))
+            elif isinstance(index, Value):
+                raise NotStatic(f"{describe(base)} cannot be indexed by a Tensor")
+            else:
+                base[index] = value
         else:
             raise CompileError(f"cannot assign to {type(target).__name__}")
 
@@ -477,9 +486,14 @@ _EXPRESSION_NAMES = {'Lambda': 'a lambda', 'ListComp': 'a list comprehension',
 
 
 def _as_load(target):
+    """The expression that reads an assignment target (for `target += value`)."""
     if isinstance(target, gast.Name):
         return gast.Name(id=target.id, ctx=gast.Load(), annotation=None, type_comment=None)
-    raise CompileError("augmented assignment is only supported on names yet")
+    if isinstance(target, gast.Subscript):
+        return gast.Subscript(value=_as_load(target.value), slice=target.slice, ctx=gast.Load())
+    if isinstance(target, gast.Attribute):
+        return gast.Attribute(value=_as_load(target.value), attr=target.attr, ctx=gast.Load())
+    raise CompileError(f"cannot update {type(target).__name__} in place")
 
 
 def _unpack_value(value):

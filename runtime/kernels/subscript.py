@@ -28,3 +28,10 @@ def index_add(g, *arrays, index, shape):
     else:
         out[where] = g
     return out
+
+
+def setitem(x, value, *arrays, index):
+    """A copy of `x` with `value` written at `index`: `x[index] = value` without mutation."""
+    out = x.copy()
+    out[build_index(index, arrays)] = value
+    return out

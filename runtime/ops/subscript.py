@@ -15,6 +15,30 @@ def getitem(input, index):
     return P.getitem.bind(input, *arrays, index=template)
 
 
+def setitem(input, index, value):
+    """`input[index] = value` as a new array (compiled code's meaning of that assignment).
+    A boolean mask selects where `value` goes: `where(mask, value, input)`."""
+    items = index if isinstance(index, tuple) else (index,)
+    if len(items) == 1 and _is_mask(items[0]):
+        from .math import where
+        return where(items[0], value, input)
+    template, arrays = split_index(index)
+    return P.setitem.bind(input, value, *arrays, index=template)
+
+
+def _is_mask(item):
+    return not isinstance(item, (int, slice, list, tuple, type(None), type(Ellipsis))) and \
+        aval_of(item)[1].kind == 'b'
+
+
+@numpy_function(K.setitem)
+def _setitem(x, value, *arrays, index):
+    """Generated code's `setitem(x, v, index=np.s_[i, :])`, read back."""
+    if not arrays:
+        index, arrays = split_index(index)
+    return P.setitem.bind(x, value, *arrays, index=index)
+
+
 @numpy_function(K.index_add)
 def _index_add(g, *arrays, index, shape):
     """Generated code's `index_add(dy, index=np.s_[idx, ::2], shape=...)`, read back (or the

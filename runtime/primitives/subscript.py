@@ -1,4 +1,5 @@
-"""`x[index]`: the subscript primitive and its adjoint, `index_add`.
+"""`x[index]`: the subscript primitive and its adjoint, `index_add`; and `x[index] = v` as the
+functional update `setitem` (a new array), which is what compiled code makes of assignments.
 
 The index is a static param (a template of ints, slices, None, Ellipsis and tuples of ints, with
 the marker 'array' where an integer-array operand goes), so the result's shape is known when
@@ -40,6 +41,26 @@ def _index_add_vjp(dout, g, *arrays, out, index, shape):
     return (getitem.bind(dout, *arrays, index=index),) + (None,) * len(arrays)
 
 
+def _setitem_rule(x, value, *arrays, index):
+    target = _getitem_rule(x, *arrays, index=index)
+    value_shape = value.shape if isinstance(value, Aval) else ()
+    try:
+        fits = np.broadcast_shapes(value_shape, target.shape) == target.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"cannot assign a value of shape {value_shape} to x[{_show(index)[1:-1]}] "
+                         f"of shape {target.shape}")
+    return Aval(x.shape, x.dtype)
+
+
+def _setitem_vjp(g, x, value, *arrays, out, index):
+    """The overwritten elements of x get no gradient; the value gets the gradient there. (With
+    repeated integer indices the last write wins and this gives each write the gradient.)"""
+    return ((setitem.bind(g, 0, *arrays, index=index), getitem.bind(g, *arrays, index=index))
+            + (None,) * len(arrays))
+
+
 _CUBE = np.arange(24.).reshape(2, 3, 4) / 7
 getitem = defprim('getitem', K.getitem, _getitem_rule, _getitem_vjp, [
     ((MATRIX,), {'index': (1,)}),
@@ -57,3 +78,9 @@ index_add = defprim('index_add', K.index_add, _index_add_rule, _index_add_vjp, [
     ((np.array([[0.5, -1.0], [2.0, 0.25], [1.0, 3.0]]), np.array([1, 0, 1])),
      {'index': ('array', slice(1, None)), 'shape': (2, 3)}),
 ])
+setitem = defprim('setitem', K.setitem, _setitem_rule, _setitem_vjp, [
+    ((MATRIX, np.array([0.5, -2.0, 1.5])), {'index': (1,)}),
+    ((MATRIX, np.array(0.25)), {'index': (slice(None), slice(None, None, 2))}),
+    ((_CUBE, np.array([[0.5], [2.0]]), np.array([2, 0])), {'index': (slice(None), 'array', slice(1, 3))}),
+])
+setitem.index_after = 2   # generated code: setitem(x, v, index=np.s_[...])
