@@ -25,6 +25,7 @@ import numpy as np
 from ..ir import Value, flatten
 from ..ir.control import COND, FOR, FOR_SAVED, WHILE, carried_args, carried_inputs
 from ..ir.core import walk
+from ..ir.effects import CHECK, PRINT
 from ..ir.printer import Namer
 from . import nodes
 from .unparse import unparse
@@ -57,7 +58,8 @@ def _imports(graph):
     imports = {}
     for op in walk(graph.ops):
         prim = op.prim
-        if op.regions or prim.infix or prim.prefix or getattr(prim, 'subscript', False) or '.' in prim.spelling:
+        if op.regions or getattr(prim, 'effect', False) or prim.infix or prim.prefix or \
+                getattr(prim, 'subscript', False) or '.' in prim.spelling:
             continue
         module = prim.kernel.__module__
         module = 'runtime.kernels' if module.startswith('runtime.kernels.') else module
@@ -149,10 +151,20 @@ class _Writer:
 
     def block(self, ops, indent):
         for op in ops:
-            if any(id(o) in self.inline for o in op.outs):
+            if op.outs and all(id(o) in self.inline for o in op.outs):
                 continue
             self.comment(indent, op)
-            if op.prim is COND:
+            if op.prim is PRINT:
+                values = iter(self.value(v) for v in op.inputs)
+                args = [next(values) if item is None else nodes.literal(item) for item in op.params['items']]
+                keywords = [(k, nodes.literal(op.params[k])) for k, default in (('sep', ' '), ('end', '\n'))
+                            if op.params[k] != default]
+                self.line(indent, nodes.expression(nodes.call('print', args, keywords)))
+            elif op.prim is CHECK:
+                self.text(indent, f'if not np.all({self.expr_text(self.value(op.inputs[0]))}):')
+                message = op.params['message']
+                self.text(indent + '    ', 'raise AssertionError' + (f'({message!r})' if message is not None else ''))
+            elif op.prim is COND:
                 self.cond(op, indent)
             elif op.prim in (FOR, WHILE, FOR_SAVED):
                 self.loop(op, indent)
@@ -261,7 +273,7 @@ def _inlined(graph):
                 test = op.regions[0].results[0]
                 if _defined_in(test, op.regions[0]) and len(uses.get(id(test), [])) == 1:
                     inline.add(id(test))
-            if op.regions or op.out.name is not None:
+            if op.regions or not op.outs or op.out.name is not None:
                 continue
             users = uses.get(id(op.out), [])
             if len(users) == 1 and users[0][0] is not None and users[0][1] == id(ops) \

@@ -38,7 +38,7 @@ def literal(value):
 
 
 BINARY = {'+': gast.Add, '-': gast.Sub, '*': gast.Mult, '/': gast.Div, '**': gast.Pow,
-          '@': gast.MatMult}
+          '@': gast.MatMult, '//': gast.FloorDiv, '%': gast.Mod}
 COMPARE = {'<': gast.Lt, '<=': gast.LtE, '>': gast.Gt, '>=': gast.GtE, '==': gast.Eq, '!=': gast.NotEq}
 UNARY = {'-': gast.USub}
 
@@ -64,6 +64,10 @@ def tuple_(elts):
 
 def assign(target, value):
     return gast.Assign(targets=[store(target)], value=value, type_comment=None)
+
+
+def expression(value):
+    return gast.Expr(value=value)
 
 
 def return_(value):

@@ -20,6 +20,7 @@ from runtime.primitive import Aval
 from ..errors import CompileError, NotStatic
 from ..ir import Value, constant
 from ..ir.control import COND, FOR, WHILE, make
+from ..ir import effects
 from ..ir.core import Region
 
 
@@ -86,6 +87,19 @@ def lower_if(frame, stmt, pred):
     outs = make(builder, COND, [truth(pred)], regions, [v.aval for v in results[0]], names=merged)
     for name, out in zip(merged, outs):
         frame.locals[name] = out
+
+
+def runtime_check(frame, test, message):
+    """`assert test, message` with a Tensor test: checked when the code runs."""
+    effects.append(frame.lowering.builder, effects.CHECK, [test],
+                   {'message': None if message is None else str(message)})
+
+
+def runtime_print(builder, args, sep=' ', end='\n'):
+    """`print(...)` in compiled code prints when the code runs, with the values of that run."""
+    items = tuple(None if isinstance(a, Value) else a for a in args)
+    effects.append(builder, effects.PRINT, [a for a in args if isinstance(a, Value)],
+                   {'items': items, 'sep': sep, 'end': end})
 
 
 def returns(stmt):
@@ -264,11 +278,13 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
                                    "course is known then is unrolled only over for, so write it as a for loop")
             regions.append(Region(test_args, test_ops, [truth(test)]))
             frame.locals.update(zip(carried, carried_args))
+        containers = _snapshot(before)
         with builder.region() as body_ops:
             if bind_target:
                 bind_target(args[0])
             _run_loop_body(frame, stmt.body)
             results = [frame.locals[n] for n in carried]
+        _check_unchanged(containers)
         widened = _widen(carried, init_values, results, inits)
         if not widened:
             break
@@ -285,6 +301,28 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
             frame.locals[name] = Undefined(name, f"it is first assigned inside the loop at line {stmt.lineno}; "
                                                  "give it a value before the loop")
     return outs
+
+
+def _snapshot(env):
+    """Copies of the Python containers a loop body could change."""
+    return [(obj, list(obj.items()) if isinstance(obj, dict) else list(obj))
+            for obj in env.values() if isinstance(obj, (list, dict, set))]
+
+
+def _check_unchanged(snapshot):
+    """A loop that runs at run time cannot grow a Python list: its body is compiled once. Put
+    the containers back and ask for the loop to be unrolled (possible when its bounds are known)."""
+    changed = False
+    for obj, content in snapshot:
+        now = list(obj.items()) if isinstance(obj, dict) else list(obj)
+        if len(now) != len(content) or any(a is not b for a, b in zip(now, content)):
+            changed = True
+            obj.clear()
+            obj.update(content) if not isinstance(obj, list) else obj.extend(content)
+    if changed:
+        raise NotStatic("a loop over run-time values cannot change a Python list or dict "
+                        "(its body is compiled once); collect the values in a Tensor instead, "
+                        "or loop over a range with bounds known at compile time")
 
 
 def _run_loop_body(frame, body):

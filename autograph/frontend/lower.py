@@ -34,7 +34,8 @@ _MAX_INLINE_DEPTH = 64
 
 BINARY = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
           gast.Div: operator.truediv, gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod,
-          gast.Pow: operator.pow, gast.MatMult: operator.matmul}
+          gast.Pow: operator.pow, gast.MatMult: operator.matmul, gast.BitAnd: operator.and_,
+          gast.BitOr: operator.or_, gast.BitXor: operator.xor}
 UNARY = {gast.USub: operator.neg, gast.UAdd: operator.pos, gast.Not: operator.not_,
          gast.Invert: operator.invert}
 COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt, gast.GtE: operator.ge,
@@ -49,13 +50,11 @@ UNSUPPORTED_STATEMENTS = {
     gast.Try: "try/except",
     gast.With: "a with block", gast.Raise: "raise", gast.Global: "global",
     gast.Nonlocal: "nonlocal", gast.Delete: "del", gast.ClassDef: "a class definition",
-    gast.FunctionDef: "a nested def", gast.Import: "import", gast.ImportFrom: "import",
-    gast.AsyncFunctionDef: "async def", gast.Assert: "assert",
+    gast.Import: "import", gast.ImportFrom: "import", gast.AsyncFunctionDef: "async def",
 }
 HINTS = {
     gast.Import: "import at module level instead",
     gast.ImportFrom: "import at module level instead",
-    gast.FunctionDef: "define the helper at module level",
 }
 
 
@@ -77,7 +76,8 @@ class Continue(Break):
     """`continue` in a loop the compiler unrolls."""
 
 
-_UNROLL_LIMIT = 10_000  # iterations of a compile-time while loop before the compiler gives up
+_UNROLL_LIMIT = 10_000
+_CONTAINERS = (list, dict, tuple, set, str)  # iterations of a compile-time while loop before the compiler gives up
 
 
 class Lowering:
@@ -129,6 +129,12 @@ class Lowering:
             return fn(*args, **kwargs)
         if fn in PURE_BUILTINS and not any(isinstance(a, Value) for a in args):
             return fn(*args, **kwargs)
+        if isinstance(fn, LocalFunction):
+            return fn.call(args, kwargs)
+        if fn is print:
+            return control.runtime_print(self.builder, args, **kwargs)
+        if isinstance(fn, types.BuiltinMethodType) and type(getattr(fn, '__self__', None)) in _CONTAINERS:
+            return fn(*args, **kwargs)   # xs.append(v), d.items(): Python containers at compile time
         if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType):
             if is_library(fn.__func__):
                 name = qualified(fn.__func__)
@@ -168,11 +174,62 @@ class Lowering:
         return None
 
 
+class LocalFunction:
+    """A def or lambda inside compiled code. Its body is lowered where it is called, seeing the
+    enclosing frame's variables as they are then, as a Python closure does."""
+
+    def __init__(self, frame, node, defaults, kw_defaults):
+        self.frame = frame
+        self.node = node
+        self.defaults = defaults
+        self.kw_defaults = kw_defaults
+        self.__name__ = getattr(node, 'name', '<lambda>')
+
+    def bind(self, args, kwargs):
+        spec = self.node.args
+        names = [a.id for a in spec.posonlyargs + spec.args]
+        bound = dict(zip(names[len(names) - len(self.defaults):], self.defaults))
+        bound.update(zip([a.id for a in spec.kwonlyargs], self.kw_defaults))
+        bound.update(zip(names, args))
+        extra = list(args[len(names):])
+        if spec.vararg is not None:
+            bound[spec.vararg.id] = tuple(extra)
+        elif extra:
+            raise CompileError(f"{self.__name__}() takes {len(names)} positional arguments, got {len(args)}")
+        rest = {k: v for k, v in kwargs.items() if k not in names and k not in bound}
+        bound.update({k: v for k, v in kwargs.items() if k not in rest})
+        if spec.kwarg is not None:
+            bound[spec.kwarg.id] = rest
+        elif rest:
+            raise CompileError(f"{self.__name__}() got unexpected keyword arguments {sorted(rest)}")
+        missing = [n for n in names + [a.id for a in spec.kwonlyargs] if n not in bound]
+        if missing:
+            raise CompileError(f"{self.__name__}() is missing arguments {missing}")
+        return bound
+
+    def call(self, args, kwargs):
+        lowering = self.frame.lowering
+        frame = Frame(lowering, self.frame.fn, self.frame.parsed, self.bind(args, kwargs), parent=self.frame)
+        if lowering.depth >= _MAX_INLINE_DEPTH:
+            raise CompileError(f"calls nest deeper than {_MAX_INLINE_DEPTH} (recursion?) in {self.__name__}")
+        lowering.depth += 1
+        try:
+            if isinstance(self.node, gast.Lambda):
+                return frame.expr(self.node.body)
+            frame.run(self.node.body, top=True)
+        except Return as r:
+            return r.value
+        finally:
+            lowering.depth -= 1
+        return None
+
+
 class Frame:
     """One activation of a user function: its locals and how to resolve the rest."""
 
-    def __init__(self, lowering, fn, parsed, arguments):
+    def __init__(self, lowering, fn, parsed, arguments, parent=None):
         self.lowering = lowering
+        self.parent = parent
         self.fn = fn
         self.parsed = parsed
         self.locals = arguments
@@ -214,9 +271,10 @@ class Frame:
             self.assign(stmt.target, self.expr(stmt.value))
         elif kind is gast.Return:
             result = None if stmt.value is None else self.expr(stmt.value)
-            for leaf in flatten(result):
-                if isinstance(leaf, Value) and leaf.name is None and not leaf.is_const:
-                    leaf.name = 'out'
+            if self.lowering.depth == 1:   # the compiled function's own result
+                for leaf in flatten(result):
+                    if isinstance(leaf, Value) and leaf.name is None and not leaf.is_const:
+                        leaf.name = 'out'
             raise Return(result)
         elif kind is gast.Expr:
             if not (isinstance(stmt.value, gast.Constant) and isinstance(stmt.value.value, str)):
@@ -241,6 +299,12 @@ class Frame:
             self.for_loop(stmt)
         elif kind is gast.While:
             self.while_loop(stmt)
+        elif kind is gast.FunctionDef:
+            if stmt.decorator_list:
+                raise CompileError("decorators on a def inside compiled code are not supported")
+            self.locals[stmt.name] = self.local_function(stmt)
+        elif kind is gast.Assert:
+            self.check(stmt)
         elif kind is gast.Break:
             raise Break(self.parsed.loc(stmt))
         elif kind is gast.Continue:
@@ -363,12 +427,16 @@ class Frame:
         return node.value
 
     def expr_Name(self, node):
-        name = node.id
+        return self.lookup(node.id)
+
+    def lookup(self, name):
         if name in self.locals:
             value = self.locals[name]
             if isinstance(value, control.Undefined):
                 raise value.error()
             return value
+        if self.parent is not None:
+            return self.parent.lookup(name)
         if name in self.closure:
             try:
                 obj = self.closure[name].cell_contents
@@ -427,6 +495,24 @@ class Frame:
                 return value
         return value
 
+    def expr_Lambda(self, node):
+        return self.local_function(node)
+
+    def local_function(self, node):
+        defaults = [self.expr(d) for d in node.args.defaults]
+        kw_defaults = [None if d is None else self.expr(d) for d in node.args.kw_defaults]
+        return LocalFunction(self, node, defaults, kw_defaults)
+
+    def check(self, stmt):
+        """`assert` on compile-time values is checked now; on Tensors, when the code runs."""
+        test = self.expr(stmt.test)
+        message = None if stmt.msg is None else self.expr(stmt.msg)
+        if isinstance(test, Value):
+            return control.runtime_check(self, test, message)
+        if not test:
+            raise CompileError(f"assertion failed while compiling: {message}" if message is not None
+                               else "assertion failed while compiling")
+
     def expr_IfExp(self, node):
         test = self.expr(node.test)
         if isinstance(test, Value):
@@ -478,7 +564,7 @@ class Frame:
             raise e.located(self.parsed.loc(node)) from None
 
 
-_EXPRESSION_NAMES = {'Lambda': 'a lambda', 'ListComp': 'a list comprehension',
+_EXPRESSION_NAMES = {'ListComp': 'a list comprehension',
                      'GeneratorExp': 'a generator expression', 'DictComp': 'a dict comprehension',
                      'SetComp': 'a set comprehension', 'Yield': 'yield', 'YieldFrom': 'yield from',
                      'Await': 'await', 'JoinedStr': 'an f-string', 'NamedExpr': 'the := operator',

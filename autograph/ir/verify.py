@@ -37,7 +37,7 @@ def _verify_ops(ops, visible, everywhere):
             visible.add(id(out))
         if op.regions:
             _check_control(op)
-        else:
+        elif not getattr(op.prim, 'effect', False):
             _check_rule(op)
 
 

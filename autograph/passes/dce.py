@@ -1,4 +1,5 @@
-"""Graph -> Graph without the ops whose results nothing uses (all primitives are pure).
+"""Graph -> Graph without the ops whose results nothing uses (all primitives are pure; `print`
+and run-time checks are kept).
 
 A control-flow op is kept when any of its results is used; its regions are cleaned against
 their yielded values. Loops that save values for their adjoint lose the saves nobody reads: the
@@ -7,6 +8,7 @@ its iterations), and the forward loop then stops saving it."""
 from ..ir import Graph, Value
 from ..ir.control import FOR_SAVED
 from ..ir.core import Region, walk
+from ..ir.effects import has_effect
 
 
 def dce(graph):
@@ -17,7 +19,7 @@ def dce(graph):
 def _live_ops(ops, live):
     kept = []
     for op in reversed(ops):
-        if not any(id(o) in live for o in op.outs):
+        if not any(id(o) in live for o in op.outs) and not has_effect(op):
             continue
         if op.regions:
             _clean_regions(op)

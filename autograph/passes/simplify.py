@@ -40,6 +40,9 @@ def _simplify_ops(ops, builder, env, seen):
     CSE table of this scope (a region gets a copy, so nothing inside leaks out)."""
     for op in ops:
         inputs = [_get(env, v) for v in op.inputs]
+        if getattr(op.prim, 'effect', False):
+            builder.ops.append(Op(op.prim, inputs, op.params, [], op.loc))
+            continue
         if op.regions:
             regions = []
             for region in op.regions:
@@ -97,10 +100,16 @@ def rewrite(builder, op, inputs):
         return _fill(builder, fills[0] * count, out, op.loc)
     if getattr(op.prim, 'elementwise', False) and inputs and all(f is not None for f in fills):
         with np.errstate(all='ignore'):
-            value = op.prim.kernel(*(np.asarray(f, v.dtype or _weak(f)) for f, v in zip(fills, inputs)))
+            value = op.prim.kernel(*(np.asarray(f, v.dtype or _weak(f)) for f, v in zip(fills, inputs)),
+                                   **op.params)
         return _fill(builder, value.item(), out, op.loc)
     if len(inputs) == 2:
         x, y = inputs
+        if name in ('add', 'sub') and y.is_scalar_const and isinstance(y.const, (int, float)) \
+                and not isinstance(y.const, bool) and y.const < 0:
+            # x + -0.2 -> x - 0.2
+            flipped = _SUB if name == 'add' else _ADD
+            return builder.emit(flipped, [x, constant(-y.const)], {}, op.loc)
         if name in ('add', 'sub') and y.op is not None and y.op.prim is _NEG:
             # x + -y -> x - y, x - -y -> x + y (the adjoint of `-` makes these)
             flipped = _SUB if name == 'add' else _ADD

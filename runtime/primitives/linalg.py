@@ -1,17 +1,46 @@
-"""Linear algebra."""
+"""Linear algebra: products (matmul, tensordot, einsum, outer), matrix functions (inverse,
+determinant, solve, Cholesky) and diagonals (trace, diag). Matrix functions act on the last two
+axes and broadcast over leading (batch) axes, as NumPy's `np.linalg` does."""
+import string
+
 import numpy as np
 
-from .. import ops
-from .core import Aval, defprim, unbroadcast
+from .. import kernels, ops
+from .core import Aval, defprim, result_dtype, unbroadcast
 
-# ---------------------------------------------------------------- linear algebra
+
+def _array(x, prim, least=0):
+    if not isinstance(x, Aval):
+        raise ValueError(f"{prim} takes arrays, not the Python number {x!r}")
+    if len(x.shape) < least:
+        raise ValueError(f"{prim} needs an array of at least {least} dimensions, got shape {x.shape}")
+    return x
+
+
+def _square(x, prim):
+    _array(x, prim, 2)
+    if x.shape[-1] != x.shape[-2]:
+        raise ValueError(f"{prim} needs square matrices in the last two axes, got shape {x.shape}")
+    return x
+
+
+def _mT(x):
+    return ops.swapaxes(x, -1, -2)
+
+
+def _transpose(x, perm):
+    perm = tuple(int(p) for p in perm)
+    return x if perm == tuple(range(len(perm))) else ops.transpose(x, perm)
+
+
+# ---------------------------------------------------------------- matmul
 def _matmul_rule(x, y):
-    xs, ys = x.shape, y.shape
+    xs, ys = _array(x, 'matmul').shape, _array(y, 'matmul').shape
     if not xs or not ys:
         raise ValueError("matmul does not take scalars; use mul")
     inner_x, inner_y = xs[-1], ys[-2] if len(ys) > 1 else ys[0]
     if inner_x != inner_y:
-        raise ValueError(f"matmul: shapes {xs} and {ys} do not align ({inner_x} != {inner_y})")
+        raise ValueError(f"shapes {xs} and {ys} do not align ({inner_x} != {inner_y})")
     if len(xs) == 1 and len(ys) == 1:
         shape = ()
     elif len(ys) == 1:
@@ -37,7 +66,7 @@ def _matmul_vjp(g, x, y, out):
         g_col = ops.expand_dims(g, -1)
         dy = ops.matmul(g, x) if len(x.shape) == 2 else unbroadcast(g_col * x, y.shape)
         return g_col * y, dy
-    return ops.matmul(g, ops.swapaxes(y, -1, -2)), ops.matmul(ops.swapaxes(x, -1, -2), g)
+    return ops.matmul(g, _mT(y)), ops.matmul(_mT(x), g)
 
 
 matmul = defprim('matmul', np.matmul, _matmul_rule, _matmul_vjp,
@@ -51,3 +80,329 @@ matmul = defprim('matmul', np.matmul, _matmul_rule, _matmul_vjp,
                  infix='@')
 
 
+# ---------------------------------------------------------------- tensordot
+def _tensordot_rule(a, b, axes):
+    _array(a, 'tensordot'), _array(b, 'tensordot')
+    ax, bx = axes
+    if len(ax) != len(bx):
+        raise ValueError(f"axes {ax} of {a.shape} and {bx} of {b.shape} differ in number")
+    for i, j in zip(ax, bx):
+        if not (0 <= i < len(a.shape) and 0 <= j < len(b.shape)):
+            raise ValueError(f"axes {axes} are out of bounds for shapes {a.shape} and {b.shape}")
+        if a.shape[i] != b.shape[j]:
+            raise ValueError(f"axis {i} of {a.shape} (size {a.shape[i]}) does not match "
+                             f"axis {j} of {b.shape} (size {b.shape[j]})")
+    shape = tuple(n for i, n in enumerate(a.shape) if i not in ax) + \
+        tuple(n for j, n in enumerate(b.shape) if j not in bx)
+    return Aval(shape, np.result_type(a.dtype, b.dtype))
+
+
+def _tensordot_vjp(g, a, b, out, axes):
+    """Contract the cotangent with the other operand over its free axes, then put the result's
+    axes back in the operand's order."""
+    ax, bx = axes
+    free_a = [i for i in range(len(a.shape)) if i not in ax]
+    free_b = [j for j in range(len(b.shape)) if j not in bx]
+    na = len(free_a)
+    da = ops.tensor_dot(g, b, (tuple(range(na, len(g.shape))), tuple(free_b)))
+    da = _transpose(da, np.argsort(free_a + [ax[bx.index(j)] for j in sorted(bx)]))
+    db = ops.tensor_dot(a, g, (tuple(free_a), tuple(range(na))))
+    db = _transpose(db, np.argsort([bx[ax.index(i)] for i in sorted(ax)] + free_b))
+    return da, db
+
+
+_T3 = np.arange(24.).reshape(2, 3, 4) / 10 - 1
+tensordot = defprim('tensordot', np.tensordot, _tensordot_rule, _tensordot_vjp,
+                    [((_T3, np.arange(24.).reshape(4, 3, 2) / 7), {'axes': ((1, 2), (1, 0))}),
+                     ((_T3, np.arange(40.).reshape(4, 5, 2) / 9), {'axes': ((2, 0), (0, 2))}),
+                     ((np.array([[0.5, -1.2, 2.0], [1.0, 0.3, -0.4]]), np.array([[1.5, 0.2], [-0.7, 1.1], [0.4, 0.9]])),
+                      {'axes': ((1,), (0,))}),
+                     ((np.array([0.5, -1.2]), np.array([1.5, 0.2, -0.7])), {'axes': ((), ())})])
+
+
+# ---------------------------------------------------------------- einsum
+def parse_einsum(equation, shapes):
+    """-> (inputs, output, sizes): the subscripts of each operand and of the output as lists of
+    letters, with `...` spelled out in letters the equation does not use, and each letter's size
+    (operands broadcast a size-1 axis against a longer one, as NumPy does)."""
+    eq = equation.replace(' ', '')
+    if eq.count('->') > 1:
+        raise ValueError(f"einsum: the equation {equation!r} has more than one '->'")
+    lhs, rhs = eq.split('->') if '->' in eq else (eq, None)
+    terms = lhs.split(',')
+    if len(terms) != len(shapes):
+        raise ValueError(f"einsum: the equation {equation!r} names {len(terms)} operands, {len(shapes)} given")
+    free = [c for c in string.ascii_letters if c not in eq]
+    ellipsis_ndim = 0
+    named = []
+    for k, (term, shape) in enumerate(zip(terms, shapes)):
+        letters = _subscript_letters(term, equation)
+        if '...' in term:
+            if len(letters) > len(shape):
+                raise ValueError(f"einsum: operand {k} of shape {shape} has fewer axes than the "
+                                 f"subscripts {term!r} name")
+            ellipsis_ndim = max(ellipsis_ndim, len(shape) - len(letters))
+        elif len(letters) != len(shape):
+            raise ValueError(f"einsum: operand {k} has shape {shape} ({len(shape)} axes) but the "
+                             f"subscripts {term!r} name {len(letters)}")
+        repeated = sorted({c for c in letters if letters.count(c) > 1})
+        if repeated:
+            raise ValueError(f"einsum: subscript {repeated[0]!r} repeats within operand {k} ({term!r}): "
+                             "traces and diagonals inside einsum are not supported; use ops.trace or "
+                             "ops.diagonal")
+        named.append(letters)
+    ellipsis = free[:ellipsis_ndim]
+    inputs = []
+    for term, shape, letters in zip(terms, shapes, named):
+        own = len(shape) - len(letters)
+        inputs.append(_expand(term, ellipsis[ellipsis_ndim - own:] if own else []))
+    if rhs is None:
+        every = [c for letters in named for c in letters]
+        singles = sorted(c for c in set(every) if every.count(c) == 1)
+        output = ellipsis + singles
+    else:
+        out_letters = _subscript_letters(rhs, equation)
+        if ellipsis_ndim and '...' not in rhs:
+            raise ValueError(f"einsum: the operands have axes under '...' but the output {rhs!r} has no '...'")
+        for c in out_letters:
+            if out_letters.count(c) > 1 or not any(c in t for t in named):
+                raise ValueError(f"einsum: output subscript {c!r} in {equation!r} repeats or names no input axis")
+        output = _expand(rhs, ellipsis)
+    return inputs, output, _label_sizes(inputs, shapes, equation)
+
+
+def _subscript_letters(term, equation):
+    letters = term.replace('...', '', 1)
+    if not all(c in string.ascii_letters for c in letters):
+        raise ValueError(f"einsum: the equation {equation!r} may hold only letters, ',', '->' and one '...' per term")
+    return list(letters)
+
+
+def _expand(term, ellipsis_letters):
+    head, _, tail = term.partition('...')
+    return list(head) + (list(ellipsis_letters) + list(tail) if '...' in term else [])
+
+
+def _label_sizes(inputs, shapes, equation):
+    sizes = {}
+    for letters, shape in zip(inputs, shapes):
+        for c, n in zip(letters, shape):
+            if sizes.get(c, 1) not in (1, n) and n != 1:
+                raise ValueError(f"einsum: axes labelled {c!r} in {equation!r} have sizes {sizes[c]} and {n} "
+                                 f"(shapes {', '.join(str(s) for s in shapes)})")
+            sizes[c] = max(sizes.get(c, 1), n) if n != 1 else sizes.get(c, 1)
+    return sizes
+
+
+def canonical_einsum(equation, shapes):
+    """The equation without spaces and with its output spelled out ('ij,jk' -> 'ij,jk->ik')."""
+    _, output, _ = parse_einsum(equation, shapes)
+    eq = equation.replace(' ', '')
+    if '->' in eq:
+        return eq
+    ellipsis = '...' if any(c not in eq for c in output) else ''
+    return eq + '->' + ellipsis + ''.join(c for c in output if c in eq)
+
+
+def _einsum_rule(*operands, equation):
+    for x in operands:
+        _array(x, 'einsum')
+    _, output, sizes = parse_einsum(equation, [x.shape for x in operands])
+    return Aval(tuple(sizes[c] for c in output), np.result_type(*[x.dtype for x in operands]))
+
+
+def _einsum_vjp(g, *operands, out, equation):
+    """The cotangent of operand i is einsum('out,others->in_i', g, *others); letters of operand i
+    that no other term holds were summed away alone, so that result is broadcast back."""
+    inputs, output, sizes = parse_einsum(equation, [x.shape for x in operands])
+    cts = []
+    for i, x in enumerate(operands):
+        if not np.issubdtype(x.dtype, np.inexact):
+            cts.append(None)
+            continue
+        terms = [output] + [t for j, t in enumerate(inputs) if j != i]
+        args = [g] + [o for j, o in enumerate(operands) if j != i]
+        held = set().union(*map(set, terms))
+        target = [c for c in inputs[i] if c in held]
+        if len(args) == 1 and terms[0] == target:
+            ct = g
+        else:
+            ct = ops.einsum(','.join(map(''.join, terms)) + '->' + ''.join(target), *args)
+        if len(target) < len(inputs[i]):
+            ct = ops.reshape(ct, tuple(sizes[c] if c in held else 1 for c in inputs[i]))
+        ct = unbroadcast(ct, x.shape)
+        cts.append(ops.broadcast_to(ct, x.shape) if ct.shape != tuple(x.shape) else ct)
+    return tuple(cts)
+
+
+_M23 = np.array([[0.5, -1.2, 2.0], [1.0, 0.3, -0.4]])
+_M32 = np.array([[1.5, 0.2], [-0.7, 1.1], [0.4, 0.9]])
+einsum = defprim('einsum', kernels.einsum, _einsum_rule, _einsum_vjp,
+                 [((_M23, _M32), {'equation': 'ij,jk->ik'}),
+                  ((_T3, np.arange(24.).reshape(2, 4, 3) / 9), {'equation': 'bij,bjk->bik'}),
+                  ((np.array([0.5, -1.2, 2.0]), np.array([0.2, -0.7, 1.1])), {'equation': 'i,i->'}),
+                  ((_M23,), {'equation': 'ij->ji'}),
+                  ((_M23,), {'equation': 'ij->i'}),
+                  ((_T3, np.arange(8.).reshape(4, 2) / 5), {'equation': '...ij,jk->...ik'}),
+                  ((_M23, np.array([0.2, -0.7, 1.1])), {'equation': '...i,...i->...'}),
+                  ((_M23[:1], _M23), {'equation': 'ij,ij->ij'}),
+                  ((_M23, np.array([0.3, -0.8])), {'equation': 'ij,k->ik'}),
+                  ((_M23, _M32, np.array([[0.3, -0.8], [1.2, 0.4]])), {'equation': 'ij,jk,kl->il'})])
+
+
+# ---------------------------------------------------------------- outer
+def _outer_rule(a, b):
+    _array(a, 'outer'), _array(b, 'outer')
+    return Aval((int(np.prod(a.shape)), int(np.prod(b.shape))), np.result_type(a.dtype, b.dtype))
+
+
+def _outer_vjp(g, a, b, out):
+    a_flat = ops.reshape(a, (out.shape[0],))
+    b_flat = ops.reshape(b, (out.shape[1],))
+    return (ops.reshape(ops.matmul(g, b_flat), a.shape),
+            ops.reshape(ops.matmul(a_flat, g), b.shape))
+
+
+outer = defprim('outer', np.outer, _outer_rule, _outer_vjp,
+                [((np.array([0.5, -1.2, 2.0]), np.array([0.2, -0.7, 1.1, 0.4])), {}),
+                 ((_M23, np.array([0.3, -0.8])), {})])
+
+
+# ---------------------------------------------------------------- matrix functions
+def _matrix_rule(prim, kernel, shape_of=lambda s: s):
+    def rule(x, **params):
+        _square(x, prim)
+        return Aval(shape_of(x.shape), result_dtype(kernel, [x], **params))
+    return rule
+
+
+def _inverse_vjp(g, x, out):
+    return (-ops.matmul(ops.matmul(_mT(out), g), _mT(out)),)
+
+
+def _det_vjp(g, x, out):
+    scale = ops.expand_dims(ops.expand_dims(g * out, -1), -1)
+    return (scale * _mT(ops.inverse(x)),)
+
+
+def _solve_rule(a, b):
+    _square(a, 'solve'), _array(b, 'solve', 1)
+    m = a.shape[-1]
+    if len(b.shape) == 1:           # NumPy 2: a 1-D b is one vector, for every matrix of a batch
+        if b.shape[0] != m:
+            raise ValueError(f"matrices {a.shape} do not match the vector {b.shape}")
+        shape = a.shape[:-1]
+    else:
+        if b.shape[-2] != m:
+            raise ValueError(f"matrices {a.shape} do not match right-hand sides {b.shape}")
+        try:
+            batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        except ValueError:
+            raise ValueError(f"batch shapes of {a.shape} and {b.shape} do not broadcast") from None
+        shape = batch + b.shape[-2:]
+    return Aval(shape, result_dtype(np.linalg.solve, [a, b]))
+
+
+def _solve_vjp(g, a, b, out):
+    """x = a^-1 b: db = a^-T g, da = -db x^T."""
+    at = _mT(a)
+    if len(b.shape) == 1 and len(a.shape) > 2:   # one vector against a batch of matrices
+        db = ops.matrix_solve(at, ops.expand_dims(g, -1))
+        da = -ops.matmul(db, ops.expand_dims(out, -2))
+        return da, ops.reshape(db, db.shape[:-1])
+    db = ops.matrix_solve(at, g)
+    if len(b.shape) == 1:
+        return -ops.outer(db, out), db
+    return -ops.matmul(db, _mT(out)), db
+
+
+def _cholesky_vjp(g, x, out, upper=False):
+    """NumPy reads only the lower triangle (the upper one when upper=True), so the gradient is
+    lower triangular: Phi(S + S^T) with S = L^-T Phi(L^T G) L^-1 and Phi = the lower triangle with
+    its diagonal halved. Its symmetric part is the symmetric gradient of the usual formula."""
+    lower, g_lower = (_mT(out), _mT(g)) if upper else (out, g)
+    n = x.shape[-1]
+    phi = ops.creation._numpy_tri(n, dtype=x.dtype) - 0.5 * ops.eye(n, dtype=x.dtype)
+    lt = _mT(lower)
+    y = ops.matrix_solve(lt, ops.matmul(lt, g_lower) * phi)
+    s = _mT(ops.matrix_solve(lt, _mT(y)))
+    dx = (s + _mT(s)) * phi
+    return (_mT(dx) if upper else dx,)
+
+
+_SPD = np.array([[4.0, 1.2, -0.5], [0.7, 3.0, 0.4], [-0.3, 0.2, 2.5]])
+_BATCH = np.array([[[2.0, 0.3], [-0.4, 1.5]], [[1.2, -0.7], [0.5, 3.1]]])
+
+inverse = defprim('inverse', np.linalg.inv, _matrix_rule('inverse', np.linalg.inv), _inverse_vjp,
+                  [((_SPD,), {}), ((_BATCH,), {})], spelling='np.linalg.inv')
+det = defprim('det', np.linalg.det, _matrix_rule('det', np.linalg.det, lambda s: s[:-2]), _det_vjp,
+              [((_SPD,), {}), ((_BATCH,), {})], spelling='np.linalg.det')
+solve = defprim('solve', np.linalg.solve, _solve_rule, _solve_vjp,
+                [((_SPD, _M32), {}), ((_SPD, np.array([0.3, -1.1, 0.8])), {}),
+                 ((_BATCH, np.array([[[0.3], [-1.1]], [[0.8], [0.2]]])), {}),
+                 ((_BATCH, np.array([[0.3, 0.5], [-1.1, 0.9]])), {}),
+                 ((_BATCH, np.array([0.3, -1.1])), {})],
+                spelling='np.linalg.solve')
+cholesky = defprim('cholesky', np.linalg.cholesky, _matrix_rule('cholesky', np.linalg.cholesky),
+                   _cholesky_vjp,
+                   [((_SPD,), {}), ((_SPD,), {'upper': True}),
+                    ((np.array([[[2.0, 0.3], [-0.4, 1.5]], [[3.2, -0.7], [0.5, 3.1]]]),), {})],
+                   spelling='np.linalg.cholesky')
+
+
+# ---------------------------------------------------------------- diagonals
+def _trace_rule(x, offset=0, axis1=0, axis2=1):
+    _array(x, 'trace', 2)
+    ndim = len(x.shape)
+    if not (0 <= axis1 < ndim and 0 <= axis2 < ndim) or axis1 == axis2:
+        raise ValueError(f"axes {axis1} and {axis2} are not two distinct axes of shape {x.shape}")
+    shape = tuple(n for i, n in enumerate(x.shape) if i not in (axis1, axis2))
+    return Aval(shape, result_dtype(np.trace, [x], offset=offset, axis1=axis1, axis2=axis2))
+
+
+def _trace_vjp(g, x, out, offset=0, axis1=0, axis2=1):
+    """g spread over the traced diagonal: g (expanded) times an identity-like mask."""
+    lo, hi = sorted((axis1, axis2))
+    k = offset if axis1 < axis2 else -offset
+    n, m = x.shape[lo], x.shape[hi]
+    mask = ops.eye(n, None if m == n else m, dtype=x.dtype, k=k)
+    mask_shape = tuple(n if i in (lo, hi) else 1 for i, n in enumerate(x.shape))
+    g_shape = tuple(1 if i in (lo, hi) else n for i, n in enumerate(x.shape))
+    return (ops.reshape(g, g_shape) * ops.reshape(mask, mask_shape),)
+
+
+def _diag_length(shape, k):
+    return max(0, min(shape[0] - max(-k, 0), shape[1] - max(k, 0)))
+
+
+def _diag_rule(v, k=0):
+    _array(v, 'diag', 1)
+    if len(v.shape) == 1:
+        n = v.shape[0] + abs(k)
+        return Aval((n, n), v.dtype)
+    if len(v.shape) == 2:
+        return Aval((_diag_length(v.shape, k),), v.dtype)
+    raise ValueError(f"diag takes a 1-D array (to build a matrix) or a 2-D one (to read its "
+                     f"diagonal), got shape {v.shape}")
+
+
+def _diag_vjp(g, v, out, k=0):
+    """np.diag is its own adjoint up to shape: read the diagonal of a built matrix's cotangent;
+    put a read diagonal's cotangent back in place (rows @ diag @ columns for any shape)."""
+    if len(v.shape) == 1:
+        return (ops.diagonal(g, k),)
+    m, n = v.shape
+    if m == n and k == 0:
+        return (ops.diag(g),)
+    p = out.shape[0]
+    rows = ops.eye(m, p, dtype=g.dtype, k=-max(-k, 0))
+    cols = ops.eye(p, n, dtype=g.dtype, k=max(k, 0))
+    return (ops.matmul(rows * g, cols),)
+
+
+trace = defprim('trace', np.trace, _trace_rule, _trace_vjp,
+                [((_M23,), {}), ((_M23,), {'offset': 1}),
+                 ((_T3,), {'axis1': 1, 'axis2': 2}), ((_T3,), {'offset': -1, 'axis1': 2, 'axis2': 0})])
+diag = defprim('diag', np.diag, _diag_rule, _diag_vjp,
+               [((np.array([0.5, -1.2, 2.0]),), {}), ((np.array([0.5, -1.2, 2.0]),), {'k': 1}),
+                ((_SPD,), {}), ((_M23,), {}), ((_M32,), {'k': -1}), ((_M23,), {'k': 1})])

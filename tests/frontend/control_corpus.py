@@ -133,6 +133,47 @@ def conditional_expression(x):
     return ops.sin(s) if s > 0 else ops.cos(s) * 2
 
 
+def local_functions(x, w):
+    scale = 0.5
+
+    def layer(v, bias=0.1):
+        return ops.tanh(v @ w + bias) * scale
+    square = lambda v: v * v  # noqa: E731
+    return ops.sum(square(layer(layer(x), bias=-0.2)))
+
+
+def subscript_updates(x, v):
+    y = x * 1.0
+    y[0] = v
+    y[:, 1] += v[0] * y[1, 0]
+    return ops.sum(y * y)
+
+
+def containers(x, w):
+    outs = []
+    for k in range(3):
+        outs.append(ops.sin(x * (k + 1)))
+    named = {'a': outs[0], 'b': outs[2]}
+    total = named.get('a') + named['b'] @ w
+    for key, value in named.items():
+        total = total + value
+    return ops.sum(total)
+
+
+def keyword_and_star_args(x, w):
+    def affine(v, *, weight, shift=0.0):
+        return v @ weight + shift
+    args = (x,)
+    return ops.sum(ops.exp(affine(*args, weight=w, shift=-0.5)))
+
+
+def checks_and_prints(x):
+    assert x.shape[0] == 3, 'needs three values'
+    y = ops.exp(x)
+    assert ops.sum(y) > 0, 'exp is positive'
+    return ops.sum(y * x)
+
+
 class Stack(nn.Cell):
     def __init__(self):
         super().__init__()
@@ -173,4 +214,9 @@ CORPUS = {
     'early_return_last': (early_return, (-np.abs(V3),), (0,)),
     'conditional_expression_true': (conditional_expression, (np.abs(V3),), (0,)),
     'conditional_expression_false': (conditional_expression, (-np.abs(V3),), (0,)),
+    'local_functions': (local_functions, (V3, M33), (0, 1)),
+    'subscript_updates': (subscript_updates, (M43[:3, :2], V3[:2]), (0, 1)),
+    'containers': (containers, (V3, M33), (0, 1)),
+    'keyword_and_star_args': (keyword_and_star_args, (V3, M33), (0, 1)),
+    'checks_and_prints': (checks_and_prints, (V3,), (0,)),
 }

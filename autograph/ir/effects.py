@@ -1,0 +1,37 @@
+"""Ops that act rather than compute: `print` and run-time checks (`assert` on Tensors). They have
+no results; dead-code elimination keeps them, and reverse mode passes over them.
+
+- `print`:  inputs [*values]; param `items`, the printed arguments, with None where the next input
+            goes; `sep`, `end`.
+- `check`:  inputs [condition]; param `message`; raises AssertionError when not all true.
+"""
+from .core import Op, walk
+
+
+class Effect:
+    vjp = None
+    elementwise = False
+    subscript = False
+    effect = True
+    infix = prefix = None
+    regions = ()
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f'Effect({self.name})'
+
+
+PRINT = Effect('print')
+CHECK = Effect('check')
+
+
+def has_effect(op):
+    """Whether `op`, or anything in its regions, acts."""
+    return getattr(op.prim, 'effect', False) or any(
+        getattr(inner.prim, 'effect', False) for region in op.regions for inner in walk(region.ops))
+
+
+def append(builder, prim, inputs, params):
+    builder.ops.append(Op(prim, list(inputs), params, [], builder.loc))
