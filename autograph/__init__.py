@@ -11,6 +11,7 @@ from runtime.dtypes import (bool_, float16, float32, float64, int8, int16, int32
 from runtime.tensor import Parameter, ParameterTuple, Tensor
 from . import nn, ops
 from .api import get_ir, get_source, grad, jit, value_and_grad
+from .cache import set_log_level
 from .errors import CompileError
 
 __version__ = '0.1.0'

@@ -18,9 +18,12 @@ from runtime.tensor import Parameter, Tensor
 from . import nn
 from .ad import reverse
 from .codegen import generate, load, user_location
-from .errors import CompileError
+from . import cache
+from .cache import CacheInfo, logger, spec
+from .errors import CompileError, NotStatic
 from .frontend import Lowering
 from .ir import Builder, Graph, Value, flatten, map_tree
+from .ir.core import clone_into
 from .passes import optimize
 
 
@@ -80,30 +83,13 @@ def _located(exc, compiled):
 
 
 # ---------------------------------------------------------------- tracing
-def _spec(arg):
-    """The part of an argument that a compilation depends on."""
-    kind = type(arg)
-    if kind is Tensor:
-        data = arg._data
-        return data.shape, data.dtype
-    if kind is np.ndarray:
-        return 'A', arg.shape, arg.dtype
-    if kind is Parameter:
-        return 'P', id(arg), arg._data.shape, arg._data.dtype
-    if isinstance(arg, np.generic):
-        return 'A', (), arg.dtype
-    if isinstance(arg, Value):
-        return ('P', id(arg.param)) if arg.param is not None else ('V',), arg.shape, arg.dtype
-    if isinstance(arg, (bool, int, float, str, type(None))):
-        return 'S', type(arg), arg
-    if isinstance(arg, Tensor):  # a subclass
-        return _spec(Tensor._wrap(arg._data))
-    raise TypeError(f"cannot pass a {type(arg).__name__} to a compiled function; pass Tensors, "
-                    "numpy arrays or Python numbers")
-
-
 def _is_array(arg):
     return isinstance(arg, (Tensor, np.ndarray, np.generic, Value))
+
+
+def _is_input(arg, dynamic_floats):
+    """Whether an argument is passed to the generated function (else it is compiled in)."""
+    return _is_array(arg) or (dynamic_floats and type(arg) is float)
 
 
 def _signature_names(fn, count):
@@ -117,14 +103,19 @@ def _signature_names(fn, count):
     return [params[i] if i < len(params) else f'arg{i}' for i in range(count)]
 
 
-def trace(fn, args, name):
-    """Lower `fn` applied to `args` into a Graph. Returns (graph, explicit inputs, lowering)."""
+def trace(fn, args, name, dynamic_floats=False):
+    """Lower `fn` applied to `args` into a Graph. Returns (graph, explicit inputs, lowering).
+    With `dynamic_floats`, Python float arguments are run-time inputs (weak values)."""
     builder = Builder()
     lowering = Lowering(builder)
     names = _signature_names(fn, len(args))
     inputs, call_args = [], []
     for arg, arg_name in zip(args, names):
-        if _is_array(arg):
+        if dynamic_floats and type(arg) is float:
+            value = Value(Aval((), np.dtype(np.float64)), arg_name, weak=True)
+            inputs.append(value)
+            call_args.append(value)
+        elif _is_array(arg):
             param = arg if isinstance(arg, Parameter) else getattr(arg, 'param', None)
             value = Value(Aval(tuple(np.shape(arg)), _dtype_of(arg)), arg_name, param=param)
             inputs.append(value)
@@ -147,18 +138,15 @@ def _dtype_of(arg):
     return np.asarray(_array(arg)).dtype
 
 
-def inline(lowering, graph, args):
+def inline(lowering, graph, args, dynamic_floats):
     """Copy `graph`'s ops into `lowering`'s builder, applied to `args`; returns its outputs."""
-    explicit = [a for a in args if _is_array(a)]
+    explicit = [a for a in args if _is_input(a, dynamic_floats)]
     env = {}
     for value, arg in zip(graph.inputs, explicit):
         env[id(value)] = arg
     for value in graph.inputs[len(explicit):]:
         env[id(value)] = lowering.implicit_input(value.param, value.name)
-    for op in graph.ops:
-        inputs = [env.get(id(v), v) for v in op.inputs]
-        env[id(op.out)] = lowering.builder.emit(op.prim, inputs, op.params, op.loc)
-        env[id(op.out)].name = op.out.name
+    clone_into(lowering.builder, graph.ops, env)
     return map_tree(lambda v: env.get(id(v), v) if isinstance(v, Value) else v, graph.outputs)
 
 
@@ -170,6 +158,8 @@ class _Transformed:
         self.fn = fn
         self.cache = {}
         self.last = None
+        self.hits = self.misses = 0
+        self.dynamic_floats = True
         self.__name__ = getattr(fn, '__name__', type(fn).__name__)
         if isinstance(fn, nn.Cell):
             self.__name__ = type(fn).__name__.lower()
@@ -181,12 +171,40 @@ class _Transformed:
     def __call__(self, *args, **kwargs):
         if kwargs:
             args = self._bind(args, kwargs)
-        key = tuple([_spec(a) for a in args])
+        dynamic = self.dynamic_floats
+        key = tuple([spec(a, dynamic) for a in args])
         entry = self.cache.get(key)
         if entry is None or (entry.implicit and entry.stale()):
-            entry = self.cache[key] = self.compile(args)
+            entry = self._compile_new(args, key)
+        else:
+            self.hits += 1
         self.last = entry
         return entry(args)
+
+    def _compile_new(self, args, key):
+        self.misses += 1
+        names = _signature_names(self.fn, len(args))
+        logger.info('compiling %s(%s): %s', self.__name__, cache.describe(key, names),
+                    cache.reason(list(self.cache), key, names))
+        try:
+            entry = self.compile(args)
+        except NotStatic:
+            if not (self.dynamic_floats and any(type(a) is float for a in args)):
+                raise
+            # A float decides control flow or shapes: specialise on float values from now on.
+            logger.info('%s needs its float arguments when compiling; compiling per value', self.__name__)
+            self.dynamic_floats = False
+            self.cache.clear()
+            key = tuple([spec(a, False) for a in args])
+            entry = self.compile(args)
+        self.cache[key] = entry
+        return entry
+
+    def cache_info(self):
+        """Entries, hits, misses and each entry's signature."""
+        names = _signature_names(self.fn, max((len(k) for k in self.cache), default=0))
+        return CacheInfo(len(self.cache), self.hits, self.misses,
+                         [cache.describe(k, names) for k in self.cache])
 
     def _bind(self, args, kwargs):
         bound = inspect.signature(self.__autograph_target__).bind(*args, **kwargs)
@@ -196,7 +214,7 @@ class _Transformed:
     def compile(self, args):
         graph, explicit, lowering = self.build(args)
         graph = optimize(graph)
-        positions = [i for i, a in enumerate(args) if _is_array(a)]
+        positions = [i for i, a in enumerate(args) if _is_input(a, self.dynamic_floats)]
         implicit = [v.param for v in graph.inputs[len(explicit):]]
         # NumPy in, NumPy out: results are Tensors unless only NumPy arrays came in.
         numpy_only = (any(isinstance(a, (np.ndarray, np.generic)) for a in args) and
@@ -208,14 +226,14 @@ class _Transformed:
         if kwargs:
             args = self._bind(args, kwargs)
         graph, _, _ = self.build(args)
-        return inline(lowering, graph, args)
+        return inline(lowering, graph, args, self.dynamic_floats)
 
 
 class Jitted(_Transformed):
     """`autograph.jit(fn)`: fn compiled to NumPy source."""
 
     def build(self, args):
-        return trace(self.fn, args, self.__name__)
+        return trace(self.fn, args, self.__name__, self.dynamic_floats)
 
 
 class GradFunction(_Transformed):
@@ -239,8 +257,8 @@ class GradFunction(_Transformed):
             if not _is_array(args[p]):
                 raise TypeError(f"grad_position {p}: argument is a {type(args[p]).__name__}; "
                                 "gradients are taken with respect to Tensors or numpy arrays")
-        graph, explicit, lowering = trace(self.fn, args, self.__name__)
-        by_position = {i: v for i, v in zip([i for i, a in enumerate(args) if _is_array(a)], explicit)}
+        graph, explicit, lowering = trace(self.fn, args, self.__name__, self.dynamic_floats)
+        by_position = dict(zip([i for i, a in enumerate(args) if _is_input(a, self.dynamic_floats)], explicit))
         wrt = [[by_position[p]] for p in self.positions or ()]
         for weight in self.weights or ():
             group = [v for v in graph.inputs if v.param is weight]
@@ -330,8 +348,8 @@ def _entry(fn, args, what):
     if not isinstance(fn, _Transformed):
         fn = jit(fn)
     if args:
-        key = tuple(map(_spec, args))
-        entry = fn.cache.get(key) or fn.cache.setdefault(key, fn.compile(args))
+        key = tuple(spec(a, fn.dynamic_floats) for a in args)
+        entry = fn.cache.get(key) or fn._compile_new(args, key)
         fn.last = entry
         return entry
     if fn.last is None:

@@ -189,13 +189,49 @@ def test_a_new_shape_compiles_again_with_correct_values():
     assert len(f.cache) == 2
 
 
-def test_a_python_scalar_value_is_part_of_the_signature():
+def test_a_float_that_only_scales_does_not_recompile():
     f = autograph.jit(affine)
     close(f(t64(X), 2.0), 2 * X + 1)
     close(f(t64(X), 5.0), 5 * X + 1)
-    assert len(f.cache) == 2
-    f(t64(X), 5.0)
-    assert len(f.cache) == 2
+    assert len(f.cache) == 1
+    info = f.cache_info()
+    assert (info.entries, info.hits, info.misses) == (1, 1, 1)
+    assert info.signatures == ['x: float64[2], s: float']
+
+
+def repeat_rows(x, n):
+    return ops.sum(x * n)
+
+
+def test_an_int_argument_is_part_of_the_signature():
+    f = autograph.jit(repeat_rows)
+    close(f(t64(X), 2), 2 * X.sum())
+    close(f(t64(X), 3), 3 * X.sum())
+    assert f.cache_info().entries == 2
+    f(t64(X), 3)
+    assert f.cache_info().hits == 1
+
+
+def tile_by(x, k):
+    return ops.reshape(x * k, (1, -1)) if k > 1.5 else x * k
+
+
+def test_a_float_deciding_shapes_falls_back_to_values_in_the_signature():
+    f = autograph.jit(tile_by)
+    assert f(t64(X), 2.0).shape == (1, 2)
+    assert f(t64(X), 1.0).shape == (2,)
+    assert f.cache_info().entries == 2
+
+
+def test_compile_log_names_the_reason(caplog):
+    import logging
+    f = autograph.jit(affine)
+    with caplog.at_level(logging.INFO, logger='autograph'):
+        f(t64(X), 2.0)
+        f(t64(np.ones(5)), 2.0)
+    messages = [r.getMessage() for r in caplog.records]
+    assert 'first call' in messages[0]
+    assert 'x.shape changed from (2,) to (5,)' in messages[1]
 
 
 def test_a_dtype_change_compiles_again():

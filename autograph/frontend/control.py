@@ -67,6 +67,7 @@ def lower_if(frame, stmt, pred):
         frame.locals = dict(before)
         with builder.region() as region_ops:
             _run_branch(frame, body)
+            _strengthen(frame.locals, before)
         branches.append((region_ops, frame.locals))
     frame.locals = dict(before)
     names = [n for n in assigned_names(stmt.body + stmt.orelse)
@@ -121,7 +122,7 @@ def lower_returning_if(frame, stmt, pred, continuation):
                 frame.run(body, top=True)
                 value = None
             except Return as r:
-                value = r.value
+                value = _strong(r.value)
         returned.append((region_ops, value))
     frame.locals = before
     (then_ops, then_value), (else_ops, else_value) = returned
@@ -150,7 +151,7 @@ def lower_ifexp(frame, node, pred):
     branches = []
     for expr in (node.body, node.orelse):
         with builder.region() as region_ops:
-            value = frame.expr(expr)
+            value = _strong(frame.expr(expr))
         branches.append((region_ops, value))
     values = _same_type('the conditional expression', [v for _, v in branches], builder, node)
     if values is None:
@@ -217,9 +218,24 @@ def _same_type(name, values, builder, stmt):
     aval = next(v.aval for v in values if isinstance(v, Value))
     values = [_as_array(v, aval, name, builder) for v in values]
     if values[0].aval != values[1].aval:
-        raise CompileError(f"{name!r} is {_show(values[0].aval)} in one branch and "
+        # NotStatic: were the condition known at compile time (a float argument), this would go.
+        raise NotStatic(f"{name!r} is {_show(values[0].aval)} in one branch and "
                            f"{_show(values[1].aval)} in the other; both branches must agree")
     return values
+
+
+def _strong(tree):
+    """Run-time Python numbers (weak values) leave a region as 0-d arrays, so that what the
+    region yields has one dtype whichever way it went. Built inside the region."""
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(_strong(t) for t in tree)
+    return ops.cast(tree, tree.dtype) if isinstance(tree, Value) and tree.weak else tree
+
+
+def _strengthen(env, before):
+    for name, value in env.items():
+        if value is not before.get(name):
+            env[name] = _strong(value)
 
 
 def _as_array(v, aval, name, builder):
@@ -283,7 +299,7 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
             if bind_target:
                 bind_target(args[0])
             _run_loop_body(frame, stmt.body)
-            results = [frame.locals[n] for n in carried]
+            results = [_strong(frame.locals[n]) for n in carried]
         _check_unchanged(containers)
         widened = _widen(carried, init_values, results, inits)
         if not widened:
@@ -336,6 +352,8 @@ def _run_loop_body(frame, body):
 
 
 def _init_value(name, value):
+    if isinstance(value, Value) and value.weak:
+        return ops.cast(value, value.dtype)
     if isinstance(value, Value) and not value.is_scalar_const:
         return value
     number = value.const if isinstance(value, Value) else value
@@ -369,5 +387,6 @@ def _widen(carried, init_values, results, inits):
 def _carried_result(name, result, aval, builder):
     if isinstance(result, Undefined):
         raise result.error()
-    return _as_array(result, aval, name, builder) if not (isinstance(result, Value) and result.aval == aval) \
-        else result
+    if isinstance(result, Value) and result.aval == aval and not result.weak:
+        return result
+    return _as_array(result, aval, name, builder)

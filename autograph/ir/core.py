@@ -24,16 +24,20 @@ from ..errors import CompileError, NotStatic
 
 
 class Value(ArrayMethods):
-    """An SSA value. Operators and methods (from ArrayMethods) build ops in the current builder."""
-    __slots__ = ('aval', 'name', 'const', 'op', 'param')
+    """An SSA value. Operators and methods (from ArrayMethods) build ops in the current builder.
+
+    A `weak` value is a Python number known only at run time (a float argument, or arithmetic
+    on such): NumPy 2 gives it the dtype of the arrays it meets, so rules see it as a number."""
+    __slots__ = ('aval', 'name', 'const', 'op', 'param', 'weak')
     _NO_CONST = object()
 
-    def __init__(self, aval, name=None, const=_NO_CONST, param=None):
+    def __init__(self, aval, name=None, const=_NO_CONST, param=None, weak=False):
         self.aval = aval
         self.name = name
         self.const = const
         self.op = None          # the Op that defines it, if any
         self.param = param      # the runtime Parameter an implicit input stands for
+        self.weak = weak
 
     shape = property(lambda self: self.aval.shape)
     dtype = property(lambda self: self.aval.dtype)
@@ -169,16 +173,21 @@ class Builder:
             self.loc = saved
 
     def apply(self, prim, args, params):
+        for key, param in params.items():
+            if any(isinstance(p, Value) for p in flatten(param)):
+                raise NotStatic(f"{prim.name}: its {key} must be known at compile time, not a run-time value")
         inputs = [self.tensor_input(a) if isinstance(a, Tensor) else as_value(a) for a in args]
         if inputs and all(v.is_scalar_const for v in inputs):
             # Python numbers in, a Python number out: `y - 1` on a constant exponent stays weak.
             return constant(prim.kernel(*(v.const for v in inputs), **params).item())
-        operands = [v.const if v.is_scalar_const else v.aval for v in inputs]
         try:
-            aval = prim.abstract(*operands, **params)
+            aval = prim.abstract(*map(operand, inputs), **params)
         except (ValueError, TypeError) as e:
             raise CompileError(f"{prim.name}: {e}", self.loc) from None
-        out = Value(aval)
+        # Python operators on Python numbers give Python numbers; NumPy functions do not.
+        weak = bool(prim.infix or prim.prefix) and aval.shape == () and \
+            all(v.weak or v.is_scalar_const for v in inputs) and any(v.weak for v in inputs)
+        out = Value(aval, weak=weak)
         self.ops.append(Op(prim, inputs, params, [out], self.loc))
         return out
 
@@ -195,6 +204,37 @@ class Builder:
         """Append an application whose avals are already known to be right (graph copies)."""
         with self.at(loc):
             return self.apply(prim, inputs, params)
+
+
+def clone_into(builder, ops, env):
+    """Copy `ops` (at any depth) into `builder` with fresh values, reading inputs through `env`
+    (id -> value), which receives the copies' results: how a graph is inlined where it is called."""
+    for op in ops:
+        inputs = [env.get(id(v), v) for v in op.inputs]
+        if not op.regions and not getattr(op.prim, 'effect', False):
+            env[id(op.out)] = builder.emit(op.prim, inputs, op.params, op.loc)
+            env[id(op.out)].name = op.out.name
+            continue
+        regions = []
+        for region in op.regions:
+            args = [Value(a.aval, a.name, weak=a.weak) for a in region.args]
+            env.update(zip(map(id, region.args), args))
+            with builder.region() as body:
+                clone_into(builder, region.ops, env)
+            regions.append(Region(args, body, [env.get(id(v), v) for v in region.results]))
+        outs = [Value(o.aval, o.name, weak=o.weak) for o in op.outs]
+        env.update(zip(map(id, op.outs), outs))
+        builder.ops.append(Op(op.prim, inputs, op.params, outs, op.loc, tuple(regions)))
+
+
+def operand(v):
+    """What a shape/dtype rule sees of a value: a Python number for constants and weak values
+    (so NumPy's promotion treats them as weak), else its Aval."""
+    if v.is_scalar_const:
+        return v.const
+    if v.weak:
+        return {'f': 1.0, 'i': 1, 'b': True}[v.dtype.kind]
+    return v.aval
 
 
 def constant(x):

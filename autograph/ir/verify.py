@@ -2,7 +2,7 @@
 encloses them; each primitive op's recorded shape and dtype equal to what its rule says; each
 control-flow op's regions consistent with its results. Tests run it after every pass."""
 from .control import COND, carried_args, carried_inputs
-from .core import Value, flatten
+from .core import Value, flatten, operand
 
 
 class IRError(AssertionError):
@@ -51,8 +51,7 @@ def _check_use(op, v, visible):
 
 
 def _check_rule(op):
-    operands = [v.const if v.is_scalar_const else v.aval for v in op.inputs]
-    expected = op.prim.abstract(*operands, **op.params)
+    expected = op.prim.abstract(*map(operand, op.inputs), **op.params)
     if tuple(expected.shape) != tuple(op.out.shape) or expected.dtype != op.out.dtype:
         raise IRError(f'{op}: records {op.out.aval}, its rule says {expected}')
 

@@ -60,30 +60,29 @@ def segment_sum(x, lengths, axis=0):
 # ---------------------------------------------------------------- indexing
 def _add_rows(out, rows, values):
     """out[rows[i]] += values[i] for a 2-D `out`, summing repeated rows."""
-    if out.shape[1] == 1 or len(rows) < 64:
+    if out.shape[1] == 1:
+        np.add.at(out[:, 0], rows, values[:, 0])
+    elif len(rows) < 64:
         np.add.at(out, rows, values)
-        return
-    order = np.argsort(rows, kind='stable')
-    rows = rows[order]
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    out[rows[starts]] += np.add.reduceat(values[order], starts, axis=0)
+    else:                               # sum runs of equal rows, then add each sum once
+        order = np.argsort(rows, kind='stable')
+        rows = rows[order]
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        out[rows[starts]] += np.add.reduceat(values[order], starts, axis=0)
 
 
 def index_add_axis(x, indices, updates, axis=0):
     """x with updates[..., i, ...] added at x[..., indices[i], ...] along `axis` (indices of any
     shape; repeated indices accumulate): the adjoint of np.take."""
-    out = np.array(x, copy=True)
-    n = out.shape[axis]
+    n = x.shape[axis]
+    if updates.size == 0:
+        return np.array(x, copy=True)
     rows = np.asarray(indices).reshape(-1)
     rows = np.where(rows < 0, rows + n, rows)
-    moved = np.moveaxis(out, axis, 0)            # a view: writes go to `out`
-    lead = x.shape[:axis]
-    values = np.moveaxis(updates.reshape(lead + (rows.size,) + x.shape[axis + 1:]), axis, 0)
-    if moved.flags.c_contiguous:
-        _add_rows(moved.reshape(n, -1), rows, values.reshape(rows.size, -1))
-    else:
-        np.add.at(moved, rows, values)
-    return out
+    out = np.array(np.moveaxis(x, axis, 0), order='C')         # a copy with `axis` first
+    values = updates.reshape(x.shape[:axis] + (rows.size,) + x.shape[axis + 1:])
+    _add_rows(out.reshape(n, -1), rows, np.moveaxis(values, axis, 0).reshape(rows.size, -1))
+    return np.moveaxis(out, 0, axis)
 
 
 def gather_nd(x, indices):
@@ -95,6 +94,8 @@ def tensor_scatter_add(x, indices, updates):
     """x with updates added at the positions that index rows of `indices` name (as gather_nd
     reads them); repeated rows accumulate. The adjoint of gather_nd."""
     out = np.array(x, copy=True)
+    if updates.size == 0:
+        return out
     k = indices.shape[-1]
     head = x.shape[:k]
     index = np.moveaxis(indices, -1, 0).reshape(k, -1)

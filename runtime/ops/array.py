@@ -42,10 +42,10 @@ def reshape(input, shape):
     return P.reshape.bind(input, shape=shape)
 
 
-def expand_dims(input, axis):
+def expand_dims(input, axis=None, *, dim=None):
     """A new axis of size 1 at `axis` (negative: counted from the end of the result)."""
     shape, _ = aval_of(input)
-    axis = _axis(axis, len(shape) + 1)
+    axis = _axis(pick('axis', axis, dim), len(shape) + 1)
     return reshape(input, shape[:axis] + (1,) + shape[axis:])
 
 
@@ -175,9 +175,10 @@ def _arrays(tensors, what):
     return tuple(tensors)
 
 
-def concat(tensors, axis=0):
-    """Joins arrays along an existing axis (all other sizes must agree)."""
+def concat(tensors, axis=None, *, dim=None):
+    """Joins arrays along an existing axis (default 0; all other sizes must agree)."""
     tensors = _arrays(tensors, 'concat')
+    axis = pick('axis', axis, dim) or 0
     if len(tensors) == 1:
         return tensors[0]
     return P.concat.bind(*tensors, axis=_axis(axis, ndim_of(tensors[0])))
@@ -186,9 +187,10 @@ def concat(tensors, axis=0):
 cat = concat
 
 
-def stack(tensors, axis=0):
-    """Joins arrays of one shape along a new axis."""
+def stack(tensors, axis=None, *, dim=None):
+    """Joins arrays of one shape along a new axis (default 0)."""
     tensors = _arrays(tensors, 'stack')
+    axis = pick('axis', axis, dim) or 0
     return P.stack.bind(*tensors, axis=_axis(axis, ndim_of(tensors[0]) + 1))
 
 
@@ -231,28 +233,30 @@ def split(tensor, split_size_or_sections, axis=0, *, dim=None):
 
 
 @tensor_method()
-def chunk(input, chunks, axis=0):
-    """Up to `chunks` pieces of ceil(n / chunks) elements along `axis` (the last may be shorter)."""
+def chunk(input, chunks, axis=None, *, dim=None):
+    """Up to `chunks` pieces of ceil(n / chunks) elements along `axis` (default 0; the last may
+    be shorter)."""
+    axis = pick('axis', axis, dim) or 0
     n = aval_of(input)[0][_axis(axis, ndim_of(input))]
     if chunks <= 0:
         raise ValueError(f"chunk: chunks must be positive, got {chunks}")
     return split(input, max(-(-n // chunks), 1), axis)
 
 
-def unstack(input_x, axis=0):
-    """The slices along `axis`, each without that axis."""
+def unstack(input_x, axis=None, *, dim=None):
+    """The slices along `axis` (default 0), each without that axis."""
     shape, _ = aval_of(input_x)
-    axis = _axis(axis, len(shape))
+    axis = _axis(pick('axis', axis, dim) or 0, len(shape))
     rest = shape[:axis] + shape[axis + 1:]
     return tuple(reshape(narrow(input_x, axis, i, 1), rest) for i in range(shape[axis]))
 
 
 # ---------------------------------------------------------------- tile, repeat, flip
 @tensor_method()
-def tile(input, dims=None, *, multiples=None):
+def tile(input, dims=None, *, multiples=None, reps=None):
     """`input` repeated `dims[i]` times along axis i; a shorter `dims` is padded with leading 1s,
     a longer one adds leading axes."""
-    reps = _ints(pick('dims', dims, multiples), 'dims')
+    reps = _ints(pick('dims', dims, multiples, reps), 'dims')
     shape, _ = aval_of(input)
     if len(reps) > len(shape):
         shape = (1,) * (len(reps) - len(shape)) + shape

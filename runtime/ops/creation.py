@@ -1,5 +1,5 @@
 """Ops that make arrays: fills (full, ones, zeros and their `_like` forms), ranges (arange,
-linspace), eye, and random draws (randn, rand, normal, uniform, bernoulli).
+linspace), eye, and random draws (randn, rand, their `_like` forms, normal, uniform, bernoulli).
 
 Random draws take an explicit `seed`. Inside compiled code, as eagerly, the same seed gives the
 same numbers on every call: pass a different seed for fresh numbers. seed=None draws fresh numbers
@@ -9,12 +9,20 @@ import numpy as np
 
 from ..primitives import creation as P
 from ..tensor import ArrayMethods, Tensor
-from .common import aval_of, dtype_arg, numpy_function, shape_arg
-from .math import add, mul, sub
+from .common import aval_of, dtype_arg, numpy_function, shape_arg, tensor_method
+from .array import broadcast_to
+from .math import add, cast, mul, sub
 
 
 def full(size, fill_value, dtype=None):
-    return P.full.bind(shape=shape_arg(size), fill_value=fill_value, dtype=dtype_arg(dtype))
+    """An array of shape `size` filled with fill_value (float32 unless dtype says otherwise). A
+    fill value known only when the code runs (a 0-d Tensor inside compiled code) is broadcast."""
+    shape, dtype = shape_arg(size), dtype_arg(dtype)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if _symbolic(fill_value):
+        return broadcast_to(cast(fill_value, dtype), shape)
+    return P.full.bind(shape=shape, fill_value=fill_value, dtype=dtype)
 
 
 def ones(shape, dtype=None):
@@ -53,7 +61,9 @@ def _numpy_zeros(shape, dtype=None):
 
 @numpy_function(np.full)
 def _numpy_full(shape, fill_value, dtype=None):
-    return full(shape, fill_value, np.asarray(fill_value).dtype if dtype is None else dtype)
+    if dtype is None:
+        dtype = aval_of(fill_value)[1] if _symbolic(fill_value) else np.asarray(fill_value).dtype
+    return full(shape, fill_value, dtype)
 
 
 # ---------------------------------------------------------------- ranges
@@ -179,6 +189,18 @@ def rand(*size, seed=None, dtype=None):
     return P.rand.bind(shape=_size(size), seed=_seed(seed), dtype=_random_dtype(dtype))
 
 
+def randn_like(input, seed=None, dtype=None):
+    """Standard normal samples in the shape (and, by default, the float dtype) of `input`."""
+    shape, own = aval_of(input)
+    return P.randn.bind(shape=shape, seed=_seed(seed), dtype=_random_dtype(own if dtype is None else dtype))
+
+
+def rand_like(input, seed=None, dtype=None):
+    """Uniform samples in [0, 1) in the shape (and, by default, the float dtype) of `input`."""
+    shape, own = aval_of(input)
+    return P.rand.bind(shape=shape, seed=_seed(seed), dtype=_random_dtype(own if dtype is None else dtype))
+
+
 def _broadcast_draw(shape, params):
     shapes = [shape_arg(shape)] + [aval_of(p)[0] for p in params]
     dtypes = [aval_of(p)[1] for p in params if not isinstance(p, (int, float))]
@@ -201,6 +223,7 @@ def uniform(shape, minval, maxval, seed=None, dtype=None):
     return add(minval, mul(sub(maxval, minval), u))
 
 
+@tensor_method()
 def bernoulli(input, p=0.5, seed=None):
     """1 with probability p, else 0, in the shape and dtype of `input`."""
     shape, dtype = aval_of(input)

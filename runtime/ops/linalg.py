@@ -87,13 +87,10 @@ matrix_determinant = det
 
 def matrix_solve(matrix, rhs, adjoint=False):
     """x with matrix @ x = rhs for matrices (..., M, M) and rhs (..., M, K); adjoint=True solves
-    with the transposed matrices. A 1-D rhs (M,) is one vector, as in np.linalg.solve."""
+    with the transposed matrices. MindSpore asks for equal ranks; here batch axes broadcast and a
+    1-D rhs (M,) is one vector, as in np.linalg.solve."""
     if adjoint:
         matrix = swapaxes(matrix, -1, -2)
-    nm, nr = ndim_of(matrix), ndim_of(rhs)
-    if nr != 1 and nr != nm:
-        raise ValueError(f"matrix_solve: rhs of shape {aval_of(rhs)[0]} must have the rank of the "
-                         f"matrices {aval_of(matrix)[0]}")
     return P.solve.bind(matrix, rhs)
 
 

@@ -2,7 +2,9 @@
 random draws. None is differentiable.
 
 Random primitives take their seed as a param: the same seed gives the same numbers on every call,
-eagerly and in compiled code; seed=None draws fresh numbers at every call."""
+eagerly and in compiled code; seed=None draws fresh numbers at every call. They are marked
+`random = True`: two draws with seed=None are different draws even when their params agree, so
+common-subexpression elimination must not merge them."""
 import math
 
 import numpy as np
@@ -66,3 +68,5 @@ rand = defprim('rand', kernels.rand, _random_rule,
                         ((), {'shape': (), 'seed': 3, 'dtype': _F64})])
 bernoulli = defprim('bernoulli', kernels.bernoulli, _random_rule,
                     samples=[((), {'shape': (3, 4), 'p': 0.3, 'seed': 1, 'dtype': _F32})])
+for _draw in (randn, rand, bernoulli):
+    _draw.random = True

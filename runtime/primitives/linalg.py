@@ -190,7 +190,8 @@ def _label_sizes(inputs, shapes, equation):
             if sizes.get(c, 1) not in (1, n) and n != 1:
                 raise ValueError(f"einsum: axes labelled {c!r} in {equation!r} have sizes {sizes[c]} and {n} "
                                  f"(shapes {', '.join(str(s) for s in shapes)})")
-            sizes[c] = max(sizes.get(c, 1), n) if n != 1 else sizes.get(c, 1)
+            if n != 1 or c not in sizes:
+                sizes[c] = n
     return sizes
 
 
@@ -341,7 +342,8 @@ solve = defprim('solve', np.linalg.solve, _solve_rule, _solve_vjp,
                 [((_SPD, _M32), {}), ((_SPD, np.array([0.3, -1.1, 0.8])), {}),
                  ((_BATCH, np.array([[[0.3], [-1.1]], [[0.8], [0.2]]])), {}),
                  ((_BATCH, np.array([[0.3, 0.5], [-1.1, 0.9]])), {}),
-                 ((_BATCH, np.array([0.3, -1.1])), {})],
+                 ((_BATCH, np.array([0.3, -1.1])), {}),
+                 ((_SPD, np.arange(12.).reshape(2, 3, 2) / 7 - 0.5), {})],
                 spelling='np.linalg.solve')
 cholesky = defprim('cholesky', np.linalg.cholesky, _matrix_rule('cholesky', np.linalg.cholesky),
                    _cholesky_vjp,

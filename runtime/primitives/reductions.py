@@ -91,6 +91,8 @@ reduce_amin = defprim('amin', np.min, reduction(np.min), _extreme_vjp, _AXES_SAM
 
 def _arg_rule(x, axis=None, keepdims=False):
     ndim = len(x.shape)
+    if axis is not None and not 0 <= axis < ndim:
+        raise ValueError(f"axis {axis} is out of bounds for an array of shape {x.shape}")
     if axis is None:
         shape = (1,) * ndim if keepdims else ()
     else:

@@ -68,6 +68,17 @@ def test_np_arange_of_ints_is_int64_and_generated_code_reads_back():
     assert autograph.jit(np_arange_default)(np.int64(2)).tolist() == [0, 2, 4]
 
 
+def filled_with(x, v):
+    return ops.full((2, 2), v, dtype=x.dtype) * x + np.full(2, v)
+
+
+def test_fill_values_known_only_at_run_time_are_broadcast():
+    x, v = np.ones((2, 2)), np.array(1.5)
+    np.testing.assert_allclose(autograph.jit(filled_with)(x, v), np.full((2, 2), 3.0))
+    np.testing.assert_allclose(autograph.grad(filled_with, 1)(x, v), 8.0)   # 4 x-weighted fills + 4 broadcast adds
+    np.testing.assert_array_equal(ops.full((2,), Tensor(np.array(2.0))).asnumpy(), [2.0, 2.0])
+
+
 def test_like_fills_keep_the_input_dtype():
     x = Tensor(np.ones((2, 3), np.float64))
     assert ops.zeros_like(x).asnumpy().dtype == np.float64
@@ -92,6 +103,14 @@ def test_random_draws_are_deterministic_per_seed_eagerly_and_compiled():
     assert not np.array_equal(first[0].asnumpy(), other[0].asnumpy())
 
 
+def test_like_draws_take_shape_and_dtype_from_the_input():
+    x = Tensor(np.zeros((2, 5)))
+    a, b = ops.randn_like(x, seed=2), ops.rand_like(x, seed=2, dtype=autograph.float32)
+    assert a.shape == b.shape == (2, 5)
+    assert a.asnumpy().dtype == np.float64 and b.asnumpy().dtype == np.float32
+    np.testing.assert_array_equal(a.asnumpy(), ops.randn(2, 5, seed=2, dtype=np.float64).asnumpy())
+
+
 def fresh():
     return ops.randn(1000)
 
@@ -107,7 +126,7 @@ def test_seed_none_draws_fresh_numbers_at_every_call():
     (lambda: ops.rand(20000, seed=1), lambda v: v.min() >= 0 and v.max() < 1 and abs(v.mean() - 0.5) < 0.01),
     (lambda: ops.uniform((20000,), -2.0, 3.0, seed=1), lambda v: v.min() >= -2 and v.max() < 3 and abs(v.mean() - 0.5) < 0.05),
     (lambda: ops.normal((20000,), 3.0, 0.5, seed=1), lambda v: abs(v.mean() - 3) < 0.02 and abs(v.std() - 0.5) < 0.02),
-    (lambda: ops.bernoulli(Tensor(np.zeros(20000)), 0.3, seed=1),
+    (lambda: Tensor(np.zeros(20000)).bernoulli(0.3, seed=1),
      lambda v: set(np.unique(v)) == {0.0, 1.0} and abs(v.mean() - 0.3) < 0.02),
 ], ids=['randn', 'rand', 'uniform', 'normal', 'bernoulli'])
 def test_random_distributions(op, check):

@@ -103,6 +103,22 @@ def test_split_returns_a_tuple_with_a_short_last_piece():
     assert isinstance(pieces, tuple) and [p.shape for p in pieces] == [(3,), (3,), (3,), (1,)]
 
 
+def aliases(x, y):
+    return (ops.concat([x, y], dim=1), ops.stack([x, x], dim=1), ops.chunk(x, 2, dim=2)[1], ops.unstack(x, dim=2)[3],
+            ops.expand_dims(x, dim=1), ops.flip(x, axis=1), ops.squeeze(y, dim=1), ops.split(x, 2, dim=2)[0],
+            ops.tile(y, multiples=(1, 3, 1)), x.tile(reps=(1, 1, 2)), ops.permute(x, axis=(1, 0, 2)),
+            ops.repeat_interleave(x, 2, dim=0))
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_argument_aliases(mode):
+    got = values(run(aliases, mode, X, Y))
+    want = (np.concatenate([X, Y], 1), np.stack([X, X], 1), X[..., 2:], X[..., 3], X[:, None], X[:, ::-1], Y[:, 0],
+            X[..., :2], np.tile(Y, (1, 3, 1)), np.tile(X, (1, 1, 2)), X.transpose(1, 0, 2), np.repeat(X, 2, 0))
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+
+
 def numpy_code(x, y):
     joined = np.concatenate([x, np.broadcast_to(y, (2, 3, 4))], axis=1)
     stacked = np.stack([joined, np.flip(joined, axis=2)], axis=0)
