@@ -465,35 +465,46 @@ class Frame:
     def expr_UnaryOp(self, node):
         operand = self.expr(node.operand)
         if isinstance(node.op, gast.Not) and isinstance(operand, Value):
-            raise CompileError("`not` of a Tensor is not supported yet; use ops.logical_not")
+            return ops.logical_not(control.truth(operand))
         return UNARY[type(node.op)](operand)
 
     def expr_Compare(self, node):
+        """Chains compare pairwise; on Tensors the pairs are combined with logical_and (all are
+        evaluated: the code is pure, so only the result differs from short-circuiting)."""
         left = self.expr(node.left)
         result = True
         for op, right_node in zip(node.ops, node.comparators):
             right = self.expr(right_node)
-            if isinstance(left, Value) or isinstance(right, Value):
-                if len(node.ops) > 1 or type(op) in (gast.Is, gast.IsNot, gast.In, gast.NotIn):
-                    raise CompileError("this comparison of Tensors is not supported yet; "
-                                       "use ops.less/ops.equal/... ")
-            result = COMPARE[type(op)](left, right)
-            if isinstance(result, Value):
-                return result
-            if not result:
+            if (isinstance(left, Value) or isinstance(right, Value)) and \
+                    type(op) in (gast.Is, gast.IsNot, gast.In, gast.NotIn):
+                raise CompileError("`is` and `in` do not apply to Tensors; compare values with == or ops.isin")
+            pair = COMPARE[type(op)](left, right)
+            if isinstance(result, Value) or isinstance(pair, Value):
+                result = ops.logical_and(result, pair) if result is not True else pair
+            elif not pair:
                 return False
+            else:
+                result = pair
             left = right
         return result
 
     def expr_BoolOp(self, node):
+        """`and`/`or` on compile-time values short-circuit as in Python; once a Tensor takes part
+        they become logical_and/logical_or of truth values (0-d bool)."""
         is_and = isinstance(node.op, gast.And)
+        combine = ops.logical_and if is_and else ops.logical_or
+        result = None
         for value_node in node.values:
             value = self.expr(value_node)
             if isinstance(value, Value):
-                raise CompileError("`and`/`or` on Tensors is not supported yet")
-            if bool(value) != is_and:
-                return value
-        return value
+                value = control.truth(value)
+                result = value if result is None else combine(result, value)
+                continue
+            if result is None and bool(value) != is_and:
+                return value     # decided at compile time
+            if result is not None and bool(value) != is_and:
+                return bool(value)   # a constant that decides: `t and False` is False
+        return True if result is None and is_and else result if result is not None else value
 
     def expr_Lambda(self, node):
         return self.local_function(node)

@@ -55,7 +55,9 @@ def _simplify_ops(ops, builder, env, seen):
         new = rewrite(builder, op, inputs)
         if new is None:
             inputs = [_literal_fill(v, inputs, op) for v in inputs]
-            key = _cse_key(op.prim, inputs, op.params)
+            # Unseeded random draws differ each time: never merge two of them.
+            unique = getattr(op.prim, 'random', False) and op.params.get('seed') is None
+            key = (id(op),) if unique else _cse_key(op.prim, inputs, op.params)
             new = seen.get(key)
             if new is None:
                 new = builder.emit(op.prim, inputs, op.params, op.loc)

@@ -174,6 +174,18 @@ def checks_and_prints(x):
     return ops.sum(y * x)
 
 
+def boolean_logic(x):
+    s = ops.sum(x)
+    if 0 < s < 10 and not s > 5:
+        y = x * 2
+    else:
+        y = ops.exp(x)
+    if s > 100 or s < -100:
+        y = y * 0
+    inside = (-0.5 < x) & (x < 0.5)
+    return ops.sum(y * inside + y * y)
+
+
 class Stack(nn.Cell):
     def __init__(self):
         super().__init__()
@@ -219,4 +231,6 @@ CORPUS = {
     'containers': (containers, (V3, M33), (0, 1)),
     'keyword_and_star_args': (keyword_and_star_args, (V3, M33), (0, 1)),
     'checks_and_prints': (checks_and_prints, (V3,), (0,)),
+    'boolean_logic_small': (boolean_logic, (np.array([0.2, 0.4, 0.3]),), (0,)),
+    'boolean_logic_large': (boolean_logic, (np.array([1.2, 3.4, 1.3]),), (0,)),
 }
