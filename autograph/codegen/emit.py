@@ -67,6 +67,9 @@ def _imports(graph):
     return imports
 
 
+_LITERAL_ARRAY_SIZE = 64   # constant arrays up to this size are written out in the source
+
+
 class _Writer:
     def __init__(self, graph, namer, lines):
         self.namer = namer
@@ -85,8 +88,10 @@ class _Writer:
         return self.namer(v, v.op.prim.name if v.op is not None and not v.op.regions else hint)
 
     def value(self, v):
+        if v.is_const and isinstance(v.const, np.ndarray) and v.const.size <= _LITERAL_ARRAY_SIZE:
+            return nodes.array_literal(v.const)
         if v.is_const and isinstance(v.const, np.ndarray):
-            # An array made while compiling (not an input): the code reads it from its namespace.
+            # A large array made while compiling: the code reads it from its namespace.
             name = self.namer(v, 'const')
             self.namespace[name] = v.const
             return nodes.name(name)

@@ -78,6 +78,15 @@ def to_ast(node):
     return gast.gast_to_ast(node)
 
 
+def array_literal(array):
+    """np.array([[0, 2], [1, 1]], dtype=np.int64): a small constant array, written out."""
+    def items(a):
+        if a.ndim == 0:
+            return literal(a.item())
+        return gast.List(elts=[items(row) for row in a], ctx=gast.Load())
+    return call('np.array', [items(array)], [('dtype', literal(array.dtype))])
+
+
 def index_item(value):
     """One static entry of an index: a slice, None, Ellipsis, an int or a tuple of ints (as a list)."""
     if isinstance(value, slice):

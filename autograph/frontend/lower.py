@@ -11,6 +11,7 @@ calls of helpers) is done now; only array work becomes IR. Consequences worth kn
 - Anything else is refused with a `CompileError` that points at the user's line.
 """
 import builtins
+import inspect
 import operator
 import re
 import sysconfig
@@ -76,6 +77,14 @@ class Continue(Break):
     """`continue` in a loop the compiler unrolls."""
 
 
+# NumPy calls on compile-time data that make constants (np.array([0, 2]), np.float32(0.5)).
+COMPILE_TIME_NUMPY = {np.array, np.asarray, np.dtype, np.finfo, np.iinfo}
+
+
+def _is_numpy_scalar_type(fn):
+    return isinstance(fn, type) and issubclass(fn, np.generic)
+
+
 _UNROLL_LIMIT = 10_000
 _CONTAINERS = (list, dict, tuple, set, str)  # iterations of a compile-time while loop before the compiler gives up
 
@@ -127,7 +136,8 @@ class Lowering:
             return fn(*args, **kwargs)
         if isinstance(fn, types.FunctionType) and (getattr(fn, '__module__', None) or '').startswith('runtime.ops.'):
             return fn(*args, **kwargs)
-        if fn in PURE_BUILTINS and not any(isinstance(a, Value) for a in args):
+        if (fn in PURE_BUILTINS or fn in COMPILE_TIME_NUMPY or _is_numpy_scalar_type(fn)) and \
+                not any(isinstance(a, (Value, Tensor)) for a in list(args) + list(kwargs.values())):
             return fn(*args, **kwargs)
         if isinstance(fn, LocalFunction):
             return fn.call(args, kwargs)
@@ -154,19 +164,23 @@ class Lowering:
 
     def call_user_function(self, fn, args, kwargs):
         parsed = parse_function(fn)
-        if self.depth >= _MAX_INLINE_DEPTH:
-            raise CompileError(f"calls nest deeper than {_MAX_INLINE_DEPTH} (recursion?) in {fn.__qualname__}",
-                               parsed.loc(parsed.node))
-        import inspect
         try:
             bound = inspect.signature(fn).bind(*args, **kwargs)
         except TypeError as e:
             raise CompileError(f"{fn.__qualname__}(): {e}") from None
         bound.apply_defaults()
-        frame = Frame(self, fn, parsed, dict(bound.arguments))
+        return self.execute(Frame(self, fn, parsed, dict(bound.arguments)), parsed.node, fn.__qualname__)
+
+    def execute(self, frame, node, name):
+        """Lower a function's body (a lambda's expression) in `frame`; returns what it returns."""
+        if self.depth >= _MAX_INLINE_DEPTH:
+            raise CompileError(f"calls nest deeper than {_MAX_INLINE_DEPTH} (recursion?) in {name}",
+                               frame.parsed.loc(node))
         self.depth += 1
         try:
-            frame.run(parsed.node.body, top=True)
+            if isinstance(node, gast.Lambda):
+                return frame.expr(node.body)
+            frame.run(node.body, top=True)
         except Return as r:
             return r.value
         finally:
@@ -208,20 +222,9 @@ class LocalFunction:
         return bound
 
     def call(self, args, kwargs):
-        lowering = self.frame.lowering
-        frame = Frame(lowering, self.frame.fn, self.frame.parsed, self.bind(args, kwargs), parent=self.frame)
-        if lowering.depth >= _MAX_INLINE_DEPTH:
-            raise CompileError(f"calls nest deeper than {_MAX_INLINE_DEPTH} (recursion?) in {self.__name__}")
-        lowering.depth += 1
-        try:
-            if isinstance(self.node, gast.Lambda):
-                return frame.expr(self.node.body)
-            frame.run(self.node.body, top=True)
-        except Return as r:
-            return r.value
-        finally:
-            lowering.depth -= 1
-        return None
+        frame = Frame(self.frame.lowering, self.frame.fn, self.frame.parsed, self.bind(args, kwargs),
+                      parent=self.frame)
+        return self.frame.lowering.execute(frame, self.node, self.__name__)
 
 
 class Frame:

@@ -72,6 +72,8 @@ def fill_value(v):
     """The number every element of `v` holds, if that is known at compile time."""
     if v.is_scalar_const:
         return v.const
+    if v.is_const and v.const.ndim == 0:
+        return v.const.item()
     if v.op is not None and v.op.prim is _FULL:
         return v.op.params['fill_value']
     return None
