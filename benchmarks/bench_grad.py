@@ -9,6 +9,9 @@ Cases (float32):
             cross-entropy with one-hot targets; gradient w.r.t. (W1, b1, W2, b2), taken by input
             position (`grad(loss_fn, (2, 3, 4, 5))`) and by Parameters that the loss reads
             (`grad(loss, None, weights=[W1, b1, W2, b2])`).
+  rnn       a run-time loop: h = tanh(h @ W + x[t]) for 50 steps, hidden size 128, batch 32, loss
+            = mean(h); gradient w.r.t. W and the inputs xs (50, 32, 128). The generated adjoint
+            loop reads the values the forward loop saved; the NumPy reference keeps a list too.
 
 Variants, each timed per call:
   <api>/Tensor     the grad function called with Tensors (and Parameters); returns Tensors.
@@ -164,6 +167,46 @@ def mlp_case(opts):
     return reference, [by_position, by_weights]
 
 
+# ---------------------------------------------------------------- case 3: a run-time loop
+def rnn_loss(xs, W, steps):
+    h = ops.zeros_like(xs[0])
+    for t in range(steps):
+        h = ops.tanh(h @ W + xs[t])
+    return ops.mean(h)
+
+
+def rnn_numpy(xs, W, steps):
+    h = np.zeros_like(xs[0])
+    hs = []
+    for t in range(steps):
+        hs.append(h)
+        h = np.tanh(h @ W + xs[t])
+    outs = hs[1:] + [h]
+    dh = np.full_like(h, 1 / h.size)
+    dW, dxs = np.zeros_like(W), np.zeros_like(xs)
+    for t in reversed(range(steps)):
+        dz = dh * (1 - outs[t] * outs[t])
+        dxs[t] = dz
+        dW += hs[t].T @ dz
+        dh = dz @ W.T
+    return dxs, dW
+
+
+def rnn_case(opts):
+    rng = np.random.default_rng(1)
+    steps, batch, hidden = 50, 32, 128
+    arrays = dict(xs=rng.standard_normal((steps, batch, hidden)).astype(np.float32),
+                  W=(rng.standard_normal((hidden, hidden)) / np.sqrt(hidden)).astype(np.float32))
+    reference = lambda: rnn_numpy(arrays['xs'], arrays['W'], steps)
+
+    def by_position():
+        grad_fn = autograph.grad(rnn_loss, (0, 1))
+        tensors = (Tensor(arrays['xs']), Tensor(arrays['W']), steps)
+        return variants('rnn', 'positions', grad_fn, tensors, (arrays['xs'], arrays['W'], steps),
+                        arrays, reference, opts)
+    return reference, [by_position]
+
+
 # ---------------------------------------------------------------- main
 def run_case(case, case_fn, opts, rows):
     """Time one case's NumPy reference, then each group of autograph variants; returns False
@@ -202,7 +245,7 @@ def main():
 
     rows = []
     ok = [run_case(case, case_fn, opts, rows)
-          for case, case_fn in (('tutorial', tutorial_case), ('mlp', mlp_case))]
+          for case, case_fn in (('tutorial', tutorial_case), ('mlp', mlp_case), ('rnn', rnn_case))]
 
     print(f"\n{'case':<10}{'variant':<22}{'autograph us':>14}{'numpy us':>12}{'ratio':>8}")
     for case, variant, t, ref in rows:

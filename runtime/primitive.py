@@ -55,6 +55,8 @@ class Primitive:
             return TRACE_STACK[-1].apply(self, args, params)
         wrap = any(isinstance(a, Tensor) for a in args)
         arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        if getattr(self, 'consumes_first', False):   # eagerly, never write into the caller's array
+            arrays[0] = np.array(arrays[0])
         out = self.kernel(*arrays, **params)
         return Tensor._wrap(out) if wrap or not args else out
 

@@ -1,7 +1,8 @@
 """Passes: Graph -> equivalent Graph. `optimize` is the pipeline the API runs before codegen."""
 from .dce import dce
+from .inplace import inplace
 from .simplify import simplify
 
 
 def optimize(graph):
-    return dce(simplify(dce(graph)))
+    return dce(inplace(dce(simplify(dce(graph)))))

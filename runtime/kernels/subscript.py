@@ -35,3 +35,15 @@ def setitem(x, value, *arrays, index):
     out = x.copy()
     out[build_index(index, arrays)] = value
     return out
+
+
+def index_add_to(acc, g, *arrays, index):
+    """`acc[index] += g` in place (repeated integer indices accumulate), returning `acc`. The
+    optimiser uses it only where nothing else reads `acc`: where `acc + index_add(g, ...)` would
+    allocate and add a whole array for a few elements."""
+    where = build_index(index, arrays)
+    if any(not (item is None or item is Ellipsis or isinstance(item, (int, slice))) for item in where):
+        np.add.at(acc, where, g)
+    else:
+        acc[where] += g
+    return acc

@@ -39,6 +39,15 @@ def _setitem(x, value, *arrays, index):
     return P.setitem.bind(x, value, *arrays, index=index)
 
 
+@numpy_function(K.index_add_to)
+def _index_add_to(acc, g, *arrays, index):
+    """Generated code's in-place `index_add_to(dx, dy, index=...)`, read back as what it means:
+    `dx + index_add(dy)` (the optimiser decides again where writing in place is safe)."""
+    if not arrays:
+        index, arrays = split_index(index)
+    return acc + P.index_add.bind(g, *arrays, index=index, shape=shape_arg(aval_of(acc)[0]))
+
+
 @numpy_function(K.index_add)
 def _index_add(g, *arrays, index, shape):
     """Generated code's `index_add(dy, index=np.s_[idx, ::2], shape=...)`, read back (or the

@@ -1,5 +1,7 @@
 """`x[index]`: the subscript primitive and its adjoint, `index_add`; and `x[index] = v` as the
 functional update `setitem` (a new array), which is what compiled code makes of assignments.
+`index_add_to(acc, g)` is `acc + index_add(g)` done in place; only the optimiser makes it, where
+nothing else reads `acc`.
 
 The index is a static param (a template of ints, slices, None, Ellipsis and tuples of ints, with
 the marker 'array' where an integer-array operand goes), so the result's shape is known when
@@ -84,3 +86,18 @@ setitem = defprim('setitem', K.setitem, _setitem_rule, _setitem_vjp, [
     ((_CUBE, np.array([[0.5], [2.0]]), np.array([2, 0])), {'index': (slice(None), 'array', slice(1, 3))}),
 ])
 setitem.index_after = 2   # generated code: setitem(x, v, index=np.s_[...])
+
+
+def _index_add_to_rule(acc, g, *arrays, index):
+    _setitem_rule(acc, g, *arrays, index=index)
+    return Aval(acc.shape, acc.dtype)
+
+
+index_add_to = defprim('index_add_to', K.index_add_to, _index_add_to_rule,
+                       lambda dout, acc, g, *arrays, out, index: (
+                           (dout, getitem.bind(dout, *arrays, index=index)) + (None,) * len(arrays)),
+                       [((MATRIX, np.array([0.5, -2.0, 1.5])), {'index': (1,)}),
+                        ((MATRIX, np.array([[0.5], [2.0], [1.0]]), np.array([1, 0, 1])),
+                         {'index': ('array', slice(None))})])
+index_add_to.index_after = 2
+index_add_to.consumes_first = True   # its kernel writes into its first operand

@@ -1,0 +1,56 @@
+"""Size limits that a compiler built on recursion would hit: a run-time loop of 10,000 iterations
+is compiled once and differentiated through without recursion, and a function of 2,000 statements
+compiles (the times are printed by benchmarks/bench_compile.py, never asserted)."""
+import importlib.util
+import sys
+
+import numpy as np
+
+import autograph
+from autograph import ops
+
+
+def rnn(x, w, n):
+    h = x
+    for t in range(n):
+        h = ops.tanh(h @ w)
+    return ops.sum(h)
+
+
+def test_ten_thousand_iterations_differentiate_without_recursion():
+    x, w = np.full(4, 0.1), np.eye(4) * 0.5 + 0.01
+    dx, dw = autograph.grad(rnn, (0, 1))(x, w, 10_000)
+    h, hs = x, []
+    for _ in range(10_000):
+        hs.append(h)
+        h = np.tanh(h @ w)
+    dh, expected_dw = np.ones(4), np.zeros_like(w)
+    for h_before in reversed(hs):
+        dz = dh * (1 - np.tanh(h_before @ w) ** 2)
+        expected_dw += np.outer(h_before, dz)
+        dh = w @ dz
+    np.testing.assert_allclose(dx, dh, rtol=1e-10)
+    np.testing.assert_allclose(dw, expected_dw, rtol=1e-10)
+    assert 'for t in range(10000):' in autograph.get_source(autograph.jit(rnn), x, w, 10_000)
+
+
+def write_long_function(path, statements):
+    lines = ['from autograph import ops', '', '', 'def long_function(x):', '    y = x']
+    lines += [f'    y = ops.sin(y) * {1 + i % 3} + x' for i in range(statements)]
+    lines += ['    return ops.sum(y)', '']
+    path.write_text('\n'.join(lines))
+
+
+def test_two_thousand_statements_compile_and_differentiate(tmp_path):
+    path = tmp_path / 'long_module.py'
+    write_long_function(path, 2_000)
+    spec = importlib.util.spec_from_file_location('long_module', path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules['long_module'] = module
+    spec.loader.exec_module(module)
+    x = np.array([0.3, -0.2])
+    y, dy = x, np.ones_like(x)          # forward mode by hand: dy = d y / d x, elementwise
+    for i in range(2_000):
+        y, dy = np.sin(y) * (1 + i % 3) + x, np.cos(y) * (1 + i % 3) * dy + 1
+    np.testing.assert_allclose(autograph.jit(module.long_function)(x), y.sum(), rtol=1e-12)
+    np.testing.assert_allclose(autograph.grad(module.long_function)(x), dy, rtol=1e-9)
