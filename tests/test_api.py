@@ -10,6 +10,7 @@ import pytest
 
 import autograph
 from autograph import Parameter, ParameterTuple, Tensor, nn, ops
+from tests.numerics import central_difference
 
 
 # ---------------------------------------------------------------- helpers
@@ -27,17 +28,6 @@ def np_of(x):
 
 def close(actual, expected, rtol=1e-10, atol=1e-12):
     np.testing.assert_allclose(np_of(actual), np.asarray(expected, np.float64), rtol=rtol, atol=atol)
-
-
-def central_difference(f, x, eps=1e-6):
-    """d f(x) / dx for a scalar function of one float64 array, by central differences."""
-    x = np.array(x, np.float64)
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[i] = eps
-        g[i] = (f(x + step) - f(x - step)) / (2 * eps)
-    return g
 
 
 def matmuls_in(source):

@@ -10,23 +10,11 @@ import pytest
 
 import autograph
 from autograph import Tensor, ops
+from tests.numerics import central_difference_at
 
 DTYPES = [np.float32, np.float64]
 RTOL = {np.float32: 2e-6, np.float64: 1e-12}
 X = np.array([[0.7, -1.3, 2.1, 25.0], [-0.2, 3.0, -1.1, -30.0]])
-
-
-def central_difference(f, *xs, eps=1e-6):
-    grads = []
-    for i, x in enumerate(xs):
-        g = np.zeros_like(x)
-        for idx in np.ndindex(x.shape):
-            plus, minus = [a.copy() for a in xs], [a.copy() for a in xs]
-            plus[i][idx] += eps
-            minus[i][idx] -= eps
-            g[idx] = (f(*plus) - f(*minus)) / (2 * eps)
-        grads.append(g)
-    return grads
 
 
 def np_sigmoid(x):
@@ -273,13 +261,7 @@ ATTENTION_ARGS = (rng.normal(size=(4, 3)), rng.normal(size=(5, 3)), rng.normal(s
 def test_network_gradients_match_central_differences(fn, reference, args, positions):
     np.testing.assert_allclose(autograph.jit(fn)(*args), reference(*args), rtol=1e-12)
     grads = autograph.grad(fn, positions)(*args)
-
-    def loss(*diff):
-        full = list(args)
-        for p, d in zip(positions, diff):
-            full[p] = d
-        return reference(*full)
-    for got, want in zip(grads, central_difference(loss, *[args[p] for p in positions])):
+    for got, want in zip(grads, central_difference_at(reference, args, positions)):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
 
 

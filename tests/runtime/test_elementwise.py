@@ -12,23 +12,10 @@ import pytest
 import autograph
 from autograph import Tensor, ops
 from runtime.kernels import erf as erf_kernel
+from tests.numerics import central_difference, central_difference_at
 
 DTYPES = [np.float32, np.float64]
 RTOL = {np.float32: 2e-6, np.float64: 1e-12}
-
-
-def central_difference(f, *xs, eps=1e-6):
-    """Gradients of the scalar f(*xs) with respect to each float64 array in xs."""
-    grads = []
-    for i, x in enumerate(xs):
-        g = np.zeros_like(x)
-        for idx in np.ndindex(x.shape):
-            plus, minus = [a.copy() for a in xs], [a.copy() for a in xs]
-            plus[i][idx] += eps
-            minus[i][idx] -= eps
-            g[idx] = (f(*plus) - f(*minus)) / (2 * eps)
-        grads.append(g)
-    return grads
 
 
 def check_both_ways(op, reference, *inputs, dtype, **kwargs):
@@ -395,7 +382,7 @@ def test_composite_gradients_match_central_differences(fn, numpy_fn, n):
     np.testing.assert_allclose(autograph.jit(fn)(*inputs), numpy_fn(*inputs), rtol=1e-12)
     grads = autograph.grad(fn, tuple(range(n)))(*inputs)
     grads = grads if n > 1 else (grads,)
-    for got, want in zip(grads, central_difference(numpy_fn, *inputs)):
+    for got, want in zip(grads, central_difference_at(numpy_fn, inputs, range(n))):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 import autograph
 from autograph import Tensor, ops
+from tests.numerics import central_difference, central_difference_at
 
 RNG = np.random.default_rng(0)
 
@@ -20,15 +21,6 @@ def spd(n, *batch):
     """Symmetric positive-definite n x n matrices, of shape batch + (n, n)."""
     a = rand(*batch, n, n)
     return a @ np.swapaxes(a, -1, -2) + n * np.eye(n)
-
-
-def central_difference(f, x, eps=1e-6):
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[i] = eps
-        g[i] = (f(x + step) - f(x - step)) / (2 * eps)
-    return g
 
 
 # ---------------------------------------------------------------- forward: ops against NumPy
@@ -131,10 +123,11 @@ def methods(a, b, s):
 def test_tensor_methods_compile_and_differentiate():
     args = (rand(3, 3), rand(3, 3), S3)
     grads = autograph.grad(methods, (0, 1, 2))(*args)
-    for i, got in enumerate(grads):
-        def f(x):
-            return float(methods(*[Tensor(x if j == i else a) for j, a in enumerate(args)]).asnumpy())
-        np.testing.assert_allclose(got, central_difference(f, args[i]), rtol=1e-5, atol=1e-6)
+
+    def f(*xs):
+        return float(methods(*[Tensor(x) for x in xs]).asnumpy())
+    for got, want in zip(grads, central_difference_at(f, args, (0, 1, 2))):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
 # ---------------------------------------------------------------- NumPy spellings
@@ -156,10 +149,8 @@ def test_numpy_functions_compile_and_differentiate(fn, args):
     value, grads = autograph.value_and_grad(fn, positions)(*args)
     assert isinstance(value, np.ndarray) or np.isscalar(value)
     np.testing.assert_allclose(value, fn(*args), rtol=1e-10)
-    for i, got in enumerate(grads):
-        def f(x):
-            return fn(*[x if j == i else a for j, a in enumerate(args)])
-        np.testing.assert_allclose(got, central_difference(f, args[i]), rtol=1e-5, atol=1e-6)
+    for got, want in zip(grads, central_difference_at(fn, args, positions)):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
 def uses_np_einsum(a, b):
@@ -280,10 +271,11 @@ COMPOSITES = [
 def test_composite_gradients_match_finite_differences(fn, args):
     grads = autograph.grad(fn, tuple(range(len(args))))(*[Tensor(a) for a in args])
     grads = grads if isinstance(grads, tuple) else (grads,)
-    for i, got in enumerate(grads):
-        def f(x):
-            return float(fn(*[Tensor(x) if j == i else Tensor(a) for j, a in enumerate(args)]).asnumpy())
-        np.testing.assert_allclose(got.asnumpy(), central_difference(f, args[i]), rtol=1e-5, atol=1e-7)
+
+    def f(*xs):
+        return float(fn(*[Tensor(x) for x in xs]).asnumpy())
+    for got, want in zip(grads, central_difference_at(f, args, range(len(args)))):
+        np.testing.assert_allclose(got.asnumpy(), want, rtol=1e-5, atol=1e-7)
 
 
 def test_cholesky_gradient_is_lower_triangular_and_symmetrises_to_the_usual_formula():

@@ -7,21 +7,13 @@ import pytest
 
 import autograph
 from autograph import Tensor, ops
+from tests.numerics import central_difference, central_difference_at
 
 RNG = np.random.default_rng(1)
 
 
 def rand(*shape):
     return RNG.standard_normal(shape)
-
-
-def central_difference(f, x, eps=1e-6):
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[i] = eps
-        g[i] = (f(x + step) - f(x - step)) / (2 * eps)
-    return g
 
 
 def agree(op, args, kwargs, expected, dtype):
@@ -429,10 +421,11 @@ COMPOSITES = [
 @pytest.mark.parametrize('fn,args,positions', COMPOSITES, ids=[f.__name__ for f, _, _ in COMPOSITES])
 def test_composite_gradients_match_finite_differences(fn, args, positions):
     grads = autograph.grad(fn, positions)(*args)
-    for i, got in zip(positions, grads):
-        def f(x):
-            return float(fn(*[Tensor(x) if j == i else Tensor(a) for j, a in enumerate(args)]).asnumpy())
-        np.testing.assert_allclose(got, central_difference(f, args[i]), rtol=1e-5, atol=1e-7)
+
+    def f(*xs):
+        return float(fn(*[Tensor(x) for x in xs]).asnumpy())
+    for got, want in zip(grads, central_difference_at(f, args, positions)):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
 
 
 def conv_squares(x, w):

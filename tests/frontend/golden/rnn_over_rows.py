@@ -1,5 +1,5 @@
 import numpy as np
-from runtime.kernels import index_add
+from runtime.kernels import index_add_to
 
 
 def rnn_over_rows_value_and_grad(xs, w):
@@ -29,5 +29,5 @@ def rnn_over_rows_value_and_grad(xs, w):
         dh = w @ dt
         dw = dw + np.reshape(h_2, shape=(3, 1)) * dt
         # grad of: for x in xs:
-        dxs = dxs + index_add(dt, index=np.s_[i_1], shape=(4, 3))
+        dxs = index_add_to(dxs, dt, index=np.s_[i_1])
     return (out, (dxs, dw))

@@ -1,5 +1,5 @@
 import numpy as np
-from runtime.kernels import index_add, setitem
+from runtime.kernels import index_add, index_add_to, setitem
 
 
 def subscript_updates_value_and_grad(x, v):
@@ -19,7 +19,7 @@ def subscript_updates_value_and_grad(x, v):
     dt_2 = dt_1 * getitem_1
     dt_3 = dt_1 * getitem
     index_add_1 = index_add(dt_2, index=np.s_[0], shape=(2,))
-    dy_1 = setitem(dy, 0, index=np.s_[:, 1]) + index_add(dt_3, index=np.s_[1, 0], shape=(3, 2)) + index_add(dt, index=np.s_[:, 1], shape=(3, 2))
+    dy_1 = index_add_to(index_add_to(setitem(dy, 0, index=np.s_[:, 1]), dt_3, index=np.s_[1, 0]), dt, index=np.s_[:, 1])
     # grad of: y[0] = v
     dy_2 = setitem(dy_1, 0, index=np.s_[0])
     dv = index_add_1 + dy_1[0]
