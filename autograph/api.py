@@ -31,17 +31,22 @@ from .passes import optimize
 class Compiled:
     """One compilation: the generated function and how to call it with user arguments."""
 
-    def __init__(self, graph, array_positions, implicit, tensor_boundary):
+    def __init__(self, graph, array_positions, implicit, tensor_boundary, containers=False):
         self.graph = graph
         self.generated = generate(graph)
         self.fn = load(self.generated)
-        self.array_positions = array_positions
+        self.array_positions = array_positions        # arguments holding run-time inputs
+        self.containers = containers                  # some of them are tuples, lists or dicts
         self.implicit = implicit                      # objects read at each call
         self.implicit_shapes = [np.shape(p) for p in implicit]
         self.tensor_boundary = tensor_boundary
 
     def __call__(self, args):
-        arrays = [_array(args[i]) for i in self.array_positions]
+        if self.containers:
+            arrays = [_array(leaf) for i in self.array_positions for leaf in flatten(args[i])
+                      if _is_leaf_input(leaf)]
+        else:
+            arrays = [_array(args[i]) for i in self.array_positions]
         if self.implicit:
             arrays += [_array(p) for p in self.implicit]
         try:
@@ -68,6 +73,10 @@ def _wrap(tree):
         return Tensor._wrap(tree)
     if kind is tuple:
         return tuple([_wrap(t) for t in tree])
+    if kind is list:
+        return [_wrap(t) for t in tree]
+    if kind is dict:
+        return {key: _wrap(t) for key, t in tree.items()}
     return tree
 
 
@@ -88,8 +97,19 @@ def _is_array(arg):
 
 
 def _is_input(arg, dynamic_floats):
-    """Whether an argument is passed to the generated function (else it is compiled in)."""
-    return _is_array(arg) or (dynamic_floats and type(arg) is float)
+    """Whether an argument (or, for a tuple, list or dict, any of its leaves) is passed to the
+    generated function; the rest is compiled in."""
+    return any(_is_array(leaf) or (dynamic_floats and type(leaf) is float) for leaf in flatten(arg))
+
+
+def _input_leaves(arg, dynamic_floats):
+    return [leaf for leaf in flatten(arg) if _is_array(leaf) or (dynamic_floats and type(leaf) is float)]
+
+
+def _is_leaf_input(leaf):
+    """At call time: which leaves of a container argument the compiled code takes (the cache key
+    guarantees floats are inputs exactly when they were while compiling)."""
+    return isinstance(leaf, (Tensor, np.ndarray, np.generic, float))
 
 
 def _signature_names(fn, count):
@@ -109,19 +129,20 @@ def trace(fn, args, name, dynamic_floats=False):
     builder = Builder()
     lowering = Lowering(builder)
     names = _signature_names(fn, len(args))
-    inputs, call_args = [], []
-    for arg, arg_name in zip(args, names):
-        if dynamic_floats and type(arg) is float:
-            value = Value(Aval((), np.dtype(np.float64)), arg_name, weak=True)
-            inputs.append(value)
-            call_args.append(value)
-        elif _is_array(arg):
-            param = arg if isinstance(arg, Parameter) else getattr(arg, 'param', None)
-            value = Value(Aval(tuple(np.shape(arg)), _dtype_of(arg)), arg_name, param=param)
-            inputs.append(value)
-            call_args.append(value)
+    inputs = []
+
+    def input_value(leaf, name):
+        if dynamic_floats and type(leaf) is float:
+            value = Value(Aval((), np.dtype(np.float64)), name, weak=True)
+        elif _is_array(leaf):
+            param = leaf if isinstance(leaf, Parameter) else getattr(leaf, 'param', None)
+            value = Value(Aval(tuple(np.shape(leaf)), _dtype_of(leaf)), name, param=param)
         else:
-            call_args.append(arg)
+            return leaf
+        inputs.append(value)
+        return value
+
+    call_args = [_map_named(input_value, arg, name) for arg, name in zip(args, names)]
     with builder.active():
         result = lowering.call(fn, call_args, {})
     for leaf in flatten(result):
@@ -132,6 +153,15 @@ def trace(fn, args, name, dynamic_floats=False):
     return graph, inputs, lowering
 
 
+def _map_named(fn, tree, name):
+    """map_tree that also names each leaf after its path: xs_0, params_w."""
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(_map_named(fn, item, f'{name}_{i}') for i, item in enumerate(tree))
+    if isinstance(tree, dict):
+        return {key: _map_named(fn, item, f'{name}_{key}') for key, item in tree.items()}
+    return fn(tree, name)
+
+
 def _dtype_of(arg):
     if isinstance(arg, Value):
         return arg.dtype
@@ -140,7 +170,7 @@ def _dtype_of(arg):
 
 def inline(lowering, graph, args, dynamic_floats):
     """Copy `graph`'s ops into `lowering`'s builder, applied to `args`; returns its outputs."""
-    explicit = [a for a in args if _is_input(a, dynamic_floats)]
+    explicit = [leaf for a in args for leaf in _input_leaves(a, dynamic_floats)]
     env = {}
     for value, arg in zip(graph.inputs, explicit):
         env[id(value)] = arg
@@ -217,10 +247,12 @@ class _Transformed:
         positions = [i for i, a in enumerate(args) if _is_input(a, self.dynamic_floats)]
         implicit = [v.param for v in graph.inputs[len(explicit):]]
         # NumPy in, NumPy out: results are Tensors unless only NumPy arrays came in.
-        numpy_only = (any(isinstance(a, (np.ndarray, np.generic)) for a in args) and
-                      not any(isinstance(a, Tensor) for a in list(args) + implicit))
+        leaves = flatten(list(args))
+        numpy_only = (any(isinstance(a, (np.ndarray, np.generic)) for a in leaves) and
+                      not any(isinstance(a, Tensor) for a in leaves + implicit))
         boundary = not numpy_only
-        return Compiled(graph, positions, implicit, boundary)
+        containers = any(isinstance(args[i], (tuple, list, dict)) for i in positions)
+        return Compiled(graph, positions, implicit, boundary, containers)
 
     def __autograph_inline__(self, lowering, args, kwargs):
         if kwargs:
@@ -254,12 +286,14 @@ class GradFunction(_Transformed):
         for p in self.positions or ():
             if p >= len(args):
                 raise RuntimeError(f"Position index {p} is exceed input size.")
-            if not _is_array(args[p]):
+            if not any(_is_array(leaf) for leaf in flatten(args[p])):
                 raise TypeError(f"grad_position {p}: argument is a {type(args[p]).__name__}; "
-                                "gradients are taken with respect to Tensors or numpy arrays")
+                                "gradients are taken with respect to Tensors or numpy arrays "
+                                "(or tuples, lists and dicts of them)")
         graph, explicit, lowering = trace(self.fn, args, self.__name__, self.dynamic_floats)
-        by_position = dict(zip([i for i, a in enumerate(args) if _is_input(a, self.dynamic_floats)], explicit))
-        wrt = [[by_position[p]] for p in self.positions or ()]
+        inputs = iter(explicit)
+        leaves_of = [[next(inputs) for _ in _input_leaves(a, self.dynamic_floats)] for a in args]
+        wrt = [[leaf] for p in self.positions or () for leaf in leaves_of[p]]
         for weight in self.weights or ():
             group = [v for v in graph.inputs if v.param is weight]
             if not group:  # a weight the function never reads: its gradient is zeros
@@ -273,7 +307,10 @@ class GradFunction(_Transformed):
         with Builder().active():
             grad_graph = reverse(graph, wrt, seed_all=not self.has_aux)
         values, grads = grad_graph.outputs
-        grad_graph.outputs = self._arrange(values, list(grads))
+        grads = iter(grads)
+        # A tuple, list or dict argument gets its gradient in the same structure.
+        per_position = [_regroup(args[p], grads, self.dynamic_floats) for p in self.positions or ()]
+        grad_graph.outputs = self._arrange(values, per_position + list(grads))
         return grad_graph, explicit, lowering
 
     def _arrange(self, values, grads):
@@ -293,6 +330,14 @@ class GradFunction(_Transformed):
                 return values, result
             return result, tuple(values[1:])
         return (values, result) if self.with_value else result
+
+
+def _regroup(arg, grads, dynamic_floats):
+    """The gradients of an argument's input leaves, in the argument's structure (None for
+    leaves that are not inputs)."""
+    if not isinstance(arg, (tuple, list, dict)):
+        return next(grads)
+    return map_tree(lambda leaf: next(grads) if _input_leaves(leaf, dynamic_floats) else None, arg)
 
 
 def _check_positions(grad_position, weights):

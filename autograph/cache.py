@@ -66,6 +66,10 @@ def spec(arg, dynamic_floats):
         return 'S', type(arg), arg
     if isinstance(arg, Tensor):  # a subclass
         return spec(Tensor._wrap(arg._data), dynamic_floats)
+    if isinstance(arg, (tuple, list)):
+        return type(arg).__name__, tuple(spec(item, dynamic_floats) for item in arg)
+    if isinstance(arg, dict):
+        return 'dict', tuple((key, spec(item, dynamic_floats)) for key, item in arg.items())
     raise TypeError(f"cannot pass a {type(arg).__name__} to a compiled function; pass Tensors, "
                     "numpy arrays or Python numbers")
 
@@ -75,6 +79,8 @@ def describe(key, names):
 
 
 def _describe_one(name, item):
+    if item[0] in ('tuple', 'list', 'dict'):
+        return f'{name}: {item[0]}'
     if item == 'F':
         return f'{name}: float'
     if item[0] == 'S':

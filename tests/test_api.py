@@ -577,3 +577,54 @@ def test_nested_cell_gradient_with_respect_to_the_input_and_weights():
     u = np.tanh(x * arr([0.5, -1.0]))
     v = u * arr([1.0, 2.0]) + 3.0
     close(ga, 2 * v * u)              # hand-derived: d/da sum((u a + c)^2)
+
+
+# ---------------------------------------------------------------- nested arguments and results
+def net(params, x):
+    h = ops.tanh(x @ params['w'] + params['b'])
+    for w in params['layers']:
+        h = h @ w
+    return {'loss': ops.sum(h * h), 'h': h}
+
+
+def net_loss(params, x):
+    return net(params, x)['loss']
+
+
+PARAMS = {'w': np.eye(3) + 0.1, 'b': np.array([0.1, 0.2, 0.3]),
+          'layers': [np.eye(3) * 0.5 + 0.05, np.eye(3) * 2.0], 'name': 'net'}
+XV = np.array([0.5, -0.2, 0.1])
+
+
+def test_dict_and_list_arguments_and_results():
+    out = autograph.jit(net)(PARAMS, XV)
+    eager = net({k: (Tensor(v) if isinstance(v, np.ndarray) else [Tensor(a) for a in v]
+                     if isinstance(v, list) else v) for k, v in PARAMS.items()}, Tensor(XV))
+    assert set(out) == {'loss', 'h'}
+    np.testing.assert_allclose(out['h'], eager['h'].asnumpy(), rtol=1e-12)
+    np.testing.assert_allclose(out['loss'], float(eager['loss']), rtol=1e-12)
+
+
+def test_gradient_of_a_dict_argument_has_its_structure():
+    grads = autograph.grad(net_loss)(PARAMS, XV)
+    assert set(grads) == {'w', 'b', 'layers', 'name'} and grads['name'] is None
+    assert isinstance(grads['layers'], list) and len(grads['layers']) == 2
+    for key in ('w', 'b'):
+        def partial(v, key=key):
+            return float(net_loss({**PARAMS, key: v}, XV))
+        np.testing.assert_allclose(grads[key], central_difference(partial, PARAMS[key]), rtol=1e-6, atol=1e-9)
+
+    def second_layer(v):
+        return float(net_loss({**PARAMS, 'layers': [PARAMS['layers'][0], v]}, XV))
+    np.testing.assert_allclose(grads['layers'][1], central_difference(second_layer, PARAMS['layers'][1]),
+                               rtol=1e-6, atol=1e-9)
+
+
+def test_tuple_argument_gradient_is_a_tuple():
+    def f(pair, scale):
+        a, b = pair
+        return ops.sum(a * b) * scale
+    a, b = np.array([1.0, 2.0]), np.array([3.0, -1.0])
+    da, db = autograph.grad(f)((a, b), 2.0)
+    np.testing.assert_allclose(da, 2 * b)
+    np.testing.assert_allclose(db, 2 * a)

@@ -126,7 +126,11 @@ class _Writer:
         return nodes.call(prim.spelling, args, keywords)
 
     def tree(self, tree):
-        if isinstance(tree, (tuple, list)):
+        if isinstance(tree, dict):
+            return nodes.dict_(((nodes.literal(k), self.tree(v)) for k, v in tree.items()))
+        if isinstance(tree, list):
+            return nodes.list_(self.tree(t) for t in tree)
+        if isinstance(tree, tuple):
             return nodes.tuple_(self.tree(t) for t in tree)
         if isinstance(tree, Value):
             return self.value(tree)

@@ -62,6 +62,15 @@ def tuple_(elts):
     return gast.Tuple(elts=list(elts), ctx=gast.Load())
 
 
+def list_(elts):
+    return gast.List(elts=list(elts), ctx=gast.Load())
+
+
+def dict_(items):
+    items = list(items)
+    return gast.Dict(keys=[k for k, _ in items], values=[v for _, v in items])
+
+
 def assign(target, value):
     return gast.Assign(targets=[store(target)], value=value, type_comment=None)
 

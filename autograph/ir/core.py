@@ -124,14 +124,20 @@ class Graph:
 
 
 def flatten(tree):
+    """The leaves of nested tuples, lists and dicts (dict values in insertion order)."""
     if isinstance(tree, (tuple, list)):
         return [leaf for item in tree for leaf in flatten(item)]
+    if isinstance(tree, dict):
+        return [leaf for item in tree.values() for leaf in flatten(item)]
     return [tree]
 
 
 def map_tree(fn, tree):
+    """The same nesting of tuples, lists and dicts, with `fn` applied to each leaf."""
     if isinstance(tree, (tuple, list)):
         return type(tree)(map_tree(fn, item) for item in tree)
+    if isinstance(tree, dict):
+        return {key: map_tree(fn, item) for key, item in tree.items()}
     return fn(tree)
 
 
@@ -181,7 +187,7 @@ class Builder:
             # Python numbers in, a Python number out: `y - 1` on a constant exponent stays weak.
             return constant(prim.kernel(*(v.const for v in inputs), **params).item())
         try:
-            aval = prim.abstract(*map(operand, inputs), **params)
+            aval = prim.abstract(*(operand(v, prim) for v in inputs), **params)
         except (ValueError, TypeError) as e:
             raise CompileError(f"{prim.name}: {e}", self.loc) from None
         # Python operators on Python numbers give Python numbers; NumPy functions do not.
@@ -227,12 +233,12 @@ def clone_into(builder, ops, env):
         builder.ops.append(Op(op.prim, inputs, op.params, outs, op.loc, tuple(regions)))
 
 
-def operand(v):
-    """What a shape/dtype rule sees of a value: a Python number for constants and weak values
-    (so NumPy's promotion treats them as weak), else its Aval."""
+def operand(v, prim):
+    """What `prim`'s shape/dtype rule sees of a value: a Python number for constants, and for
+    weak values in elementwise primitives (so NumPy's promotion treats them as weak); else an Aval."""
     if v.is_scalar_const:
         return v.const
-    if v.weak:
+    if v.weak and prim.elementwise:
         return {'f': 1.0, 'i': 1, 'b': True}[v.dtype.kind]
     return v.aval
 

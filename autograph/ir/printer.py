@@ -66,6 +66,8 @@ def format_graph(graph):
 
 
 def _tree(tree, ref):
+    if isinstance(tree, dict):
+        return '{' + ', '.join(f'{key!r}: {_tree(item, ref)}' for key, item in tree.items()) + '}'
     if isinstance(tree, (tuple, list)):
         inner = ', '.join(_tree(t, ref) for t in tree)
         return f'({inner},)' if len(tree) == 1 else f'({inner})'

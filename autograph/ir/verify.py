@@ -51,7 +51,7 @@ def _check_use(op, v, visible):
 
 
 def _check_rule(op):
-    expected = op.prim.abstract(*map(operand, op.inputs), **op.params)
+    expected = op.prim.abstract(*(operand(v, op.prim) for v in op.inputs), **op.params)
     if tuple(expected.shape) != tuple(op.out.shape) or expected.dtype != op.out.dtype:
         raise IRError(f'{op}: records {op.out.aval}, its rule says {expected}')
 

@@ -84,7 +84,7 @@ def rewrite(builder, op, inputs):
     name, out = op.prim.name, op.out
     if name == 'stop_gradient':
         return inputs[0]
-    if name in _SHAPE_ONLY | {'cast'} and inputs[0].aval == out.aval:
+    if name in _SHAPE_ONLY | {'cast'} and _same(inputs[0], out):
         return inputs[0]
     if name == 'transpose' and len(out.shape) < 2:
         return inputs[0]
@@ -94,7 +94,7 @@ def rewrite(builder, op, inputs):
         inner = inputs[0].op
         if _permutation(inner.params['axes'], len(out.shape), op.params['axes']) == tuple(range(len(out.shape))):
             return inner.inputs[0]
-    if name == 'pow' and fill_value(inputs[1]) == 1 and inputs[0].aval == out.aval:
+    if name == 'pow' and fill_value(inputs[1]) == 1 and _same(inputs[0], out):
         return inputs[0]
     fills = [fill_value(v) for v in inputs]
     if name in _SHAPE_ONLY | {'mean'} and fills[0] is not None:
@@ -118,17 +118,22 @@ def rewrite(builder, op, inputs):
             # x + -y -> x - y, x - -y -> x + y (the adjoint of `-` makes these)
             flipped = _SUB if name == 'add' else _ADD
             return builder.emit(flipped, [x, y.op.inputs[0]], {}, op.loc)
-        if name in _NEUTRAL_RIGHT and fills[1] == _NEUTRAL_RIGHT[name] and x.aval == out.aval:
+        if name in _NEUTRAL_RIGHT and fills[1] == _NEUTRAL_RIGHT[name] and _same(x, out):
             return x
-        if name in _NEUTRAL_LEFT and fills[0] == _NEUTRAL_LEFT[name] and y.aval == out.aval:
+        if name in _NEUTRAL_LEFT and fills[0] == _NEUTRAL_LEFT[name] and _same(y, out):
             return y
         if name == 'mul' and -1 in (fills[0], fills[1]):
             other = y if fills[0] == -1 else x
-            if other.aval == out.aval:
+            if _same(other, out):
                 return builder.emit(_NEG, [other], {}, op.loc)
         if name == 'mul' and 0 in (fills[0], fills[1]) and out.dtype is not None:
             return _fill(builder, 0, out, op.loc)   # as algebra has it, even for inf or NaN
     return None
+
+
+def _same(v, out):
+    """`v` may stand for `out`: same shape and dtype, and both (or neither) run-time Python numbers."""
+    return v.aval == out.aval and v.weak == out.weak
 
 
 def _permutation(first, ndim, then):
@@ -163,7 +168,7 @@ def _literal_fill(v, inputs, op):
     if value is None or v.is_const or not getattr(op.prim, 'elementwise', False):
         return v
     others = [o for o in inputs if o is not v]
-    if v.dtype == op.out.dtype and any(o.aval == op.out.aval for o in others):
+    if v.dtype == op.out.dtype and any(_same(o, op.out) for o in others):
         return constant(_python_number(value, v.dtype))
     return v
 
