@@ -20,6 +20,7 @@ from runtime.primitive import Aval
 from ..errors import CompileError, NotStatic
 from ..ir import Value, constant
 from ..ir.control import COND, FOR, WHILE, make
+from . import exits
 from ..ir import effects
 from ..ir.core import Region
 
@@ -85,7 +86,8 @@ def lower_if(frame, stmt, pred):
             results[i].append(v)
         merged.append(name)
     regions = (Region([], branches[0][0], results[0]), Region([], branches[1][0], results[1]))
-    outs = make(builder, COND, [truth(pred)], regions, [v.aval for v in results[0]], names=merged)
+    outs = make(builder, COND, [truth(pred)], regions, [v.aval for v in results[0]],
+                names=[_hint(n) for n in merged])
     for name, out in zip(merged, outs):
         frame.locals[name] = out
 
@@ -252,9 +254,11 @@ def _show(aval):
 
 
 # ---------------------------------------------------------------- loops
-def lower_for_range(frame, stmt, bounds, element=None):
+def lower_for_range(frame, stmt, bounds, element=None, sequence=None):
     """`for target in range(*bounds)` (or over a Tensor's first axis: `element(i)` gives the
     target's value) as a run-time loop."""
+    if exits.has_exit(stmt.body):
+        return _lower_exiting_for(frame, stmt, bounds, sequence)
     start, stop, step = (constant(b) if not isinstance(b, Value) else b for b in bounds)
 
     def bind_target(index):
@@ -264,7 +268,26 @@ def lower_for_range(frame, stmt, bounds, element=None):
     return _lower_loop(frame, stmt, FOR, [start, stop, step], [index_aval], bind_target, element)
 
 
+def _lower_exiting_for(frame, stmt, bounds, sequence):
+    """A `for` with break/continue: a while loop over its index (see `exits`)."""
+    start, stop, step = bounds
+    if isinstance(step, Value):
+        raise CompileError("a loop with break or continue needs a range step known at compile time")
+    frame.locals[exits.INDEX] = start
+    frame.locals['#stop'] = stop
+    if sequence is not None:
+        frame.locals[exits.SEQUENCE] = sequence
+        stmt.over_sequence = True
+    exits.flags(frame)
+    return _lower_loop(frame, exits.counted_loop(stmt, step), WHILE, [], [], None)
+
+
 def lower_while(frame, stmt):
+    if exits.has_exit(stmt.body):
+        exits.flags(frame)
+        stmt = exits.at(gast.While(test=exits.while_header(stmt, stmt.test),
+                                   body=[exits.reset_skip(stmt)] + exits.rewrite_body(stmt.body, stmt),
+                                   orelse=stmt.orelse), stmt)
     return _lower_loop(frame, stmt, WHILE, [], [], None)
 
 
@@ -280,12 +303,12 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
         frame.locals = dict(before)
         init_values = [_init_value(n, inits[n]) for n in carried]
         index_name = stmt.target.id if bind_target and element is None and isinstance(stmt.target, gast.Name) else 'i'
-        args = [Value(a, index_name) for a in leading_avals] + [Value(v.aval, n) for n, v in zip(carried, init_values)]
+        args = [Value(a, index_name) for a in leading_avals] + [Value(v.aval, _hint(n)) for n, v in zip(carried, init_values)]
         carried_args = args[len(leading_avals):]
         frame.locals.update(zip(carried, carried_args))
         regions = []
         if prim is WHILE:
-            test_args = [Value(v.aval, n) for n, v in zip(carried, init_values)]
+            test_args = [Value(v.aval, _hint(n)) for n, v in zip(carried, init_values)]
             frame.locals.update(zip(carried, test_args))
             with builder.region() as test_ops:
                 test = frame.expr(stmt.test)
@@ -310,7 +333,7 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
     regions.append(Region(args, body_ops, results))
     frame.locals = dict(before)
     outs = make(builder, prim, leading_inputs + init_values, tuple(regions),
-                [v.aval for v in init_values], names=carried)
+                [v.aval for v in init_values], names=[_hint(n) for n in carried])
     frame.locals.update(zip(carried, outs))
     for name in assigned:
         if name not in carried:
@@ -339,6 +362,11 @@ def _check_unchanged(snapshot):
         raise NotStatic("a loop over run-time values cannot change a Python list or dict "
                         "(its body is compiled once); collect the values in a Tensor instead, "
                         "or loop over a range with bounds known at compile time")
+
+
+def _hint(name):
+    """A value's name for a variable: the compiler's own variables start with '#'."""
+    return name.lstrip('#')
 
 
 def _run_loop_body(frame, body):

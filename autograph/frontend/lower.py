@@ -27,7 +27,7 @@ from runtime.tensor import Tensor
 from ..errors import CompileError, NotStatic
 from ..ir import Value, flatten
 from .. import nn
-from . import control
+from . import control, exits
 from .parse import parse_function
 
 _LIBRARY_MODULES = ('runtime', 'autograph')
@@ -86,6 +86,7 @@ def _is_numpy_scalar_type(fn):
 
 
 _UNROLL_LIMIT = 10_000
+_SHORT_LOOP = 16   # a compile-time range this short with break/continue is unrolled first
 _CONTAINERS = (list, dict, tuple, set, str)  # iterations of a compile-time while loop before the compiler gives up
 
 
@@ -322,18 +323,24 @@ class Frame:
         if bounds is not None and any(isinstance(b, Value) for b in bounds):
             return control.lower_for_range(self, stmt, bounds)
         if bounds is not None:
+            # A short loop whose break/continue may be decided at compile time is unrolled;
+            # otherwise a run-time loop, unless the body needs the index at compile time.
+            runtime = lambda stmt, bounds: control.lower_for_range(self, stmt, bounds)  # noqa: E731
+            first, second = (self.unrolled, runtime)
+            if not (exits.has_exit(stmt.body) and len(range(*bounds)) <= _SHORT_LOOP):
+                first, second = second, first
             saved = dict(self.locals)
-            try:   # a run-time loop, unless the body needs the index at compile time
-                return control.lower_for_range(self, stmt, bounds)
+            try:
+                return first(stmt, bounds)
             except NotStatic:
                 self.locals = saved
-                return self.unrolled(stmt, range(*bounds))
+                return second(stmt, bounds)
         sequence = self.expr(stmt.iter)
         if isinstance(sequence, Value):
             if not sequence.shape:
                 raise CompileError("cannot iterate over a 0-d Tensor")
             return control.lower_for_range(self, stmt, (0, sequence.shape[0], 1),
-                                           element=lambda i: ops.getitem(sequence, i))
+                                           element=lambda i: ops.getitem(sequence, i), sequence=sequence)
         try:
             items = iter(sequence)
         except TypeError:
@@ -354,7 +361,9 @@ class Frame:
         return start, stop, step
 
     def unrolled(self, stmt, items):
-        """A loop over a compile-time sequence: the body is lowered once per item."""
+        """A loop over a compile-time sequence (or range bounds): the body is lowered per item."""
+        if isinstance(items, tuple):
+            items = range(*items)
         for item in items:
             self.assign(stmt.target, item)
             try:
@@ -394,7 +403,7 @@ class Frame:
     def assign(self, target, value):
         if isinstance(target, gast.Name):
             if isinstance(value, Value) and value.name is None and not value.is_const:
-                value.name = target.id
+                value.name = target.id.lstrip('#')   # the compiler's own names start with '#' 
             self.locals[target.id] = value
         elif isinstance(target, (gast.Tuple, gast.List)):
             items = list(value) if not isinstance(value, Value) else _unpack_value(value)

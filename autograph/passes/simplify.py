@@ -16,7 +16,8 @@ import numpy as np
 
 from runtime.primitive import REGISTRY
 from ..ir import Builder, Graph, Value, constant, map_tree
-from ..ir.core import Op, Region
+from ..ir.control import COND
+from ..ir.core import Op, Region, walk
 
 _FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB = (REGISTRY[n] for n in ('full', 'reshape', 'transpose', 'neg', 'add', 'sub'))
 _NEUTRAL_RIGHT = {'add': 0, 'sub': 0, 'mul': 1, 'div': 1}
@@ -29,6 +30,11 @@ def simplify(graph):
     env = {}
     _simplify_ops(graph.ops, builder, env, {})
     return Graph(graph.name, graph.inputs, builder.ops, map_tree(lambda v: _get(env, v), graph.outputs))
+
+
+def _defined_in_any(v, regions):
+    return any(v is a for r in regions for a in r.args) or any(
+        v is o for r in regions for op in walk(r.ops) for o in op.outs)
 
 
 def _get(env, v):
@@ -50,6 +56,11 @@ def _simplify_ops(ops, builder, env, seen):
                     _simplify_ops(region.ops, builder, env, dict(seen))
                 regions.append(Region(region.args, region_ops, [_get(env, v) for v in region.results]))
             builder.ops.append(Op(op.prim, inputs, op.params, op.outs, op.loc, tuple(regions)))
+            if op.prim is COND:   # a result both branches take from outside is that value
+                for k, out in enumerate(op.outs):
+                    first = regions[0].results[k]
+                    if all(r.results[k] is first for r in regions) and not _defined_in_any(first, regions):
+                        env[id(out)] = first
             continue
         built_before = len(builder.ops)
         new = rewrite(builder, op, inputs)

@@ -48,14 +48,6 @@ def assert_points_at(err, lineno):
 
 
 # ---------------------------------------------------------------- refused statements
-def break_in_runtime_loop(x):
-    total = x.sum()
-    for row in x:
-        total = total + row.sum()
-        if total > 3:
-            break  # HERE
-    return total
-
 
 def endless_compile_time_while(x):
     while x.shape[0] > 0:  # HERE
@@ -205,7 +197,6 @@ class Case:
 
 
 CASES = [
-    Case(break_in_runtime_loop, ['break', 'not supported yet']),
     Case(endless_compile_time_while, ['while loop', 'does not end']),
     Case(try_except, ['try/except']),
     Case(with_block, ['with block']),
