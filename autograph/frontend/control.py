@@ -278,17 +278,25 @@ def _lower_exiting_for(frame, stmt, bounds, sequence):
     if sequence is not None:
         frame.locals[exits.SEQUENCE] = sequence
         stmt.over_sequence = True
-    exits.flags(frame)
+    _returns_from(frame, stmt)
     return _lower_loop(frame, exits.counted_loop(stmt, step), WHILE, [], [], None)
 
 
 def lower_while(frame, stmt):
     if exits.has_exit(stmt.body):
-        exits.flags(frame)
+        _returns_from(frame, stmt)
         stmt = exits.at(gast.While(test=exits.while_header(stmt, stmt.test),
                                    body=[exits.reset_skip(stmt)] + exits.rewrite_body(stmt.body, stmt),
                                    orelse=stmt.orelse), stmt)
     return _lower_loop(frame, stmt, WHILE, [], [], None)
+
+
+def _returns_from(frame, loop):
+    """Set the flags up; a loop that returns tells the frame to check `#returned` after it."""
+    returns = exits.has_return(loop.body)
+    exits.flags(frame, returns)
+    if returns:
+        frame.pending_return = loop
 
 
 def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, element=None):

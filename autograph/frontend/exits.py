@@ -24,22 +24,42 @@ import gast
 from runtime import ops
 
 BROKE, SKIP, INDEX, SEQUENCE, FALSE = '#broke', '#skip', '#i', '#sequence', '#false'
+RETURNED, VALUE = '#returned', '#value'
 
 
 def has_exit(statements):
-    """Whether `break` or `continue` belongs to this loop (not to a loop nested in it)."""
+    """Whether `break`, `continue` or `return` belongs to this loop (not to a loop nested in it)."""
     for stmt in statements:
-        if isinstance(stmt, (gast.Break, gast.Continue)):
+        if isinstance(stmt, (gast.Break, gast.Continue, gast.Return)):
             return True
         if isinstance(stmt, gast.If) and (has_exit(stmt.body) or has_exit(stmt.orelse)):
             return True
     return False
 
 
-def flags(frame):
-    """Bind the flags to False before the loop (as Tensors: a branch may raise them)."""
+def has_return(statements):
+    """Whether a `return` belongs to this loop's body (not to a loop nested in it)."""
+    for stmt in statements:
+        if isinstance(stmt, gast.Return) or (
+                isinstance(stmt, gast.If) and (has_return(stmt.body) or has_return(stmt.orelse))):
+            return True
+    return False
+
+
+def flags(frame, returns=False):
+    """Bind the flags to False before the loop (as Tensors: a branch may raise them). A loop
+    that returns also carries the returned value, a number until the body shows its shape."""
     frame.locals[FALSE] = ops.full((), False, bool)
     frame.locals[BROKE] = frame.locals[SKIP] = frame.locals[FALSE]
+    if returns:
+        frame.locals[RETURNED] = frame.locals[FALSE]
+        frame.locals[VALUE] = 0.0
+
+
+def after_return(loop):
+    """What follows a loop that may return: `if #returned: return #value`."""
+    return at(gast.If(test=_name(RETURNED, loop), body=[at(gast.Return(value=_name(VALUE, loop)), loop)],
+                      orelse=[]), loop)
 
 
 def reset_skip(where):
@@ -61,6 +81,12 @@ def rewrite_body(statements, where):
 
 
 def _rewrite(stmt, where):
+    if isinstance(stmt, gast.Return):
+        value = stmt.value if stmt.value is not None else gast.Constant(value=None, kind=None)
+        keep = gast.Assign(targets=[_store(VALUE, stmt)], value=value, type_comment=None)
+        return at(gast.If(test=gast.Constant(value=True, kind=None),
+                          body=[assign(RETURNED, True, stmt), at(keep, stmt), assign(BROKE, True, stmt)],
+                          orelse=[]), stmt)
     if isinstance(stmt, gast.Break):
         return assign(BROKE, True, stmt)
     if isinstance(stmt, gast.Continue):
@@ -72,7 +98,7 @@ def _rewrite(stmt, where):
 
 
 def _may_exit(stmt):
-    return isinstance(stmt, (gast.Break, gast.Continue)) or (
+    return isinstance(stmt, (gast.Break, gast.Continue, gast.Return)) or (
         isinstance(stmt, gast.If) and (has_exit(stmt.body) or has_exit(stmt.orelse)))
 
 

@@ -239,6 +239,7 @@ class Frame:
         self.locals = arguments
         self.user_code = not is_library(fn)
         self.continuation = None
+        self.pending_return = None
         closure = fn.__closure__ or ()
         self.closure = {name: cell for name, cell in zip(fn.__code__.co_freevars, closure)}
 
@@ -299,10 +300,11 @@ class Frame:
                 raise Return(None)
             else:
                 self.run(stmt.body if test else stmt.orelse)
-        elif kind is gast.For:
-            self.for_loop(stmt)
-        elif kind is gast.While:
-            self.while_loop(stmt)
+        elif kind in (gast.For, gast.While):
+            continuation, self.pending_return = self.continuation, None
+            self.for_loop(stmt) if kind is gast.For else self.while_loop(stmt)
+            if self.pending_return is not None:   # a run-time loop that may have returned
+                self.after_returning_loop(self.pending_return, continuation)
         elif kind is gast.FunctionDef:
             if stmt.decorator_list:
                 raise CompileError("decorators on a def inside compiled code are not supported")
@@ -346,6 +348,15 @@ class Frame:
         except TypeError:
             raise CompileError(f"cannot iterate over {describe(sequence)}") from None
         return self.unrolled(stmt, items)
+
+    def after_returning_loop(self, loop, continuation):
+        self.pending_return = None
+        if continuation is None:
+            raise control.LoopExit("return inside a loop over run-time values is supported only in a "
+                                   "loop at the top level of a function; move the loop into a function "
+                                   "of its own", self.parsed.loc(loop))
+        self.run([exits.after_return(loop)] + continuation, top=True)
+        raise Return(None)
 
     def range_bounds(self, node):
         """(start, stop, step) of a `range(...)` loop header, else None."""

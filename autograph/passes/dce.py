@@ -6,7 +6,7 @@ their yielded values. Loops that save values for their adjoint lose the saves no
 adjoint loop drops a saved list whose elements its body never uses (it keeps one, which counts
 its iterations), and the forward loop then stops saving it."""
 from ..ir import Graph, Value
-from ..ir.control import FOR_SAVED
+from ..ir.control import FOR, FOR_SAVED, WHILE, carried_args
 from ..ir.core import Region, walk
 from ..ir.effects import has_effect
 
@@ -22,6 +22,8 @@ def _live_ops(ops, live):
         if not any(id(o) in live for o in op.outs) and not has_effect(op):
             continue
         if op.regions:
+            if op.prim in (FOR, WHILE):
+                _drop_dead_carried(op, live)
             _clean_regions(op)
             if op.prim is FOR_SAVED:
                 _drop_unread_lists(op)
@@ -47,6 +49,30 @@ def _reads(region):
     values = [v for op in walk(region.ops) for v in op.inputs]
     values += [v for op in walk(region.ops) for r in op.regions for v in r.results]
     return [v for v in values + list(region.results) if isinstance(v, Value)]
+
+
+def _drop_dead_carried(op, live):
+    """A carried value nobody reads after the loop, and the loop itself never reads (it is only
+    ever overwritten), need not be carried."""
+    carried = len(op.outs) - op.params.get('saves', 0)
+    args = carried_args(op)
+    read = {id(v) for region in op.regions for v in _reads(region)}
+    dead = [k for k in range(carried) if id(op.outs[k]) not in live and id(args[k]) not in read]
+    if not dead:
+        return
+    body = op.regions[-1]
+    lead = len(body.args) - carried            # the index of a for loop
+    first_init = len(op.inputs) - carried
+    keep = [k for k in range(len(op.outs)) if k not in dead]
+    op.inputs = op.inputs[:first_init] + [op.inputs[first_init + k] for k in range(carried) if k not in dead]
+    op.outs = [op.outs[k] for k in keep]
+    regions = []
+    for region in op.regions[:-1]:             # a while loop's test takes the carried values too
+        regions.append(Region([a for k, a in enumerate(region.args) if k not in dead], region.ops,
+                              region.results))
+    regions.append(Region(body.args[:lead] + [a for k, a in enumerate(body.args[lead:]) if k not in dead],
+                          body.ops, [r for k, r in enumerate(body.results) if k not in dead]))
+    op.regions = tuple(regions)
 
 
 def _drop_unread_lists(op):
