@@ -254,11 +254,11 @@ def _show(aval):
 
 
 # ---------------------------------------------------------------- loops
-def lower_for_range(frame, stmt, bounds, element=None, sequence=None):
+def lower_for_range(frame, stmt, bounds, element=None):
     """`for target in range(*bounds)` (or over a Tensor's first axis: `element(i)` gives the
     target's value) as a run-time loop."""
     if exits.has_exit(stmt.body):
-        return _lower_exiting_for(frame, stmt, bounds, sequence)
+        return _lower_exiting_for(frame, stmt, bounds, element)
     start, stop, step = (constant(b) if not isinstance(b, Value) else b for b in bounds)
 
     def bind_target(index):
@@ -268,15 +268,15 @@ def lower_for_range(frame, stmt, bounds, element=None, sequence=None):
     return _lower_loop(frame, stmt, FOR, [start, stop, step], [index_aval], bind_target, element)
 
 
-def _lower_exiting_for(frame, stmt, bounds, sequence):
+def _lower_exiting_for(frame, stmt, bounds, element):
     """A `for` with break/continue: a while loop over its index (see `exits`)."""
     start, stop, step = bounds
     if isinstance(step, Value):
         raise CompileError("a loop with break or continue needs a range step known at compile time")
     frame.locals[exits.INDEX] = start
     frame.locals['#stop'] = stop
-    if sequence is not None:
-        frame.locals[exits.SEQUENCE] = sequence
+    if element is not None:
+        frame.locals[exits.SEQUENCE] = exits.Element(element)
         stmt.over_sequence = True
     _returns_from(frame, stmt)
     return _lower_loop(frame, exits.counted_loop(stmt, step), WHILE, [], [], None)

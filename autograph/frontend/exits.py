@@ -122,10 +122,20 @@ def counted_loop(loop, step):
 
 
 def _element(loop):
-    """What the loop target takes: the index, or the sequence's row at the index."""
+    """What the loop target takes: the index, or `#sequence(#i)`, the element at the index."""
     if getattr(loop, 'over_sequence', False):
-        return gast.Subscript(value=_name(SEQUENCE, loop), slice=_name(INDEX, loop), ctx=gast.Load())
+        return gast.Call(func=_name(SEQUENCE, loop), args=[_name(INDEX, loop)], keywords=[])
     return _name(INDEX, loop)
+
+
+class Element:
+    """The element of a run-time sequence at an index (`#sequence(#i)` in rewritten loops)."""
+
+    def __init__(self, element):
+        self.element = element
+
+    def __autograph_inline__(self, lowering, args, kwargs):
+        return self.element(*args)
 
 
 def _either(a, b, where):

@@ -337,12 +337,11 @@ class Frame:
             except NotStatic:
                 self.locals = saved
                 return second(stmt, bounds)
+        runtime = self.runtime_sequence(stmt.iter)
+        if runtime is not None:
+            length, element = runtime
+            return control.lower_for_range(self, stmt, (0, length, 1), element=element)
         sequence = self.expr(stmt.iter)
-        if isinstance(sequence, Value):
-            if not sequence.shape:
-                raise CompileError("cannot iterate over a 0-d Tensor")
-            return control.lower_for_range(self, stmt, (0, sequence.shape[0], 1),
-                                           element=lambda i: ops.getitem(sequence, i), sequence=sequence)
         try:
             items = iter(sequence)
         except TypeError:
@@ -357,6 +356,25 @@ class Frame:
                                    "of its own", self.parsed.loc(loop))
         self.run([exits.after_return(loop)] + continuation, top=True)
         raise Return(None)
+
+    def runtime_sequence(self, node):
+        """(length, element at an index) for iterating a Tensor's first axis, or enumerate/zip of
+        Tensors; None for compile-time sequences (those are unrolled)."""
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and not node.keywords \
+                and self.lookup(node.func.id) in (enumerate, zip):
+            parts = [self.runtime_sequence(a) or self.expr(a) for a in node.args]
+            if not parts or not all(isinstance(p, tuple) and len(p) == 2 and callable(p[1]) for p in parts):
+                return None
+            if self.lookup(node.func.id) is enumerate:
+                (length, element), = parts
+                return length, lambda i: (i, element(i))
+            return min(length for length, _ in parts), lambda i: tuple(element(i) for _, element in parts)
+        value = self.expr(node)
+        if not isinstance(value, Value):
+            return None
+        if not value.shape:
+            raise CompileError("cannot iterate over a 0-d Tensor")
+        return value.shape[0], lambda i: ops.getitem(value, i)
 
     def range_bounds(self, node):
         """(start, stop, step) of a `range(...)` loop header, else None."""

@@ -20,8 +20,8 @@ from ..ir.control import COND
 from ..ir.core import Op, Region, walk
 
 _FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB = (REGISTRY[n] for n in ('full', 'reshape', 'transpose', 'neg', 'add', 'sub'))
-_NEUTRAL_RIGHT = {'add': 0, 'sub': 0, 'mul': 1, 'div': 1}
-_NEUTRAL_LEFT = {'add': 0, 'mul': 1}
+_NEUTRAL_RIGHT = {'add': 0, 'sub': 0, 'mul': 1, 'div': 1, 'logical_and': True, 'logical_or': False}
+_NEUTRAL_LEFT = {'add': 0, 'mul': 1, 'logical_and': True, 'logical_or': False}
 _SHAPE_ONLY = {'reshape', 'broadcast_to'}
 
 
@@ -67,7 +67,10 @@ def _simplify_ops(ops, builder, env, seen):
         if new is None:
             inputs = [_literal_fill(v, inputs, op) for v in inputs]
             # Unseeded random draws differ each time: never merge two of them.
-            unique = getattr(op.prim, 'random', False) and op.params.get('seed') is None
+            # Arrays of zeros or ones are not shared either: each may become an accumulator
+            # written in place (see passes.inplace), and they cost little to make.
+            unique = (getattr(op.prim, 'random', False) and op.params.get('seed') is None) or \
+                (op.prim is _FULL and op.params['shape'] != ())
             key = (id(op),) if unique else _cse_key(op.prim, inputs, op.params)
             new = seen.get(key)
             if new is None:
