@@ -3,8 +3,7 @@ import numpy as np
 
 def accumulate_in_loop_value_and_grad(x):
     # for i in range(n):
-    full = np.zeros((3,), dtype=np.float64)
-    total = full
+    total = np.zeros((3,), dtype=np.float64)
     add_saved = []
     for i in range(3):
         # total = total + x * (i + 1)
@@ -16,7 +15,7 @@ def accumulate_in_loop_value_and_grad(x):
     # grad of: return ops.sum(total * total)
     dtotal = total + total
     # grad of: for i in range(n):
-    dx = full
+    dx = np.zeros((3,), dtype=np.float64)
     for add_1 in reversed(add_saved):
         # grad of: total = total + x * (i + 1)
         dx = dx + dtotal * add_1
