@@ -31,7 +31,7 @@ from .passes import optimize
 class Compiled:
     """One compilation: the generated function and how to call it with user arguments."""
 
-    def __init__(self, graph, array_positions, implicit, tensor_boundary, containers=False):
+    def __init__(self, graph, array_positions, implicit, tensor_boundary, containers=False, guards=()):
         self.graph = graph
         self.generated = generate(graph)
         self.fn = load(self.generated)
@@ -39,6 +39,8 @@ class Compiled:
         self.containers = containers                  # some of them are tuples, lists or dicts
         self.implicit = implicit                      # objects read at each call
         self.implicit_shapes = [np.shape(p) for p in implicit]
+        self.guards = list(guards)
+        self.checks = bool(implicit or guards)          # anything to check before a call
         self.tensor_boundary = tensor_boundary
 
     def __call__(self, args):
@@ -56,11 +58,20 @@ class Compiled:
         return _wrap(out) if self.tensor_boundary else out
 
     def stale(self):
-        """True when a Parameter the code reads has changed shape since compiling."""
+        """Why this compilation no longer fits, or None: a Parameter the code reads changed
+        shape, or a Python value it was specialised on (`self.training`, a global) changed."""
         for p, shape in zip(self.implicit, self.implicit_shapes):
             if _array(p).shape != shape:
-                return True
-        return False
+                return f'{getattr(p, "name", None) or "a Parameter"} changed shape from {shape} to {_array(p).shape}'
+        for namespace, name, value in self.guards:
+            now = namespace.get(name, _MISSING) if isinstance(namespace, dict) else getattr(namespace, name, _MISSING)
+            if now is not value and now != value:
+                owner = 'global' if isinstance(namespace, dict) else type(namespace).__name__
+                return f'{owner}.{name} changed from {value!r} to {now!r}'
+        return None
+
+
+_MISSING = object()
 
 
 def _array(x):
@@ -143,8 +154,9 @@ def trace(fn, args, name, dynamic_floats=False):
         return value
 
     call_args = [_map_named(input_value, arg, name) for arg, name in zip(args, names)]
+    call_kwargs = call_args.pop() if call_args and isinstance(args[-1], Keywords) else {}
     with builder.active():
-        result = lowering.call(fn, call_args, {})
+        result = lowering.call(fn, call_args, dict(call_kwargs))
     for leaf in flatten(result):
         if not isinstance(leaf, (Value, bool, int, float, str, type(None))):
             raise CompileError(f"{name} returns {type(leaf).__name__}; compiled functions return "
@@ -153,8 +165,14 @@ def trace(fn, args, name, dynamic_floats=False):
     return graph, inputs, lowering
 
 
+class Keywords(dict):
+    """Keyword-only and **kwargs arguments of a call, carried as its last argument."""
+
+
 def _map_named(fn, tree, name):
-    """map_tree that also names each leaf after its path: xs_0, params_w."""
+    """map_tree that also names each leaf after its path: xs_0, params_w (keywords: their names)."""
+    if isinstance(tree, Keywords):
+        return Keywords({key: _map_named(fn, item, key) for key, item in tree.items()})
     if isinstance(tree, (tuple, list)):
         return type(tree)(_map_named(fn, item, f'{name}_{i}') for i, item in enumerate(tree))
     if isinstance(tree, dict):
@@ -204,18 +222,19 @@ class _Transformed:
         dynamic = self.dynamic_floats
         key = tuple([spec(a, dynamic) for a in args])
         entry = self.cache.get(key)
-        if entry is None or (entry.implicit and entry.stale()):
-            entry = self._compile_new(args, key)
+        why = entry.stale() if entry is not None and entry.checks else None
+        if entry is None or why:
+            entry = self._compile_new(args, key, why)
         else:
             self.hits += 1
         self.last = entry
         return entry(args)
 
-    def _compile_new(self, args, key):
+    def _compile_new(self, args, key, why=None):
         self.misses += 1
         names = _signature_names(self.fn, len(args))
         logger.info('compiling %s(%s): %s', self.__name__, cache.describe(key, names),
-                    cache.reason(list(self.cache), key, names))
+                    why or cache.reason(list(self.cache), key, names))
         try:
             entry = self.compile(args)
         except NotStatic:
@@ -237,9 +256,11 @@ class _Transformed:
                          [cache.describe(k, names) for k in self.cache])
 
     def _bind(self, args, kwargs):
+        """Arguments that can be positional become positional; keyword-only ones and **kwargs
+        travel as one last `Keywords` argument (a dict, flattened like any other)."""
         bound = inspect.signature(self.__autograph_target__).bind(*args, **kwargs)
         bound.apply_defaults()
-        return tuple(bound.args) + tuple(bound.kwargs.values())
+        return tuple(bound.args) + ((Keywords(bound.kwargs),) if bound.kwargs else ())
 
     def compile(self, args):
         graph, explicit, lowering = self.build(args)
@@ -252,7 +273,7 @@ class _Transformed:
                       not any(isinstance(a, Tensor) for a in leaves + implicit))
         boundary = not numpy_only
         containers = any(isinstance(args[i], (tuple, list, dict)) for i in positions)
-        return Compiled(graph, positions, implicit, boundary, containers)
+        return Compiled(graph, positions, implicit, boundary, containers, lowering.guards)
 
     def __autograph_inline__(self, lowering, args, kwargs):
         if kwargs:
@@ -283,8 +304,9 @@ class GradFunction(_Transformed):
         self.__name__ = f"{self.__name__}_{'value_and_grad' if with_value else 'grad'}"
 
     def build(self, args):
+        positional = len(args) - (1 if args and isinstance(args[-1], Keywords) else 0)
         for p in self.positions or ():
-            if p >= len(args):
+            if p >= positional:
                 raise RuntimeError(f"Position index {p} is exceed input size.")
             if not any(_is_array(leaf) for leaf in flatten(args[p])):
                 raise TypeError(f"grad_position {p}: argument is a {type(args[p]).__name__}; "

@@ -69,7 +69,7 @@ def spec(arg, dynamic_floats):
     if isinstance(arg, (tuple, list)):
         return type(arg).__name__, tuple(spec(item, dynamic_floats) for item in arg)
     if isinstance(arg, dict):
-        return 'dict', tuple((key, spec(item, dynamic_floats)) for key, item in arg.items())
+        return type(arg).__name__, tuple((key, spec(item, dynamic_floats)) for key, item in arg.items())
     raise TypeError(f"cannot pass a {type(arg).__name__} to a compiled function; pass Tensors, "
                     "numpy arrays or Python numbers")
 
@@ -79,7 +79,7 @@ def describe(key, names):
 
 
 def _describe_one(name, item):
-    if item[0] in ('tuple', 'list', 'dict'):
+    if item[0] in ('tuple', 'list', 'dict', 'Keywords'):
         return f'{name}: {item[0]}'
     if item == 'F':
         return f'{name}: float'

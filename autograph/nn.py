@@ -159,6 +159,31 @@ class SequentialCell(Cell):
         return x
 
 
+class CellList(Cell):
+    """A list of Cells, registered by position (`0.weight`); iterate over it in `construct`."""
+
+    def __init__(self, cells=()):
+        super().__init__()
+        for cell in cells:
+            self.append(cell)
+
+    def append(self, cell):
+        setattr(self, str(len(self._cells)), cell)
+        return self
+
+    def __getitem__(self, index):
+        return list(self._cells.values())[index]
+
+    def __len__(self):
+        return len(self._cells)
+
+    def __iter__(self):
+        return iter(list(self._cells.values()))
+
+    def construct(self, *inputs):
+        raise TypeError("a CellList is not called; iterate over it in your construct")
+
+
 class ReLU(Cell):
     def construct(self, x):
         return ops.relu(x)

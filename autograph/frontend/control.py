@@ -301,8 +301,6 @@ def _returns_from(frame, loop):
 
 def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, element=None):
     builder = frame.lowering.builder
-    if stmt.orelse:
-        raise CompileError("for/while ... else over run-time values is not supported yet")
     before = dict(frame.locals)
     assigned = assigned_names(stmt.body) + (assigned_names([stmt.target]) if bind_target else [])
     carried = [n for n in assigned_names(stmt.body) if n in before and not isinstance(before[n], Undefined)]
@@ -347,6 +345,9 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
         if name not in carried:
             frame.locals[name] = Undefined(name, f"it is first assigned inside the loop at line {stmt.lineno}; "
                                                  "give it a value before the loop")
+    if stmt.orelse:   # `else` runs when the loop ends without break
+        broke = exits.BROKE in carried
+        frame.run([exits.unless_broke(stmt.orelse, stmt)] if broke else stmt.orelse)
     return outs
 
 

@@ -102,6 +102,11 @@ def _may_exit(stmt):
         isinstance(stmt, gast.If) and (has_exit(stmt.body) or has_exit(stmt.orelse)))
 
 
+def unless_broke(statements, loop):
+    """`if not #broke: statements` (a loop's else clause)."""
+    return at(gast.If(test=_not(_name(BROKE, loop), loop), body=statements, orelse=[]), loop)
+
+
 def while_header(loop, test):
     """`test and not #broke`: the loop runs while its own test holds and nothing broke out."""
     return at(gast.BoolOp(op=gast.And(), values=[test, _not(_name(BROKE, loop), loop)]), loop)
@@ -118,7 +123,7 @@ def counted_loop(loop, step):
                           value=gast.BinOp(left=_name(INDEX, loop), op=gast.Add(),
                                            right=gast.Constant(value=step, kind=None)))
     return at(gast.While(test=while_header(loop, at(test, loop)), body=body + [at(advance, loop)],
-                          orelse=[]), loop)
+                          orelse=loop.orelse), loop)
 
 
 def _element(loop):

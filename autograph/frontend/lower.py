@@ -85,6 +85,7 @@ def _is_numpy_scalar_type(fn):
     return isinstance(fn, type) and issubclass(fn, np.generic)
 
 
+_GUARDED = (bool, int, float, str, type(None))   # Python values a compilation may depend on
 _UNROLL_LIMIT = 10_000
 _SHORT_LOOP = 16   # a compile-time range this short with break/continue is unrolled first
 _CONTAINERS = (list, dict, tuple, set, str)  # iterations of a compile-time while loop before the compiler gives up
@@ -98,6 +99,9 @@ class Lowering:
         builder.tensor_input = lambda tensor: self.implicit_input(tensor, 'tensor')
         self.implicit = {}
         self.implicit_inputs = []
+        # (namespace, name, value): Python values the code was specialised on, read from objects
+        # or globals (self.training, a global flag); a compilation is stale when one changes.
+        self.guards = []
         self.depth = 0
 
     # ------------------------------------------------------------ implicit inputs
@@ -485,7 +489,10 @@ class Frame:
                 raise CompileError(f"name {name!r} is used before it is assigned") from None
             return self.lowering.adopt(obj, name)
         if name in self.fn.__globals__:
-            return self.lowering.adopt(self.fn.__globals__[name], name)
+            value = self.fn.__globals__[name]
+            if isinstance(value, _GUARDED):
+                self.lowering.guards.append((self.fn.__globals__, name, value))
+            return self.lowering.adopt(value, name)
         if hasattr(builtins, name):
             return getattr(builtins, name)
         raise CompileError(f"name {name!r} is not defined")
@@ -498,6 +505,8 @@ class Frame:
             raise CompileError(f"{describe(base)} has no attribute {node.attr!r}") from None
         if isinstance(base, Value):
             return attr
+        if isinstance(attr, _GUARDED) and not isinstance(base, (types.ModuleType, type)):
+            self.lowering.guards.append((base, node.attr, attr))
         return self.lowering.adopt(attr, node.attr)
 
     def expr_BinOp(self, node):
