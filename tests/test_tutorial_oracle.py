@@ -114,8 +114,8 @@ ERROR_TEXT = {
     'grad_function_pos_None_no_weights': "`grad_position` and `weight` can not be None at the same time.",
     'grad_function_pos_out_of_range_5': "Position index 5 is exceed input size.",
     'jit_cell_value_and_grad_trainable_params_inside_jit':
-        "'autograph.nn.Cell.trainable_params' is not supported in 'construct' or function with @jit "
-        "decorator. Try to use the method or function 'autograph.nn.Cell.trainable_params' externally "
+        "'autograph.nn.cell.Cell.trainable_params' is not supported in 'construct' or function with @jit "
+        "decorator. Try to use the method or function 'autograph.nn.cell.Cell.trainable_params' externally "
         "such as initialized in the method '__init__' before assigning.",
 }
 

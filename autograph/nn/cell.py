@@ -1,4 +1,4 @@
-"""`nn.Cell`, MindSpore's module class, and the built-in Cells.
+"""`nn.Cell`, MindSpore's module class, and the containers SequentialCell and CellList.
 
 A Cell registers the Parameters and sub-Cells assigned to its attributes. Called directly it runs
 `construct` eagerly; inside compiled code the compiler inlines `construct`, and the Parameters it
@@ -10,11 +10,7 @@ named them.
 """
 from collections import OrderedDict
 
-import numpy as np
-
-from runtime import dtypes as runtime_dtypes
-from runtime import ops
-from runtime.tensor import Parameter, Tensor
+from runtime.tensor import Parameter
 
 
 class Cell:
@@ -95,48 +91,6 @@ class Cell:
         return f'{type(self).__name__}(\n  ' + '\n  '.join(children) + '\n)'
 
 
-class BCEWithLogitsLoss(Cell):
-    """Binary cross entropy on logits, as `ops.binary_cross_entropy_with_logits`."""
-
-    def __init__(self, reduction='mean', weight=None, pos_weight=None):
-        super().__init__()
-        self.reduction = reduction
-        self.weight = weight
-        self.pos_weight = pos_weight
-
-    def construct(self, logits, labels):
-        return ops.binary_cross_entropy_with_logits(logits, labels, self.weight, self.pos_weight,
-                                                    self.reduction)
-
-
-class Dense(Cell):
-    """y = activation(x @ weight.T + bias), weight of shape (out_channels, in_channels) as in
-    MindSpore. Initial values are drawn from NumPy's global generator, uniform in
-    ±1/sqrt(in_channels), unless given."""
-
-    def __init__(self, in_channels, out_channels, weight_init=None, bias_init=None, has_bias=True,
-                 activation=None, dtype=None):
-        super().__init__()
-        bound = 1.0 / np.sqrt(in_channels)
-        dtype = dtype or runtime_dtypes.float32
-        self.in_channels, self.out_channels = in_channels, out_channels
-        self.weight = Parameter(Tensor(_initial(weight_init, (out_channels, in_channels), bound), dtype))
-        self.has_bias = has_bias
-        if has_bias:
-            self.bias = Parameter(Tensor(_initial(bias_init, (out_channels,), bound), dtype))
-        self.activation = _ACTIVATIONS[activation] if isinstance(activation, str) else activation
-
-    def construct(self, x):
-        y = ops.matmul(x, ops.transpose(self.weight))
-        if self.has_bias:
-            y = y + self.bias
-        return self.activation(y) if self.activation is not None else y
-
-    def extend_repr(self):
-        return (f'input_channels={self.in_channels}, output_channels={self.out_channels}, '
-                f'has_bias={self.has_bias}')
-
-
 class SequentialCell(Cell):
     """Cells applied in order; their Parameters are named by position (`0.weight`)."""
 
@@ -182,24 +136,3 @@ class CellList(Cell):
 
     def construct(self, *inputs):
         raise TypeError("a CellList is not called; iterate over it in your construct")
-
-
-class ReLU(Cell):
-    def construct(self, x):
-        return ops.relu(x)
-
-
-class Sigmoid(Cell):
-    def construct(self, x):
-        return ops.sigmoid(x)
-
-
-_ACTIVATIONS = {'relu': ops.relu, 'sigmoid': ops.sigmoid, 'tanh': ops.tanh}
-
-
-def _initial(init, shape, bound):
-    if init is None:
-        return np.random.uniform(-bound, bound, shape)
-    if isinstance(init, (int, float)):
-        return np.full(shape, init)
-    return np.asarray(init.asnumpy() if isinstance(init, Tensor) else init).reshape(shape)
