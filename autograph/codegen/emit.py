@@ -25,7 +25,7 @@ import numpy as np
 from ..ir import Value, flatten
 from ..ir.control import COND, FOR, FOR_SAVED, WHILE, carried_args, carried_inputs
 from ..ir.core import walk
-from ..ir.effects import CHECK, PRINT
+from ..ir.effects import CHECK, PRINT, has_effect
 from ..ir.printer import Namer
 from . import nodes
 from .unparse import unparse
@@ -58,7 +58,7 @@ def _imports(graph):
     imports = {}
     for op in walk(graph.ops):
         prim = op.prim
-        if op.regions or getattr(prim, 'effect', False) or prim.infix or prim.prefix or \
+        if op.regions or getattr(prim, 'kernel', None) is None or prim.infix or prim.prefix or \
                 getattr(prim, 'subscript', False) or '.' in prim.spelling:
             continue
         module = prim.kernel.__module__
@@ -270,11 +270,16 @@ def _uses(graph):
 
 def _inlined(graph):
     """ids of op results written inline in their single consumer, in the same block and from
-    the same source statement."""
+    the same source statement, with no effect (an assign) between them."""
     uses = _uses(graph)
     inline = set()
 
     def visit(ops):
+        effects_before = {}
+        count = 0
+        for op in ops:
+            effects_before[id(op)] = count
+            count += getattr(op.prim, 'effect', False) or bool(op.regions and has_effect(op))
         for op in ops:
             for region in op.regions:
                 visit(region.ops)
@@ -286,7 +291,8 @@ def _inlined(graph):
                 continue
             users = uses.get(id(op.out), [])
             if len(users) == 1 and users[0][0] is not None and users[0][1] == id(ops) \
-                    and users[0][0].loc == op.loc and _inlinable_into(users[0][0], op.out):
+                    and users[0][0].loc == op.loc and _inlinable_into(users[0][0], op.out) \
+                    and effects_before[id(users[0][0])] == effects_before[id(op)]:
                 inline.add(id(op.out))
     visit(graph.ops)
     return inline

@@ -114,6 +114,10 @@ class Lowering:
             self.implicit_inputs.append(value)
         return self.implicit[id(tensor)]
 
+    def rebind(self, tensor, value):
+        value.param = tensor
+        self.implicit[id(tensor)] = value
+
     def adopt(self, obj, hint):
         """A Python object reached from user code -> what the lowering works with."""
         if isinstance(obj, (Tensor, np.ndarray)):
@@ -140,7 +144,10 @@ class Lowering:
         if isinstance(fn, types.MethodType) and isinstance(fn.__self__, Value):
             return fn(*args, **kwargs)
         if isinstance(fn, types.FunctionType) and (getattr(fn, '__module__', None) or '').startswith('runtime.ops.'):
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            if fn is ops.assign and args and isinstance(args[0], Value) and args[0].param is not None:
+                self.rebind(args[0].param, result)   # later reads of the Parameter see the new value
+            return result
         if (fn in PURE_BUILTINS or fn in COMPILE_TIME_NUMPY or _is_numpy_scalar_type(fn)) and \
                 not any(isinstance(a, (Value, Tensor)) for a in list(args) + list(kwargs.values())):
             return fn(*args, **kwargs)

@@ -46,8 +46,8 @@ def _simplify_ops(ops, builder, env, seen):
     CSE table of this scope (a region gets a copy, so nothing inside leaks out)."""
     for op in ops:
         inputs = [_get(env, v) for v in op.inputs]
-        if getattr(op.prim, 'effect', False):
-            builder.ops.append(Op(op.prim, inputs, op.params, [], op.loc))
+        if getattr(op.prim, 'effect', False):   # acts: kept as it is, never merged
+            builder.ops.append(Op(op.prim, inputs, op.params, op.outs, op.loc))
             continue
         if op.regions:
             regions = []

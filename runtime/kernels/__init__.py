@@ -6,4 +6,5 @@ from .array import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403
+from .state import *  # noqa: F401,F403
 from .subscript import *  # noqa: F401,F403

@@ -6,7 +6,7 @@ eagerly on Tensors and, inside the compiler, builds IR. Composites such as
 symbolic values, and their gradient comes from their parts. One module per family; `common`
 holds the argument helpers and the Tensor-method and NumPy-function registrations.
 """
-from . import activation, array, creation, indexing, linalg, math, nn, reduce, subscript
+from . import activation, array, creation, indexing, linalg, math, nn, reduce, state, subscript
 from .common import NUMPY_FUNCTIONS  # noqa: F401
 
 
@@ -16,7 +16,7 @@ def _public_ops(module):
 
 
 __all__ = []
-for _module in (activation, array, creation, indexing, linalg, math, nn, reduce, subscript):
+for _module in (activation, array, creation, indexing, linalg, math, nn, reduce, state, subscript):
     _ops = _public_ops(_module)
     globals().update(_ops)
     __all__ += sorted(_ops)
