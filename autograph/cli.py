@@ -1,0 +1,152 @@
+"""The command line: read the code autograph generates for a function or Cell in your file.
+
+    autograph show FILE.py:NAME [--grad 0,1] [--weights] [--ir] [--args EXPR]
+    autograph export FILE.py:NAME [--grad 0,1] [--weights] [--args EXPR] -o OUT.py
+
+NAME is a function or a Cell (an instance) defined in FILE.py. The code is compiled for example
+arguments: by default the module's variables named like the function's parameters (the tutorial
+defines `x, y, w, b` beside `function(x, y, w, b)`), or any Python expression evaluated in the
+module (`--args "np.ones(5), 3"`). `show` prints the generated forward source, with `--grad` the
+adjoint, with `--ir` the IR of each, highlighted when printing to a terminal. `export` writes the
+generated gradient (or forward code) as a module that needs only NumPy.
+
+Also available as `python -m autograph`.
+"""
+import argparse
+import contextlib
+import inspect
+import io
+import keyword
+import os
+import runpy
+import sys
+import tokenize
+
+from . import api, nn
+from .export import standalone
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='autograph', description=__doc__.split('\n\n')[0])
+    commands = parser.add_subparsers(dest='command', required=True)
+    for name, help_text in (('show', 'print the generated code'),
+                            ('export', 'write the generated code as a NumPy-only module')):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument('target', help='FILE.py:NAME, a function or Cell in a file')
+        command.add_argument('--grad', metavar='POSITIONS', help='differentiate with respect to '
+                             'these argument positions, e.g. 0,1 (none: only --weights)')
+        command.add_argument('--weights', action='store_true',
+                             help="differentiate with respect to the Parameters it reads")
+        command.add_argument('--args', metavar='EXPR', help='example arguments, a Python expression '
+                             "evaluated in the file's module (default: its variables named like the parameters)")
+        if name == 'show':
+            command.add_argument('--ir', action='store_true', help='also print the IR')
+        else:
+            command.add_argument('-o', '--output', required=True, help='the module to write')
+    options = parser.parse_args(argv)
+    try:
+        target, args, namespace = _load(options.target, options.args)
+    except (OSError, SyntaxError, LookupError, ValueError) as e:
+        parser.exit(2, f'autograph: {e}\n')
+    forward = api.jit(target)
+    transformed = _transformed(target, forward, args, options)
+    if options.command == 'export':
+        chosen = transformed or forward
+        with open(options.output, 'w') as out:
+            out.write(standalone(api.get_source(chosen, *args)))
+        print(f'wrote {options.output}: {chosen.__name__}')
+        return 0
+    for title, fn in (('forward', forward), ('gradient', transformed)):
+        if fn is None:
+            continue
+        if options.ir:
+            _print(f'# IR of the {title}', api.get_ir(fn, *args), python=False)
+        _print(f'# generated {title}', api.get_source(fn, *args))
+    return 0
+
+
+def _load(spec, args_expr):
+    """(the named function or Cell, example arguments, the file's module namespace)."""
+    path, _, name = spec.rpartition(':')
+    if not path or not name:
+        raise ValueError(f"expected FILE.py:NAME, got {spec!r}")
+    if not os.path.exists(path):
+        raise OSError(f"no file {path!r}")
+    with contextlib.redirect_stdout(io.StringIO()):   # the file's own prints are not ours
+        namespace = runpy.run_path(path, run_name='__autograph_show__')
+    if name not in namespace:
+        raise LookupError(f"{path} defines no {name!r}")
+    target = namespace[name]
+    if args_expr is None:
+        function = target.construct if isinstance(target, nn.Cell) else target
+        params = list(inspect.signature(function).parameters)
+        missing = [p for p in params if p not in namespace]
+        if missing:
+            raise LookupError(f"{path} has no variables {missing} to use as example arguments; "
+                              "give them with --args")
+        args_expr = ', '.join(params)
+    args = eval(args_expr + ',', namespace)   # the user's own expression, in the user's module
+    return target, tuple(args), namespace
+
+
+def _transformed(target, forward, args, options):
+    """The gradient function the options ask for, or None."""
+    positions = tuple(int(p) for p in options.grad.split(',')) if options.grad else None
+    if positions is None and not options.weights:
+        return None
+    weights = None
+    if options.weights:
+        forward(*args)
+        weights = [p for p in forward.last.implicit if isinstance(p, api.Parameter)]
+    if positions is not None and len(positions) == 1:
+        positions = positions[0]
+    return api.value_and_grad(target, positions, weights=weights)
+
+
+# ---------------------------------------------------------------- printing
+_COLOURS = {'keyword': '\033[35m', 'string': '\033[32m', 'number': '\033[36m',
+            'comment': '\033[90m', 'name': '\033[34m'}
+_RESET = '\033[0m'
+
+
+def _print(title, text, python=True):
+    colour = sys.stdout.isatty() and not os.environ.get('NO_COLOR')
+    print(highlight(title) if colour else title)
+    print(highlight(text) if colour and python else text)
+
+
+def highlight(text):
+    """Python source with ANSI colours for keywords, strings, numbers, comments and defined names."""
+    out, last, after_def = [], (1, 0), False
+    lines = text.splitlines(keepends=True)
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, IndentationError):
+        return text
+    for token in tokens:
+        out.append(_between(lines, last, token.start))
+        kind = _kind(token, after_def)
+        after_def = token.type == tokenize.NAME and token.string in ('def', 'class')
+        out.append(f'{_COLOURS[kind]}{token.string}{_RESET}' if kind else token.string)
+        last = token.end
+    return ''.join(out)
+
+
+def _kind(token, after_def):
+    if token.type == tokenize.NAME:
+        return 'keyword' if keyword.iskeyword(token.string) else 'name' if after_def else None
+    return {tokenize.STRING: 'string', tokenize.NUMBER: 'number', tokenize.COMMENT: 'comment'}.get(token.type)
+
+
+def _between(lines, start, end):
+    """The source text between two token positions (whitespace and newlines)."""
+    (r0, c0), (r1, c1) = start, end
+    if r0 == r1:
+        return lines[r0 - 1][c0:c1] if r0 - 1 < len(lines) else ''
+    text = lines[r0 - 1][c0:] if r0 - 1 < len(lines) else ''
+    text += ''.join(lines[r0:r1 - 1])
+    return text + (lines[r1 - 1][:c1] if r1 - 1 < len(lines) else '')
+
+
+if __name__ == '__main__':
+    sys.exit(main())
