@@ -42,13 +42,27 @@ class LoopExit(NotStatic):
 
 
 def assigned_names(statements):
-    """Names a list of statements assigns (not counting nested function bodies)."""
+    """Names a list of statements assigns, including the arrays that subscript assignments
+    rebind (`y[i] = v` makes a new `y`)."""
     names = []
     for stmt in statements:
         for node in gast.walk(stmt):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store) and node.id not in names:
-                names.append(node.id)
+            name = None
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                name = node.id
+            elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
+                name = _base_name(node)
+            if name is not None and name not in names:
+                names.append(name)
     return names
+
+
+def _base_name(subscript):
+    """The variable a chain of subscripts starts from (`y` in `y[i][j]`), if it is a name."""
+    node = subscript
+    while isinstance(node, (gast.Subscript, gast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None
 
 
 def truth(value):

@@ -57,7 +57,9 @@ def _drop_dead_carried(op, live):
     carried = len(op.outs) - op.params.get('saves', 0)
     args = carried_args(op)
     read = {id(v) for region in op.regions for v in _reads(region)}
-    dead = [k for k in range(carried) if id(op.outs[k]) not in live and id(args[k]) not in read]
+    test_args = op.regions[0].args if op.prim is WHILE else args   # the while test has its own
+    dead = [k for k in range(carried) if id(op.outs[k]) not in live and id(args[k]) not in read
+            and id(test_args[k]) not in read]
     if not dead:
         return
     body = op.regions[-1]
