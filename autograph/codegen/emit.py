@@ -322,7 +322,8 @@ def _coalesced(graph, inline):
         if op.prim is COND:
             for region in op.regions:
                 for out, result in zip(op.outs, region.results):
-                    if _defined_in(result, region) and only_used_by(result, None) and id(result) not in alias:
+                    if _defined_in(result, region) and only_used_by(result, None) and id(result) not in alias \
+                            and not _clobbers(result, out, region, inline, alias):
                         alias[id(result)] = out
         elif op.regions:
             saves = op.params.get('saves', 0)
@@ -337,7 +338,7 @@ def _coalesced(graph, inline):
                 if init.op is not None and only_used_by(init, op) and id(init) not in alias:
                     alias[id(init)] = out
                 if _defined_in(result, body) and only_used_by(result, None) and id(result) not in alias \
-                        and not _used_after(arg, result, body, inline):
+                        and not _clobbers(result, out, body, inline, alias):
                     alias[id(result)] = out
     return alias
 
@@ -346,14 +347,24 @@ def _defined_in(v, region):
     return isinstance(v, Value) and v.op is not None and any(v.op is op for op in region.ops)
 
 
-def _used_after(arg, result, region, inline):
-    """Whether `arg` is read by a statement after the one that defines `result` (then the two
-    cannot share a variable)."""
-    position = {}
-    statements = [op for op in region.ops if not any(id(o) in inline for o in op.outs)]
+def _root(v, alias):
+    while id(v) in alias:
+        v = alias[id(v)]
+    return v
+
+
+def _clobbers(result, out, region, inline, alias):
+    """Whether writing `result` into `out`'s variable would overwrite a value that a later
+    statement of `region` still reads from that variable (a loop's argument, say)."""
+    root = _root(out, alias)
+
+    def shares(v):
+        return isinstance(v, Value) and v is not result and _root(v, alias) is root
+
+    position, consumer = {}, {}
+    statements = [op for op in region.ops if not (op.outs and all(id(o) in inline for o in op.outs))]
     for i, op in enumerate(statements):
         position[id(op)] = i
-    consumer = {}
     for op in region.ops:
         for v in op.inputs:
             consumer.setdefault(id(v), op)
@@ -365,11 +376,12 @@ def _used_after(arg, result, region, inline):
 
     defined_at = statement_of(result.op)
     for op in region.ops:
-        reads = any(v is arg for v in op.inputs) or any(
-            any(v is arg for v in inner.inputs) for r in op.regions for inner in walk(r.ops))
-        if reads and statement_of(op) > defined_at:
+        reads = [v for v in op.inputs] + [v for r in op.regions for inner in walk(r.ops) for v in inner.inputs] \
+            + [v for r in op.regions for v in r.results]
+        if any(shares(v) for v in reads) and statement_of(op) > defined_at:
             return True
-    return False
+    # Yielded values are read at the end, except arguments, which a loop saves as it starts.
+    return any(shares(v) for v in region.results if not any(v is a for a in region.args))
 
 
 def _index_items(template, operands):
