@@ -175,16 +175,18 @@ class _Adjoint:
             with self.builder.region() as merge:
                 results.append([self._merged(v, cts.get(id(v))) for v in touched])
             backward.extend(merge)
-        exports = _exports(op.regions, [b for _, b, _ in branches], results)
+        # The branches as they now are: their loops may have gained saved lists to export.
+        forward_now = [Region([], fwd, region.results) for region, (fwd, _, _) in zip(op.regions, branches)]
+        exports = _exports(forward_now, [b for _, b, _ in branches], results)
         new_outs = [Value(v.aval, _hint(v)) for v in exports]
         mapping = dict(zip(map(id, exports), new_outs))
         for _, backward, _ in branches:
             _substitute(backward, mapping)
         results = [[mapping.get(id(r), r) for r in rs] for rs in results]
         forward_regions = tuple(
-            Region([], fwd, region.results + [v if _defined_within(v, region) else _placeholder(v)
-                                              for v in exports])
-            for region, (fwd, _, _) in zip(op.regions, branches))
+            Region([], region.ops, region.results + [v if _defined_within(v, region) else _placeholder(v)
+                                                     for v in exports])
+            for region in forward_now)
         new_forward = Op(COND, op.inputs, op.params, list(op.outs) + new_outs, op.loc, forward_regions)
         backward_regions = tuple(Region([], b, rs) for (_, b, _), rs in zip(branches, results))
         merged = make(self.builder, COND, [op.inputs[0]], backward_regions, [v.aval for v in touched])
