@@ -392,6 +392,13 @@ def _check_weights(weights):
 
 
 # ---------------------------------------------------------------- public functions
+def _compile_time(fn):
+    """Mark a transformation as callable inside compiled code: it runs while compiling."""
+    fn.__autograph_compile_time__ = True
+    return fn
+
+
+@_compile_time
 def jit(fn=None):
     """Compile `fn` to NumPy source. Use as `@jit` or `jit(fn)`."""
     if fn is None:
@@ -401,11 +408,13 @@ def jit(fn=None):
     return Jitted(fn)
 
 
+@_compile_time
 def grad(fn, grad_position=0, weights=None, has_aux=False, return_ids=False):
     """The gradient function of `fn`, with MindSpore's semantics."""
     return GradFunction(fn, grad_position, weights, has_aux, return_ids, with_value=False)
 
 
+@_compile_time
 def value_and_grad(fn, grad_position=0, weights=None, has_aux=False, return_ids=False):
     """Like `grad`, returning `(fn's output, gradients)`."""
     return GradFunction(fn, grad_position, weights, has_aux, return_ids, with_value=True)

@@ -9,8 +9,9 @@
             ...
 
 A dataset is a chain of nodes (source, map, shuffle, batch). Iterating it starts an epoch, and
-rows (one NumPy array per column) flow through the chain lazily. Everything lives in memory and
-runs in the calling thread: there are no workers, samplers or shards.
+rows (one NumPy array per column) flow through the chain lazily. Each row comes out as a list
+with one Tensor per column (NumPy arrays with `output_numpy=True`), as MindSpore's iterators give
+lists. Everything lives in memory and runs in the calling thread.
 
 Randomness: each shuffle draws from `numpy.random.default_rng` seeded with (seed, epoch, node),
 so with a seed the whole sequence of epochs repeats exactly, while each epoch differs from the
@@ -19,9 +20,9 @@ built; with neither, each epoch is drawn from fresh entropy. Epochs are counted 
 object that is iterated: iterating `data` again reshuffles.
 
 Differences from MindSpore: `shuffle` also takes `seed=`; the seed is read when a node is built
-(MindSpore reads it when the pipeline starts); `NumpySlicesDataset` shuffles with one global
-permutation (MindSpore's default too) and has no `sampler`, `num_shards`, `num_parallel_workers`;
-`map` puts its output columns where the first input column was.
+(MindSpore reads it when the pipeline starts); there are no workers, samplers or shards
+(`num_parallel_workers`, `sampler`, `num_shards` are not accepted); `do_copy` is accepted and
+values are always copied; `map` puts its output columns where the first input column was.
 """
 import numpy as np
 
@@ -207,23 +208,24 @@ class MapDataset(Dataset):
                 raise ValueError(f"For 'map', input column {name!r} is not one of "
                                  f"{child.column_names}.")
         outputs = _names('output_columns', output_columns, inputs)
-        self._operations, self._inputs, self._outputs = operations, inputs, outputs
-        self.column_names = _replace(child.column_names, inputs, outputs)
+        self._operations, self._outputs = operations, outputs
+        self._positions = [child.column_names.index(name) for name in inputs]
+        self.column_names = _splice(child.column_names, self._positions, outputs)
+        if len(set(self.column_names)) != len(self.column_names):
+            raise ValueError(f"For 'map', the resulting columns {self.column_names} repeat a name.")
 
     def get_dataset_size(self):
         return self.children[0].get_dataset_size()
 
     def _rows(self, epoch):
-        names = self.children[0].column_names
-        positions = [names.index(name) for name in self._inputs]
         for row in self.children[0]._rows(epoch):
-            values = tuple(row[i] for i in positions)
+            values = tuple(row[i] for i in self._positions)
             for op in self._operations:
                 values = _as_tuple(op(*values))
             if len(values) != len(self._outputs):
                 raise ValueError(f"For 'map', the operations returned {len(values)} columns but "
                                  f"`output_columns` names {len(self._outputs)}: {self._outputs}.")
-            yield tuple(_replace(list(row), [row[i] for i in positions], values, by_identity=True))
+            yield tuple(_splice(row, self._positions, values))
 
 
 class _Iterator:
@@ -273,12 +275,16 @@ def _columns_of(data):
 
 
 def _to_array(value, name):
-    array = np.asarray(value.asnumpy() if isinstance(value, Tensor) else value)
+    ragged = ValueError(f"For 'NumpySlicesDataset', column {name!r} is ragged or not numeric.")
+    try:
+        array = np.asarray(value.asnumpy() if isinstance(value, Tensor) else value)
+    except ValueError:
+        raise ragged from None
+    if array.dtype == object:
+        raise ragged
     if array.ndim == 0:
         raise ValueError(f"For 'NumpySlicesDataset', column {name!r} is a scalar; rows are "
                          "sliced along the first axis.")
-    if array.dtype == object:
-        raise ValueError(f"For 'NumpySlicesDataset', column {name!r} is ragged or not numeric.")
     return array
 
 
@@ -307,13 +313,15 @@ def _names(argument, value, default):
     return names
 
 
-def _replace(items, old, new, by_identity=False):
-    """`items` with the elements `old` removed and `new` inserted where the first of them was."""
-    same = (lambda a, b: a is b) if by_identity else (lambda a, b: a == b)
-    at = next(i for i, item in enumerate(items) if same(item, old[0]))
-    kept = [item for item in items if not any(same(item, o) for o in old)]
-    at = sum(1 for item in items[:at] if not any(same(item, o) for o in old))
-    return kept[:at] + list(new) + kept[at:]
+def _splice(items, positions, new):
+    """`items` without those at `positions`, with `new` inserted where the first of them was."""
+    first, out = min(positions), []
+    for i, item in enumerate(items):
+        if i == first:
+            out.extend(new)
+        if i not in positions:
+            out.append(item)
+    return out
 
 
 def _as_tuple(result):

@@ -18,7 +18,7 @@ import numpy as np
 from runtime import ops
 from runtime.primitive import Aval
 from ..errors import CompileError, NotStatic
-from ..ir import Value, constant
+from ..ir import Value, constant, flatten, map_tree
 from ..ir.control import COND, FOR, WHILE, make
 from . import exits
 from ..ir import effects
@@ -100,8 +100,8 @@ def lower_if(frame, stmt, pred):
             results[i].append(v)
         merged.append(name)
     regions = (Region([], branches[0][0], results[0]), Region([], branches[1][0], results[1]))
-    outs = make(builder, COND, [truth(pred)], regions, [v.aval for v in results[0]],
-                names=[_hint(n) for n in merged])
+    outs = _weak_numbers(make(builder, COND, [truth(pred)], regions, _avals(results[0]),
+                              names=[_hint(n) for n in merged]), *results)
     for name, out in zip(merged, outs):
         frame.locals[name] = out
 
@@ -154,8 +154,8 @@ def lower_returning_if(frame, stmt, pred, continuation):
             results[0].append(values[0])
             results[1].append(values[1])
     regions = (Region([], then_ops, results[0]), Region([], else_ops, results[1]))
-    outs = iter(make(builder, COND, [truth(pred)], regions, [v.aval for v in results[0]],
-                     names=['out'] * len(results[0])))
+    outs = iter(_weak_numbers(make(builder, COND, [truth(pred)], regions, _avals(results[0]),
+                                   names=['out'] * len(results[0])), *results))
     merged = [leaf if _same_python(leaf, other_leaf) else next(outs)
               for leaf, other_leaf in zip(then_leaves, else_leaves)]
     raise Return(_rebuild(tree, merged))
@@ -173,7 +173,7 @@ def lower_ifexp(frame, node, pred):
     if values is None:
         return branches[0][1]
     regions = tuple(Region([], ops_, [v]) for (ops_, _), v in zip(branches, values))
-    return make(builder, COND, [truth(pred)], regions, [values[0].aval])[0]
+    return _weak_numbers(make(builder, COND, [truth(pred)], regions, _avals([values[0]])), [values[0]], [values[1]])[0]
 
 
 def _leaves(tree):
@@ -229,6 +229,10 @@ def _same_type(name, values, builder, stmt):
     if all(not isinstance(v, Value) for v in values):
         if values[0] is values[1] or values[0] == values[1]:
             return None
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            # Numbers chosen at run time stay Python numbers (weakly typed, see `_weak_numbers`).
+            kind = float if any(isinstance(v, float) for v in values) else int
+            return [constant(kind(v)) for v in values]
         raise CompileError(f"{name!r} is a Python value ({values[0]!r} or {values[1]!r}) that would "
                            f"depend on a Tensor condition (line {stmt.lineno}); make it a Tensor")
     aval = next(v.aval for v in values if isinstance(v, Value))
@@ -252,6 +256,20 @@ def _strengthen(env, before):
     for name, value in env.items():
         if value is not before.get(name):
             env[name] = _strong(value)
+
+
+def _avals(results):
+    """The results' avals; a number chosen by the condition has NumPy's type for Python numbers."""
+    return [Aval((), np.asarray(v.const).dtype) if v.is_scalar_const else v.aval for v in results]
+
+
+def _weak_numbers(outs, *branches):
+    """Results that are Python numbers in every branch stay weak: NumPy 2 gives them the dtype
+    of the arrays they meet, as the numbers themselves would."""
+    for k, out in enumerate(outs):
+        if all(branch[k].is_scalar_const for branch in branches):
+            out.weak = True
+    return outs
 
 
 def _as_array(v, aval, name, builder):
@@ -318,43 +336,44 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
     before = dict(frame.locals)
     assigned = assigned_names(stmt.body) + (assigned_names([stmt.target]) if bind_target else [])
     carried = [n for n in assigned_names(stmt.body) if n in before and not isinstance(before[n], Undefined)]
-    inits = {n: before[n] for n in carried}
+    slots = _Slots(carried, before)
+    inits = dict(zip(slots.names, slots.read(before)))
     for attempt in range(3):
         frame.locals = dict(before)
-        init_values = [_init_value(n, inits[n]) for n in carried]
+        init_values = [_init_value(n, inits[n]) for n in slots.names]
         index_name = stmt.target.id if bind_target and element is None and isinstance(stmt.target, gast.Name) else 'i'
-        args = [Value(a, index_name) for a in leading_avals] + [Value(v.aval, _hint(n)) for n, v in zip(carried, init_values)]
+        args = [Value(a, index_name) for a in leading_avals] + [Value(v.aval, _hint(n)) for n, v in zip(slots.names, init_values)]
         carried_args = args[len(leading_avals):]
-        frame.locals.update(zip(carried, carried_args))
+        slots.bind(frame.locals, carried_args)
         regions = []
         if prim is WHILE:
-            test_args = [Value(v.aval, _hint(n)) for n, v in zip(carried, init_values)]
-            frame.locals.update(zip(carried, test_args))
+            test_args = [Value(v.aval, _hint(n)) for n, v in zip(slots.names, init_values)]
+            slots.bind(frame.locals, test_args)
             with builder.region() as test_ops:
                 test = frame.expr(stmt.test)
             if not isinstance(test, Value):
                 raise CompileError("this while condition is known at compile time; a loop whose "
                                    "course is known then is unrolled only over for, so write it as a for loop")
             regions.append(Region(test_args, test_ops, [truth(test)]))
-            frame.locals.update(zip(carried, carried_args))
+            slots.bind(frame.locals, carried_args)
         containers = _snapshot(before)
         with builder.region() as body_ops:
             if bind_target:
                 bind_target(args[0])
             _run_loop_body(frame, stmt.body)
-            results = [_strong(frame.locals[n]) for n in carried]
+            results = [_strong(r) for r in slots.read(frame.locals)]
         _check_unchanged(containers)
-        widened = _widen(carried, init_values, results, inits)
+        widened = _widen(slots.names, init_values, results, inits)
         if not widened:
             break
     else:
         raise CompileError("a loop-carried value keeps changing its shape or dtype")
-    results = [_carried_result(n, r, v.aval, builder) for n, r, v in zip(carried, results, init_values)]
+    results = [_carried_result(n, r, v.aval, builder) for n, r, v in zip(slots.names, results, init_values)]
     regions.append(Region(args, body_ops, results))
     frame.locals = dict(before)
     outs = make(builder, prim, leading_inputs + init_values, tuple(regions),
-                [v.aval for v in init_values], names=[_hint(n) for n in carried])
-    frame.locals.update(zip(carried, outs))
+                [v.aval for v in init_values], names=[_hint(n) for n in slots.names])
+    slots.bind(frame.locals, outs)
     for name in assigned:
         if name not in carried:
             frame.locals[name] = Undefined(name, f"it is first assigned inside the loop at line {stmt.lineno}; "
@@ -363,6 +382,45 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
         broke = exits.BROKE in carried
         frame.run([exits.unless_broke(stmt.orelse, stmt)] if broke else stmt.orelse)
     return outs
+
+
+class _Slots:
+    """A loop's carried variables as a flat list of values: a variable holding a tuple or list
+    of Tensors (an LSTM's `(h, c)` state) is carried as its leaves, named `state_0`, `state_1`."""
+
+    def __init__(self, names, env):
+        self.structure = {}
+        self.names = []
+        for name in names:
+            value = env[name]
+            if isinstance(value, (tuple, list)):
+                self.structure[name] = value
+                self.names += [f'{name}_{k}' for k in range(len(flatten(value)))]
+            else:
+                self.names.append(name)
+        self.variables = names
+
+    def read(self, env):
+        values = []
+        for name in self.variables:
+            value = env[name]
+            if name in self.structure:
+                leaves = flatten(value) if isinstance(value, (tuple, list)) else None
+                if leaves is None or len(leaves) != len(flatten(self.structure[name])):
+                    raise CompileError(f"{name!r} holds {len(flatten(self.structure[name]))} values before "
+                                       "the loop and a different structure after an iteration")
+                values += leaves
+            else:
+                values.append(value)
+        return values
+
+    def bind(self, env, values):
+        values = iter(values)
+        for name in self.variables:
+            if name in self.structure:
+                env[name] = map_tree(lambda _: next(values), self.structure[name])
+            else:
+                env[name] = next(values)
 
 
 def _snapshot(env):

@@ -22,6 +22,7 @@ import numpy as np
 
 from runtime import ops
 from runtime.ops import NUMPY_FUNCTIONS
+from runtime.ops.subscript import NeedsStaticIndex
 from runtime.primitive import BY_KERNEL, Aval
 from runtime.tensor import Tensor
 from ..errors import CompileError, NotStatic
@@ -79,6 +80,12 @@ class Continue(Break):
 
 # NumPy calls on compile-time data that make constants (np.array([0, 2]), np.float32(0.5)).
 COMPILE_TIME_NUMPY = {np.array, np.asarray, np.dtype, np.finfo, np.iinfo}
+
+
+def _isinstance_of_value(classes):
+    """isinstance(x, classes) for a Tensor in compiled code: true for Tensor and its bases."""
+    classes = classes if isinstance(classes, tuple) else (classes,)
+    return any(isinstance(c, type) and issubclass(Tensor, c) for c in classes)
 
 
 def _is_numpy_scalar_type(fn):
@@ -151,6 +158,12 @@ class Lowering:
         if (fn in PURE_BUILTINS or fn in COMPILE_TIME_NUMPY or _is_numpy_scalar_type(fn)) and \
                 not any(isinstance(a, (Value, Tensor)) for a in list(args) + list(kwargs.values())):
             return fn(*args, **kwargs)
+        if fn is len and len(args) == 1 and isinstance(args[0], Value):
+            return len(args[0])            # the first dimension, known when compiling
+        if fn is isinstance and len(args) == 2 and isinstance(args[0], Value):
+            return _isinstance_of_value(args[1])
+        if getattr(fn, '__autograph_compile_time__', False):
+            return fn(*args, **kwargs)     # autograph.grad/jit inside compiled code make functions
         if isinstance(fn, LocalFunction):
             return fn.call(args, kwargs)
         if fn is print:
@@ -269,6 +282,8 @@ class Frame:
                 raise
             except CompileError as e:
                 raise e.located(loc) from None
+            except NeedsStaticIndex as e:
+                raise NotStatic(str(e), loc) from None
             except RecursionError:
                 raise
             except Exception as e:
@@ -532,9 +547,8 @@ class Frame:
         result = True
         for op, right_node in zip(node.ops, node.comparators):
             right = self.expr(right_node)
-            if (isinstance(left, Value) or isinstance(right, Value)) and \
-                    type(op) in (gast.Is, gast.IsNot, gast.In, gast.NotIn):
-                raise CompileError("`is` and `in` do not apply to Tensors; compare values with == or ops.isin")
+            if (isinstance(left, Value) or isinstance(right, Value)) and type(op) in (gast.In, gast.NotIn):
+                raise CompileError("`in` does not apply to Tensors; compare values with == instead")
             pair = COMPARE[type(op)](left, right)
             if isinstance(result, Value) or isinstance(pair, Value):
                 result = ops.logical_and(result, pair) if result is not True else pair

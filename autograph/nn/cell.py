@@ -10,6 +10,9 @@ named them.
 """
 from collections import OrderedDict
 
+import numpy as np
+
+from runtime import dtypes as runtime_dtypes
 from runtime.tensor import Parameter
 
 
@@ -79,6 +82,19 @@ class Cell:
     def set_train(self, mode=True):
         for _, cell in self.cells_and_names():
             object.__setattr__(cell, 'training', mode)
+        return self
+
+    def to_float(self, dst_type):
+        """Casts the floating Parameters of this Cell and its sub-Cells to `dst_type` (float16,
+        float32 or float64) in place and returns the Cell. MindSpore instead casts the Cell's
+        inputs for mixed precision and keeps float32 Parameters; here the Parameters' data
+        changes, so NumPy's promotion then computes in the wider of input and Parameter dtypes."""
+        np_dtype = runtime_dtypes.to_numpy(dst_type)
+        if np_dtype not in (np.float16, np.float32, np.float64):
+            raise ValueError(f"For 'to_float', 'dst_type' must be float16, float32 or float64, got {dst_type!r}")
+        for param in self.get_parameters():
+            if runtime_dtypes.is_float(param._data.dtype):
+                param._data = param._data.astype(np_dtype)
         return self
 
     def extend_repr(self):

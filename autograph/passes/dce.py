@@ -6,7 +6,7 @@ their yielded values. Loops that save values for their adjoint lose the saves no
 adjoint loop drops a saved list whose elements its body never uses (it keeps one, which counts
 its iterations), and the forward loop then stops saving it."""
 from ..ir import Graph, Value
-from ..ir.control import FOR, FOR_SAVED, WHILE, carried_args
+from ..ir.control import COND, FOR, FOR_SAVED, WHILE, carried_args
 from ..ir.core import Region, walk
 from ..ir.effects import has_effect
 
@@ -24,6 +24,8 @@ def _live_ops(ops, live):
         if op.regions:
             if op.prim in (FOR, WHILE):
                 _drop_dead_carried(op, live)
+            elif op.prim is COND:
+                _drop_dead_results(op, live)
             _clean_regions(op)
             if op.prim is FOR_SAVED:
                 _drop_unread_lists(op)
@@ -49,6 +51,15 @@ def _reads(region):
     values = [v for op in walk(region.ops) for v in op.inputs]
     values += [v for op in walk(region.ops) for r in op.regions for v in r.results]
     return [v for v in values + list(region.results) if isinstance(v, Value)]
+
+
+def _drop_dead_results(op, live):
+    """An if's results that nobody reads are not yielded (so their branches need not compute them)."""
+    keep = [k for k, out in enumerate(op.outs) if id(out) in live]
+    if len(keep) == len(op.outs):
+        return
+    op.outs = [op.outs[k] for k in keep]
+    op.regions = tuple(Region(r.args, r.ops, [r.results[k] for k in keep]) for r in op.regions)
 
 
 def _drop_dead_carried(op, live):

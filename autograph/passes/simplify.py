@@ -110,6 +110,10 @@ def rewrite(builder, op, inputs):
             return inner.inputs[0]
     if name == 'pow' and fill_value(inputs[1]) == 1 and _same(inputs[0], out):
         return inputs[0]
+    if name == 'pow' and fill_value(inputs[1]) == 0 and out.dtype is not None:
+        return _fill(builder, 1, out, op.loc)          # x ** 0 is 1 (as NumPy has it, even for 0)
+    if name == 'add' and _writes_back_what_it_zeroed(*inputs):
+        return inputs[0].op.inputs[0]
     fills = [fill_value(v) for v in inputs]
     if name in _SHAPE_ONLY | {'mean'} and fills[0] is not None:
         return _fill(builder, fills[0], out, op.loc)
@@ -143,6 +147,19 @@ def rewrite(builder, op, inputs):
         if name == 'mul' and 0 in (fills[0], fills[1]) and out.dtype is not None:
             return _fill(builder, 0, out, op.loc)   # as algebra has it, even for inf or NaN
     return None
+
+
+def _writes_back_what_it_zeroed(zeroed, added):
+    """`setitem(g, 0, index) + index_add(g[index], index)` is `g` (the adjoint of `y[i] += v`),
+    for basic indices, where no element repeats."""
+    if zeroed.op is None or added.op is None or zeroed.op.prim.name != 'setitem' \
+            or added.op.prim.name != 'index_add' or fill_value(zeroed.op.inputs[1]) != 0:
+        return False
+    g, index = zeroed.op.inputs[0], zeroed.op.params['index']
+    part = added.op.inputs[0]
+    return (len(zeroed.op.inputs) == 2 and len(added.op.inputs) == 1 and added.op.params['index'] == index
+            and part.op is not None and part.op.prim.name == 'getitem' and part.op.inputs[0] is g
+            and part.op.params['index'] == index and _same(g, zeroed))
 
 
 def _same(v, out):

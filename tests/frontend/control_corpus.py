@@ -800,7 +800,7 @@ class ResidualMLP(nn.Cell):
     def __init__(self):
         super().__init__()
         self.body = nn.SequentialCell(ResidualBlock(W33, 0.9), ResidualBlock(U33, 0.8), nn.Sigmoid())
-        self.head = nn.Dense(3, 1, weight_init=B3, bias_init=0.0, dtype=autograph.float64)
+        self.head = nn.Dense(3, 1, weight_init=B3.reshape(1, 3), bias_init=0.0, dtype=autograph.float64)
 
     def construct(self, x):
         return self.head(self.body(x))
