@@ -68,6 +68,26 @@ class Tensor(ArrayMethods):
     def __array__(self, dtype=None, copy=None):
         return self._data if dtype is None else self._data.astype(dtype)
 
+    # NumPy functions on Tensors run the same ops as compiled code does (np.exp(t), np.sum(t, 0)),
+    # and give Tensors; a NumPy function without an op gets arrays and gives NumPy's result.
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == '__call__' and 'out' not in kwargs:
+            op = _numpy_op(ufunc)
+            if op is not None:
+                return op(*inputs, **kwargs)
+        return getattr(ufunc, method)(*_unwrap(inputs), **_unwrap(kwargs))
+
+    def __array_function__(self, func, types, args, kwargs):
+        op = _numpy_op(func) if 'out' not in kwargs else None
+        if op is not None:
+            return op(*args, **kwargs)
+        return func(*_unwrap(args), **_unwrap(kwargs))
+
+    def __index__(self):
+        if self._data.ndim or self._data.dtype.kind not in 'iu':
+            raise TypeError("only a 0-d integer Tensor can be used as an index")
+        return int(self._data)
+
     def __len__(self):
         return len(self._data)
 
@@ -129,6 +149,25 @@ class ParameterTuple(tuple):
 
 
 _new_tensor = object.__new__
+
+
+def _numpy_op(func):
+    """The op that stands for a NumPy function (as in compiled code), if there is one."""
+    from .primitive import BY_KERNEL
+    op = ops.NUMPY_FUNCTIONS.get(id(func))
+    if op is None and id(func) in BY_KERNEL:
+        op = BY_KERNEL[id(func)].bind
+    return op
+
+
+def _unwrap(tree):
+    if isinstance(tree, Tensor):
+        return tree._data
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(_unwrap(t) for t in tree)
+    if isinstance(tree, dict):
+        return {k: _unwrap(v) for k, v in tree.items()}
+    return tree
 
 
 def _default_dtype(data):
