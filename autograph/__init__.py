@@ -9,9 +9,10 @@
 from runtime.dtypes import (bool_, float16, float32, float64, int8, int16, int32, int64,
                             uint8)
 from runtime.tensor import Parameter, ParameterTuple, Tensor
-from . import nn, ops
+from . import dataset, nn, ops
 from .api import get_ir, get_source, grad, jit, value_and_grad
 from .cache import set_log_level
 from .errors import CompileError
+from .serialization import load_checkpoint, load_param_into_net, save_checkpoint
 
 __version__ = '0.1.0'

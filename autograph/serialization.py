@@ -153,9 +153,10 @@ def _check_names(entries):
 def _metadata(entries):
     listed = []
     for name, array in entries:
-        entry = {'name': name, 'dtype': array.dtype.str if array.dtype.kind == 'U' else array.dtype.name,
+        is_str = array.dtype.kind == 'U'
+        entry = {'name': name, 'dtype': array.dtype.str if is_str else array.dtype.name,
                  'shape': list(array.shape)}
-        if array.dtype.kind == 'U':
+        if is_str:
             entry['kind'] = 'str'
         listed.append(entry)
     return {'format': FORMAT, 'version': VERSION, 'entries': listed}
@@ -242,7 +243,8 @@ def _read_archive(path):
     with zipfile.ZipFile(path) as archive:
         members = archive.namelist()
         if METADATA not in members:
-            return [(m[:-4], _read_member(archive, m)) for m in members if m.endswith('.npy')]
+            return [(m[:-4], _supported(m[:-4], _read_member(archive, m)))
+                    for m in members if m.endswith('.npy')]
         metadata = json.loads(archive.read(METADATA).decode('utf-8'))
         listed = _check_metadata(metadata, members)
         return [(entry['name'], _read_entry(archive, entry)) for entry in listed]
@@ -274,8 +276,10 @@ def _read_entry(archive, entry):
     if array.dtype != np.dtype(entry['dtype']) or list(array.shape) != list(entry['shape']):
         raise ValueError(f"parameter {name!r} is {array.dtype}{list(array.shape)} but "
                          f"{METADATA} says {entry['dtype']}{entry['shape']}")
-    if entry.get('kind') == 'str':
-        return str(array)
+    return str(array) if entry.get('kind') == 'str' else _supported(name, array)
+
+
+def _supported(name, array):
     if array.dtype not in _SUPPORTED:
         raise ValueError(f"parameter {name!r} has unsupported dtype {array.dtype}")
     return array
