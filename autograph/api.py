@@ -38,7 +38,7 @@ class Compiled:
         self.array_positions = array_positions        # arguments holding run-time inputs
         self.containers = containers                  # some of them are tuples, lists or dicts
         self.implicit = implicit                      # objects read at each call
-        self.implicit_shapes = [np.shape(p) for p in implicit]
+        self.implicit_avals = [(np.shape(p), np.asarray(_array(p)).dtype) for p in implicit]
         self.guards = list(guards)
         self.checks = bool(implicit or guards)          # anything to check before a call
         self.tensor_boundary = tensor_boundary
@@ -60,9 +60,11 @@ class Compiled:
     def stale(self):
         """Why this compilation no longer fits, or None: a Parameter the code reads changed
         shape, or a Python value it was specialised on (`self.training`, a global) changed."""
-        for p, shape in zip(self.implicit, self.implicit_shapes):
-            if _array(p).shape != shape:
-                return f'{getattr(p, "name", None) or "a Parameter"} changed shape from {shape} to {_array(p).shape}'
+        for p, (shape, dtype) in zip(self.implicit, self.implicit_avals):
+            data = _array(p)
+            if data.shape != shape or data.dtype != dtype:
+                return (f'{getattr(p, "name", None) or "a Parameter"} changed from {dtype.name}{list(shape)} '
+                        f'to {data.dtype.name}{list(data.shape)}')
         for namespace, name, value in self.guards:
             now = namespace.get(name, _MISSING) if isinstance(namespace, dict) else getattr(namespace, name, _MISSING)
             if now is not value and now != value:

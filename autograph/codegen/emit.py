@@ -40,18 +40,21 @@ class Generated(NamedTuple):
 
 def generate(graph):
     imports = _imports(graph)
+    name = graph.name
+    while name in set().union(*imports.values(), {'np'}):
+        name += '_compiled'    # a Cell named like a kernel it calls (relu, softmax)
     lines = ['import numpy as np']
     lines += [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(imports.items())]
     lines += ['', '']
     # Temporaries are named after their primitive; never let one shadow a builtin (`sum`).
-    taken = {'np', graph.name} | set(keyword.kwlist) | set(dir(builtins)) | set().union(*imports.values())
+    taken = {'np', name} | set(keyword.kwlist) | set(dir(builtins)) | set().union(*imports.values())
     writer = _Writer(graph, Namer(taken=taken), lines)
     args = [writer.name(v, 'x') for v in graph.inputs]
-    lines.append(f"def {graph.name}({', '.join(args)}):")
+    lines.append(f"def {name}({', '.join(args)}):")
     writer.block(graph.ops, '    ')
     writer.line('    ', nodes.return_(writer.tree(graph.outputs)))
     source = '\n'.join(lines) + '\n'
-    return Generated(graph.name, source, writer.namespace, writer.line_map)
+    return Generated(name, source, writer.namespace, writer.line_map)
 
 
 def _imports(graph):

@@ -104,6 +104,8 @@ class Lowering:
     def __init__(self, builder):
         self.builder = builder
         builder.tensor_input = lambda tensor: self.implicit_input(tensor, 'tensor')
+        builder.after_write = lambda variable, result: variable.param is not None and \
+            self.rebind(variable.param, result)
         self.implicit = {}
         self.implicit_inputs = []
         # (namespace, name, value): Python values the code was specialised on, read from objects
@@ -120,6 +122,14 @@ class Lowering:
             self.implicit[id(tensor)] = value
             self.implicit_inputs.append(value)
         return self.implicit[id(tensor)]
+
+    def guard_cell(self, cell):
+        """Guard every Python value of a built-in Cell and its sub-Cells: their construct runs
+        as plain Python while compiling, so any of them may decide what is compiled."""
+        for _, sub in cell.cells_and_names():
+            for name, value in vars(sub).items():
+                if isinstance(value, _GUARDED) and not name.startswith('_'):
+                    self.guards.append((sub, name, value))
 
     def rebind(self, tensor, value):
         value.param = tensor
@@ -141,6 +151,7 @@ class Lowering:
         if isinstance(fn, nn.Cell):
             construct = type(fn).construct
             if is_library(construct):
+                self.guard_cell(fn)   # its construct reads flags (training, p) in plain Python
                 return construct(fn, *args, **kwargs)
             return self.call_user_function(construct, (fn,) + tuple(args), kwargs)
         if id(fn) in NUMPY_FUNCTIONS:  # NumPy's signature, normalised by an op
@@ -151,10 +162,7 @@ class Lowering:
         if isinstance(fn, types.MethodType) and isinstance(fn.__self__, Value):
             return fn(*args, **kwargs)
         if isinstance(fn, types.FunctionType) and (getattr(fn, '__module__', None) or '').startswith('runtime.ops.'):
-            result = fn(*args, **kwargs)
-            if fn is ops.assign and args and isinstance(args[0], Value) and args[0].param is not None:
-                self.rebind(args[0].param, result)   # later reads of the Parameter see the new value
-            return result
+            return fn(*args, **kwargs)
         if (fn in PURE_BUILTINS or fn in COMPILE_TIME_NUMPY or _is_numpy_scalar_type(fn)) and \
                 not any(isinstance(a, (Value, Tensor)) for a in list(args) + list(kwargs.values())):
             return fn(*args, **kwargs)

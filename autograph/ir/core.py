@@ -159,6 +159,9 @@ class Builder:
         # How a concrete Tensor met by an op becomes a Value: the frontend makes it an input read
         # at each call (a Parameter of a built-in Cell, say); without a frontend, a constant.
         self.tensor_input = tensor_input or (lambda tensor: constant(tensor.asnumpy()))
+        # Called after an op that writes into its first operand (ops.assign on a Parameter), so
+        # that the frontend's later reads of that Parameter see the result.
+        self.after_write = lambda variable, result: None
 
     @contextlib.contextmanager
     def active(self):
@@ -195,6 +198,8 @@ class Builder:
             all(v.weak or v.is_scalar_const for v in inputs) and any(v.weak for v in inputs)
         out = Value(aval, weak=weak)
         self.ops.append(Op(prim, inputs, params, [out], self.loc))
+        if getattr(prim, 'writes_first', False):
+            self.after_write(inputs[0], out)
         return out
 
     @contextlib.contextmanager

@@ -104,7 +104,8 @@ class Cell:
         children = [f'({name}): ' + repr(cell).replace('\n', '\n  ') for name, cell in self._cells.items()]
         if not children:
             return f'{type(self).__name__}({self.extend_repr()})'
-        return f'{type(self).__name__}(\n  ' + '\n  '.join(children) + '\n)'
+        own = [self.extend_repr()] if self.extend_repr() else []
+        return f'{type(self).__name__}(\n  ' + '\n  '.join(own + children) + '\n)'
 
 
 class SequentialCell(Cell):

@@ -57,7 +57,7 @@ def _pad_mode(pad_mode, owner):
 
 
 def _no_padding_unless_pad(mode, padding, owner):
-    flat = (padding,) if isinstance(padding, (int, np.integer)) else tuple(padding)
+    flat = tuple(padding) if isinstance(padding, (tuple, list)) else (padding,)
     if any(isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 0 for p in flat):
         raise ValueError(f"For '{owner}', 'padding' must be a non-negative int or a tuple of them, "
                          f"got {padding!r}")
@@ -75,18 +75,6 @@ def _check_input(x, ndims, channels, owner, what):
     if len(shape) not in ndims or (channels is not None and shape[1] != channels):
         raise ValueError(f"For '{owner}', the input must be {what}, got shape {shape}")
     return shape
-
-
-def _assign(variable, value):
-    """ops.assign(variable, value) for a Parameter met in a built-in construct. Eagerly it writes
-    in place. While compiling the Parameter is still a concrete Tensor here (only user code gets
-    the compiler's input value for it), and ops.assign would take its eager path; so the assign
-    is bound on the Parameter's input value. (A later read of the Parameter in the same compiled
-    function still sees the value from before the assign; remove this once ops.assign handles
-    Parameters while compiling.)"""
-    if isinstance(value, Tensor) or not TRACE_STACK:
-        return ops.assign(variable, value)
-    return ops.assign(TRACE_STACK[-1].tensor_input(variable), value)
 
 
 # ---------------------------------------------------------------- initialisers
@@ -139,7 +127,7 @@ def _bias_default(fan_in):
     return lambda shape: _uniform(1.0 / math.sqrt(fan_in), shape)
 
 
-def initial_parameter(init, shape, dtype, name, owner, default=None, requires_grad=True):
+def _initial_parameter(init, shape, dtype, name, owner, default=None, requires_grad=True):
     """An unnamed Parameter (it takes its attribute's name) holding `init` for `shape`."""
     shape = tuple(int(n) for n in shape)
     init = default if init is None else init
@@ -236,9 +224,9 @@ class Dense(Cell):
         self.in_channels = _positive_int(in_channels, 'in_channels', 'Dense')
         self.out_channels = _positive_int(out_channels, 'out_channels', 'Dense')
         self.has_bias = _bool(has_bias, 'has_bias', 'Dense')
-        self.weight = initial_parameter(weight_init, (out_channels, in_channels), dtype, 'weight_init',
+        self.weight = _initial_parameter(weight_init, (out_channels, in_channels), dtype, 'weight_init',
                                         'Dense', _kaiming_default)
-        self.bias = initial_parameter(bias_init, (out_channels,), dtype, 'bias_init', 'Dense',
+        self.bias = _initial_parameter(bias_init, (out_channels,), dtype, 'bias_init', 'Dense',
                                       _bias_default(in_channels)) if has_bias else None
         self.activation = _activation(activation, 'Dense')
 
@@ -301,9 +289,9 @@ class Conv2d(Cell):
         self.data_format = data_format
         self.weight_init, self.bias_init = weight_init, bias_init
         shape = (out_channels, in_channels // group) + self.kernel_size
-        self.weight = initial_parameter(weight_init, shape, dtype, 'weight_init', 'Conv2d', _kaiming_default)
+        self.weight = _initial_parameter(weight_init, shape, dtype, 'weight_init', 'Conv2d', _kaiming_default)
         fan_in = _fans(shape, 'weight_init')[0]
-        self.bias = initial_parameter(bias_init, (out_channels,), dtype, 'bias_init', 'Conv2d',
+        self.bias = _initial_parameter(bias_init, (out_channels,), dtype, 'bias_init', 'Conv2d',
                                       _bias_default(fan_in)) if has_bias else None
 
     def construct(self, x):
@@ -462,12 +450,12 @@ class _BatchNorm(Cell):
         self.affine = _bool(affine, 'affine', owner)
         self.use_batch_statistics, self.data_format = use_batch_statistics, data_format
         shape = (self.num_features,)
-        self.moving_mean = initial_parameter(moving_mean_init, shape, dtype, 'moving_mean_init', owner,
+        self.moving_mean = _initial_parameter(moving_mean_init, shape, dtype, 'moving_mean_init', owner,
                                              requires_grad=False)
-        self.moving_variance = initial_parameter(moving_var_init, shape, dtype, 'moving_var_init', owner,
+        self.moving_variance = _initial_parameter(moving_var_init, shape, dtype, 'moving_var_init', owner,
                                                  requires_grad=False)
-        self.gamma = initial_parameter(gamma_init, shape, dtype, 'gamma_init', owner, requires_grad=self.affine)
-        self.beta = initial_parameter(beta_init, shape, dtype, 'beta_init', owner, requires_grad=self.affine)
+        self.gamma = _initial_parameter(gamma_init, shape, dtype, 'gamma_init', owner, requires_grad=self.affine)
+        self.beta = _initial_parameter(beta_init, shape, dtype, 'beta_init', owner, requires_grad=self.affine)
 
     def construct(self, x):
         shape = _check_input(x, self._NDIMS, self.num_features, type(self).__name__,
@@ -490,7 +478,7 @@ class _BatchNorm(Cell):
         return out
 
     def _update(self, moving, batch):
-        _assign(moving, self.momentum * moving + (1.0 - self.momentum) * ops.stop_gradient(batch))
+        ops.assign(moving, self.momentum * moving + (1.0 - self.momentum) * ops.stop_gradient(batch))
 
     def extend_repr(self):
         return (f'num_features={self.num_features}, eps={self.eps}, momentum={self.momentum}, '
@@ -526,8 +514,8 @@ class LayerNorm(Cell):
         self.normalized_shape = tuple(_positive_int(n, 'normalized_shape', 'LayerNorm') for n in normalized_shape)
         self.begin_norm_axis, self.begin_params_axis = int(begin_norm_axis), int(begin_params_axis)
         self.epsilon = float(epsilon)
-        self.gamma = initial_parameter(gamma_init, self.normalized_shape, dtype, 'gamma_init', 'LayerNorm')
-        self.beta = initial_parameter(beta_init, self.normalized_shape, dtype, 'beta_init', 'LayerNorm')
+        self.gamma = _initial_parameter(gamma_init, self.normalized_shape, dtype, 'gamma_init', 'LayerNorm')
+        self.beta = _initial_parameter(beta_init, self.normalized_shape, dtype, 'beta_init', 'LayerNorm')
 
     def _axis(self, axis, ndim, name):
         if not -1 <= axis < ndim:
@@ -571,7 +559,7 @@ class Embedding(Cell):
             raise ValueError(f"For 'Embedding', 'padding_idx' must be None or an int in [0, {vocab_size}), "
                              f"got {padding_idx!r}")
         self.padding_idx, self.dtype, self.init_tensor = padding_idx, dtype, embedding_table
-        table = initial_parameter(embedding_table, (vocab_size, embedding_size), _FLOAT32,
+        table = _initial_parameter(embedding_table, (vocab_size, embedding_size), _FLOAT32,
                                   'embedding_table', 'Embedding')
         if padding_idx is not None:
             table.asnumpy()[padding_idx] = 0

@@ -85,10 +85,14 @@ def split_index(index):
     return tuple(template), arrays
 
 
+class NeedsStaticIndex(IndexError):
+    """A slice bound known only at run time; the compiler may unroll the loop that made it."""
+
+
 def _static_slice(item):
     for part in (item.start, item.stop, item.step):
         if part is not None and not isinstance(part, (int, np.integer)):
-            raise IndexError("slice bounds must be Python ints known when compiling")
+            raise NeedsStaticIndex("slice bounds must be Python ints known when compiling")
     return slice(*(None if p is None else int(p) for p in (item.start, item.stop, item.step)))
 
 

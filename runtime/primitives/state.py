@@ -20,3 +20,4 @@ def _assign_rule(variable, value):
 
 assign = defprim('assign', K.assign, _assign_rule, None, [((MATRIX, MATRIX * 2), {})])
 assign.effect = True
+assign.writes_first = True   # the compiler makes later reads of the variable see the result

@@ -7,10 +7,7 @@ The functions are small programs of the kind MindSpore, JAX and PyTorch users wr
 the form of README's "The Python that compiles" that they exercise. Inputs stay away from kinks
 and ties, and every run-time condition stays well away from its threshold (much further than the
 finite differences' step), so that the finite differences see the same branch and the same
-number of loop iterations as the gradient. A function with branches has an entry for each branch.
-
-KNOWN_FAILURES, at the end, holds entries that use only supported forms but that the compiler
-gets wrong; the test does not run them."""
+number of loop iterations as the gradient. A function with branches has an entry for each branch."""
 import numpy as np
 
 import autograph
@@ -180,6 +177,32 @@ def conditional_expression(x):
     return ops.sin(s) if s > 0 else ops.cos(s) * 2
 
 
+# An if / elif / else chain on a Tensor: nested conds, each branch computing from `r`.
+def piecewise_energy(x):
+    r = ops.sqrt(ops.sum(x * x))
+    if r < 0.5:
+        e = r * r
+    elif r < 1.5:
+        e = r - 0.25
+    else:
+        e = ops.log(r / 1.5) + 1.25
+    return e * ops.sum(ops.sin(x))
+
+
+# Python numbers chosen by a Tensor condition: `lr` by an if / else, `momentum` by a
+# conditional expression.
+def learning_rate_schedule(w, x, target):
+    err = x @ w - target
+    loss = ops.sum(err * err)
+    if loss > 1.0:
+        lr = 0.1
+    else:
+        lr = 0.01
+    momentum = 0.9 if loss > 2.0 else 0.5
+    w = w - lr * momentum * (x.T @ err)
+    return ops.sum((x @ w - target) ** 2)
+
+
 # ---------------------------------------------------------------- return inside ifs on Tensors
 def early_return(x):
     if ops.sum(x) > 0:
@@ -196,6 +219,29 @@ def loss_with_warning(x, w):
         print('large loss:', loss)
         return ops.sqrt(loss)
     return loss
+
+
+# A chained comparison on a Tensor (`-0.5 < m <= 0.5`) deciding an early return.
+def band_pass(x):
+    m = ops.mean(x)
+    if -0.5 < m <= 0.5:
+        return ops.sum(x * x)
+    return ops.sum(ops.abs(x)) * 2
+
+
+# Returns at several depths of nested ifs on Tensors, and a fall-through to the end.
+def early_exit_depths(x):
+    s = ops.sum(x)
+    if s > 0:
+        m = ops.amax(x)
+        if m > 1.0:
+            return ops.sum(ops.log(x * x + 1))
+        if s > 0.5:
+            return m * s
+        y = ops.exp(x)
+    else:
+        y = ops.cos(x)
+    return ops.sum(y * y)
 
 
 # ---------------------------------------------------------------- compile-time branches
@@ -226,6 +272,25 @@ def compile_time_logic(x, w, b):
     vector = len(x.shape) == 1 and max(x.shape) > min(w.shape) - 1
     d = layer_with_options(x, w, 0.5, activation=ops.sin if vector else None)
     return ops.sum(a * c + d)
+
+
+# `bias is not None` with bias a Tensor or None: an optional argument, decided when compiling.
+def optional_bias(x, w, b):
+    def dense(v, bias=None):
+        h = v @ w
+        if bias is not None:
+            h = h + bias
+        return ops.tanh(h)
+    return ops.sum(dense(x, b) + dense(x))
+
+
+# `len(x)` and `isinstance(x, Tensor)` on Tensors: known when compiling, from the shape and the
+# type.
+def static_facts_of_tensors(x, w):
+    h = x @ w
+    if isinstance(h, Tensor) and len(h) == 3:
+        h = h * 2
+    return ops.sum(h * h) / len(x)
 
 
 # ---------------------------------------------------------------- for over range: run-time loops
@@ -346,6 +411,63 @@ def layered_updates(x, w):
     return ops.sum(h)
 
 
+# A branch on a Tensor inside two nested run-time loops.
+def nested_loops_with_branch(x, w):
+    h = x
+    for i in range(2):
+        for j in range(3):
+            if ops.sum(h) > 0:
+                h = ops.sin(h @ w)
+            else:
+                h = ops.cos(h) * 0.5
+    return ops.sum(h)
+
+
+# A branch inside a run-time loop whose updates read the old carried values (`s = s * e + 1`,
+# then `m = x[i]`).
+def streaming_logsumexp(x):
+    m = x[0]
+    s = ops.ones_like(x[0])
+    for i in range(1, x.shape[0]):
+        if x[i] > m:
+            s = s * ops.exp(m - x[i]) + 1
+            m = x[i]
+        else:
+            s = s + ops.exp(x[i] - m)
+    return m + ops.log(s)
+
+
+# A run-time loop inside a branch on a Tensor.
+def loop_inside_branch(x, w):
+    h = x
+    if ops.sum(x) > 0:
+        for _ in range(3):
+            h = ops.tanh(h @ w)
+    else:
+        h = h * 2
+    return ops.sum(h)
+
+
+# A run-time loop with a print under a Tensor condition and a loop-invariant `x.T`.
+def regression_with_logging(w, x, y, lr, steps):
+    for step in range(steps):
+        err = x @ w - y
+        loss = ops.mean(err * err)
+        if loss > 1e6:
+            print('diverging at step', step, 'loss', loss)
+        w = w - lr * (x.T @ err)
+    return ops.mean((x @ w - y) ** 2)
+
+
+# Nested run-time loops whose inner bound is the outer index, summing scalar elements.
+def lower_triangular_sum(a):
+    total = 0.0
+    for i in range(a.shape[0]):
+        for j in range(i + 1):   # the inner bound is the outer index: known only at run time
+            total = total + a[i, j] * a[j, i]
+    return total
+
+
 # ---------------------------------------------------------------- subscript writes and masks
 def subscript_updates(x, v):
     y = x * 1.0
@@ -379,6 +501,68 @@ def attention_rows_stacked(q, k, v):
         weights = ops.exp(scores - ops.amax(scores))
         rows.append(weights / ops.sum(weights) @ v)
     return ops.sum(ops.stack(rows) * q)
+
+
+# Augmented subscript writes and row writes in an unrolled loop (j is a Python int).
+def column_scaling(x, v):
+    y = x * 1.0
+    for j, scale in enumerate((1.0, 2.0, 3.0)):   # unrolled: j is a Python int
+        y[:, j] += v * scale
+        y[j] = ops.sin(y[j])
+    return ops.sum(y * y)
+
+
+# A mask write followed by an augmented subscript write.
+def masked_update(x, w):
+    y = x @ w
+    y[y < 0] = 0.0   # a hand-written relu
+    y[:, 0] += 1.0
+    return ops.sum(y * y)
+
+
+# Subscript writes inside a run-time loop: `y[i] = v` rebinds `y`, so `y` is loop-carried.
+def prefix_sums(x):
+    y = x * 1.0
+    for i in range(1, x.shape[0]):
+        y[i] = y[i - 1] * 0.9 + x[i]
+    return ops.sum(y * y)
+
+
+def column_mixing(x, v):
+    y = x * 1.0
+    for j in range(x.shape[1]):
+        y[:, j] += v * (j + 1)
+        y[:, j] = ops.tanh(y[:, j])
+    return ops.sum(y * x)
+
+
+def matvec_by_hand(a, x):
+    y = ops.zeros_like(x)
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            y[i] += a[i, j] * x[j]
+    return ops.sum(ops.sin(y))
+
+
+def attention_rows(q, k, v):
+    out = ops.zeros_like(q)
+    for i in range(q.shape[0]):
+        scores = k @ q[i] * 0.5
+        weights = ops.exp(scores - ops.amax(scores))
+        weights = weights / ops.sum(weights)
+        out[i] = weights @ v
+    return ops.sum(out * q)
+
+
+# Subscript writes in both branches of an if on a Tensor, inside a run-time loop.
+def conditional_row_updates(x):
+    y = x * 1.0
+    for i in range(x.shape[0]):
+        if ops.sum(y[i]) > 0:
+            y[i] = ops.sqrt(y[i] * y[i] + 1.0)
+        else:
+            y[i] = y[i] * 0.5
+    return ops.sum(y * x)
 
 
 # ---------------------------------------------------------------- for over a Tensor's first axis
@@ -509,6 +693,25 @@ def multi_head_attention_split(q, k, v):
     return ops.sum(ops.concat(heads, axis=1) * q)
 
 
+# A list built in a loop over a tuple of Tensors, then stacked and divided by its `len`.
+def ensemble_average(x, w1, w2, w3):
+    predictions = []
+    for k, w in enumerate((w1, w2, w3)):
+        predictions.append(ops.tanh(x @ w) * (k + 1))
+    return ops.sum(ops.stack(predictions)) / len(predictions)
+
+
+# Slices bounded by the index of a compile-time range (`q[:, h * d:(h + 1) * d]`): unrolled.
+def multi_head_attention(q, k, v):
+    d = q.shape[1] // 2
+    heads = []
+    for h in range(2):
+        qh, kh, vh = q[:, h * d:(h + 1) * d], k[:, h * d:(h + 1) * d], v[:, h * d:(h + 1) * d]
+        weights = ops.softmax(qh @ kh.T / d ** 0.5, axis=-1)
+        heads.append(weights @ vh)
+    return ops.sum(ops.concat(heads, axis=1) * q)
+
+
 # ---------------------------------------------------------------- while loops
 def while_doubling(x):
     y = x
@@ -558,6 +761,27 @@ def while_with_counter(x, w):
         h = ops.tanh(h @ w)
         step += 1
     return ops.sum(h) + step * 0.1
+
+
+# A while loop ended by a value or by a Tensor step count that only the condition reads.
+def bounded_growth(x):
+    y = x
+    steps = ops.sum(x) * 0
+    while ops.amax(y) < 4.0 and steps < 6:
+        y = y * 1.3 + 0.1
+        steps = steps + 1
+    return ops.sum(y)
+
+
+# A carried value that only the while condition reads (`delta`).
+def fixed_point_while(x, w):
+    z = ops.zeros_like(x)
+    delta = ops.sum(x * x) + 1.0
+    while delta > 1e-4:
+        z_new = ops.tanh(z @ w + x)
+        delta = ops.sum(ops.abs(z_new - z))
+        z = z_new
+    return ops.sum(z)
 
 
 # ---------------------------------------------------------------- lists and dicts of Tensors
@@ -726,6 +950,31 @@ def energy_with_gradient_norm(w, x):
     return energy + ops.sum(g * g)
 
 
+# Second-order gradients through a squared inner loss (`ops.tanh(x @ w) ** 2`).
+def inner_loss(w, x):
+    return ops.sum(ops.tanh(x @ w) ** 2)
+
+
+inner_grad = autograph.grad(inner_loss)
+inner_value_and_grad = autograph.value_and_grad(inner_loss)
+
+
+def meta_learning_step(w, x):
+    g = inner_grad(w, x)   # a gradient inside the function: the outer gradient is of second order
+    return inner_loss(w - 0.5 * g, x)
+
+
+def gradient_penalty(w, x):
+    loss, g = inner_value_and_grad(w, x)
+    return loss + ops.sum(g * g)
+
+
+# `autograph.grad` called inside compiled code.
+def meta_step_grad_inside(w, x):
+    g = autograph.grad(inner_loss)(w, x)
+    return inner_loss(w - 0.5 * g, x)
+
+
 # ---------------------------------------------------------------- recursion with a compile-time depth
 def power(x, n):
     if n == 0:
@@ -747,6 +996,19 @@ def tree_product(items):
 
 def recursive_tree_product(a, b):
     return ops.sum(tree_product((ops.sin(a), b, ops.cos(b), a * b, a + 1.0)))
+
+
+# A recursion with a compile-time depth that returns early at each level on a Tensor condition.
+def refine(x, depth):
+    if depth == 0:
+        return x
+    if ops.sum(x * x) > 4.0:
+        return x * 0.5
+    return refine(ops.sin(x) + x, depth - 1)
+
+
+def recursive_refine(x):
+    return ops.sum(refine(x, 3))
 
 
 # ---------------------------------------------------------------- assert and print
@@ -863,6 +1125,15 @@ def lstm_sequence(xs, h0):
     return ops.sum(h * h) + ops.mean(c)
 
 
+# A tuple of Tensors as the state a run-time loop carries (`state = lstm(x, *state)`).
+def lstm_tuple_state(xs, h0):
+    state = (h0, ops.zeros_like(h0))
+    for x in xs:
+        state = lstm(x, *state)
+    h, c = state
+    return ops.sum(h * h) + ops.mean(c)
+
+
 CORPUS = {
     # assignment and operators
     'unpacking_and_augmented': (unpacking_and_augmented, (V3, M33), (0, 1)),
@@ -891,17 +1162,30 @@ CORPUS = {
     'boolean_logic_large': (boolean_logic, (np.array([1.2, 3.4, 1.3]),), (0,)),
     'conditional_expression_true': (conditional_expression, (np.abs(V3),), (0,)),
     'conditional_expression_false': (conditional_expression, (-np.abs(V3),), (0,)),
+    'piecewise_energy_inner': (piecewise_energy, (V3 * 0.3,), (0,)),
+    'piecewise_energy_middle': (piecewise_energy, (V3,), (0,)),
+    'piecewise_energy_outer': (piecewise_energy, (V3 * 2.5,), (0,)),
+    'learning_rate_schedule_high': (learning_rate_schedule, (V3, M33, -B3 * 5), (0, 1, 2)),
+    'learning_rate_schedule_low': (learning_rate_schedule, (V3, M33, V3 @ M33 + 0.1), (0, 1, 2)),
     # return inside ifs on Tensors
     'early_return_first': (early_return, (np.abs(V3),), (0,)),
     'early_return_second': (early_return, (np.array([-3.0, 1.5, 1.2]),), (0,)),
     'early_return_last': (early_return, (-np.abs(V3),), (0,)),
     'loss_with_warning_large': (loss_with_warning, (V3 * 3, M33), (0, 1)),
     'loss_with_warning_small': (loss_with_warning, (V3, M33), (0, 1)),
+    'band_pass_inside': (band_pass, (V3 * 0.5,), (0,)),
+    'band_pass_outside': (band_pass, (V3 * 2.0,), (0,)),
+    'early_exit_depths_deepest': (early_exit_depths, (np.array([1.3, -0.2, 0.4]),), (0,)),
+    'early_exit_depths_middle': (early_exit_depths, (np.array([0.6, -0.2, 0.4]),), (0,)),
+    'early_exit_depths_fall_through': (early_exit_depths, (np.array([0.1, -0.2, 0.4]),), (0,)),
+    'early_exit_depths_else': (early_exit_depths, (np.array([-0.5, -0.2, 0.4]),), (0,)),
     # compile-time branches
     'shape_dispatch_vector': (shape_dispatch, (V3, M33), (0, 1)),
     'shape_dispatch_rows': (shape_dispatch, (M43, M33), (0, 1)),
     'shape_dispatch_columns': (shape_dispatch, (M43.T, M33), (0, 1)),
     'compile_time_logic': (compile_time_logic, (V3, M33, B3), (0, 1, 2)),
+    'optional_bias': (optional_bias, (V3, M33, B3), (0, 1, 2)),
+    'static_facts_of_tensors': (static_facts_of_tensors, (V3, M33), (0, 1)),
     # for over range: run-time loops
     'rnn': (rnn, (V3, M33, 4), (0, 1)),
     'accumulate_in_loop': (accumulate_in_loop, (V3, 3), (0,)),
@@ -917,12 +1201,25 @@ CORPUS = {
     'iterative_shrinkage': (iterative_shrinkage, (np.array([0.9, -0.4, 0.1, 0.25, -0.05]), 3), (0,)),
     'layered_updates': (layered_updates, (V3, M33 - 0.9), (0, 1)),
     'guarded_newton': (guarded_newton, (POS3, 6), (0,)),
+    'nested_loops_with_branch': (nested_loops_with_branch, (V3, M33 - 0.9), (0, 1)),
+    'streaming_logsumexp': (streaming_logsumexp, (np.array([0.3, -0.2, 1.1, 0.7, 1.6, -0.4]),), (0,)),
+    'loop_inside_branch': (loop_inside_branch, (V3, M33), (0, 1)),
+    'loop_inside_branch_else': (loop_inside_branch, (-V3, M33), (0, 1)),
+    'regression_with_logging': (regression_with_logging, (B3, M43, V3[[0, 1, 2, 0]], 0.1, 5), (0, 1, 2)),
+    'lower_triangular_sum': (lower_triangular_sum, (M44,), (0,)),
     # subscript writes and masks
     'subscript_updates': (subscript_updates, (M43[:3, :2], V3[:2]), (0, 1)),
     'masked_softmax': (masked_softmax, (M44, np.triu(np.ones((4, 4)), 1) > 0, V54[:4]), (0, 2)),
     'relu_by_mask': (relu_by_mask, (M43, M33), (0, 1)),
     'rescale_rows': (rescale_rows, (M43, V3[[0, 1, 2, 0]] + 1.0), (0, 1)),
     'attention_rows_stacked': (attention_rows_stacked, (M43, K53, SEQ53), (0, 1, 2)),
+    'column_scaling': (column_scaling, (M43, V3[[0, 1, 2, 0]]), (0, 1)),
+    'masked_update': (masked_update, (M43, M33), (0, 1)),
+    'prefix_sums': (prefix_sums, (M43,), (0,)),
+    'column_mixing': (column_mixing, (M43, V3[[0, 1, 2, 0]]), (0, 1)),
+    'matvec_by_hand': (matvec_by_hand, (M33, V3), (0, 1)),
+    'attention_rows': (attention_rows, (M43, K53, SEQ53), (0, 1, 2)),
+    'conditional_row_updates': (conditional_row_updates, (M43,), (0,)),
     # for over a Tensor's first axis
     'rnn_over_rows': (rnn_over_rows, (M43, M33), (0, 1)),
     'horner': (horner, (np.array([0.5, -1.0, 0.25, 2.0]), V3), (0, 1)),
@@ -938,6 +1235,8 @@ CORPUS = {
     'range_loop_with_else': (range_loop_with_else, (V3,), (0,)),
     'search_with_else': (search_with_else, (V3,), (0,)),
     'multi_head_attention_split': (multi_head_attention_split, (M44, K54, V54), (0, 1, 2)),
+    'ensemble_average': (ensemble_average, (V3, M33, W33, U33), (0, 1, 2, 3)),
+    'multi_head_attention': (multi_head_attention, (M44, K54, V54), (0, 1, 2)),
     # while loops
     'while_doubling': (while_doubling, (np.abs(V3) + 0.5,), (0,)),
     'halve_until_small': (halve_until_small, (V3,), (0,)),
@@ -946,6 +1245,9 @@ CORPUS = {
     'while_in_for': (while_in_for, (V3,), (0,)),
     'while_with_counter_by_count': (while_with_counter, (V3, M33 * 0.9), (0, 1)),
     'while_with_counter_by_value': (while_with_counter, (V3, M33 * 0.5), (0, 1)),
+    'bounded_growth_by_value': (bounded_growth, (V3 * 2,), (0,)),
+    'bounded_growth_by_count': (bounded_growth, (V3 * 0.1,), (0,)),
+    'fixed_point_while': (fixed_point_while, (V3, M33 * 0.4), (0, 1)),
     # lists and dicts of Tensors
     'containers': (containers, (V3, M33), (0, 1)),
     'feature_dict': (feature_dict, (V3, M33), (0, 1)),
@@ -962,9 +1264,14 @@ CORPUS = {
     'user_object_methods': (user_object_methods, (V3, M33), (0, 1)),
     'inner_gradient_step': (inner_gradient_step, (M33, V3), (0, 1)),
     'energy_with_gradient_norm': (energy_with_gradient_norm, (M33, V3), (0, 1)),
+    'meta_learning_step': (meta_learning_step, (M33, V3), (0, 1)),
+    'gradient_penalty': (gradient_penalty, (M33, V3), (0, 1)),
+    'meta_step_grad_inside': (meta_step_grad_inside, (M33, V3), (0, 1)),
     # recursion with a compile-time depth
     'recursive_power': (recursive_power, (V3,), (0,)),
     'recursive_tree_product': (recursive_tree_product, (V3, B3), (0, 1)),
+    'recursive_refine_all_levels': (recursive_refine, (V3 * 0.3,), (0,)),
+    'recursive_refine_stops_early': (recursive_refine, (V3 * 2,), (0,)),
     # assert and print
     'checks_and_prints': (checks_and_prints, (V3,), (0,)),
     'gaussian_log_likelihood': (gaussian_log_likelihood, (V3, B3), (0, 1)),
@@ -974,367 +1281,5 @@ CORPUS = {
     'residual_mlp_train': (residual_mlp_train, (V3,), (0,)),
     'tower_of_layers': (tower_of_layers, (V3,), (0,)),
     'lstm_sequence': (lstm_sequence, (SEQ53, B3), (0, 1)),
-}
-
-
-# ================================================================ KNOWN FAILURES
-# Programs that use only the forms README's table supports, but that the compiler gets wrong
-# today. test_control_flow.py does not run them; each says what goes wrong and why. Move an entry
-# into CORPUS (and its function up into its group) once the compiler handles it.
-
-# Golden quality: values the adjoint never reads. A branch on a Tensor saves a forward value for
-# the adjoint that the simplified adjoint does not use (`sum_1` in band_pass, `cos` in
-# nested_loops_with_branch), and a while loop makes a gradient accumulator for a value with no
-# gradient (`dsteps = np.zeros(())` in bounded_growth). DCE does not drop a cond's or loop's
-# results that nothing reads. (The committed golden of conditional_expression has the same dead
-# `cos`.)
-def band_pass(x):
-    m = ops.mean(x)
-    if -0.5 < m <= 0.5:
-        return ops.sum(x * x)
-    return ops.sum(ops.abs(x)) * 2
-
-
-def nested_loops_with_branch(x, w):
-    h = x
-    for i in range(2):
-        for j in range(3):
-            if ops.sum(h) > 0:
-                h = ops.sin(h @ w)
-            else:
-                h = ops.cos(h) * 0.5
-    return ops.sum(h)
-
-
-def bounded_growth(x):
-    y = x
-    steps = ops.sum(x) * 0
-    while ops.amax(y) < 4.0 and steps < 6:
-        y = y * 1.3 + 0.1
-        steps = steps + 1
-    return ops.sum(y)
-
-
-# Golden quality: `x ** 0` is not folded. The second derivative of `t ** 2` comes out as
-# `dt_9 * tanh ** 0`, an array of ones times dt_9, where a person writes dt_9 (README: the
-# optimiser removes `x ** 1`; `x ** 0` is missing).
-def inner_loss(w, x):
-    return ops.sum(ops.tanh(x @ w) ** 2)
-
-
-inner_grad = autograph.grad(inner_loss)
-inner_value_and_grad = autograph.value_and_grad(inner_loss)
-
-
-def meta_learning_step(w, x):
-    g = inner_grad(w, x)   # a gradient inside the function: the outer gradient is of second order
-    return inner_loss(w - 0.5 * g, x)
-
-
-def gradient_penalty(w, x):
-    loss, g = inner_value_and_grad(w, x)
-    return loss + ops.sum(g * g)
-
-
-# Golden quality: slices of a constant. The adjoint of `ops.stack` slices the seed
-# `np.full((3, 3), 1/3)` into three `np.reshape(slice_axis(dt, ...), shape=(3,))` instead of
-# using the number 1/3 (README: arrays of a single repeated value become Python numbers).
-def ensemble_average(x, w1, w2, w3):
-    predictions = []
-    for k, w in enumerate((w1, w2, w3)):
-        predictions.append(ops.tanh(x @ w) * (k + 1))
-    return ops.sum(ops.stack(predictions)) / len(predictions)
-
-
-# Golden quality: a no-op in the adjoint of `y[idx] += v`. It is written
-# `index_add_to(setitem(dy, 0, index=idx), dy[idx], index=idx)`, which zeroes the slice and adds
-# it back: dy itself. (The committed golden of subscript_updates has the same pattern.)
-def column_scaling(x, v):
-    y = x * 1.0
-    for j, scale in enumerate((1.0, 2.0, 3.0)):   # unrolled: j is a Python int
-        y[:, j] += v * scale
-        y[j] = ops.sin(y[j])
-    return ops.sum(y * y)
-
-
-def masked_update(x, w):
-    y = x @ w
-    y[y < 0] = 0.0   # a hand-written relu
-    y[:, 0] += 1.0
-    return ops.sum(y * y)
-
-
-# Golden quality: a loop-invariant value is recomputed and saved at every iteration:
-# `transpose = np.transpose(x)` runs inside the loop and is appended to `transpose_saved`, so the
-# forward makes `steps` copies of x.T that the adjoint replays. A person computes x.T once.
-def regression_with_logging(w, x, y, lr, steps):
-    for step in range(steps):
-        err = x @ w - y
-        loss = ops.mean(err * err)
-        if loss > 1e6:
-            print('diverging at step', step, 'loss', loss)
-        w = w - lr * (x.T @ err)
-    return ops.mean((x @ w - y) ** 2)
-
-
-# Golden quality: accumulation that is not made in place. The adjoint of
-# `a[i, j] * a[j, i]` in the inner loop is `da = index_add_to(da + index_add(dt_1, ...), dt, ...)`:
-# the `da + index_add(...)` inside is not turned into index_add_to, so each step copies the whole
-# (n, n) array and the loop does quadratic work (README: "acc + index_add(g, i) is turned into an
-# in-place index_add_to(acc, g, i) wherever nothing else reads acc").
-def lower_triangular_sum(a):
-    total = 0.0
-    for i in range(a.shape[0]):
-        for j in range(i + 1):   # the inner bound is the outer index: known only at run time
-            total = total + a[i, j] * a[j, i]
-    return total
-
-
-# Nested conds whose inner branches save values for the adjoint (if/elif/else, returns at several
-# depths, a recursion that returns early at each level): the inner cond's saved values (`div`,
-# `y`, `greater_3`) leave the inner cond but not the outer one, so the adjoint reads them outside
-# their scope. The generated Python runs and its numbers are right only because a Python `if`
-# does not scope names; ir.verify rejects the graph ("used before it is defined, or out of its
-# scope"), so the golden test fails.
-def piecewise_energy(x):
-    r = ops.sqrt(ops.sum(x * x))
-    if r < 0.5:
-        e = r * r
-    elif r < 1.5:
-        e = r - 0.25
-    else:
-        e = ops.log(r / 1.5) + 1.25
-    return e * ops.sum(ops.sin(x))
-
-
-def early_exit_depths(x):
-    s = ops.sum(x)
-    if s > 0:
-        m = ops.amax(x)
-        if m > 1.0:
-            return ops.sum(ops.log(x * x + 1))
-        if s > 0.5:
-            return m * s
-        y = ops.exp(x)
-    else:
-        y = ops.cos(x)
-    return ops.sum(y * y)
-
-
-def refine(x, depth):
-    if depth == 0:
-        return x
-    if ops.sum(x * x) > 4.0:
-        return x * 0.5
-    return refine(ops.sin(x) + x, depth - 1)
-
-
-def recursive_refine(x):
-    return ops.sum(refine(x, 3))
-
-
-# A carried value that only the while condition reads (`delta`): dead-code elimination drops it
-# from the loop (commit df01c87, "DCE drops carried values nothing reads" does not count the
-# condition as a reader), so the generated code is `while delta > 0.0001:` with `delta` never
-# assigned. NameError: name 'delta' is not defined. A regression: this passed before df01c87.
-def fixed_point_while(x, w):
-    z = ops.zeros_like(x)
-    delta = ops.sum(x * x) + 1.0
-    while delta > 1e-4:
-        z_new = ops.tanh(z @ w + x)
-        delta = ops.sum(ops.abs(z_new - z))
-        z = z_new
-    return ops.sum(z)
-
-
-# Subscript writes in a loop that runs at run time are lost: `y[i] = v` rebinds `y` to a new
-# array, but `control.assigned_names` collects only names stored to directly (`y = ...`), so `y`
-# is not a loop-carried value and the loop's result is the array from before the loop. The
-# forward values are wrong, silently.
-def prefix_sums(x):
-    y = x * 1.0
-    for i in range(1, x.shape[0]):
-        y[i] = y[i - 1] * 0.9 + x[i]
-    return ops.sum(y * y)
-
-
-def column_mixing(x, v):
-    y = x * 1.0
-    for j in range(x.shape[1]):
-        y[:, j] += v * (j + 1)
-        y[:, j] = ops.tanh(y[:, j])
-    return ops.sum(y * x)
-
-
-def matvec_by_hand(a, x):
-    y = ops.zeros_like(x)
-    for i in range(a.shape[0]):
-        for j in range(a.shape[1]):
-            y[i] += a[i, j] * x[j]
-    return ops.sum(ops.sin(y))
-
-
-def attention_rows(q, k, v):
-    out = ops.zeros_like(q)
-    for i in range(q.shape[0]):
-        scores = k @ q[i] * 0.5
-        weights = ops.exp(scores - ops.amax(scores))
-        weights = weights / ops.sum(weights)
-        out[i] = weights @ v
-    return ops.sum(out * q)
-
-
-def conditional_row_updates(x):
-    y = x * 1.0
-    for i in range(x.shape[0]):
-        if ops.sum(y[i]) > 0:
-            y[i] = ops.sqrt(y[i] * y[i] + 1.0)
-        else:
-            y[i] = y[i] * 0.5
-    return ops.sum(y * x)
-
-
-# A branch inside a run-time loop that updates a loop-carried value (`s`) and also reads its old
-# value in the adjoint: the adjoint of `s = s * e + 1` overwrites `ds` (`ds = ds * exp_4`) before
-# it computes the gradient of `e` from it (`dt = ds * s_2`), so every step that took the branch
-# gets a wrong gradient. The forward values are right.
-def streaming_logsumexp(x):
-    m = x[0]
-    s = ops.ones_like(x[0])
-    for i in range(1, x.shape[0]):
-        if x[i] > m:
-            s = s * ops.exp(m - x[i]) + 1
-            m = x[i]
-        else:
-            s = s + ops.exp(x[i] - m)
-    return m + ops.log(s)
-
-
-# A run-time loop inside a branch on a Tensor: the adjoint replays the loop from lists
-# (`h_saved`) that the forward never builds, since the forward loop inside the branch is emitted
-# without its saves. NameError: name 'h_saved' is not defined. Taking the else branch gives the
-# right numbers, but the graph still reads `h_saved` outside its scope (ir.verify fails).
-def loop_inside_branch(x, w):
-    h = x
-    if ops.sum(x) > 0:
-        for _ in range(3):
-            h = ops.tanh(h @ w)
-    else:
-        h = h * 2
-    return ops.sum(h)
-
-
-# Slicing with the loop index of a compile-time range (`q[:, h * d:(h + 1) * d]`): the body needs
-# the index at compile time, so the loop should be unrolled (as `self.layers[i]` is), but
-# getitem's "slice bounds must be Python ints known when compiling" is an IndexError turned into a
-# CompileError rather than a NotStatic, so there is no fallback to unrolling.
-def multi_head_attention(q, k, v):
-    d = q.shape[1] // 2
-    heads = []
-    for h in range(2):
-        qh, kh, vh = q[:, h * d:(h + 1) * d], k[:, h * d:(h + 1) * d], v[:, h * d:(h + 1) * d]
-        weights = ops.softmax(qh @ kh.T / d ** 0.5, axis=-1)
-        heads.append(weights @ vh)
-    return ops.sum(ops.concat(heads, axis=1) * q)
-
-
-# A tuple of Tensors as the state a run-time loop carries (`state = lstm(x, *state)`):
-# "'state' holds a tuple and changes in a loop over run-time values; only Tensors and numbers
-# can". Unpacking it into names (`h, c = lstm(x, h, c)`, lstm_sequence above) works.
-def lstm_tuple_state(xs, h0):
-    state = (h0, ops.zeros_like(h0))
-    for x in xs:
-        state = lstm(x, *state)
-    h, c = state
-    return ops.sum(h * h) + ops.mean(c)
-
-
-# `bias is not None` where bias is a Tensor: "`is` and `in` do not apply to Tensors". The answer
-# is known at compile time (a Tensor is never None), and this is the usual way to write an
-# optional bias. `bias is not None` with bias None works.
-def optional_bias(x, w, b):
-    def dense(v, bias=None):
-        h = v @ w
-        if bias is not None:
-            h = h + bias
-        return ops.tanh(h)
-    return ops.sum(dense(x, b) + dense(x))
-
-
-# `len(x)` and `isinstance(x, Tensor)` on a Tensor: "calling len is not supported in compiled
-# code" (and the same for isinstance). Both answers are known at compile time, from the shape
-# and the type.
-def static_facts_of_tensors(x, w):
-    h = x @ w
-    if isinstance(h, Tensor) and len(h) == 3:
-        h = h * 2
-    return ops.sum(h * h) / len(x)
-
-
-# Python numbers chosen by a Tensor condition (`lr = 0.1` in one branch, `lr = 0.01` in the
-# other; `0.9 if loss > 2.0 else 0.5`): "'lr' is a Python value (0.1 or 0.01) that would depend
-# on a Tensor condition; make it a Tensor". When one branch holds a Tensor the number is made an
-# array; when both hold numbers they could become 0-d arrays the same way.
-def learning_rate_schedule(w, x, target):
-    err = x @ w - target
-    loss = ops.sum(err * err)
-    if loss > 1.0:
-        lr = 0.1
-    else:
-        lr = 0.01
-    momentum = 0.9 if loss > 2.0 else 0.5
-    w = w - lr * momentum * (x.T @ err)
-    return ops.sum((x @ w - target) ** 2)
-
-
-# Calling `autograph.grad` itself inside compiled code: "calling autograph.api.grad is not
-# supported in compiled code". A gradient function made outside and called inside works
-# (inner_gradient_step in CORPUS).
-def meta_step_grad_inside(w, x):
-    g = autograph.grad(inner_loss)(w, x)
-    return inner_loss(w - 0.5 * g, x)
-
-
-KNOWN_FAILURES = {
-    # golden quality: dead or pointless code
-    'band_pass_inside': (band_pass, (V3 * 0.5,), (0,)),
-    'band_pass_outside': (band_pass, (V3 * 2.0,), (0,)),
-    'nested_loops_with_branch': (nested_loops_with_branch, (V3, M33 - 0.9), (0, 1)),
-    'bounded_growth_by_value': (bounded_growth, (V3 * 2,), (0,)),
-    'bounded_growth_by_count': (bounded_growth, (V3 * 0.1,), (0,)),
-    'meta_learning_step': (meta_learning_step, (M33, V3), (0, 1)),
-    'gradient_penalty': (gradient_penalty, (M33, V3), (0, 1)),
-    'ensemble_average': (ensemble_average, (V3, M33, W33, U33), (0, 1, 2, 3)),
-    'column_scaling': (column_scaling, (M43, V3[[0, 1, 2, 0]]), (0, 1)),
-    'masked_update': (masked_update, (M43, M33), (0, 1)),
-    'regression_with_logging': (regression_with_logging, (B3, M43, V3[[0, 1, 2, 0]], 0.1, 5), (0, 1, 2)),
-    'lower_triangular_sum': (lower_triangular_sum, (M44,), (0,)),
-    # invalid IR (ir.verify), right numbers
-    'piecewise_energy_inner': (piecewise_energy, (V3 * 0.3,), (0,)),
-    'piecewise_energy_middle': (piecewise_energy, (V3,), (0,)),
-    'piecewise_energy_outer': (piecewise_energy, (V3 * 2.5,), (0,)),
-    'early_exit_depths_deepest': (early_exit_depths, (np.array([1.3, -0.2, 0.4]),), (0,)),
-    'early_exit_depths_middle': (early_exit_depths, (np.array([0.6, -0.2, 0.4]),), (0,)),
-    'early_exit_depths_fall_through': (early_exit_depths, (np.array([0.1, -0.2, 0.4]),), (0,)),
-    'early_exit_depths_else': (early_exit_depths, (np.array([-0.5, -0.2, 0.4]),), (0,)),
-    'recursive_refine_all_levels': (recursive_refine, (V3 * 0.3,), (0,)),
-    'recursive_refine_stops_early': (recursive_refine, (V3 * 2,), (0,)),
-    # wrong values or gradients, or generated code that fails
-    'fixed_point_while': (fixed_point_while, (V3, M33 * 0.4), (0, 1)),
-    'prefix_sums': (prefix_sums, (M43,), (0,)),
-    'column_mixing': (column_mixing, (M43, V3[[0, 1, 2, 0]]), (0, 1)),
-    'matvec_by_hand': (matvec_by_hand, (M33, V3), (0, 1)),
-    'attention_rows': (attention_rows, (M43, K53, SEQ53), (0, 1, 2)),
-    'conditional_row_updates': (conditional_row_updates, (M43,), (0,)),
-    'streaming_logsumexp': (streaming_logsumexp, (np.array([0.3, -0.2, 1.1, 0.7, 1.6, -0.4]),), (0,)),
-    'loop_inside_branch': (loop_inside_branch, (V3, M33), (0, 1)),
-    'loop_inside_branch_else': (loop_inside_branch, (-V3, M33), (0, 1)),
-    # CompileError on a supported form
-    'multi_head_attention': (multi_head_attention, (M44, K54, V54), (0, 1, 2)),
     'lstm_tuple_state': (lstm_tuple_state, (SEQ53, B3), (0, 1)),
-    'optional_bias': (optional_bias, (V3, M33, B3), (0, 1, 2)),
-    'static_facts_of_tensors': (static_facts_of_tensors, (V3, M33), (0, 1)),
-    'learning_rate_schedule_high': (learning_rate_schedule, (V3, M33, -B3 * 5), (0, 1, 2)),
-    'learning_rate_schedule_low': (learning_rate_schedule, (V3, M33, V3 @ M33 + 0.1), (0, 1, 2)),
-    'meta_step_grad_inside': (meta_step_grad_inside, (M33, V3), (0, 1)),
 }

@@ -8,11 +8,8 @@ def conditional_expression_value_and_grad(x):
     greater = s > 0
     if greater:
         out = np.sin(s)
-        cos = None
     else:
-        cos_1 = np.cos(s)
-        out = cos_1 * 2
-        cos = cos_1
+        out = np.cos(s) * 2
     # grad of: return ops.sin(s) if s > 0 else ops.cos(s) * 2
     if greater:
         ds = np.cos(s)
