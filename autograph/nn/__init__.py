@@ -1,7 +1,13 @@
-"""`autograph.nn`: Cells (MindSpore's modules), layers and losses. One module per kind:
-`cell` (Cell, SequentialCell, CellList), `layers`, `loss`."""
+"""`autograph.nn`: Cells (MindSpore's modules), layers, losses, optimizers and learning-rate
+schedules. One module per kind: `cell` (Cell, SequentialCell, CellList), `layers`, `loss`,
+`optim`, `learning_rate_schedule`."""
 from .cell import Cell, CellList, SequentialCell
 from .layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dense, Dropout, Embedding, Flatten,
                      GELU, LayerNorm, MaxPool2d, ReLU, Sigmoid, Softmax, Tanh)
+from .learning_rate_schedule import (CosineDecayLR, ExponentialDecayLR, InverseDecayLR,
+                                     LearningRateSchedule, PolynomialDecayLR, WarmUpLR,
+                                     cosine_decay_lr, exponential_decay_lr, inverse_decay_lr,
+                                     piecewise_constant_lr, polynomial_decay_lr, warmup_lr)
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, LossBase, MSELoss, NLLLoss,
                    SmoothL1Loss)
+from .optim import SGD, Adagrad, Adam, AdamW, AdamWeightDecay, Momentum, Optimizer, RMSProp

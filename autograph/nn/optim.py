@@ -1,8 +1,5 @@
-"""Optimizers and learning-rate schedules as Cells, with MindSpore's names and conventions:
-`SGD`, `Momentum`, `Adam`, `AdamW`, `AdamWeightDecay`, `RMSProp`, `Adagrad`; the schedules
-`ExponentialDecayLR`, `InverseDecayLR`, `CosineDecayLR`, `PolynomialDecayLR`, `WarmUpLR`; and the
-list builders `piecewise_constant_lr`, `exponential_decay_lr`, `inverse_decay_lr`,
-`cosine_decay_lr`, `polynomial_decay_lr`, `warmup_lr`.
+"""Optimizers as Cells, with MindSpore's names and conventions: `SGD`, `Momentum`, `Adam`,
+`AdamW`, `AdamWeightDecay`, `RMSProp`, `Adagrad` (schedules: `learning_rate_schedule`).
 
 `optimizer(grads)` takes the tuple that `grad_fn` returns for `weights=optimizer.parameters`
 (`net.trainable_params()` when the optimizer was built from it), in that order, updates every
@@ -10,64 +7,27 @@ Parameter in place and returns True (MindSpore returns a bool Tensor, or a tuple
 
 The state (moments, `global_step`, beta powers) lives in Parameters of the optimizer
 (requires_grad=False, named `moment1.weight`, ...), read in `construct` and written with an
-assign, so it persists across calls. `construct` is built only from runtime ops and Tensor
+`ops.assign`, so it persists across calls. `construct` is built only from runtime ops and Tensor
 operators, so the update compiles: `autograph.jit(optimizer)(grads)` runs it as generated NumPy,
 and a whole jitted training step may call it. Hyperparameters (momentum, betas, eps, weight decay)
-are compile-time constants of that code; the learning rate is a run-time input: the Parameter
+are compile-time constants of that code (changing one recompiles); the learning rate is a
+run-time input: the Parameter
 `learning_rate` (set_data never recompiles), or a value computed from `global_step` (a list
 indexed by it, or a schedule). A LearningRateSchedule or callable given as `learning_rate` is
-called directly on the step, Tensor eagerly and symbolic value when compiled, so it must use ops
-and operators only (no Python `if` on the step).
+called directly on the step, a Tensor eagerly and a symbolic value when compiled, so it must use
+ops and operators only (no Python `if` on the step).
+
+Later reads of an updated Parameter in the same compiled function see the new value (the compiler
+rebinds a Parameter written by `ops.assign`), so one function may run several updates.
 """
-import math
 from collections.abc import Iterable
 
 import numpy as np
 
 from runtime import dtypes, ops
-from runtime.primitive import TRACE_STACK
-from runtime.primitives import state as _state
 from runtime.tensor import Parameter, ParameterTuple, Tensor
 from .cell import Cell
-
-
-def _assign(variable, value):
-    """`ops.assign(variable, value)`. While compiling, a Parameter read directly by a built-in
-    Cell is still a Tensor, so the assign is bound on it here (the compiler turns it into the
-    Parameter's input array, written in place by the generated code)."""
-    if TRACE_STACK:
-        return _state.assign.bind(variable, value)
-    return ops.assign(variable, value)
-
-
-# ---------------------------------------------------------------- argument checks
-def _number(owner, name, value, low=0.0, strict=False, below=None, kind=float):
-    """`value` as a float (or int), checked against `low` (`strict`: excluded) and `below`."""
-    ok_types = (int, np.integer) if kind is int else (int, float, np.integer, np.floating)
-    if isinstance(value, bool) or not isinstance(value, ok_types):
-        raise TypeError(f"{owner}: '{name}' must be {'an int' if kind is int else 'a float'}, "
-                        f"got {type(value).__name__}")
-    value = kind(value)
-    if value < low or (strict and value == low) or (below is not None and value >= below):
-        bound = (f"in ({low}, {below})" if below is not None else
-                 f"{'>' if strict else '>='} {low}")
-        raise ValueError(f"{owner}: '{name}' must be {bound}, got {value}")
-    return value
-
-
-def _flag(owner, name, value):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{owner}: '{name}' must be a bool, got {type(value).__name__}")
-    return bool(value)
-
-
-# ---------------------------------------------------------------- learning rates
-class LearningRateSchedule(Cell):
-    """Base of the schedules: `construct(global_step)` returns the learning rate of that step,
-    computed with ops (the optimizer passes its `global_step` Parameter, int32 of shape (1,))."""
-
-    def construct(self, global_step):
-        raise NotImplementedError(f"{type(self).__name__} must define construct(global_step)")
+from .learning_rate_schedule import LearningRateSchedule, flag_arg, number_arg
 
 
 class _ListLR(LearningRateSchedule):
@@ -94,6 +54,8 @@ class _CallableLR(LearningRateSchedule):
 
 def _learning_rate(owner, lr, name):
     """A learning rate argument -> a scalar Parameter (fixed) or a schedule Cell (dynamic)."""
+    if isinstance(lr, Parameter) and lr.ndim == 0:
+        return lr                       # the caller's own Parameter: its set_data steers the rate
     if isinstance(lr, Cell) or (callable(lr) and not isinstance(lr, (Tensor, np.ndarray))):
         return lr if isinstance(lr, LearningRateSchedule) else _CallableLR(lr)
     if isinstance(lr, bool) or not isinstance(lr, (int, float, np.number, Tensor, np.ndarray, Iterable)):
@@ -127,8 +89,8 @@ class Optimizer(Cell):
     def __init__(self, learning_rate, parameters, weight_decay=0.0, loss_scale=1.0):
         super().__init__(auto_prefix=False)
         owner = type(self).__name__
-        self.loss_scale = _number(owner, 'loss_scale', loss_scale, strict=True)
-        weight_decay = _number(owner, 'weight_decay', weight_decay)
+        self.loss_scale = number_arg(owner, 'loss_scale', loss_scale, strict=True)
+        weight_decay = number_arg(owner, 'weight_decay', weight_decay)
         groups = _groups(owner, parameters)
         self.is_group = isinstance(groups[0], dict)
         self.is_group_lr = self.is_group and any('lr' in g for g in groups)
@@ -139,16 +101,18 @@ class Optimizer(Cell):
                 order = list(group['order_params'])
                 continue
             lr = _learning_rate(owner, group['lr'], f'learning_rate_group_{i}') if 'lr' in group else default_lr
-            decay = _number(owner, 'weight_decay', group.get('weight_decay', weight_decay))
+            decay = number_arg(owner, 'weight_decay', group.get('weight_decay', weight_decay))
             for p in group['params']:
                 skip = not self.is_group and self._decay_filter and _is_norm_parameter(p)
-                params.append(p), lrs.append(lr), decays.append(0.0 if skip else decay)
+                params.append(p)
+                lrs.append(lr)
+                decays.append(0.0 if skip else decay)
         if order is not None:
             params, lrs, decays = _reorder(owner, order, params, lrs, decays)
         _check_unique(owner, params)
         self.parameters = ParameterTuple(params)
         self._lrs, self._decays = tuple(lrs), tuple(decays)
-        self.weight_decay = decays[0] if not self.is_group else tuple(decays)
+        self.weight_decay = tuple(decays) if self.is_group else weight_decay
         self.dynamic_lr = any(not isinstance(lr, Parameter) for lr in lrs)
         self.global_step = Parameter(Tensor(np.zeros(1, np.int32)), name='global_step', requires_grad=False)
         if self.is_group_lr:
@@ -168,7 +132,7 @@ class Optimizer(Cell):
         `init` and named `prefix.<name>` (`moment1.weight`), as MindSpore's clone names them."""
         state = []
         for i, p in enumerate(self.parameters):
-            data = np.full(p.shape, init, dtype=np.asarray(p).dtype)
+            data = np.full(p.shape, init, dtype=p.asnumpy().dtype)
             s = Parameter(Tensor(data), name=f'{prefix}.{p.name or i}', requires_grad=False)
             self._own(s, s.name)
             state.append(s)
@@ -188,9 +152,10 @@ class Optimizer(Cell):
                              "weights=optimizer.parameters, in the same order")
         out = []
         for p, g, decay in zip(self.parameters, gradients, self._decays):
-            if tuple(getattr(g, 'shape', ())) != tuple(p.shape):
-                raise ValueError(f"{owner}: the gradient for Parameter '{p.name}' has shape "
-                                 f"{tuple(getattr(g, 'shape', ()))}, but the Parameter has shape {tuple(p.shape)}")
+            shape = tuple(getattr(g, 'shape', ()))
+            if shape != tuple(p.shape):
+                raise ValueError(f"{owner}: the gradient for Parameter '{p.name}' has shape {shape}, "
+                                 f"but the Parameter has shape {tuple(p.shape)}")
             if self.loss_scale != 1.0:
                 g = g * (1.0 / self.loss_scale)
             if decay and self._l2_in_gradient:
@@ -206,7 +171,7 @@ class Optimizer(Cell):
         for lr in self._lrs:
             if id(lr) not in values:
                 values[id(lr)] = lr if isinstance(lr, Parameter) else ops.reshape(lr(step), ())
-        _assign(self.global_step, step + 1)
+        ops.assign(self.global_step, step + 1)
         return tuple(values[id(lr)] for lr in self._lrs)
 
     def get_lr(self):
@@ -243,6 +208,8 @@ def _groups(owner, parameters):
     if not groups:
         raise ValueError(f"{owner}: 'params' is empty")
     if all(isinstance(g, dict) for g in groups):
+        groups = [dict(g, params=list(g['params'])) if isinstance(g.get('params'), Iterable)
+                  and not isinstance(g['params'], (Tensor, dict)) else g for g in groups]
         for g in groups:
             unknown = [k for k in g if k not in _GROUP_KEYS]
             if unknown:
@@ -257,7 +224,7 @@ def _groups(owner, parameters):
 
 
 def _check_parameters(owner, params, what):
-    if params is None or isinstance(params, (Tensor, dict)) or not isinstance(params, Iterable) or not list(params):
+    if isinstance(params, (Tensor, dict)) or not isinstance(params, Iterable) or not list(params):
         raise TypeError(f"{owner}: {what} must be a non-empty list of Parameters")
     for i, p in enumerate(params):
         if not isinstance(p, Parameter):
@@ -281,6 +248,12 @@ def _reorder(owner, order, params, lrs, decays):
     return [params[i] for i in picks], [lrs[i] for i in picks], [decays[i] for i in picks]
 
 
+def _complement(x):
+    """1 - x, rounded to 15 digits: the generated code reads `0.1 * g`, not
+    `0.09999999999999998 * g` (the two differ by less than one part in 10**15)."""
+    return float(f'{1.0 - x:.15g}')
+
+
 # ---------------------------------------------------------------- SGD and Momentum
 class SGD(Optimizer):
     """SGD with optional momentum, as MindSpore's SGD kernel (and PyTorch): g += wd * p; with
@@ -293,9 +266,9 @@ class SGD(Optimizer):
     def __init__(self, params, learning_rate=0.1, momentum=0.0, dampening=0.0, weight_decay=0.0,
                  nesterov=False, loss_scale=1.0):
         super().__init__(learning_rate, params, weight_decay, loss_scale)
-        self.momentum = _number('SGD', 'momentum', momentum)
-        self.dampening = _number('SGD', 'dampening', dampening)
-        self.nesterov = _flag('SGD', 'nesterov', nesterov)
+        self.momentum = number_arg('SGD', 'momentum', momentum)
+        self.dampening = number_arg('SGD', 'dampening', dampening)
+        self.nesterov = flag_arg('SGD', 'nesterov', nesterov)
         if self.nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
             raise ValueError("SGD: nesterov=True needs 'momentum' > 0 and 'dampening' == 0, got "
                              f"momentum={self.momentum}, dampening={self.dampening}")
@@ -306,11 +279,11 @@ class SGD(Optimizer):
         grads = self._gradients(gradients)
         for p, g, lr, accum, stat in zip(self.parameters, grads, self._step_lrs(), self.accum, self.stat):
             if self.momentum > 0.0:
-                v = ops.where(stat > 0, g, accum * self.momentum + (1.0 - self.dampening) * g)
-                _assign(accum, v)
-                _assign(stat, ops.zeros_like(stat))
+                v = ops.where(stat > 0, g, accum * self.momentum + _complement(self.dampening) * g)
+                ops.assign(accum, v)
+                ops.assign(stat, ops.zeros_like(stat))
                 g = g + v * self.momentum if self.nesterov else v
-            _assign(p, p - lr * g)
+            ops.assign(p, p - lr * g)
         return True
 
 
@@ -321,63 +294,66 @@ class Momentum(Optimizer):
     def __init__(self, params, learning_rate, momentum, weight_decay=0.0, loss_scale=1.0,
                  use_nesterov=False):
         super().__init__(learning_rate, params, weight_decay, loss_scale)
-        self.momentum = _number('Momentum', 'momentum', momentum)
-        self.use_nesterov = _flag('Momentum', 'use_nesterov', use_nesterov)
+        self.momentum = number_arg('Momentum', 'momentum', momentum)
+        self.use_nesterov = flag_arg('Momentum', 'use_nesterov', use_nesterov)
         self.moments = self._clone('moments', 0.0)
 
     def construct(self, gradients):
         grads = self._gradients(gradients)
         for p, g, lr, moment in zip(self.parameters, grads, self._step_lrs(), self.moments):
             v = moment * self.momentum + g
-            _assign(moment, v)
+            ops.assign(moment, v)
             step = g * lr + v * self.momentum * lr if self.use_nesterov else lr * v
-            _assign(p, p - step)
+            ops.assign(p, p - step)
         return True
 
 
 # ---------------------------------------------------------------- the Adam family
 def _check_betas(owner, beta1, beta2, eps):
-    return (_number(owner, 'beta1', beta1, below=1.0, strict=True),
-            _number(owner, 'beta2', beta2, below=1.0, strict=True),
-            _number(owner, 'eps', eps, strict=True))
+    return (number_arg(owner, 'beta1', beta1, below=1.0, strict=True),
+            number_arg(owner, 'beta2', beta2, below=1.0, strict=True),
+            number_arg(owner, 'eps', eps, strict=True))
 
 
 class _AdamBase(Optimizer):
     """Moments `moment1`/`moment2` (m, v), and for the bias-corrected ones `beta1_power`,
-    `beta2_power` (beta^t, starting from 1), as MindSpore's Adam holds them."""
+    `beta2_power` (beta^t, starting from 1), as MindSpore's Adam holds them: float32, or
+    float64 when a Parameter is (1 - beta2^t in float32 loses digits that float64 models keep)."""
     _moment_names = ('moment1', 'moment2')
 
     def _setup(self, beta1, beta2, eps, use_amsgrad, corrected=True):
         owner = type(self).__name__
         self.beta1, self.beta2, self.eps = _check_betas(owner, beta1, beta2, eps)
-        self.use_amsgrad = _flag(owner, 'use_amsgrad', use_amsgrad)
+        self.use_amsgrad = flag_arg(owner, 'use_amsgrad', use_amsgrad)
         self.moment1 = self._clone(self._moment_names[0], 0.0)
         self.moment2 = self._clone(self._moment_names[1], 0.0)
         if self.use_amsgrad:
             self.vhat = self._clone('vhat', 0.0)
         if corrected:
-            self.beta1_power = Parameter(Tensor(np.float32(1.0)), name='beta1_power', requires_grad=False)
-            self.beta2_power = Parameter(Tensor(np.float32(1.0)), name='beta2_power', requires_grad=False)
+            wide = any(p.asnumpy().dtype == np.float64 for p in self.parameters)
+            one = np.float64(1.0) if wide else np.float32(1.0)
+            self.beta1_power = Parameter(Tensor(one), name='beta1_power', requires_grad=False)
+            self.beta2_power = Parameter(Tensor(one), name='beta2_power', requires_grad=False)
 
     def _powers(self):
         """beta1^t and beta2^t of this step, stored back."""
         beta1_power = self.beta1_power * self.beta1
         beta2_power = self.beta2_power * self.beta2
-        _assign(self.beta1_power, beta1_power)
-        _assign(self.beta2_power, beta2_power)
+        ops.assign(self.beta1_power, beta1_power)
+        ops.assign(self.beta2_power, beta2_power)
         return beta1_power, beta2_power
 
     def _moments(self, i, g):
         """m = b1 m + (1 - b1) g and v = b2 v + (1 - b2) g^2, stored back."""
-        m = self.moment1[i] * self.beta1 + (1.0 - self.beta1) * g
-        v = self.moment2[i] * self.beta2 + (1.0 - self.beta2) * ops.square(g)
-        _assign(self.moment1[i], m)
-        _assign(self.moment2[i], v)
+        m = self.moment1[i] * self.beta1 + _complement(self.beta1) * g
+        v = self.moment2[i] * self.beta2 + _complement(self.beta2) * ops.square(g)
+        ops.assign(self.moment1[i], m)
+        ops.assign(self.moment2[i], v)
         return m, v
 
     def _running_max(self, i, v):
         v = ops.maximum(self.vhat[i], v)
-        _assign(self.vhat[i], v)
+        ops.assign(self.vhat[i], v)
         return v
 
 
@@ -391,8 +367,8 @@ class Adam(_AdamBase):
                  use_locking=False, use_nesterov=False, weight_decay=0.0, loss_scale=1.0,
                  use_amsgrad=False):
         super().__init__(learning_rate, params, weight_decay, loss_scale)
-        _flag('Adam', 'use_locking', use_locking)
-        self.use_nesterov = _flag('Adam', 'use_nesterov', use_nesterov)
+        flag_arg('Adam', 'use_locking', use_locking)
+        self.use_nesterov = flag_arg('Adam', 'use_nesterov', use_nesterov)
         self._setup(beta1, beta2, eps, use_amsgrad)
 
     def construct(self, gradients):
@@ -405,8 +381,8 @@ class Adam(_AdamBase):
             if self.use_amsgrad:
                 v = self._running_max(i, v)
             if self.use_nesterov:
-                m = m * self.beta1 + (1.0 - self.beta1) * g
-            _assign(p, p - lr * correction * m / (ops.sqrt(v) + self.eps))
+                m = m * self.beta1 + _complement(self.beta1) * g
+            ops.assign(p, p - lr * correction * m / (ops.sqrt(v) + self.eps))
         return True
 
 
@@ -434,7 +410,7 @@ class AdamW(_AdamBase):
             v_hat = v / (1.0 - beta2_power)
             if self.use_amsgrad:
                 v_hat = self._running_max(i, v_hat)
-            _assign(self.parameters[i], p - lr * m_hat / (ops.sqrt(v_hat) + self.eps))
+            ops.assign(self.parameters[i], p - lr * m_hat / (ops.sqrt(v_hat) + self.eps))
         return True
 
 
@@ -455,7 +431,7 @@ class AdamWeightDecay(_AdamBase):
             update = m / (ops.sqrt(v) + self.eps)
             if decay:
                 update = update + decay * p
-            _assign(p, p - lr * update)
+            ops.assign(p, p - lr * update)
         return True
 
 
@@ -470,11 +446,13 @@ class RMSProp(Optimizer):
     def __init__(self, params, learning_rate=0.1, decay=0.9, momentum=0.0, epsilon=1e-10,
                  use_locking=False, centered=False, loss_scale=1.0, weight_decay=0.0, *, rho=None):
         super().__init__(learning_rate, params, weight_decay, loss_scale)
-        self.decay = _number('RMSProp', 'rho' if rho is not None else 'decay', decay if rho is None else rho)
-        self.momentum = _number('RMSProp', 'momentum', momentum)
-        self.epsilon = _number('RMSProp', 'epsilon', epsilon, strict=True)
-        _flag('RMSProp', 'use_locking', use_locking)
-        self.centered = _flag('RMSProp', 'centered', centered)
+        if rho is not None and decay != 0.9:
+            raise TypeError("RMSProp: give 'decay' or its other name 'rho', not both")
+        self.decay = number_arg('RMSProp', 'rho' if rho is not None else 'decay', decay if rho is None else rho)
+        self.momentum = number_arg('RMSProp', 'momentum', momentum)
+        self.epsilon = number_arg('RMSProp', 'epsilon', epsilon, strict=True)
+        flag_arg('RMSProp', 'use_locking', use_locking)
+        self.centered = flag_arg('RMSProp', 'centered', centered)
         self.mean_square = self._clone('mean_square', 1.0)
         self.moment = self._clone('moment', 0.0)
         if self.centered:
@@ -484,15 +462,15 @@ class RMSProp(Optimizer):
         grads = self._gradients(gradients)
         d = self.decay
         for i, (p, g, lr) in enumerate(zip(self.parameters, grads, self._step_lrs())):
-            s = self.mean_square[i] * d + (1.0 - d) * ops.square(g)
-            _assign(self.mean_square[i], s)
+            s = self.mean_square[i] * d + _complement(d) * ops.square(g)
+            ops.assign(self.mean_square[i], s)
             if self.centered:
-                gm = self.mean_grad[i] * d + (1.0 - d) * g
-                _assign(self.mean_grad[i], gm)
+                gm = self.mean_grad[i] * d + _complement(d) * g
+                ops.assign(self.mean_grad[i], gm)
                 s = s - ops.square(gm)
             mom = self.moment[i] * self.momentum + lr * g / ops.sqrt(s + self.epsilon)
-            _assign(self.moment[i], mom)
-            _assign(p, p - mom)
+            ops.assign(self.moment[i], mom)
+            ops.assign(p, p - mom)
         return True
 
 
@@ -504,190 +482,15 @@ class Adagrad(Optimizer):
     def __init__(self, params, accum=0.1, learning_rate=0.001, update_slots=True, loss_scale=1.0,
                  weight_decay=0.0):
         super().__init__(learning_rate, params, weight_decay, loss_scale)
-        self.update_slots = _flag('Adagrad', 'update_slots', update_slots)
-        self.accum = self._clone('accum', _number('Adagrad', 'accum', accum))
+        self.update_slots = flag_arg('Adagrad', 'update_slots', update_slots)
+        self.accum = self._clone('accum', number_arg('Adagrad', 'accum', accum))
 
     def construct(self, gradients):
         grads = self._gradients(gradients)
         for p, g, lr, h in zip(self.parameters, grads, self._step_lrs(), self.accum):
             if self.update_slots:
                 new_h = h + ops.square(g)
-                _assign(h, new_h)
+                ops.assign(h, new_h)
                 h = new_h
-            _assign(p, p - lr * g / ops.sqrt(h))
+            ops.assign(p, p - lr * g / ops.sqrt(h))
         return True
-
-
-# ---------------------------------------------------------------- schedules as Cells
-def _decay_args(owner, learning_rate, decay_rate, decay_steps, is_stair):
-    return (_number(owner, 'learning_rate', learning_rate, strict=True),
-            _number(owner, 'decay_rate', decay_rate, strict=True),
-            _number(owner, 'decay_steps', decay_steps, low=1, kind=int), _flag(owner, 'is_stair', is_stair))
-
-
-def _float_step(global_step):
-    return ops.cast(global_step, dtypes.float32)
-
-
-class ExponentialDecayLR(LearningRateSchedule):
-    """lr * decay_rate ** p, p = step / decay_steps (floored with is_stair)."""
-
-    def __init__(self, learning_rate, decay_rate, decay_steps, is_stair=False):
-        super().__init__()
-        self.learning_rate, self.decay_rate, self.decay_steps, self.is_stair = \
-            _decay_args('ExponentialDecayLR', learning_rate, decay_rate, decay_steps, is_stair)
-
-    def construct(self, global_step):
-        p = _float_step(global_step) / self.decay_steps
-        if self.is_stair:
-            p = ops.floor(p)
-        return self.learning_rate * ops.pow(self.decay_rate, p)
-
-
-class InverseDecayLR(LearningRateSchedule):
-    """lr / (1 + decay_rate * p), p = step / decay_steps (floored with is_stair)."""
-
-    def __init__(self, learning_rate, decay_rate, decay_steps, is_stair=False):
-        super().__init__()
-        self.learning_rate, self.decay_rate, self.decay_steps, self.is_stair = \
-            _decay_args('InverseDecayLR', learning_rate, decay_rate, decay_steps, is_stair)
-
-    def construct(self, global_step):
-        p = _float_step(global_step) / self.decay_steps
-        if self.is_stair:
-            p = ops.floor(p)
-        return self.learning_rate / (1.0 + self.decay_rate * p)
-
-
-class CosineDecayLR(LearningRateSchedule):
-    """min_lr + (max_lr - min_lr) / 2 * (1 + cos(pi * min(step, decay_steps) / decay_steps))."""
-
-    def __init__(self, min_lr, max_lr, decay_steps):
-        super().__init__()
-        self.min_lr = _number('CosineDecayLR', 'min_lr', min_lr)
-        self.max_lr = _number('CosineDecayLR', 'max_lr', max_lr, strict=True)
-        self.decay_steps = _number('CosineDecayLR', 'decay_steps', decay_steps, low=1, kind=int)
-        if self.min_lr >= self.max_lr:
-            raise ValueError(f"CosineDecayLR: 'max_lr' must be greater than 'min_lr', got "
-                             f"max_lr={self.max_lr}, min_lr={self.min_lr}")
-
-    def construct(self, global_step):
-        p = _float_step(ops.minimum(global_step, self.decay_steps)) / self.decay_steps
-        return self.min_lr + 0.5 * (self.max_lr - self.min_lr) * (1.0 + ops.cos(math.pi * p))
-
-
-class PolynomialDecayLR(LearningRateSchedule):
-    """(lr - end_lr) * (1 - t / T) ** power + end_lr with t = min(step, decay_steps) and
-    T = decay_steps; with update_decay_steps, t = step and T = decay_steps * max(ceil(step /
-    decay_steps), 1)."""
-
-    def __init__(self, learning_rate, end_learning_rate, decay_steps, power, update_decay_steps=False):
-        super().__init__()
-        owner = 'PolynomialDecayLR'
-        self.learning_rate = _number(owner, 'learning_rate', learning_rate, strict=True)
-        self.end_learning_rate = _number(owner, 'end_learning_rate', end_learning_rate)
-        self.decay_steps = _number(owner, 'decay_steps', decay_steps, low=1, kind=int)
-        self.power = _number(owner, 'power', power, strict=True)
-        self.update_decay_steps = _flag(owner, 'update_decay_steps', update_decay_steps)
-
-    def construct(self, global_step):
-        step = _float_step(global_step)
-        if self.update_decay_steps:
-            total = self.decay_steps * ops.maximum(ops.ceil(step / self.decay_steps), 1.0)
-        else:
-            step, total = ops.minimum(step, float(self.decay_steps)), self.decay_steps
-        diff = self.learning_rate - self.end_learning_rate
-        return diff * ops.pow(1.0 - step / total, self.power) + self.end_learning_rate
-
-
-class WarmUpLR(LearningRateSchedule):
-    """lr * min(step, warmup_steps) / warmup_steps."""
-
-    def __init__(self, learning_rate, warmup_steps):
-        super().__init__()
-        self.learning_rate = _number('WarmUpLR', 'learning_rate', learning_rate)
-        self.warmup_steps = _number('WarmUpLR', 'warmup_steps', warmup_steps, low=1, kind=int)
-
-    def construct(self, global_step):
-        return self.learning_rate * _float_step(ops.minimum(global_step, self.warmup_steps)) / self.warmup_steps
-
-
-# ---------------------------------------------------------------- schedules as lists
-def piecewise_constant_lr(milestone, learning_rates):
-    """learning_rates[k] for the steps in [milestone[k-1], milestone[k]); milestone[-1] values."""
-    if not isinstance(milestone, (list, tuple)) or not isinstance(learning_rates, (list, tuple)):
-        raise TypeError("piecewise_constant_lr: 'milestone' and 'learning_rates' must be lists")
-    if len(milestone) != len(learning_rates):
-        raise ValueError(f"piecewise_constant_lr: 'milestone' has {len(milestone)} items but "
-                         f"'learning_rates' has {len(learning_rates)}")
-    lr, last = [], 0
-    for i, (end, rate) in enumerate(zip(milestone, learning_rates)):
-        end = _number('piecewise_constant_lr', f'milestone[{i}]', end, low=1, kind=int)
-        if end < last:
-            raise ValueError(f"piecewise_constant_lr: 'milestone' must increase, got {milestone}")
-        lr += [_number('piecewise_constant_lr', f'learning_rates[{i}]', rate)] * (end - last)
-        last = end
-    return lr
-
-
-def _epochs(owner, total_step, step_per_epoch, decay_epoch, name='decay_epoch'):
-    """floor(i / step_per_epoch) for each step i, after checking the three counts."""
-    total = _number(owner, 'total_step', total_step, low=1, kind=int)
-    per = _number(owner, 'step_per_epoch', step_per_epoch, low=1, kind=int)
-    _number(owner, name, decay_epoch, low=1, kind=int)
-    return [i // per for i in range(total)]
-
-
-def _decay_list_args(owner, learning_rate, decay_rate, is_stair):
-    _number(owner, 'learning_rate', learning_rate, strict=True)
-    _number(owner, 'decay_rate', decay_rate, strict=True)
-    return _flag(owner, 'is_stair', is_stair)
-
-
-def exponential_decay_lr(learning_rate, decay_rate, total_step, step_per_epoch, decay_epoch, is_stair=False):
-    """lr * decay_rate ** (epoch / decay_epoch) per step (the ratio floored with is_stair)."""
-    stair = _decay_list_args('exponential_decay_lr', learning_rate, decay_rate, is_stair)
-    epochs = _epochs('exponential_decay_lr', total_step, step_per_epoch, decay_epoch)
-    return [learning_rate * decay_rate ** (e // decay_epoch if stair else e / decay_epoch) for e in epochs]
-
-
-def inverse_decay_lr(learning_rate, decay_rate, total_step, step_per_epoch, decay_epoch, is_stair=False):
-    """lr / (1 + decay_rate * epoch / decay_epoch) per step (the ratio floored with is_stair)."""
-    stair = _decay_list_args('inverse_decay_lr', learning_rate, decay_rate, is_stair)
-    epochs = _epochs('inverse_decay_lr', total_step, step_per_epoch, decay_epoch)
-    return [learning_rate / (1 + decay_rate * (e // decay_epoch if stair else e / decay_epoch)) for e in epochs]
-
-
-def cosine_decay_lr(min_lr, max_lr, total_step, step_per_epoch, decay_epoch):
-    """min_lr + (max_lr - min_lr) / 2 * (1 + cos(pi * min(epoch, decay_epoch) / decay_epoch))."""
-    _number('cosine_decay_lr', 'min_lr', min_lr)
-    _number('cosine_decay_lr', 'max_lr', max_lr, strict=True)
-    if min_lr >= max_lr:
-        raise ValueError(f"cosine_decay_lr: 'max_lr' must be greater than 'min_lr', got {max_lr} <= {min_lr}")
-    epochs = _epochs('cosine_decay_lr', total_step, step_per_epoch, decay_epoch)
-    delta = 0.5 * (max_lr - min_lr)
-    return [min_lr + delta * (1 + math.cos(math.pi * min(e, decay_epoch) / decay_epoch)) for e in epochs]
-
-
-def polynomial_decay_lr(learning_rate, end_learning_rate, total_step, step_per_epoch, decay_epoch, power,
-                        update_decay_epoch=False):
-    """(lr - end_lr) * (1 - t / T) ** power + end_lr per step, t = min(epoch, decay_epoch) and
-    T = decay_epoch; with update_decay_epoch, t = epoch and T = decay_epoch * max(ceil(epoch /
-    decay_epoch), 1)."""
-    owner = 'polynomial_decay_lr'
-    _number(owner, 'learning_rate', learning_rate, strict=True)
-    _number(owner, 'end_learning_rate', end_learning_rate)
-    _number(owner, 'power', power, strict=True)
-    update = _flag(owner, 'update_decay_epoch', update_decay_epoch)
-    lr = []
-    for e in _epochs(owner, total_step, step_per_epoch, decay_epoch):
-        t, total = (e, decay_epoch * max(math.ceil(e / decay_epoch), 1)) if update else (min(e, decay_epoch), decay_epoch)
-        lr.append((learning_rate - end_learning_rate) * (1 - t / total) ** power + end_learning_rate)
-    return lr
-
-
-def warmup_lr(learning_rate, total_step, step_per_epoch, warmup_epoch):
-    """lr * min(epoch, warmup_epoch) / warmup_epoch per step."""
-    _number('warmup_lr', 'learning_rate', learning_rate)
-    epochs = _epochs('warmup_lr', total_step, step_per_epoch, warmup_epoch, 'warmup_epoch')
-    return [learning_rate * min(e, warmup_epoch) / warmup_epoch for e in epochs]
