@@ -30,7 +30,7 @@ def test_primitive_table_matches_registry():
 
 def test_readme_starts_with_the_two_commands():
     lines = [l.strip() for l in README.read_text().splitlines() if l.startswith('    ')]
-    assert 'examples/autodiff_tutorial.py' in lines[0]
+    assert 'examples/train_digits.py' in lines[0] and "'.[examples]'" in lines[0]
     assert 'pytest' in lines[1] and "'.[test]'" in lines[1]
 
 

@@ -82,6 +82,7 @@ class _Writer:
         self.loc = None
         self.inline = _inlined(graph)
         self.alias = _coalesced(graph, self.inline)
+        self.uses = {key: len(users) for key, users in _uses(graph).items()}
 
     # ------------------------------------------------------------ names and expressions
     def name(self, v, default='t'):
@@ -180,6 +181,8 @@ class _Writer:
                 self.cond(op, indent)
             elif op.prim in (FOR, WHILE, FOR_SAVED):
                 self.loop(op, indent)
+            elif getattr(op.prim, 'effect', False) and not self.uses.get(id(op.out)):
+                self.line(indent, nodes.expression(self.op_expr(op)))   # assign(w, ...) for its effect
             else:
                 self.assign(indent, op.out, self.op_expr(op))
 
