@@ -94,7 +94,7 @@ def _progress(iterator, total, description, enabled):
 
 def _report(batches, losses, enabled):
     if enabled and hasattr(batches, 'set_postfix'):
-        batches.set_postfix(loss=f'{np.mean(losses[-10:]):.3f}')
+        batches.set_postfix(loss=f'{np.mean(losses[-10:]):.3f}', refresh=False)
 
 
 def plot(losses, path):

@@ -76,16 +76,28 @@ def truth(value):
 # ---------------------------------------------------------------- if
 def lower_if(frame, stmt, pred):
     builder = frame.lowering.builder
-    before = dict(frame.locals)
-    branches = []
+    lowering = frame.lowering
+    before, bindings_before = dict(frame.locals), lowering.bindings()
+    branches, branch_bindings = [], []
     for body in (stmt.body, stmt.orelse):
         frame.locals = dict(before)
+        lowering.implicit = dict(bindings_before)
         with builder.region() as region_ops:
             _run_branch(frame, body)
             _strengthen(frame.locals, before)
         branches.append((region_ops, frame.locals))
+        branch_bindings.append(lowering.implicit)
     frame.locals = dict(before)
-    names = [n for n in assigned_names(stmt.body + stmt.orelse)
+    lowering.implicit = bindings_before = lowering.bindings()   # with Parameters first met inside
+    # Parameters a branch assigns (ops.assign) become results too, like variables.
+    params = [p for p in bindings_before if any(b.get(p, bindings_before[p]) is not bindings_before[p]
+                                                for b in branch_bindings)]
+    for k, param in enumerate(params):
+        key = f'#param{k}'
+        for (_, env), bindings in zip(branches, branch_bindings):
+            env[key] = bindings.get(param, bindings_before[param])
+        before[key] = bindings_before[param]
+    names = [n for n in assigned_names(stmt.body + stmt.orelse) + [f'#param{k}' for k in range(len(params))]
              if any(env.get(n, _MISSING) is not before.get(n, _MISSING) for _, env in branches)]
     results, merged = [[], []], []
     for name in names:
@@ -100,10 +112,14 @@ def lower_if(frame, stmt, pred):
             results[i].append(v)
         merged.append(name)
     regions = (Region([], branches[0][0], results[0]), Region([], branches[1][0], results[1]))
+    display = {f'#param{k}': bindings_before[p].name for k, p in enumerate(params)}
     outs = _weak_numbers(make(builder, COND, [truth(pred)], regions, _avals(results[0]),
-                              names=[_hint(n) for n in merged]), *results)
+                              names=[display.get(n) or _hint(n) for n in merged]), *results)
     for name, out in zip(merged, outs):
         frame.locals[name] = out
+    for k, param in enumerate(params):
+        if f'#param{k}' in merged:
+            _bind_params(lowering, [param], [frame.locals.pop(f'#param{k}')], bindings_before)
 
 
 def runtime_check(frame, test, message):
@@ -338,17 +354,24 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
     carried = [n for n in assigned_names(stmt.body) if n in before and not isinstance(before[n], Undefined)]
     slots = _Slots(carried, before)
     inits = dict(zip(slots.names, slots.read(before)))
-    for attempt in range(3):
+    lowering = frame.lowering
+    bindings_before = lowering.bindings()
+    params = []          # ids of Parameters the body assigns (ops.assign): carried like variables
+    for attempt in range(4):
         frame.locals = dict(before)
-        init_values = [_init_value(n, inits[n]) for n in slots.names]
+        lowering.implicit = dict(bindings_before)
+        init_values = [_init_value(n, inits[n]) for n in slots.names] + [bindings_before[p] for p in params]
         index_name = stmt.target.id if bind_target and element is None and isinstance(stmt.target, gast.Name) else 'i'
-        args = [Value(a, index_name) for a in leading_avals] + [Value(v.aval, _hint(n)) for n, v in zip(slots.names, init_values)]
+        names = slots.names + [bindings_before[p].name for p in params]
+        args = [Value(a, index_name) for a in leading_avals] + [Value(v.aval, _hint(n)) for n, v in zip(names, init_values)]
         carried_args = args[len(leading_avals):]
         slots.bind(frame.locals, carried_args)
+        _bind_params(lowering, params, carried_args[len(slots.names):], bindings_before)
         regions = []
         if prim is WHILE:
-            test_args = [Value(v.aval, _hint(n)) for n, v in zip(slots.names, init_values)]
+            test_args = [Value(v.aval, _hint(n)) for n, v in zip(names, init_values)]
             slots.bind(frame.locals, test_args)
+            _bind_params(lowering, params, test_args[len(slots.names):], bindings_before)
             with builder.region() as test_ops:
                 test = frame.expr(stmt.test)
             if not isinstance(test, Value):
@@ -356,24 +379,32 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
                                    "course is known then is unrolled only over for, so write it as a for loop")
             regions.append(Region(test_args, test_ops, [truth(test)]))
             slots.bind(frame.locals, carried_args)
+            _bind_params(lowering, params, carried_args[len(slots.names):], bindings_before)
         containers = _snapshot(before)
         with builder.region() as body_ops:
             if bind_target:
                 bind_target(args[0])
             _run_loop_body(frame, stmt.body)
-            results = [_strong(r) for r in slots.read(frame.locals)]
+            results = [_strong(r) for r in slots.read(frame.locals)] + [lowering.implicit[p] for p in params]
         _check_unchanged(containers)
+        bindings_before = {**lowering.inputs, **bindings_before}    # Parameters first met in the body
+        written = [p for p, v in lowering.implicit.items()
+                   if p not in params and v is not bindings_before.get(p)]
         widened = _widen(slots.names, init_values, results, inits)
-        if not widened:
+        if written:
+            params += written      # lower again, carrying what the body assigns
+        elif not widened:
             break
     else:
         raise CompileError("a loop-carried value keeps changing its shape or dtype")
-    results = [_carried_result(n, r, v.aval, builder) for n, r, v in zip(slots.names, results, init_values)]
+    results = [_carried_result(n, r, v.aval, builder) for n, r, v in zip(names, results, init_values)]
     regions.append(Region(args, body_ops, results))
     frame.locals = dict(before)
+    lowering.implicit = dict(bindings_before)
     outs = make(builder, prim, leading_inputs + init_values, tuple(regions),
-                [v.aval for v in init_values], names=[_hint(n) for n in slots.names])
+                [v.aval for v in init_values], names=[_hint(n) for n in names])
     slots.bind(frame.locals, outs)
+    _bind_params(lowering, params, outs[len(slots.names):], bindings_before)
     for name in assigned:
         if name not in carried:
             frame.locals[name] = Undefined(name, f"it is first assigned inside the loop at line {stmt.lineno}; "
@@ -382,6 +413,14 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
         broke = exits.BROKE in carried
         frame.run([exits.unless_broke(stmt.orelse, stmt)] if broke else stmt.orelse)
     return outs
+
+
+def _bind_params(lowering, params, values, bindings):
+    """Make the compiler's reads of these Parameters see `values` (a region's arguments, or a
+    control-flow op's results)."""
+    for param, value in zip(params, values):
+        value.param = bindings[param].param
+        lowering.implicit[param] = value
 
 
 class _Slots:

@@ -106,7 +106,8 @@ class Lowering:
         builder.tensor_input = lambda tensor: self.implicit_input(tensor, 'tensor')
         builder.after_write = lambda variable, result: variable.param is not None and \
             self.rebind(variable.param, result)
-        self.implicit = {}
+        self.implicit = {}           # id(Tensor) -> what reading it gives now
+        self.inputs = {}             # id(Tensor) -> its input Value
         self.implicit_inputs = []
         # (namespace, name, value): Python values the code was specialised on, read from objects
         # or globals (self.training, a global flag); a compilation is stale when one changes.
@@ -119,9 +120,14 @@ class Lowering:
             name = getattr(tensor, 'name', None) or hint
             value = Value(Aval(tensor.shape, np.asarray(tensor).dtype), identifier(name),
                           param=tensor)
-            self.implicit[id(tensor)] = value
+            self.implicit[id(tensor)] = self.inputs[id(tensor)] = value
             self.implicit_inputs.append(value)
         return self.implicit[id(tensor)]
+
+    def bindings(self):
+        """What each Parameter reads as now: its input, or the result of its last assign. (A
+        Parameter first met inside a branch or loop reads as its input everywhere.)"""
+        return {**self.inputs, **self.implicit}
 
     def guard_cell(self, cell):
         """Guard every Python value of a built-in Cell and its sub-Cells: their construct runs

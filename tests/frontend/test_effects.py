@@ -47,3 +47,46 @@ def test_compile_time_assert_fails_while_compiling():
         return ops.sum(x)
     with pytest.raises(autograph.CompileError, match='give me a matrix'):
         autograph.jit(needs_matrix)(np.ones(3))
+
+
+# ---------------------------------------------------------------- ops.assign inside control flow
+from autograph import Parameter, Tensor  # noqa: E402
+from autograph.ir import verify  # noqa: E402
+
+w = Parameter(Tensor(np.array([1.0, 2.0])), name='w')
+
+
+def grad_w(x):
+    return ops.sum((w * x - 1.0) ** 2)
+
+
+step_grad = autograph.grad(grad_w, None, weights=w)
+
+
+def descend(x, n):
+    for i in range(n):
+        ops.assign(w, w - 0.1 * step_grad(x))
+    return ops.sum(w * x)
+
+
+def double_if_positive(x):
+    if ops.sum(x) > 0:
+        ops.assign(w, w * 2)
+    return ops.sum(w * x)
+
+
+def test_assign_in_a_run_time_loop_is_carried_and_read_after_it():
+    w.set_data(np.array([1.0, 2.0]))
+    f = autograph.jit(descend)
+    assert f(np.array([1.0, 1.0]), 5) == pytest.approx(1 + 1.32768)
+    np.testing.assert_allclose(w.asnumpy(), [1.0, 1.32768])
+    verify(f.last.graph)
+
+
+def test_assign_in_a_branch_is_seen_after_it():
+    w.set_data(np.array([1.0, 2.0]))
+    f = autograph.jit(double_if_positive)
+    assert f(np.array([1.0, 1.0])) == 6.0 and f(np.array([-1.0, -1.0])) == -6.0
+    np.testing.assert_allclose(w.asnumpy(), [2.0, 4.0])
+    verify(f.last.graph)
+    assert len(f.last.graph.inputs) == 2           # x and w: one input for the Parameter
