@@ -19,7 +19,8 @@ from ..ir import Builder, Graph, Value, constant, map_tree
 from ..ir.control import COND
 from ..ir.core import Op, Region, walk
 
-_FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB = (REGISTRY[n] for n in ('full', 'reshape', 'transpose', 'neg', 'add', 'sub'))
+_FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB, _BROADCAST_TO = (
+    REGISTRY[n] for n in ('full', 'reshape', 'transpose', 'neg', 'add', 'sub', 'broadcast_to'))
 _NEUTRAL_RIGHT = {'add': 0, 'sub': 0, 'mul': 1, 'div': 1, 'logical_and': True, 'logical_or': False}
 _NEUTRAL_LEFT = {'add': 0, 'mul': 1, 'logical_and': True, 'logical_or': False}
 _SHAPE_ONLY = {'reshape', 'broadcast_to'}
@@ -66,6 +67,7 @@ def _simplify_ops(ops, builder, env, seen):
         new = rewrite(builder, op, inputs)
         if new is None:
             inputs = [_literal_fill(v, inputs, op) for v in inputs]
+            inputs = _without_broadcasts(inputs, op)
             # Unseeded random draws differ each time: never merge two of them.
             # Arrays of zeros or ones are not shared either: each may become an accumulator
             # written in place (see passes.inplace), and they cost little to make.
@@ -102,6 +104,11 @@ def rewrite(builder, op, inputs):
         return inputs[0]
     if name == 'transpose' and len(out.shape) < 2:
         return inputs[0]
+    if name == 'broadcast_to' and inputs[0].op is not None and inputs[0].op.prim is _RESHAPE:
+        source = inputs[0].op.inputs[0]
+        if _only_adds_leading_ones(source.shape, inputs[0].shape):
+            # broadcast_to(reshape(s, (1,)), (n,)) -> broadcast_to(s, (n,)): NumPy adds the ones
+            return builder.emit(op.prim, [source], op.params, op.loc)
     if name == 'reshape' and inputs[0].op is not None and inputs[0].op.prim is _RESHAPE:
         return builder.emit(_RESHAPE, inputs[0].op.inputs, op.params, op.loc)
     if name == 'transpose' and inputs[0].op is not None and inputs[0].op.prim is _TRANSPOSE:
@@ -147,6 +154,11 @@ def rewrite(builder, op, inputs):
         if name == 'mul' and 0 in (fills[0], fills[1]) and out.dtype is not None:
             return _fill(builder, 0, out, op.loc)   # as algebra has it, even for inf or NaN
     return None
+
+
+def _only_adds_leading_ones(shape, reshaped):
+    extra = len(reshaped) - len(shape)
+    return extra >= 0 and tuple(reshaped[extra:]) == tuple(shape) and all(n == 1 for n in reshaped[:extra])
 
 
 def _writes_back_what_it_zeroed(zeroed, added):
@@ -202,6 +214,23 @@ def _literal_fill(v, inputs, op):
     if v.dtype == op.out.dtype and any(_same(o, op.out) for o in others):
         return constant(_python_number(value, v.dtype))
     return v
+
+
+def _without_broadcasts(inputs, op):
+    """An elementwise op broadcasts by itself: `a + np.broadcast_to(s, a.shape)` is `a + s`."""
+    if not getattr(op.prim, 'elementwise', False):
+        return inputs
+    out = list(inputs)
+    for k, v in enumerate(inputs):
+        if v.op is not None and v.op.prim is _BROADCAST_TO:
+            source = v.op.inputs[0]
+            shapes = [w.shape for j, w in enumerate(out) if j != k] + [source.shape]
+            try:
+                if np.broadcast_shapes(*shapes) == tuple(op.out.shape):
+                    out[k] = source
+            except ValueError:
+                pass
+    return out
 
 
 def _cse_key(prim, inputs, params):

@@ -47,7 +47,7 @@ def attention_rows_value_and_grad(q, k, v):
         dv = dv + np.reshape(weights_2, shape=(5, 1)) * dt
         # grad of: weights = weights / ops.sum(weights)
         dt_1 = np.sum(-dweights * weights_2 / sum_2, axis=0)
-        dweights_1 = dweights / sum_2 + np.broadcast_to(np.reshape(dt_1, shape=(1,)), shape=(5,))
+        dweights_1 = dweights / sum_2 + dt_1
         # grad of: weights = ops.exp(scores - ops.amax(scores))
         dt_2 = dweights_1 * weights_3
         dt_3 = np.sum(-dt_2, axis=0)

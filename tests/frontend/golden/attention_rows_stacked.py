@@ -54,7 +54,7 @@ def attention_rows_stacked_value_and_grad(q, k, v):
     # grad of: rows.append(weights / ops.sum(weights) @ v)
     dt_4 = v @ dt_3
     dt_5 = np.sum(-dt_4 * div_3 / sum_4, axis=0)
-    dweights = dt_4 / sum_4 + np.broadcast_to(np.reshape(dt_5, shape=(1,)), shape=(5,))
+    dweights = dt_4 / sum_4 + dt_5
     # grad of: weights = ops.exp(scores - ops.amax(scores))
     dt_6 = dweights * weights_3
     dt_7 = np.sum(-dt_6, axis=0)
@@ -66,7 +66,7 @@ def attention_rows_stacked_value_and_grad(q, k, v):
     # grad of: rows.append(weights / ops.sum(weights) @ v)
     dt_10 = v @ dt_2
     dt_11 = np.sum(-dt_10 * div_2 / sum_3, axis=0)
-    dweights_1 = dt_10 / sum_3 + np.broadcast_to(np.reshape(dt_11, shape=(1,)), shape=(5,))
+    dweights_1 = dt_10 / sum_3 + dt_11
     # grad of: weights = ops.exp(scores - ops.amax(scores))
     dt_12 = dweights_1 * weights_2
     dt_13 = np.sum(-dt_12, axis=0)
@@ -78,7 +78,7 @@ def attention_rows_stacked_value_and_grad(q, k, v):
     # grad of: rows.append(weights / ops.sum(weights) @ v)
     dt_16 = v @ dt_1
     dt_17 = np.sum(-dt_16 * div_1 / sum_2, axis=0)
-    dweights_2 = dt_16 / sum_2 + np.broadcast_to(np.reshape(dt_17, shape=(1,)), shape=(5,))
+    dweights_2 = dt_16 / sum_2 + dt_17
     # grad of: weights = ops.exp(scores - ops.amax(scores))
     dt_18 = dweights_2 * weights_1
     dt_19 = np.sum(-dt_18, axis=0)
@@ -91,7 +91,7 @@ def attention_rows_stacked_value_and_grad(q, k, v):
     dt_22 = v @ dt
     dv = np.reshape(div_3, shape=(5, 1)) * dt_3 + np.reshape(div_2, shape=(5, 1)) * dt_2 + np.reshape(div_1, shape=(5, 1)) * dt_1 + np.reshape(div, shape=(5, 1)) * dt
     dt_23 = np.sum(-dt_22 * div / sum_1, axis=0)
-    dweights_3 = dt_22 / sum_1 + np.broadcast_to(np.reshape(dt_23, shape=(1,)), shape=(5,))
+    dweights_3 = dt_22 / sum_1 + dt_23
     # grad of: weights = ops.exp(scores - ops.amax(scores))
     dt_24 = dweights_3 * weights
     dt_25 = np.sum(-dt_24, axis=0)

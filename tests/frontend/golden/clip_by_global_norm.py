@@ -46,10 +46,8 @@ def clip_by_global_norm_value_and_grad(g1, g2):
         dg2_1 = dg2
     # grad of: norm = ops.sqrt(ops.sum(g1 * g1) + ops.sum(g2 * g2))
     dt_4 = dnorm / (2 * norm)
-    dt_5 = np.broadcast_to(np.reshape(dt_4, shape=(1, 1)), shape=(3, 3))
-    mul = dt_5 * g2
+    mul = dt_4 * g2
     dg2_2 = dg2_1 + mul + mul
-    dt_6 = np.broadcast_to(np.reshape(dt_4, shape=(1,)), shape=(3,))
-    mul_1 = dt_6 * g1
+    mul_1 = dt_4 * g1
     dg1_2 = dg1_1 + mul_1 + mul_1
     return (out, (dg1_2, dg2_2))

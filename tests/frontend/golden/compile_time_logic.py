@@ -23,8 +23,7 @@ def compile_time_logic_value_and_grad(x, w, b):
     # grad of: h = h / ops.sqrt(ops.sum(h * h))
     dt = np.sum(-h_1 * h_2 / sqrt, axis=0)
     dt_1 = dt / (2 * sqrt)
-    dt_2 = np.broadcast_to(np.reshape(dt_1, shape=(1,)), shape=(3,))
-    mul = dt_2 * matmul
+    mul = dt_1 * matmul
     dh = h_1 / sqrt + mul + mul
     # grad of: h = activation(h)
     dh_1 = h_2 * (1 - h_1 * h_1)

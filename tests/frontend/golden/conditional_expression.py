@@ -16,5 +16,5 @@ def conditional_expression_value_and_grad(x):
     else:
         ds = -2.0 * np.sin(s)
     # grad of: s = ops.sum(x)
-    dx = np.broadcast_to(np.reshape(ds, shape=(1,)), shape=(3,))
+    dx = np.broadcast_to(ds, shape=(3,))
     return (out, dx)

@@ -16,12 +16,10 @@ def dict_returning_helper_value_and_grad(x, w):
     # grad of: score = score + s[key]
     dt = score_1 + mean
     # grad of: return {'mean': ops.mean(v), 'max': ops.amax(v), 'energy': ops.sum(v * v)}
-    reshape = np.reshape(mean, shape=(1,))
-    dt_1 = np.broadcast_to(reshape, shape=(3,))
-    mul = dt_1 * matmul
+    mul = mean * matmul
     cast = np.asarray(matmul == np.reshape(amax, shape=(1,)), dtype=np.float64)
-    dt_2 = mul + mul + reshape * (cast / np.sum(cast, keepdims=True)) + np.broadcast_to(np.reshape(dt / 3, shape=(1,)), shape=(3,))
+    dt_1 = mul + mul + np.reshape(mean, shape=(1,)) * (cast / np.sum(cast, keepdims=True)) + dt / 3
     # grad of: s = stats(x @ w)
-    dx = w @ dt_2
-    dw = np.reshape(x, shape=(3, 1)) * dt_2
+    dx = w @ dt_1
+    dw = np.reshape(x, shape=(3, 1)) * dt_1
     return (out, (dx, dw))

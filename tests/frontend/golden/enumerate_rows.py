@@ -26,10 +26,9 @@ def enumerate_rows_value_and_grad(xs, w):
     for add_1, tanh_1, x_1, i_1 in zip(reversed(add_saved), reversed(tanh_saved), reversed(x_saved), reversed(i_saved)):
         # grad of: total = total + (t + 1) * ops.sum(ops.tanh(x @ w))
         dt = dtotal * add_1
-        dt_1 = np.broadcast_to(np.reshape(dt, shape=(1,)), shape=(3,))
-        dt_2 = dt_1 * (1 - tanh_1 * tanh_1)
-        dx = w @ dt_2
-        dw = dw + np.reshape(x_1, shape=(3, 1)) * dt_2
+        dt_1 = dt * (1 - tanh_1 * tanh_1)
+        dx = w @ dt_1
+        dw = dw + np.reshape(x_1, shape=(3, 1)) * dt_1
         # grad of: for t, x in enumerate(xs):
         dxs = index_add_to(dxs, dx, index=np.s_[i_1])
     return (total, (dxs, dw))

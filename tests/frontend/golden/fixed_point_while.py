@@ -31,18 +31,16 @@ def fixed_point_while_value_and_grad(x, w):
     ddelta = full
     for sub_1, z_new_1, z_1 in zip(reversed(sub_saved), reversed(z_new_saved), reversed(z_saved)):
         # grad of: delta = ops.sum(ops.abs(z_new - z))
-        dt = np.broadcast_to(np.reshape(ddelta, shape=(1,)), shape=(3,))
-        dt_1 = dt * np.sign(sub_1)
-        neg = -dt_1
-        dz_new = dz + dt_1
+        dt = ddelta * np.sign(sub_1)
+        neg = -dt
+        dz_new = dz + dt
         # grad of: z_new = ops.tanh(z @ w + x)
-        dt_2 = dz_new * (1 - z_new_1 * z_new_1)
-        dx = dx + dt_2
-        dz = neg + w @ dt_2
-        dw = dw + np.reshape(z_1, shape=(3, 1)) * dt_2
+        dt_1 = dz_new * (1 - z_new_1 * z_new_1)
+        dx = dx + dt_1
+        dz = neg + w @ dt_1
+        dw = dw + np.reshape(z_1, shape=(3, 1)) * dt_1
         ddelta = full
     # grad of: delta = ops.sum(x * x) + 1.0
-    dt_3 = np.broadcast_to(np.reshape(ddelta, shape=(1,)), shape=(3,))
-    mul = dt_3 * x
+    mul = ddelta * x
     dx_1 = dx + mul + mul
     return (out, (dx_1, dw))

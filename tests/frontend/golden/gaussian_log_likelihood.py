@@ -16,11 +16,11 @@ def gaussian_log_likelihood_value_and_grad(x, mu):
     dt = 1.0 / var
     dvar = -1.5 / var + -div / var
     dt_1 = dt * -0.5
-    dt_2 = np.broadcast_to(np.reshape(dt_1, shape=(1,)), shape=(3,))
+    dt_2 = np.broadcast_to(dt_1, shape=(3,))
     dt_3 = dt_2 * 2 * sub
     neg = -dt_3
     # grad of: var = ops.mean((x - mu) ** 2)
-    dt_4 = np.broadcast_to(np.reshape(dvar / 3, shape=(1,)), shape=(3,))
+    dt_4 = np.broadcast_to(dvar / 3, shape=(3,))
     dt_5 = dt_4 * 2 * sub
     dx = dt_3 + dt_5
     dmu = neg - dt_5

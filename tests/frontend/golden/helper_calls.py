@@ -22,28 +22,25 @@ def helper_calls_value_and_grad(a, b, w):
     out = sum_1 + sqrt_2
     # grad of: return ops.sqrt(ops.sum(v * v) + 1e-12)
     dt = 1.0 / (2 * sqrt_2)
-    dt_1 = np.broadcast_to(np.reshape(dt, shape=(1,)), shape=(3,))
-    mul = dt_1 * sub
-    dt_2 = mul + mul
+    mul = dt * sub
+    dt_1 = mul + mul
     # grad of: return cosine_similarity(a @ w, b) + l2_norm(a - b)
-    neg = -dt_2
+    neg = -dt_1
     # grad of: return v / l2_norm(v)
     add = neg + div / sqrt_1
-    dt_3 = np.sum(-div * div_1 / sqrt_1, axis=0)
+    dt_2 = np.sum(-div * div_1 / sqrt_1, axis=0)
     # grad of: return ops.sqrt(ops.sum(v * v) + 1e-12)
-    dt_4 = dt_3 / (2 * sqrt_1)
-    dt_5 = np.broadcast_to(np.reshape(dt_4, shape=(1,)), shape=(3,))
-    mul_1 = dt_5 * b
+    dt_3 = dt_2 / (2 * sqrt_1)
+    mul_1 = dt_3 * b
     db = add + mul_1 + mul_1
     # grad of: return v / l2_norm(v)
     div_2 = div_1 / sqrt
-    dt_6 = np.sum(-div_1 * div / sqrt, axis=0)
+    dt_4 = np.sum(-div_1 * div / sqrt, axis=0)
     # grad of: return ops.sqrt(ops.sum(v * v) + 1e-12)
-    dt_7 = dt_6 / (2 * sqrt)
-    dt_8 = np.broadcast_to(np.reshape(dt_7, shape=(1,)), shape=(3,))
-    mul_2 = dt_8 * matmul
-    dt_9 = div_2 + mul_2 + mul_2
+    dt_5 = dt_4 / (2 * sqrt)
+    mul_2 = dt_5 * matmul
+    dt_6 = div_2 + mul_2 + mul_2
     # grad of: return cosine_similarity(a @ w, b) + l2_norm(a - b)
-    dw = np.reshape(a, shape=(3, 1)) * dt_9
-    da = dt_2 + w @ dt_9
+    dw = np.reshape(a, shape=(3, 1)) * dt_6
+    da = dt_1 + w @ dt_6
     return (out, (da, db, dw))

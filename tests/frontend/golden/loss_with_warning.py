@@ -24,7 +24,7 @@ def loss_with_warning_value_and_grad(x, w):
     else:
         dloss = dout
     # grad of: loss = ops.sum((x @ w) ** 2)
-    dt = np.broadcast_to(np.reshape(dloss, shape=(1,)), shape=(3,))
+    dt = np.broadcast_to(dloss, shape=(3,))
     dt_1 = dt * 2 * matmul
     dx = w @ dt_1
     dw = np.reshape(x, shape=(3, 1)) * dt_1

@@ -28,8 +28,7 @@ def piecewise_energy_value_and_grad(x):
     sum_1 = np.sum(np.sin(x))
     out = e * sum_1
     # grad of: return e * ops.sum(ops.sin(x))
-    dt = np.broadcast_to(np.reshape(e, shape=(1,)), shape=(3,))
-    mul = dt * np.cos(x)
+    mul = e * np.cos(x)
     # grad of: if r < 0.5:
     if less:
         # grad of: e = r * r
@@ -41,11 +40,10 @@ def piecewise_energy_value_and_grad(x):
             dr = sum_1
         else:
             # grad of: e = ops.log(r / 1.5) + 1.25
-            dt_1 = sum_1 / div
-            dr = dt_1 / 1.5
+            dt = sum_1 / div
+            dr = dt / 1.5
     # grad of: r = ops.sqrt(ops.sum(x * x))
-    dt_2 = dr / (2 * r)
-    dt_3 = np.broadcast_to(np.reshape(dt_2, shape=(1,)), shape=(3,))
-    mul_2 = dt_3 * x
+    dt_1 = dr / (2 * r)
+    mul_2 = dt_1 * x
     dx = mul + mul_2 + mul_2
     return (out, dx)

@@ -29,8 +29,7 @@ def power_iteration_value_and_grad(a, v0):
         # grad of: v = v / ops.sqrt(ops.sum(v * v))
         dt = np.sum(-dv * v_2 / sqrt_1, axis=0)
         dt_1 = dt / (2 * sqrt_1)
-        dt_2 = np.broadcast_to(np.reshape(dt_1, shape=(1,)), shape=(3,))
-        mul = dt_2 * v_3
+        mul = dt_1 * v_3
         dv_1 = dv / sqrt_1 + mul + mul
         # grad of: v = a @ v
         dv = dv_1 @ a

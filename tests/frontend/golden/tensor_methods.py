@@ -14,12 +14,12 @@ def tensor_methods_value_and_grad(x, w):
     out = np.sum(sub ** 2) + amax
     # grad of: return ((h - mu) ** 2).sum() + h.T.sum(axis=0).max()
     cast = np.asarray(sum_1 == np.reshape(amax, shape=(1,)), dtype=np.float64)
-    dt = np.broadcast_to(np.reshape(cast / np.sum(cast, keepdims=True), shape=(1, 3)), shape=(3, 3))
+    dt = np.broadcast_to(cast / np.sum(cast, keepdims=True), shape=(3, 3))
     dt_1 = 2.0 * sub
     add = np.transpose(dt) + dt_1
     dmu = np.sum(-dt_1, axis=1, keepdims=True)
     # grad of: mu = h.mean(axis=1, keepdims=True)
-    dh = add + np.broadcast_to(dmu / 3, shape=(3, 3))
+    dh = add + dmu / 3
     # grad of: h = (x @ w).reshape(3, 1) * x
     dt_2 = np.sum(dh * x, axis=1, keepdims=True)
     dt_3 = np.reshape(dt_2, shape=(3,))

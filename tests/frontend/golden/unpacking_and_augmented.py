@@ -42,14 +42,13 @@ def unpacking_and_augmented_value_and_grad(x, w):
     sum_1 = np.sum(-dt_1, axis=0)
     # grad of: return mean, (ops.mean(centered * centered), ops.amax(centered))
     cast = np.asarray(centered == np.reshape(top, shape=(1,)), dtype=np.float64)
-    dt_4 = np.broadcast_to(np.reshape(dt_3 / 3, shape=(1,)), shape=(3,))
-    mul_1 = dt_4 * centered
+    mul_1 = dt_3 / 3 * centered
     dcentered = np.reshape(dtop, shape=(1,)) * (cast / np.sum(cast, keepdims=True)) + mul_1 + mul_1
     # grad of: centered = v - mean
     dmean = sum_1 + np.sum(-dcentered, axis=0)
     # grad of: mean = ops.mean(v)
-    dt_5 = dcentered + np.broadcast_to(np.reshape(dmean / 3, shape=(1,)), shape=(3,))
+    dt_4 = dcentered + dmean / 3
     # grad of: mean, (var, top) = moments(x @ w)
-    dw = np.reshape(x, shape=(3, 1)) * dt_5
-    dx = dt_1 + w @ dt_5
+    dw = np.reshape(x, shape=(3, 1)) * dt_4
+    dx = dt_1 + w @ dt_4
     return (out, (dx, dw))
