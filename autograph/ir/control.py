@@ -15,22 +15,11 @@ Loops made by reverse mode also save values for their adjoint, one list per save
 
 Regions may use values defined in enclosing scopes before their op (`free_values` lists them).
 """
-from .core import Op, Region, Value, walk
+from .core import Construct, Op, Region, Value, walk
 
 
-class ControlFlow:
-    """A control-flow operation: no kernel and no adjoint rule of its own (codegen and reverse
-    mode know each of them)."""
-    vjp = None
-    elementwise = False
-    subscript = False
-    infix = prefix = None
-
-    def __init__(self, name):
-        self.name = name
-
-    def __repr__(self):
-        return f'ControlFlow({self.name})'
+class ControlFlow(Construct):
+    """A control-flow operation: it owns regions."""
 
 
 COND = ControlFlow('cond')

@@ -90,6 +90,20 @@ class Op:
         return f'Op({self.prim.name}, {self.inputs}, {self.params})'
 
 
+class Construct:
+    """An operation the compiler itself defines (control flow, print, checks), where a
+    primitive's kernel and adjoint rule would be: codegen and reverse mode know each one."""
+    kernel = vjp = None
+    elementwise = subscript = effect = False
+    infix = prefix = None
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f'{type(self).__name__}({self.name})'
+
+
 class Region:
     """Ops nested in a control-flow op: `args` are bound by the op, `results` are yielded."""
     __slots__ = ('args', 'ops', 'results')

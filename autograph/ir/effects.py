@@ -5,22 +5,12 @@ no results; dead-code elimination keeps them, and reverse mode passes over them.
             goes; `sep`, `end`.
 - `check`:  inputs [condition]; param `message`; raises AssertionError when not all true.
 """
-from .core import Op, walk
+from .core import Construct, Op, walk
 
 
-class Effect:
-    vjp = None
-    elementwise = False
-    subscript = False
+class Effect(Construct):
+    """An operation that acts and has no result."""
     effect = True
-    infix = prefix = None
-    regions = ()
-
-    def __init__(self, name):
-        self.name = name
-
-    def __repr__(self):
-        return f'Effect({self.name})'
 
 
 PRINT = Effect('print')
