@@ -294,8 +294,9 @@ class Jitted(_Transformed):
 class GradFunction(_Transformed):
     """What `grad` and `value_and_grad` return."""
 
-    def __init__(self, fn, grad_position, weights, has_aux, return_ids, with_value):
+    def __init__(self, fn, grad_position, weights, has_aux, return_ids, with_value, sens_param=False):
         super().__init__(fn)
+        self.sens_param = sens_param   # the last argument is the output's cotangent
         self.positions = _check_positions(grad_position, weights)
         self.grad_position = grad_position
         self.weights = _check_weights(weights)
@@ -306,6 +307,12 @@ class GradFunction(_Transformed):
         self.__name__ = f"{self.__name__}_{'value_and_grad' if with_value else 'grad'}"
 
     def build(self, args):
+        sens = None
+        if self.sens_param:
+            if not args:
+                raise TypeError(f"{self.__name__}: with sens_param=True pass the output's sensitivity "
+                                "as the last argument")
+            args, sens = args[:-1], args[-1]
         positional = len(args) - (1 if args and isinstance(args[-1], Keywords) else 0)
         for p in self.positions or ():
             if p >= positional:
@@ -328,8 +335,12 @@ class GradFunction(_Transformed):
         if self.has_aux and not isinstance(outputs, tuple):
             raise TypeError(f"has_aux=True: {self.fn.__name__} must return a tuple (output, aux...), "
                             f"it returns one value")
+        seeds = None
+        if sens is not None:
+            seeds = _sensitivity_inputs(graph, sens, self.has_aux, explicit)
+            explicit = explicit + seeds
         with Builder().active():
-            grad_graph = reverse(graph, wrt, seed_all=not self.has_aux)
+            grad_graph = reverse(graph, wrt, seed_all=not self.has_aux, seeds=seeds)
         values, grads = grad_graph.outputs
         grads = iter(grads)
         # A tuple, list or dict argument gets its gradient in the same structure.
@@ -354,6 +365,22 @@ class GradFunction(_Transformed):
                 return values, result
             return result, tuple(values[1:])
         return (values, result) if self.with_value else result
+
+
+def _sensitivity_inputs(graph, sens, has_aux, explicit):
+    """Input values for the sensitivity argument, one per differentiated output, checked against
+    the outputs' shapes; placed after the explicit inputs, as the caller passes them."""
+    outputs = [v for v in flatten(graph.outputs) if isinstance(v, Value)]
+    outputs = outputs[:1] if has_aux else outputs
+    leaves = flatten(sens)
+    if len(leaves) != len(outputs) or any(np.shape(s) != o.shape for s, o in zip(leaves, outputs)):
+        raise ValueError(f"the sensitivity must match the output: expected shapes "
+                         f"{[o.shape for o in outputs]}, got {[np.shape(s) for s in leaves]}")
+    values = [Value(Aval(o.shape, np.asarray(_array(leaf)).dtype), 'sens' if len(outputs) == 1 else f'sens_{k}')
+              for k, (o, leaf) in enumerate(zip(outputs, leaves))]
+    position = len(explicit)
+    graph.inputs[position:position] = values
+    return values
 
 
 def _regroup(arg, grads, dynamic_floats):

@@ -4,7 +4,8 @@
 alive, so no tape is needed) and appends the adjoint ops, built by each primitive's `vjp` rule.
 
 - Seeds: every float output gets a cotangent of ones (MindSpore differentiates the sum of all
-  outputs), or only the first output when `seed_all` is False (`has_aux`).
+  outputs), or only the first output when `seed_all` is False (`has_aux`); or the cotangents
+  the caller passes (`seeds`, for `sens_param` and `vjp`).
 - Activity: only ops on a path from a requested input to a seeded output get an adjoint; other
   cotangents are never built.
 - Symbolic zeros: a missing cotangent is zero and is never materialised, except where the user
@@ -30,17 +31,20 @@ from ..ir.control import COND, FOR, FOR_SAVED, carried_args, carried_inputs, fre
 from ..ir.core import Op, Region, walk
 
 
-def reverse(graph, wrt, seed_all=True):
+def reverse(graph, wrt, seed_all=True, seeds=None):
+    """`seeds`: the output cotangents (one Value per seeded output, in order), when the caller
+    gives them (MindSpore's `sens_param`); else ones."""
     builder = Builder()
     active = activity(graph.ops, [v for group in wrt for v in group])
     adjoint = _Adjoint(builder, active, graph)
     with builder.active():
         outputs = [v for v in flatten(graph.outputs) if isinstance(v, Value)]
+        seeded = outputs if seed_all else outputs[:1]
         with builder.region() as backward:
-            for out in (outputs if seed_all else outputs[:1]):
+            for k, out in enumerate(seeded):
                 if id(out) in active:
                     with builder.at(_grad_loc(out.op)):
-                        adjoint.accumulate(out, ops.ones_like(out))
+                        adjoint.accumulate(out, seeds[k] if seeds is not None else ops.ones_like(out))
             forward = adjoint.backprop(graph.ops)
             grads = tuple(adjoint.gradient(group) for group in wrt)
     return Graph(graph.name, graph.inputs, forward + backward, (graph.outputs, grads))

@@ -1,0 +1,154 @@
+"""Transformations built on reverse mode: `vjp` (the output cotangent given by the caller),
+MindSpore's `GradOperation`, `jacrev`, `hessian`, and `check_grad` for users.
+
+Each is compiled: `vjp` and `GradOperation(sens_param=True)` compile one gradient function that
+takes the cotangent as an input; `jacrev` calls it once per output element (rows of the
+Jacobian); `hessian` differentiates the gradient again (reverse over reverse).
+"""
+import numpy as np
+
+from runtime.tensor import Parameter, Tensor
+from .api import GradFunction, jit
+
+
+def vjp(fn, *inputs, weights=None, has_aux=False):
+    """`(outputs, vjp_fn)` as MindSpore's `mindspore.vjp`: `vjp_fn(v)` gives the gradients of
+    `<v, fn(*inputs)>` with respect to every input (and to `weights`, if given), in the
+    structure `grad` returns them. With `has_aux`, `(outputs, vjp_fn, aux)`."""
+    value = jit(fn)(*inputs)
+    positions = tuple(range(len(inputs)))
+    grad_fn = GradFunction(fn, positions if len(positions) > 1 else positions[0], weights, has_aux,
+                           False, with_value=False, sens_param=True)
+
+    def vjp_fn(*cotangent):
+        v = cotangent[0] if len(cotangent) == 1 else cotangent
+        grads = grad_fn(*inputs, v)
+        return grads[0] if has_aux else grads
+
+    vjp_fn.grad_fn = grad_fn
+    if has_aux:
+        return value[0], vjp_fn, tuple(value[1:])
+    return value, vjp_fn
+
+
+class GradOperation:
+    """MindSpore's `ops.GradOperation(get_all=False, get_by_list=False, sens_param=False)`, for
+    code being ported: `GradOperation(...)(net[, params])` is a gradient function. Without
+    get_all it differentiates the first input only; get_all gives all inputs (always a tuple);
+    get_by_list gives the Parameters (a tuple); both give `(inputs, params)`. With sens_param the
+    last argument is the output's sensitivity."""
+
+    def __init__(self, get_all=False, get_by_list=False, sens_param=False):
+        self.get_all, self.get_by_list, self.sens_param = get_all, get_by_list, sens_param
+
+    def __call__(self, fn, weights=None):
+        if self.get_by_list and weights is None:
+            raise TypeError("GradOperation(get_by_list=True) needs the Parameters: grad_op(net, params)")
+        return _OperationGradient(self, fn, weights if self.get_by_list else None)
+
+
+class _OperationGradient:
+    def __init__(self, operation, fn, weights):
+        self.operation, self.fn, self.weights = operation, fn, weights
+        self.compiled = {}      # by number of arguments
+
+    def __call__(self, *args):
+        op = self.operation
+        count = len(args) - (1 if op.sens_param else 0)
+        positions = tuple(range(count)) if op.get_all else None if op.get_by_list else 0
+        if count not in self.compiled:
+            self.compiled[count] = GradFunction(self.fn, positions, self.weights, False, False,
+                                                with_value=False, sens_param=op.sens_param)
+        grads = self.compiled[count](*args)
+        if op.get_all and count == 1:     # MindSpore's get_all is a tuple even for one input
+            return ((grads[0],), grads[1]) if op.get_by_list else (grads,)
+        return grads
+
+
+def jacrev(fn, grad_position=0, has_aux=False):
+    """MindSpore's `ops.jacrev`: a function giving the Jacobian of `fn`'s output with respect to
+    the inputs at `grad_position`, of shape `output.shape + input.shape` (a tuple for several
+    positions). Rows come from one compiled vector-Jacobian product each."""
+    positions = (grad_position,) if isinstance(grad_position, int) else tuple(grad_position)
+
+    def jacobian(*inputs):
+        out = jit(fn)(*inputs)
+        value = out[0] if has_aux else out
+        grad_fn = GradFunction(fn, positions if len(positions) > 1 else positions[0], None,
+                               has_aux, False, with_value=False, sens_param=True)
+        array = np.asarray(value._data if isinstance(value, Tensor) else value)
+        rows = []
+        for index in np.ndindex(array.shape):
+            basis = np.zeros_like(array)
+            basis[index] = 1
+            grads = grad_fn(*inputs, Tensor(basis) if isinstance(value, Tensor) else basis)
+            grads = grads[0] if has_aux else grads
+            rows.append(grads if len(positions) > 1 else (grads,))
+        jac = tuple(_stack([row[k] for row in rows], array.shape) for k in range(len(positions)))
+        jac = jac[0] if len(positions) == 1 else jac
+        return (jac, tuple(out[1:])) if has_aux else jac
+    return jacobian
+
+
+def hessian(fn, grad_position=0):
+    """The Hessian of a scalar `fn` with respect to one input, shape `input.shape * 2`: the
+    Jacobian (reverse mode) of its compiled gradient."""
+    return jacrev(GradFunction(fn, grad_position, None, False, False, with_value=False), grad_position)
+
+
+def _stack(rows, out_shape):
+    arrays = [np.asarray(r._data if isinstance(r, Tensor) else r) for r in rows]
+    stacked = np.stack(arrays).reshape(out_shape + arrays[0].shape)
+    return Tensor._wrap(stacked) if isinstance(rows[0], Tensor) else stacked
+
+
+def check_grad(fn, *inputs, eps=1e-6, rtol=1e-5, atol=1e-8):
+    """Compare the compiled gradient of the scalar `fn` with central finite differences, for every
+    float array input. Returns a report (one line per input with the worst mismatch); raises
+    AssertionError, with the report, if any input is off by more than the tolerances."""
+    arrays = [np.array(a._data if isinstance(a, Tensor) else a, dtype=np.float64)
+              if _is_float_array(a) else a for a in inputs]
+    positions = [k for k, a in enumerate(inputs) if _is_float_array(a)]
+    if not positions:
+        raise TypeError("check_grad needs at least one float array or Tensor input")
+    grads = GradFunction(fn, tuple(positions), None, False, False, with_value=False)(*arrays)
+    grads = grads if len(positions) > 1 else (grads,)
+    lines, ok = [], True
+    for k, grad in zip(positions, grads):
+        numeric = _central_difference(fn, arrays, k, eps)
+        grad = np.asarray(grad._data if isinstance(grad, Tensor) else grad)
+        error = np.abs(grad - numeric)
+        worst = np.unravel_index(np.argmax(error), error.shape) if error.size else ()
+        bad = not np.allclose(grad, numeric, rtol=rtol, atol=atol)
+        ok = ok and not bad
+        lines.append(f"input {k}: max |compiled - numeric| = {error.max() if error.size else 0:.3g} "
+                     f"at {tuple(int(i) for i in worst)} "
+                     f"(compiled {grad[worst] if error.size else 0:.6g}, numeric {numeric[worst] if error.size else 0:.6g})"
+                     + ('  MISMATCH' if bad else ''))
+    report = '\n'.join(lines)
+    if not ok:
+        raise AssertionError('gradient check failed\n' + report)
+    return report
+
+
+def _is_float_array(a):
+    data = a._data if isinstance(a, (Tensor, Parameter)) else a
+    return isinstance(data, np.ndarray) and data.dtype.kind == 'f'
+
+
+def _central_difference(fn, arrays, k, eps):
+    numeric = np.zeros_like(arrays[k])
+    compiled = jit(fn)
+    for index in np.ndindex(numeric.shape):
+        values = []
+        for sign in (1, -1):
+            moved = list(arrays)
+            moved[k] = arrays[k].copy()
+            moved[k][index] += sign * eps
+            out = compiled(*moved)
+            values.append(float(np.sum(out._data if isinstance(out, Tensor) else out)))
+        numeric[index] = (values[0] - values[1]) / (2 * eps)
+    return numeric
+
+
+__all__ = ['vjp', 'GradOperation', 'jacrev', 'hessian', 'check_grad']

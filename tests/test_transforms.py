@@ -1,0 +1,107 @@
+"""vjp, GradOperation (with sens_param), jacrev, hessian and check_grad, against finite
+differences in float64."""
+import numpy as np
+import pytest
+
+import autograph
+from autograph import Parameter, Tensor, ops
+from tests.numerics import central_difference
+
+X = np.array([0.3, -0.2])
+W = np.array([[1.0, 0.5, -0.3], [0.2, 0.1, 0.7]])
+
+
+def layer(x, w):
+    return ops.tanh(x @ w)
+
+
+def scalar(x):
+    return ops.sum(ops.sin(x) * x ** 2)
+
+
+def test_vjp_gives_the_gradient_of_the_weighted_output():
+    out, vjp_fn = autograph.vjp(layer, X, W)
+    v = np.array([1.0, 2.0, -1.0])
+    np.testing.assert_allclose(out, np.tanh(X @ W))
+    dx, dw = vjp_fn(v)
+    np.testing.assert_allclose(dx, central_difference(lambda x: v @ np.tanh(x @ W), X), rtol=1e-7)
+    np.testing.assert_allclose(dw, central_difference(lambda w: v @ np.tanh(X @ w), W), rtol=1e-7)
+    assert 'sens' in autograph.get_source(vjp_fn.grad_fn)
+
+
+def test_vjp_with_aux():
+    def with_aux(x, w):
+        y = layer(x, w)
+        return y, ops.sum(y)
+    out, vjp_fn, aux = autograph.vjp(with_aux, X, W, has_aux=True)
+    np.testing.assert_allclose(aux[0], np.tanh(X @ W).sum())
+    dx, _ = vjp_fn(np.ones(3))
+    np.testing.assert_allclose(dx, central_difference(lambda x: np.tanh(x @ W).sum(), X), rtol=1e-7)
+
+
+def test_jacrev_has_output_by_input_shape():
+    jac = autograph.jacrev(layer)(X, W)
+    h = np.tanh(X @ W)
+    assert jac.shape == (3, 2)
+    np.testing.assert_allclose(jac, (1 - h * h)[:, None] * W.T, rtol=1e-12)
+    jx, jw = autograph.jacrev(layer, grad_position=(0, 1))(X, W)
+    assert jx.shape == (3, 2) and jw.shape == (3, 2, 3)
+    for i in range(3):
+        np.testing.assert_allclose(jw[i], central_difference(lambda w: np.tanh(X @ w)[i], W), rtol=1e-6)
+
+
+def test_hessian_of_a_scalar_function():
+    hess = autograph.hessian(scalar)(X)
+    exact = np.diag(2 * np.sin(X) + 4 * X * np.cos(X) - X ** 2 * np.sin(X))
+    np.testing.assert_allclose(hess, exact, rtol=1e-10, atol=1e-12)
+
+
+def test_hessian_of_an_mlp_loss_against_differences_of_its_gradient():
+    w1 = np.array([[0.4, -0.3], [0.2, 0.5]])
+
+    def loss(w):
+        return ops.sum(ops.tanh(X @ w) ** 2)
+    grad = autograph.grad(loss)
+    hess = autograph.hessian(loss)(w1)
+    assert hess.shape == (2, 2, 2, 2)
+    for i in range(2):
+        for j in range(2):
+            numeric = central_difference(lambda w: grad(w)[i, j], w1)
+            np.testing.assert_allclose(hess[i, j], numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_grad_operation_forms():
+    w = Parameter(Tensor(W), name='w')
+
+    def net(x):
+        return ops.sum(layer(x, w))
+    h = np.tanh(X @ W)
+    dx = W @ (1 - h * h)
+    np.testing.assert_allclose(autograph.GradOperation()(net)(Tensor(X)).asnumpy(), dx)
+    (gx,) = autograph.GradOperation(get_all=True)(net)(Tensor(X))
+    np.testing.assert_allclose(gx.asnumpy(), dx)
+    (gw,) = autograph.GradOperation(get_by_list=True)(net, [w])(Tensor(X))
+    np.testing.assert_allclose(gw.asnumpy(), np.outer(X, 1 - h * h))
+    (gx2,), (gw2,) = autograph.GradOperation(get_all=True, get_by_list=True)(net, [w])(Tensor(X))
+    np.testing.assert_allclose(gx2.asnumpy(), dx)
+    sens = autograph.GradOperation(sens_param=True)(lambda_layer)(X, W, np.array([1.0, 0.0, 2.0]))
+    np.testing.assert_allclose(sens, W @ (np.array([1.0, 0.0, 2.0]) * (1 - h * h)))
+    with pytest.raises(TypeError, match='needs the Parameters'):
+        autograph.GradOperation(get_by_list=True)(net)
+
+
+def lambda_layer(x, w):
+    return layer(x, w)
+
+
+def test_sensitivity_must_match_the_output():
+    grad_op = autograph.GradOperation(sens_param=True)(lambda_layer)
+    with pytest.raises(ValueError, match='sensitivity must match'):
+        grad_op(X, W, np.ones(2))
+
+
+def test_check_grad_reports_and_fails_on_mismatch():
+    report = autograph.check_grad(scalar, X)
+    assert report.startswith('input 0: max |compiled - numeric|')
+    with pytest.raises(AssertionError, match='MISMATCH'):
+        autograph.check_grad(scalar, X, eps=1e-1, rtol=0, atol=0)
