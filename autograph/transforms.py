@@ -1,14 +1,19 @@
-"""Transformations built on reverse mode: `vjp` (the output cotangent given by the caller),
-MindSpore's `GradOperation`, `jacrev`, `hessian`, and `check_grad` for users.
+"""Transformations beyond grad: `vjp` (the output cotangent given by the caller), `jvp` (forward
+mode, its own IR transformation: autograph.ad.forward), MindSpore's `GradOperation`, `jacrev`,
+`jacfwd`, `hessian`, and `check_grad` for users.
 
 Each is compiled: `vjp` and `GradOperation(sens_param=True)` compile one gradient function that
 takes the cotangent as an input; `jacrev` calls it once per output element (rows of the
-Jacobian); `hessian` differentiates the gradient again (reverse over reverse).
+Jacobian); `jvp` compiles one function that takes the tangents as inputs, and `jacfwd` calls it
+once per input element (columns); `hessian` differentiates the gradient again (reverse over
+reverse).
 """
 import numpy as np
 
+from runtime.primitive import Aval
 from runtime.tensor import Parameter, Tensor
-from .api import GradFunction, jit
+from .ad import forward
+from .api import GradFunction, Value, _Transformed, _array, _input_leaves, jit, trace
 
 
 def vjp(fn, *inputs, weights=None, has_aux=False):
@@ -29,6 +34,91 @@ def vjp(fn, *inputs, weights=None, has_aux=False):
     if has_aux:
         return value[0], vjp_fn, tuple(value[1:])
     return value, vjp_fn
+
+
+class JvpFunction(_Transformed):
+    """`fn` with its forward-mode derivative: called as (*primals, *tangents), it returns
+    `(outputs, tangents of the outputs)` (and the aux outputs with has_aux)."""
+
+    def __init__(self, fn, has_aux=False):
+        super().__init__(fn)
+        self.has_aux = has_aux
+        self.__name__ = f'{self.__name__}_jvp'
+        self.dynamic_floats = False      # float primals would have no tangent input
+
+    def build(self, args):
+        count = len(args) // 2
+        primals, tangents = args[:count], args[count:]
+        graph, explicit, lowering = trace(self.fn, primals, self.__name__)
+        leaves = [leaf for t in tangents for leaf in _input_leaves(t, False)]
+        if len(leaves) != len(explicit):
+            raise ValueError(f"jvp: give one tangent per input array ({len(explicit)}), got {len(leaves)}")
+        tangent_values = []
+        for value, leaf in zip(explicit, leaves):
+            if np.shape(_array(leaf)) != value.shape:
+                raise ValueError(f"jvp: the tangent of {value.name} has shape {np.shape(_array(leaf))}, "
+                                 f"the input {value.shape}")
+            tangent_values.append(Value(Aval(value.shape, np.asarray(_array(leaf)).dtype), 'd' + value.name))
+        graph.inputs[len(explicit):len(explicit)] = tangent_values
+        # Integer inputs (indices) have no tangent: theirs is accepted and ignored.
+        result = forward(graph, {id(v): t for v, t in zip(explicit, tangent_values)
+                                 if np.issubdtype(v.dtype, np.inexact)})
+        outputs, out_tangents = result.outputs
+        if self.has_aux:
+            if not isinstance(outputs, tuple):
+                raise TypeError("has_aux=True: the function must return a tuple (output, aux...)")
+            result.outputs = (outputs[0], out_tangents[0], tuple(outputs[1:]))
+        return result, explicit + tangent_values, lowering
+
+
+def jvp(fn, inputs, v, has_aux=False):
+    """MindSpore's `mindspore.jvp(fn, inputs, v, has_aux=False)`: `(fn(*inputs), J v)`, by forward
+    mode. `inputs` and `v` are a Tensor each or tuples of them."""
+    inputs = inputs if isinstance(inputs, tuple) else (inputs,)
+    v = v if isinstance(v, tuple) else (v,)
+    if len(v) != len(inputs):
+        raise ValueError(f"jvp: {len(inputs)} inputs but {len(v)} tangents")
+    key = (fn, has_aux)
+    if key not in _JVP_FUNCTIONS:
+        _JVP_FUNCTIONS[key] = JvpFunction(fn, has_aux)
+    return _JVP_FUNCTIONS[key](*inputs, *v)
+
+
+_JVP_FUNCTIONS = {}
+
+
+def jacfwd(fn, grad_position=0, has_aux=False):
+    """MindSpore's `ops.jacfwd`: the Jacobian of `fn`'s output with respect to the inputs at
+    `grad_position` (shape `output.shape + input.shape`), one forward-mode column per input
+    element."""
+    positions = (grad_position,) if isinstance(grad_position, int) else tuple(grad_position)
+
+    def jacobian(*inputs):
+        forward_fn = JvpFunction(fn, has_aux)
+        arrays = [np.asarray(_array(a)) for a in inputs]
+        zeros = [np.zeros_like(a) for a in arrays]
+        jacobians, aux = [], None
+        for position in positions:
+            columns, out_shape = [], None
+            for index in np.ndindex(arrays[position].shape):
+                tangents = list(zeros)
+                tangents[position] = zeros[position].copy()
+                tangents[position][index] = 1
+                result = forward_fn(*inputs, *[_like(inputs[k], t) for k, t in enumerate(tangents)])
+                column = result[1]
+                aux = result[2] if has_aux else None
+                column = np.asarray(_array(column))
+                out_shape = column.shape
+                columns.append(column)
+            jac = np.stack(columns, axis=-1).reshape(out_shape + arrays[position].shape)
+            jacobians.append(Tensor._wrap(jac) if isinstance(inputs[position], Tensor) else jac)
+        jac = jacobians[0] if len(positions) == 1 else tuple(jacobians)
+        return (jac, aux) if has_aux else jac
+    return jacobian
+
+
+def _like(original, array):
+    return Tensor._wrap(array) if isinstance(original, Tensor) else array
 
 
 class GradOperation:
@@ -151,4 +241,4 @@ def _central_difference(fn, arrays, k, eps):
     return numeric
 
 
-__all__ = ['vjp', 'GradOperation', 'jacrev', 'hessian', 'check_grad']
+__all__ = ['vjp', 'jvp', 'GradOperation', 'jacrev', 'jacfwd', 'hessian', 'check_grad', 'JvpFunction']

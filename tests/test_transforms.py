@@ -105,3 +105,36 @@ def test_check_grad_reports_and_fails_on_mismatch():
     assert report.startswith('input 0: max |compiled - numeric|')
     with pytest.raises(AssertionError, match='MISMATCH'):
         autograph.check_grad(scalar, X, eps=1e-1, rtol=0, atol=0)
+
+
+def test_jvp_is_forward_mode_and_matches_finite_differences():
+    v = (np.array([1.0, 0.5]), np.full((2, 3), 0.1))
+    out, tangent = autograph.jvp(layer, (X, W), v)
+    np.testing.assert_allclose(out, np.tanh(X @ W))
+    eps = 1e-6
+    numeric = (np.tanh((X + eps * v[0]) @ (W + eps * v[1])) - np.tanh((X - eps * v[0]) @ (W - eps * v[1]))) / (2 * eps)
+    np.testing.assert_allclose(tangent, numeric, rtol=1e-7)
+    fn = autograph.transforms._JVP_FUNCTIONS[(layer, False)]
+    source = autograph.get_source(fn)
+    assert 'def layer_jvp(x, w, dx, dw):' in source and 'dx @ w + x @ dw' in source
+
+
+def test_jvp_with_tensors_and_aux():
+    def with_aux(x):
+        y = ops.sin(x)
+        return ops.sum(y * y), y
+    out, tangent, aux = autograph.jvp(with_aux, Tensor(X), Tensor(np.ones(2)), has_aux=True)
+    np.testing.assert_allclose(tangent.asnumpy(), np.sum(2 * np.sin(X) * np.cos(X)))
+    np.testing.assert_allclose(aux[0].asnumpy(), np.sin(X))
+
+
+def test_jacfwd_equals_jacrev():
+    np.testing.assert_allclose(autograph.jacfwd(layer)(X, W), autograph.jacrev(layer)(X, W), rtol=1e-12)
+    jx, jw = autograph.jacfwd(layer, grad_position=(0, 1))(X, W)
+    assert jx.shape == (3, 2) and jw.shape == (3, 2, 3)
+    np.testing.assert_allclose(jw, autograph.jacrev(layer, grad_position=1)(X, W), rtol=1e-12)
+
+
+def test_jvp_tangent_shapes_are_checked():
+    with pytest.raises(ValueError, match='tangent'):
+        autograph.jvp(layer, (X, W), (np.ones(3), np.ones((2, 3))))

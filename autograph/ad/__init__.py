@@ -1,2 +1,3 @@
 """Automatic differentiation as IR -> IR transformations."""
+from .forward import ForwardModeError, forward
 from .reverse import reverse

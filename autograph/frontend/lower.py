@@ -46,7 +46,7 @@ COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt, ga
            gast.NotIn: lambda a, b: a not in b}
 # Builtins that are safe to run at compile time on compile-time values.
 PURE_BUILTINS = {len, tuple, list, dict, int, float, bool, range, zip, enumerate, min, max, abs,
-                 isinstance, str, reversed, sorted, sum, all, any, slice, hasattr, getattr}
+                 isinstance, str, reversed, sorted, sum, all, any, slice, hasattr, getattr, iter, next}
 
 UNSUPPORTED_STATEMENTS = {
     gast.Try: "try/except",
@@ -562,7 +562,7 @@ class Frame:
         for op, right_node in zip(node.ops, node.comparators):
             right = self.expr(right_node)
             if (isinstance(left, Value) or isinstance(right, Value)) and type(op) in (gast.In, gast.NotIn):
-                raise CompileError("`in` does not apply to Tensors; compare values with == instead")
+                raise NotStatic("`in` does not apply to Tensors; compare values with == instead")
             pair = COMPARE[type(op)](left, right)
             if isinstance(result, Value) or isinstance(pair, Value):
                 result = ops.logical_and(result, pair) if result is not True else pair

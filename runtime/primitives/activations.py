@@ -111,3 +111,12 @@ logsumexp = defprim('logsumexp', kernels.logsumexp, reduction(kernels.logsumexp)
                     [((MATRIX,), {}), ((MATRIX,), {'axis': 1}),
                      ((MATRIX,), {'axis': 0, 'keepdims': True}), ((CUBE,), {'axis': (0, 2)}),
                      ((MATRIX,), {'axis': ()}), ((np.array(1.5),), {})])
+
+
+# ---------------------------------------------------------------- forward mode
+for _prim in (softplus, leaky_relu, elu, hardtanh, gelu):
+    _prim.jvp_kind = 'diagonal'      # elementwise: the tangent comes from the adjoint rule
+logsumexp.jvp_kind = 'reduction'
+softmax.jvp = lambda primals, tangents, out, axis=-1: out * (tangents[0] - ops.sum(out * tangents[0], axis, keepdims=True))
+log_softmax.jvp = lambda primals, tangents, out, axis=-1: \
+    tangents[0] - ops.sum(ops.exp(out) * tangents[0], axis, keepdims=True)

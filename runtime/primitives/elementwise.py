@@ -194,3 +194,9 @@ cast = defprim('cast', np.asarray, _cast_rule, _cast_vjp, [((MATRIX,), {'dtype':
 
 
 stop_gradient = defprim('stop_gradient', kernels.stop_gradient, lambda x: x, samples=ANY)
+
+
+# ---------------------------------------------------------------- forward mode
+# Elementwise primitives get their tangent from their adjoint rule (autograph.ad.forward).
+clamp.jvp_kind = 'diagonal'
+cast.jvp_kind = 'linear'

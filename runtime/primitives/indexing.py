@@ -153,3 +153,8 @@ one_hot = defprim('one_hot', kernels.one_hot, _one_hot_rule,
                   samples=[((np.array([0, 2, 2, -1]),), {'depth': 3}),
                            ((np.array([[1, 0], [3, 1]]),), {'depth': 4, 'axis': 0}),
                            ((np.array([[1, 0], [3, 1]]),), {'depth': 3, 'dtype': np.dtype(np.float64)})])
+
+
+# ---------------------------------------------------------------- forward mode
+for _prim in (gather, index_add_axis, gather_nd, tensor_scatter_add, gather_elements, scatter_elements_add):
+    _prim.jvp_kind = 'linear'        # linear in their float operands; indices keep their values

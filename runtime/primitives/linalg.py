@@ -408,3 +408,45 @@ trace = defprim('trace', np.trace, _trace_rule, _trace_vjp,
 diag = defprim('diag', np.diag, _diag_rule, _diag_vjp,
                [((np.array([0.5, -1.2, 2.0]),), {}), ((np.array([0.5, -1.2, 2.0]),), {'k': 1}),
                 ((_SPD,), {}), ((_M23,), {}), ((_M32,), {'k': -1}), ((_M23,), {'k': 1})])
+
+
+# ---------------------------------------------------------------- forward mode
+matmul.jvp_kind = tensordot.jvp_kind = einsum.jvp_kind = outer.jvp_kind = 'bilinear'
+trace.jvp_kind = diag.jvp_kind = 'linear'
+
+
+def _solve_jvp(primals, tangents, out):
+    """x = a^-1 b: dx = a^-1 (db - da x), with a 1-D b solved as a column."""
+    (a, b), (da, db) = primals, tangents
+    vector = len(b.shape) == 1
+    x = ops.expand_dims(out, -1) if vector else out
+    rhs = None
+    if db is not None:
+        rhs = ops.broadcast_to(ops.expand_dims(db, -1) if vector else db, x.shape)
+    if da is not None:
+        moved = ops.matmul(da, x)
+        rhs = -moved if rhs is None else rhs - moved
+    dx = ops.matrix_solve(a, rhs)
+    return ops.reshape(dx, out.shape) if vector else dx
+
+
+def _cholesky_jvp(primals, tangents, out, upper=False):
+    """dL = L Phi(L^-1 S L^-T), S the symmetric matrix NumPy reads from the tangent's lower
+    triangle (upper, with upper=True, where U = L^T), Phi the lower triangle with its diagonal
+    halved."""
+    (x,), (t,) = primals, tangents
+    n = x.shape[-1]
+    lower = ops.creation._numpy_tri(n, dtype=x.dtype)
+    eye = ops.eye(n, dtype=x.dtype)
+    read = _mT(lower) if upper else lower          # the triangle NumPy reads
+    s = t * read + _mT(t * (read - eye))
+    factor = _mT(out) if upper else out
+    m = ops.matrix_solve(factor, _mT(ops.matrix_solve(factor, s)))
+    d_factor = ops.matmul(factor, m * (lower - 0.5 * eye))
+    return _mT(d_factor) if upper else d_factor
+
+
+inverse.jvp = lambda primals, tangents, out: -ops.matmul(ops.matmul(out, tangents[0]), out)
+det.jvp = lambda primals, tangents, out: out * ops.sum(_mT(ops.inverse(primals[0])) * tangents[0], (-2, -1))
+solve.jvp = _solve_jvp
+cholesky.jvp = _cholesky_jvp

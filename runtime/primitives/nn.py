@@ -188,3 +188,14 @@ avg_pool2d_grad = defprim('avg_pool2d_grad', kernels.avg_pool2d_grad, _avg_pool2
                           lambda ct, g, out, input_size, **pool: (avg_pool2d.bind(ct, **pool),),
                           [((_grid(kernels.avg_pool2d(np.zeros(xs), **p).shape, 13),), dict(p, input_size=xs[2:]))
                            for xs, p in _AVG_CASES])
+
+
+# ---------------------------------------------------------------- forward mode
+conv2d.jvp_kind = conv2d_input_grad.jvp_kind = conv2d_weight_grad.jvp_kind = 'bilinear'
+avg_pool2d.jvp_kind = avg_pool2d_grad.jvp_kind = 'linear'
+# The maximum of each window moves with the tangent at its position (the first, on ties).
+max_pool2d.jvp = lambda primals, tangents, out, **pool: max_pool2d_select.bind(primals[0], tangents[0], **pool)
+max_pool2d_grad.jvp = lambda primals, tangents, out, **pool: \
+    None if tangents[1] is None else max_pool2d_grad.bind(primals[0], tangents[1], **pool)
+max_pool2d_select.jvp = lambda primals, tangents, out, **pool: \
+    None if tangents[1] is None else max_pool2d_select.bind(primals[0], tangents[1], **pool)

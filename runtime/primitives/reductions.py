@@ -173,3 +173,9 @@ cumsum = defprim('cumsum', np.cumsum, _scan_rule(np.cumsum), _cumsum_vjp, _SCAN_
 cumprod = defprim('cumprod', np.cumprod, _scan_rule(np.cumprod), _cumprod_vjp,
                   _SCAN_SAMPLES + [((np.array([[0.7, 0.0, 2.1, -0.4, 0.0], [0.0, 3.0, -1.1, 0.5, 1.2]]),), {'axis': 1}),
                                    ((np.array([[0.0, 1.3], [2.0, -0.5], [0.0, 0.0]]),), {'axis': 0})])
+
+
+# ---------------------------------------------------------------- forward mode
+reduce_sum.jvp_kind = reduce_mean.jvp_kind = cumsum.jvp_kind = 'linear'
+for _prim in (reduce_prod, reduce_amax, reduce_amin, vector_norm):
+    _prim.jvp_kind = 'reduction'     # sum over the reduced axes of the adjoint's partials times t

@@ -204,3 +204,9 @@ segment_sum = defprim('segment_sum', kernels.segment_sum, _segment_sum_rule,
                        ((CUBE,), {'lengths': (0, 1, 2, 0), 'axis': 1})])
 flip = defprim('flip', np.flip, _flip_rule, lambda g, x, out, axis=None: (ops.flip(g, axis),),
                [((MATRIX,), {}), ((MATRIX,), {'axis': 1}), ((CUBE,), {'axis': (0, 2)})])
+
+
+# ---------------------------------------------------------------- forward mode
+for _prim in (reshape, transpose, broadcast_to, concat, stack, slice_axis, tile, repeat, segment_sum, flip):
+    _prim.jvp_kind = 'linear'
+pad.jvp = lambda primals, tangents, out, pad_width, value=0.0: pad.bind(tangents[0], pad_width=pad_width, value=0.0)

@@ -101,3 +101,7 @@ index_add_to = defprim('index_add_to', K.index_add_to, _index_add_to_rule,
                          {'index': ('array', slice(None))})])
 index_add_to.index_after = 2
 index_add_to.consumes_first = True   # its kernel writes into its first operand
+
+
+# ---------------------------------------------------------------- forward mode
+getitem.jvp_kind = index_add.jvp_kind = setitem.jvp_kind = index_add_to.jvp_kind = 'linear'
