@@ -12,6 +12,7 @@ from runtime.tensor import Parameter, ParameterTuple, Tensor
 from . import dataset, nn, ops
 from .api import get_ir, get_source, grad, jit, value_and_grad
 from .cache import set_log_level
+from .frontend.custom import custom_vjp
 from .transforms import GradOperation, check_grad, hessian, jacfwd, jacrev, jvp, vjp
 from .errors import CompileError
 from .serialization import load_checkpoint, load_param_into_net, save_checkpoint

@@ -22,8 +22,8 @@ import numpy as np
 from runtime import ops
 from runtime.primitives import unbroadcast
 from ..ir import Builder, Graph, Value, flatten, map_tree
-from ..ir.control import COND, FOR, WHILE, carried_args, carried_inputs, make
-from ..ir.core import Op, Region
+from ..ir.control import COND, CUSTOM, FOR, WHILE, carried_args, carried_inputs, make
+from ..ir.core import Op, Region, clone_into
 
 
 class ForwardModeError(TypeError):
@@ -56,7 +56,9 @@ def _tangents_of(op_list, env, builder):
         if getattr(op.prim, 'effect', False) and not op.outs:
             builder.ops.append(op)
             continue
-        if op.prim is COND:
+        if op.prim is CUSTOM:
+            _custom(op, env, builder)
+        elif op.prim is COND:
             _cond(op, env, builder)
         elif op.prim in (FOR, WHILE):
             _loop(op, env, builder)
@@ -117,6 +119,20 @@ def tangent_rule(prim, primals, tangents, out, params):
 
 def _is_float(v):
     return v.dtype is not None and np.issubdtype(v.dtype, np.inexact)
+
+
+def _custom(op, env, builder):
+    """A custom rule is for reverse mode; forward mode differentiates a copy of the body."""
+    builder.ops.append(op)
+    region = op.regions[0]
+    copies = {id(a): x for a, x in zip(region.args, op.inputs)}
+    with builder.region() as body:
+        clone_into(builder, region.ops, copies)
+    _tangents_of(body, env, builder)
+    for out, result in zip(op.outs, region.results):
+        tangent = env.get(id(copies.get(id(result), result)))
+        if tangent is not None:
+            env[id(out)] = tangent
 
 
 def _cond(op, env, builder):

@@ -27,8 +27,8 @@ from runtime import ops
 from runtime.primitive import Aval
 from runtime.primitives import unbroadcast
 from ..ir import Builder, Graph, Value, constant, flatten
-from ..ir.control import COND, FOR, FOR_SAVED, carried_args, carried_inputs, free_values, make
-from ..ir.core import Op, Region, walk
+from ..ir.control import COND, CUSTOM, FOR, FOR_SAVED, carried_args, carried_inputs, free_values, make
+from ..ir.core import Op, Region, clone_into, walk
 
 
 def reverse(graph, wrt, seed_all=True, seeds=None):
@@ -63,7 +63,11 @@ def _inexact(v):
 
 def _propagate(ops_, active):
     for op in ops_:
-        if op.prim is COND:
+        if op.prim is CUSTOM:
+            _propagate(op.regions[0].ops, active)
+            if any(id(v) in active for v in op.inputs + free_values(op.regions[0])):
+                active.update(id(o) for o in op.outs if _inexact(o))
+        elif op.prim is COND:
             for region in op.regions:
                 _propagate(region.ops, active)
             for k, out in enumerate(op.outs):
@@ -136,7 +140,9 @@ class _Adjoint:
             if not any(self.cotangents.get(id(o)) is not None for o in op.outs):
                 continue
             with self.builder.at(_grad_loc(op)):
-                if op.prim is COND:
+                if op.prim is CUSTOM:
+                    self.custom(op)
+                elif op.prim is COND:
                     forward_ops[index] = self.cond(op)
                 elif op.regions:
                     forward_ops[index] = self.loop(op)
@@ -151,6 +157,42 @@ class _Adjoint:
         for x, ct in zip(op.inputs, input_cts):
             if ct is not None and id(x) in self.active:
                 self.accumulate(x, ct)
+
+    def custom(self, op):
+        """A copy of the user's rule (the op's second region) gives the inputs' cotangents;
+        outputs without a cotangent give it zeros."""
+        count = op.params['outputs']
+        gs = [self.cotangents.get(id(o)) for o in op.outs[:count]]
+        gs = [g if g is not None else ops.zeros_like(o) for g, o in zip(gs, op.outs)]
+        rule = op.regions[1]
+        env = dict(zip(map(id, rule.args), list(op.inputs) + list(op.outs) + gs))
+        clone_into(self.builder, rule.ops, env)
+        for x, ct in zip(op.inputs, rule.results):
+            if id(x) in self.active:
+                self.accumulate(x, env.get(id(ct), ct))
+        residual_cts = [(r, self.cotangents.get(id(o))) for r, o in zip(op.regions[0].results[count:], op.outs[count:])]
+        if any(ct is not None for _, ct in residual_cts):
+            self.residuals(op, residual_cts)
+
+    def residuals(self, op, residual_cts):
+        """Residuals are differentiated as ordinary code (as JAX does; it matters for gradients
+        of gradients, whose rule copies read them): recompute the forward region here and
+        backprop their cotangents through it."""
+        forward = op.regions[0]
+        env = dict(zip(map(id, forward.args), op.inputs))
+        with self.builder.region() as recomputed:
+            clone_into(self.builder, forward.ops, env)
+        _propagate(recomputed, self.active)
+        seeds = {}
+        for result, ct in residual_cts:
+            result = env.get(id(result), result)
+            if ct is not None and id(result) in self.active:
+                self.accumulate(result, ct, into=seeds)
+        recomputed, backward, cts = self.nested(seeds, recomputed)
+        self.builder.ops.extend(recomputed + backward)
+        for x in _dedupe(list(op.inputs) + free_values(forward)):
+            if cts.get(id(x)) is not None and id(x) in self.active:
+                self.accumulate(x, cts[id(x)])
 
     def nested(self, seeds, forward_ops):
         """Backprop through a region's ops with cotangents `seeds` (id -> value) in a fresh

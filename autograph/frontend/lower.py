@@ -28,7 +28,7 @@ from runtime.tensor import Tensor
 from ..errors import CompileError, NotStatic
 from ..ir import Value, flatten
 from .. import nn
-from . import control, exits
+from . import control, custom, exits
 from .parse import parse_function
 
 _LIBRARY_MODULES = ('runtime', 'autograph')
@@ -156,6 +156,8 @@ class Lowering:
             return inline(self, args, kwargs)
         if isinstance(fn, nn.Cell):
             construct = type(fn).construct
+            if custom.has_bprop(fn):
+                return custom.call_cell_with_bprop(self, fn, args, kwargs)
             if is_library(construct):
                 self.guard_cell(fn)   # its construct reads flags (training, p) in plain Python
                 return construct(fn, *args, **kwargs)

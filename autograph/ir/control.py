@@ -12,6 +12,11 @@ Loops made by reverse mode also save values for their adjoint, one list per save
   ones; the op has k more results, each the list of that value over the iterations.
 - `for_saved`:  inputs [*lists, *inits]; region body(args [*popped, *carried]) yields the next
                 carried values; it runs once per list element, last element first.
+- `custom`:     inputs [*operands]; params {'outputs': n}; regions: forward(args [*operands])
+                yields the n results the caller sees, then residuals for the rule; rule(args
+                [*operands, *results, *n cotangents]) yields one cotangent per operand. Reverse
+                mode copies the rule instead of differentiating forward (a Cell's bprop, a
+                custom_vjp); generated code writes the forward region in place.
 
 Regions may use values defined in enclosing scopes before their op (`free_values` lists them).
 """
@@ -26,6 +31,7 @@ COND = ControlFlow('cond')
 FOR = ControlFlow('for_range')
 WHILE = ControlFlow('while_loop')
 FOR_SAVED = ControlFlow('for_saved')
+CUSTOM = ControlFlow('custom')
 LOOPS = (FOR, WHILE, FOR_SAVED)
 
 
@@ -81,5 +87,5 @@ def _note_free(v, defined, free, seen):
         free.append(v)
 
 
-__all__ = ['COND', 'FOR', 'WHILE', 'FOR_SAVED', 'LOOPS', 'ControlFlow', 'Region', 'body',
+__all__ = ['COND', 'CUSTOM', 'FOR', 'WHILE', 'FOR_SAVED', 'LOOPS', 'ControlFlow', 'Region', 'body',
            'carried_args', 'carried_inputs', 'free_values', 'make']

@@ -1,7 +1,7 @@
 """Checks that a Graph is well formed: each value defined once, before its uses, in a scope that
 encloses them; each primitive op's recorded shape and dtype equal to what its rule says; each
 control-flow op's regions consistent with its results. Tests run it after every pass."""
-from .control import COND, carried_args, carried_inputs
+from .control import COND, CUSTOM, carried_args, carried_inputs
 from .core import Value, flatten, operand
 
 
@@ -57,6 +57,13 @@ def _check_rule(op):
 
 
 def _check_control(op):
+    if op.prim is CUSTOM:
+        forward, rule = op.regions
+        if [v.aval for v in forward.results] != [v.aval for v in op.outs]:
+            raise IRError(f'{op}: its body yields {[v.aval for v in forward.results]}, the results are {[v.aval for v in op.outs]}')
+        if [v.aval for v in rule.results] != [v.aval for v in op.inputs]:
+            raise IRError(f'{op}: its rule yields {[v.aval for v in rule.results]} for inputs {[v.aval for v in op.inputs]}')
+        return
     if op.prim is COND:
         for region in op.regions:
             if [v.aval for v in region.results] != [v.aval for v in op.outs]:
