@@ -78,10 +78,16 @@ def jvp(fn, inputs, v, has_aux=False):
     v = v if isinstance(v, tuple) else (v,)
     if len(v) != len(inputs):
         raise ValueError(f"jvp: {len(inputs)} inputs but {len(v)} tangents")
+    return jvp_function(fn, has_aux)(*inputs, *v)
+
+
+def jvp_function(fn, has_aux=False):
+    """The compiled forward-mode function `jvp` calls: `f(*primals, *tangents)` returns
+    `(fn(*primals), J tangents)`. Pass it to `get_source` to read the tangent code."""
     key = (fn, has_aux)
     if key not in _JVP_FUNCTIONS:
         _JVP_FUNCTIONS[key] = JvpFunction(fn, has_aux)
-    return _JVP_FUNCTIONS[key](*inputs, *v)
+    return _JVP_FUNCTIONS[key]
 
 
 _JVP_FUNCTIONS = {}

@@ -114,8 +114,7 @@ def test_jvp_is_forward_mode_and_matches_finite_differences():
     eps = 1e-6
     numeric = (np.tanh((X + eps * v[0]) @ (W + eps * v[1])) - np.tanh((X - eps * v[0]) @ (W - eps * v[1]))) / (2 * eps)
     np.testing.assert_allclose(tangent, numeric, rtol=1e-7)
-    fn = autograph.transforms._JVP_FUNCTIONS[(layer, False)]
-    source = autograph.get_source(fn)
+    source = autograph.get_source(autograph.jvp_function(layer))
     assert 'def layer_jvp(x, w, dx, dw):' in source and 'dx @ w + x @ dw' in source
 
 

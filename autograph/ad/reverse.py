@@ -27,7 +27,8 @@ from runtime import ops
 from runtime.primitive import Aval
 from runtime.primitives import unbroadcast
 from ..ir import Builder, Graph, Value, constant, flatten
-from ..ir.control import COND, CUSTOM, FOR, FOR_SAVED, carried_args, carried_inputs, free_values, make
+from ..ir.control import (COND, CUSTOM, FOR, FOR_SAVED, carried_args, carried_count, carried_inputs,
+                          free_values, make, saved_lists)
 from ..ir.core import Op, Region, clone_into, walk
 
 
@@ -76,6 +77,10 @@ def _propagate(ops_, active):
         elif op.regions:
             body = op.regions[-1]
             carried = list(zip(carried_inputs(op), carried_args(op), body.results, op.outs))
+            if op.prim is FOR_SAVED:   # a gradient's loop, differentiated again
+                for lst, arg in zip(saved_lists(op), body.args):
+                    if id(lst) in active and _inexact(arg):
+                        active.add(id(arg))
             while True:
                 before = len(active)
                 for init, arg, result, _ in carried:
@@ -86,6 +91,10 @@ def _propagate(ops_, active):
                     break
             for _, arg, _, out in carried:
                 if id(arg) in active:
+                    active.add(id(out))
+            count = carried_count(op)
+            for out, saved in zip(op.outs[count:], body.results[count:]):
+                if _inexact(out) and _is_active(saved, active):
                     active.add(id(out))
         elif op.prim.vjp is not None and _inexact(op.out) and any(id(v) in active for v in op.inputs):
             active.add(id(op.out))
@@ -244,29 +253,48 @@ class _Adjoint:
     def _merged(self, v, delta):
         previous = self.cotangents.get(id(v))
         if delta is None:
+            if previous is None and _is_list(v):   # a saved list's cotangent: unread on this path
+                return _placeholder(v)
             return previous if previous is not None else ops.zeros_like(v)
         return delta if previous is None else previous + delta
 
     def loop(self, op):
+        """The adjoint of a loop is a `for_saved` loop over what the loop saves of each iteration,
+        last iteration first. Differentiating a gradient again also meets loops' saved lists:
+        the cotangents of a loop's saved lists are popped beside them, and a `for_saved` loop's
+        adjoint saves the cotangents of the elements it popped, as lists."""
         body = op.regions[-1]
         args, inits = carried_args(op), carried_inputs(op)
+        count = carried_count(op)
+        popped_args = body.args[:len(saved_lists(op))] if op.prim is FOR_SAVED else []
         active = [k for k, arg in enumerate(args) if id(arg) in self.active]
         outer = _dedupe(v for v in free_values(body) if id(v) in self.active)
         d_carry = [Value(args[k].aval, 'd' + (args[k].name or 't')) for k in active]
         d_outer = [Value(v.aval, 'd' + (v.name or 't')) for v in outer]
         seeds = {id(v): d for v, d in zip(outer, d_outer)}
-        for k, d in zip(active, d_carry):
-            if _is_active(body.results[k], self.active):
-                self.accumulate(body.results[k], d, into=seeds)
+        saved_cts = [(j, self.cotangents.get(id(out))) for j, out in enumerate(op.outs[count:])]
+        saved_cts = [(j, ct) for j, ct in saved_cts if ct is not None and not (ct.is_const and ct.const is None)]
+        d_saved = [Value(_element(ct.aval), 'd' + _hint(body.results[count + j])) for j, ct in saved_cts]
+        with self.builder.region() as head:   # a value yielded twice sums its seeds in the body
+            for k, d in zip(active, d_carry):
+                if _is_active(body.results[k], self.active):
+                    self.accumulate(body.results[k], d, into=seeds)
+            for (j, _), d in zip(saved_cts, d_saved):
+                if _is_active(body.results[count + j], self.active):
+                    self.accumulate(body.results[count + j], d, into=seeds)
         new_body_ops, backward, cts = self.nested(seeds, body.ops)
+        backward[:0] = head
         with self.builder.region() as tail:
             previous = [cts.get(id(args[k])) for k in active]
             previous = [p if p is not None else ops.zeros_like(args[k]) for p, k in zip(previous, active)]
             totals = [cts.get(id(v), d) for v, d in zip(outer, d_outer)]
+            popped_cts = [(arg, cts.get(id(arg))) for arg in popped_args if id(arg) in self.active]
+            popped_cts = [(arg, ct) for arg, ct in popped_cts if ct is not None]
         backward.extend(tail)
-        results = previous + totals
+        results = previous + totals + [ct for _, ct in popped_cts]
         region_ops = _Scope(body.args, new_body_ops)
-        needed = [v for v in free_values(Region(d_carry + d_outer, backward, results)) if region_ops.defines(v)]
+        needed = [v for v in free_values(Region(d_saved + d_carry + d_outer, backward, results))
+                  if region_ops.defines(v)]
         if not needed:  # the adjoint loop still needs the trip count
             needed = [body.args[0]] if op.prim is FOR else [constant(0)]
         popped = [Value(v.aval, _hint(v)) for v in needed]
@@ -275,22 +303,41 @@ class _Adjoint:
         results = [mapping.get(id(r), r) for r in results]
         lists = [Value(Aval(('*',) + tuple(v.shape), v.dtype), _hint(v) + '_saved') for v in needed]
         regions = op.regions[:-1] + (Region(body.args, new_body_ops, list(body.results) + needed),)
-        new_forward = Op(op.prim, op.inputs, {**op.params, 'saves': len(needed)}, list(op.outs) + lists,
-                         op.loc, regions)
+        new_forward = Op(op.prim, op.inputs, {**op.params, 'saves': len(op.outs) - count + len(needed)},
+                         list(op.outs) + lists, op.loc, regions)
         init_carry = [self.cotangents.get(id(op.outs[k])) for k in active]
         init_carry = [g if g is not None else ops.zeros_like(op.outs[k]) for g, k in zip(init_carry, active)]
         init_outer = [self.cotangents.get(id(v)) for v in outer]
         init_outer = [g if g is not None else ops.zeros_like(v) for g, v in zip(init_outer, outer)]
-        region = Region(popped + d_carry + d_outer, backward, results)
-        outs = make(self.builder, FOR_SAVED, lists + init_carry + init_outer, (region,),
-                    [args[k].aval for k in active] + [v.aval for v in outer],
+        region = Region(popped + d_saved + d_carry + d_outer, backward, results)
+        ct_lists = [Value(Aval(('*',) + tuple(arg.shape), arg.dtype), 'd' + _hint(arg) + '_saved')
+                    for arg, _ in popped_cts]
+        outs = make(self.builder, FOR_SAVED, lists + [ct for _, ct in saved_cts] + init_carry + init_outer,
+                    (region,), [args[k].aval for k in active] + [v.aval for v in outer],
+                    {'saves': len(ct_lists)} if ct_lists else None,
                     names=[d.name for d in d_carry + d_outer])
+        outs_op = self.builder.ops[-1]
+        outs_op.outs += ct_lists
         for v, total in zip(outer, outs[len(active):]):
             self.cotangents[id(v)] = total   # it started from the cotangent v had before
         for k, d in zip(active, outs):
             if _is_active(inits[k], self.active):
                 self.accumulate(inits[k], d)
+        lists_in = dict(zip(map(id, popped_args), saved_lists(op)))
+        for (arg, _), ct_list in zip(popped_cts, ct_lists):
+            if id(lists_in[id(arg)]) in self.cotangents:
+                raise NotImplementedError("a saved list read by two loops, differentiated again")
+            self.cotangents[id(lists_in[id(arg)])] = ct_list
         return new_forward
+
+
+def _is_list(v):
+    return bool(v.shape) and v.shape[0] == '*'
+
+
+def _element(aval):
+    """The aval of an element of a list of `aval`'s."""
+    return Aval(tuple(aval.shape[1:]), aval.dtype)
 
 
 class _Scope:

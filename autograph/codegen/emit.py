@@ -27,6 +27,7 @@ from ..ir.control import COND, FOR, FOR_SAVED, WHILE, carried_args, carried_inpu
 from ..ir.core import walk
 from ..ir.effects import CHECK, PRINT, has_effect
 from ..ir.printer import Namer
+from ..passes.custom import inline_custom
 from . import nodes
 from .unparse import unparse
 
@@ -39,6 +40,7 @@ class Generated(NamedTuple):
 
 
 def generate(graph):
+    graph = inline_custom(graph)   # a custom gradient's op runs as its forward computation
     imports = _imports(graph)
     name = graph.name
     while name in set().union(*imports.values(), {'np'}):

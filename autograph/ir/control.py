@@ -11,7 +11,8 @@ Loops made by reverse mode also save values for their adjoint, one list per save
 - `for_range`/`while_loop` with param `saves=k`: the body yields k more values after the carried
   ones; the op has k more results, each the list of that value over the iterations.
 - `for_saved`:  inputs [*lists, *inits]; region body(args [*popped, *carried]) yields the next
-                carried values; it runs once per list element, last element first.
+                carried values; it runs once per list element, last element first. It may have
+                `saves` too (when a gradient is differentiated again).
 - `custom`:     inputs [*operands]; params {'outputs': n}; regions: forward(args [*operands])
                 yields the n results the caller sees, then residuals for the rule; rule(args
                 [*operands, *results, *n cotangents]) yields one cotangent per operand. Reverse
@@ -45,8 +46,18 @@ def carried_inputs(op):
     if op.prim is FOR:
         return op.inputs[3:]
     if op.prim is FOR_SAVED:
-        return op.inputs[len(body(op).args) - len(op.outs):]
+        return op.inputs[len(body(op).args) - carried_count(op):]
     return op.inputs
+
+
+def carried_count(op):
+    """How many of a loop's results are carried values (the rest are saved lists)."""
+    return len(op.outs) - op.params.get('saves', 0)
+
+
+def saved_lists(op):
+    """The lists a `for_saved` loop pops, one element per iteration."""
+    return op.inputs[:len(body(op).args) - carried_count(op)]
 
 
 def carried_args(op):
@@ -88,4 +99,4 @@ def _note_free(v, defined, free, seen):
 
 
 __all__ = ['COND', 'CUSTOM', 'FOR', 'WHILE', 'FOR_SAVED', 'LOOPS', 'ControlFlow', 'Region', 'body',
-           'carried_args', 'carried_inputs', 'free_values', 'make']
+           'carried_args', 'carried_count', 'carried_inputs', 'saved_lists', 'free_values', 'make']

@@ -231,10 +231,13 @@ class Builder:
             return self.apply(prim, inputs, params)
 
 
-def clone_into(builder, ops, env):
+def clone_into(builder, ops, env, replace=None):
     """Copy `ops` (at any depth) into `builder` with fresh values, reading inputs through `env`
-    (id -> value), which receives the copies' results: how a graph is inlined where it is called."""
+    (id -> value), which receives the copies' results: how a graph is inlined where it is called.
+    `replace(builder, op, env)`, if given, may copy an op its own way (returning True)."""
     for op in ops:
+        if replace is not None and replace(builder, op, env):
+            continue
         inputs = [env.get(id(v), v) for v in op.inputs]
         if not op.regions and not getattr(op.prim, 'effect', False):
             env[id(op.out)] = builder.emit(op.prim, inputs, op.params, op.loc)
@@ -245,7 +248,7 @@ def clone_into(builder, ops, env):
             args = [Value(a.aval, a.name, weak=a.weak) for a in region.args]
             env.update(zip(map(id, region.args), args))
             with builder.region() as body:
-                clone_into(builder, region.ops, env)
+                clone_into(builder, region.ops, env, replace)
             regions.append(Region(args, body, [env.get(id(v), v) for v in region.results]))
         outs = [Value(o.aval, o.name, weak=o.weak) for o in op.outs]
         env.update(zip(map(id, op.outs), outs))

@@ -6,7 +6,7 @@ their yielded values. Loops that save values for their adjoint lose the saves no
 adjoint loop drops a saved list whose elements its body never uses (it keeps one, which counts
 its iterations), and the forward loop then stops saving it."""
 from ..ir import Graph, Value
-from ..ir.control import COND, FOR, FOR_SAVED, WHILE, carried_args
+from ..ir.control import COND, FOR, FOR_SAVED, WHILE, carried_args, carried_count
 from ..ir.core import Region, walk
 from ..ir.effects import has_effect
 
@@ -29,7 +29,7 @@ def _live_ops(ops, live):
             _clean_regions(op)
             if op.prim is FOR_SAVED:
                 _drop_unread_lists(op)
-            elif op.params.get('saves'):
+            if op.params.get('saves'):
                 _drop_unused_saves(op, live)
             for region in op.regions:
                 live.update(id(v) for v in _reads(region))
@@ -90,7 +90,7 @@ def _drop_dead_carried(op, live):
 
 def _drop_unread_lists(op):
     body = op.regions[0]
-    lists = len(body.args) - len(op.outs)
+    lists = len(body.args) - carried_count(op)
     read = {id(v) for v in _reads(body)}
     keep = [k for k in range(lists) if id(body.args[k]) in read] or [0]
     drop = set(range(lists)) - set(keep)

@@ -39,6 +39,40 @@ def subscripts(x, idx):
     return ops.sum(a * 2) + ops.sum(b ** 2) + ops.sum(x[-1] * x[0])
 
 
+def layer_loss(x, w):
+    return ops.sum(ops.tanh(x @ w) ** 2)
+
+
+layer_grad = autograph.grad(layer_loss, 1)
+
+
+def layer_grad_norm(x, w):
+    """A second-order objective: the squared norm of a gradient (gradient penalty)."""
+    g = layer_grad(x, w)
+    return ops.sum(g * g)
+
+
+@autograph.custom_vjp
+def clipped_tanh(x):
+    return ops.tanh(x)
+
+
+def _clipped_tanh_fwd(x):
+    y = ops.tanh(x)
+    return y, y
+
+
+def _clipped_tanh_bwd(y, dy):
+    return (ops.clip((1 - y * y) * dy, -0.5, 0.5),)
+
+
+clipped_tanh.defvjp(_clipped_tanh_fwd, _clipped_tanh_bwd)
+
+
+def custom_vjp_loss(x, w):
+    return ops.sum(clipped_tanh(x @ w) * 3)
+
+
 np.random.seed(0)
 net = nn.SequentialCell(nn.Dense(6, 5, activation='relu'), nn.Dense(5, 3))
 
@@ -53,6 +87,9 @@ CASES = {
     'mlp_loss_grad': (autograph.grad(mlp_loss, (2, 3, 4, 5)), tuple(map(Tensor, (batch, labels, w1, b1, w2, b2)))),
     'batch_affine_value_and_grad': (autograph.value_and_grad(batch_affine, (0, 1, 2)),
                                     (batch.astype(np.float64), w1.astype(np.float64), b1[:1].astype(np.float64))),
+    'layer_loss_grad': (layer_grad, (batch.astype(np.float64), w1.astype(np.float64))),
+    'layer_grad_norm_grad': (autograph.grad(layer_grad_norm, 1), (batch.astype(np.float64), w1.astype(np.float64))),
+    'custom_vjp_loss_grad': (autograph.grad(custom_vjp_loss, 1), (batch.astype(np.float64), w1.astype(np.float64))),
     'numpy_function_grad': (autograph.grad(numpy_function, (0, 1)),
                             (np.linspace(-1, 1, 6), np.linspace(0.5, 2, 6))),
 }

@@ -1,7 +1,8 @@
-"""Control flow, each corpus function three ways: the compiled forward equals plain Python on
-Tensors; the gradient equals central finite differences in float64; the generated source of the
-gradient matches its golden file, one per distinct function (AUTOGRAPH_REGEN_GOLDEN=1 rewrites
-them), and verifies."""
+"""Control flow, each corpus function several ways: the compiled forward equals plain Python on
+Tensors; the gradient equals central finite differences in float64, and so do the second and
+third derivatives (grad of grad, against differences of the derivative below); forward mode
+too; the generated source of the gradient matches its golden file, one per distinct function
+(AUTOGRAPH_REGEN_GOLDEN=1 rewrites them), and verifies."""
 import os
 import pathlib
 
@@ -95,3 +96,38 @@ def _bound(fn, args):
         return fn(*full)
     bound.__name__ = fn.__name__
     return bound
+
+
+def _weighted_first_derivative(fn, position, weights):
+    """x -> sum(grad(fn)(x) * weights): a scalar whose gradient is a second derivative."""
+    first = autograph.grad(fn, position)
+
+    def weighted(*xs):
+        return (first(*xs) * weights).sum()
+    return weighted
+
+
+@pytest.mark.parametrize('name', sorted(CORPUS))
+def test_second_derivative_equals_finite_differences_of_the_gradient(name):
+    """grad of grad through the same control flow (the adjoint's loops and saved lists are
+    differentiated in turn), against central differences of the compiled first derivative."""
+    fn, args, positions = CORPUS[name]
+    p = positions[0]
+    weights = np.random.default_rng(len(name)).uniform(-1, 1, np.shape(args[p]))
+    weighted = _weighted_first_derivative(fn, p, weights)
+    second = autograph.grad(weighted, p)(*args)
+    first = autograph.grad(fn, p)
+    want, = central_difference_at(lambda *xs: float(np.sum(np.asarray(first(*xs)) * weights)), args, [p])
+    np.testing.assert_allclose(second, want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('name', sorted(CORPUS))
+def test_third_derivative_equals_finite_differences_of_the_second(name):
+    fn, args, positions = CORPUS[name]
+    p = positions[0]
+    weights = np.random.default_rng(len(name)).uniform(-1, 1, np.shape(args[p]))
+    weighted = _weighted_first_derivative(fn, p, weights)
+    third = autograph.grad(_weighted_first_derivative(weighted, p, weights), p)(*args)
+    second = autograph.grad(weighted, p)
+    want, = central_difference_at(lambda *xs: float(np.sum(np.asarray(second(*xs)) * weights)), args, [p])
+    np.testing.assert_allclose(third, want, rtol=1e-4, atol=1e-5)
