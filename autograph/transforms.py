@@ -94,33 +94,53 @@ _JVP_FUNCTIONS = {}
 
 
 def jacfwd(fn, grad_position=0, has_aux=False):
-    """MindSpore's `ops.jacfwd`: the Jacobian of `fn`'s output with respect to the inputs at
-    `grad_position` (shape `output.shape + input.shape`), one forward-mode column per input
-    element."""
-    positions = (grad_position,) if isinstance(grad_position, int) else tuple(grad_position)
+    """MindSpore's `ops.jacfwd`: the Jacobian of `fn`'s outputs with respect to the inputs at
+    `grad_position`, one forward-mode column per input element. Structure as `jacrev`'s."""
+    positions = _positions(grad_position)
 
     def jacobian(*inputs):
         forward_fn = JvpFunction(fn, has_aux)
         arrays = [np.asarray(_array(a)) for a in inputs]
         zeros = [np.zeros_like(a) for a in arrays]
-        jacobians, aux = [], None
-        for position in positions:
-            columns, out_shape = [], None
-            for index in np.ndindex(arrays[position].shape):
+        blocks, outputs = {}, None
+        for p in positions:
+            columns = []
+            for index in np.ndindex(arrays[p].shape):
                 tangents = list(zeros)
-                tangents[position] = zeros[position].copy()
-                tangents[position][index] = 1
+                tangents[p] = zeros[p].copy()
+                tangents[p][index] = 1
                 result = forward_fn(*inputs, *[_like(inputs[k], t) for k, t in enumerate(tangents)])
-                column = result[1]
-                aux = result[2] if has_aux else None
-                column = np.asarray(_array(column))
-                out_shape = column.shape
-                columns.append(column)
-            jac = np.stack(columns, axis=-1).reshape(out_shape + arrays[position].shape)
-            jacobians.append(Tensor._wrap(jac) if isinstance(inputs[position], Tensor) else jac)
-        jac = jacobians[0] if len(positions) == 1 else tuple(jacobians)
-        return (jac, aux) if has_aux else jac
+                outputs = result
+                columns.append(result[1] if isinstance(result[1], tuple) else (result[1],))
+            for o in range(len(columns[0])):
+                column = [np.asarray(_array(c[o])) for c in columns]
+                jac = np.stack(column, axis=-1).reshape(column[0].shape + arrays[p].shape)
+                blocks[o, p] = Tensor._wrap(jac) if isinstance(inputs[p], Tensor) else jac
+        count = 1 + max(o for o, _ in blocks)
+        jac = _arranged([[blocks[o, p] for p in positions] for o in range(count)])
+        if has_aux:
+            aux = outputs[2]
+            return jac, aux[0] if len(aux) == 1 else aux
+        return jac
     return jacobian
+
+
+def _positions(grad_position):
+    if isinstance(grad_position, bool) or not isinstance(grad_position, (int, tuple, list)):
+        raise TypeError(f"grad_position must be an int or a tuple of ints, not {grad_position!r}")
+    return (grad_position,) if isinstance(grad_position, int) else tuple(grad_position)
+
+
+def _arranged(blocks):
+    """MindSpore's Jacobian structure from blocks[output][position]: one block alone; a flat
+    tuple when there is one output or one position; else a tuple per output of a tuple per
+    position."""
+    flat = [b for row in blocks for b in row]
+    if len(flat) == 1:
+        return flat[0]
+    if len(blocks) == 1 or len(blocks[0]) == 1:
+        return tuple(flat)
+    return tuple(tuple(row) for row in blocks)
 
 
 def _like(original, array):
@@ -162,27 +182,36 @@ class _OperationGradient:
 
 
 def jacrev(fn, grad_position=0, has_aux=False):
-    """MindSpore's `ops.jacrev`: a function giving the Jacobian of `fn`'s output with respect to
-    the inputs at `grad_position`, of shape `output.shape + input.shape` (a tuple for several
-    positions). Rows come from one compiled vector-Jacobian product each."""
-    positions = (grad_position,) if isinstance(grad_position, int) else tuple(grad_position)
+    """MindSpore's `ops.jacrev`: a function giving the Jacobian of `fn`'s outputs with respect to
+    the inputs at `grad_position`, each block of shape `output.shape + input.shape`, arranged as
+    `_arranged` says. With has_aux, `(jacobian, aux)`: aux is the second output, or a tuple of
+    the rest when there are more. Rows come from one compiled vector-Jacobian product each."""
+    positions = _positions(grad_position)
 
     def jacobian(*inputs):
         out = jit(fn)(*inputs)
-        value = out[0] if has_aux else out
+        if has_aux and not (isinstance(out, tuple) and len(out) >= 2):
+            raise ValueError("When 'has_aux' is True, origin 'fn' requires more than one outputs.")
+        several = isinstance(out, tuple) and not has_aux
+        values = out if several else (out[0] if has_aux else out,)
         grad_fn = GradFunction(fn, positions if len(positions) > 1 else positions[0], None,
                                has_aux, False, with_value=False, sens_param=True)
-        array = np.asarray(value._data if isinstance(value, Tensor) else value)
-        rows = []
-        for index in np.ndindex(array.shape):
-            basis = np.zeros_like(array)
-            basis[index] = 1
-            grads = grad_fn(*inputs, Tensor(basis) if isinstance(value, Tensor) else basis)
-            grads = grads[0] if has_aux else grads
-            rows.append(grads if len(positions) > 1 else (grads,))
-        jac = tuple(_stack([row[k] for row in rows], array.shape) for k in range(len(positions)))
-        jac = jac[0] if len(positions) == 1 else jac
-        return (jac, tuple(out[1:])) if has_aux else jac
+        arrays = [np.asarray(_array(v)) for v in values]
+        blocks = []
+        for o, array in enumerate(arrays):
+            rows = []
+            for index in np.ndindex(array.shape):
+                basis = [np.zeros_like(a) for a in arrays]
+                basis[o][index] = 1
+                sens = tuple(_like(v, b) for v, b in zip(values, basis))
+                grads = grad_fn(*inputs, sens if several else sens[0])
+                grads = grads[0] if has_aux else grads
+                rows.append(grads if len(positions) > 1 else (grads,))
+            blocks.append([_stack([row[k] for row in rows], array.shape) for k in range(len(positions))])
+        jac = _arranged(blocks)
+        if has_aux:
+            return jac, out[1] if len(out) == 2 else tuple(out[1:])
+        return jac
     return jacobian
 
 

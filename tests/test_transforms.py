@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import autograph
-from autograph import Parameter, Tensor, ops
+from autograph import Parameter, Tensor, nn, ops
 from tests.numerics import central_difference
 
 X = np.array([0.3, -0.2])
@@ -137,3 +137,51 @@ def test_jacfwd_equals_jacrev():
 def test_jvp_tangent_shapes_are_checked():
     with pytest.raises(ValueError, match='tangent'):
         autograph.jvp(layer, (X, W), (np.ones(3), np.ones((2, 3))))
+
+
+class MultipleInputsMultipleOutputsNet(nn.Cell):
+    def construct(self, x, y, z):
+        return x ** 2 + y ** 2 + z ** 2, x * y * z
+
+
+XM = np.array([[1, 2], [3, 4]], np.float32)
+ZM = np.ones((2, 2), np.float32)
+
+
+@pytest.mark.parametrize('jac', [autograph.jacrev, autograph.jacfwd])
+def test_jacobian_with_aux_as_in_mindspore_docs(jac):
+    result, aux = jac(MultipleInputsMultipleOutputsNet(), grad_position=0, has_aux=True)(
+        Tensor(XM), Tensor(XM), Tensor(ZM))
+    want = np.zeros((2, 2, 2, 2), np.float32)
+    for i, j in np.ndindex(2, 2):
+        want[i, j, i, j] = 2 * XM[i, j]
+    np.testing.assert_array_equal(result.asnumpy(), want)
+    np.testing.assert_array_equal(aux.asnumpy(), [[1, 4], [9, 16]])
+
+
+def two_outputs(x, y):
+    return ops.sin(x) * y.sum(), ops.outer(x, y)
+
+
+@pytest.mark.parametrize('jac', [autograph.jacrev, autograph.jacfwd])
+def test_jacobian_structure_for_several_outputs_and_positions(jac):
+    x, y = np.array([0.3, -1.2]), np.array([0.5, 2.0, -0.7])
+    both = jac(two_outputs, (0, 1))(x, y)
+    assert len(both) == 2 and all(len(row) == 2 for row in both)    # [output][position]
+    assert both[0][0].shape == (2, 2) and both[0][1].shape == (2, 3)
+    assert both[1][0].shape == (2, 3, 2) and both[1][1].shape == (2, 3, 3)
+    for o in range(2):
+        for p, arg in enumerate((x, y)):
+            for index in np.ndindex(np.shape(two_outputs(x, y)[o])):
+                def element(*xs, o=o, index=index):
+                    return float(np.asarray(two_outputs(*xs)[o])[index])
+                want = central_difference(lambda v: element(*((v, y) if p == 0 else (x, v))), arg)
+                np.testing.assert_allclose(np.asarray(both[o][p])[index], want, rtol=1e-7, atol=1e-10)
+    per_output = jac(two_outputs, 0)(x, y)
+    assert isinstance(per_output, tuple) and len(per_output) == 2
+    np.testing.assert_allclose(per_output[1], both[1][0])
+
+
+def test_jacobian_rejects_a_bad_grad_position():
+    with pytest.raises(TypeError, match='grad_position'):
+        autograph.jacrev(two_outputs, 'x')
