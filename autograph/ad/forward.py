@@ -14,7 +14,8 @@ from its inputs' tangents with the primitive's forward rule, chosen by `prim.jvp
 
 Tangents that are zero are None and cost nothing. Control flow carries tangents too: a `cond`
 yields its results' tangents from each branch, and a loop carries the tangents of its carried
-values, so forward mode needs no saved values. The result's outputs are
+values, so forward mode needs no saved values of its own (it carries those of the gradients it
+differentiates). The result's outputs are
 `(graph.outputs, tangents of the outputs)`.
 """
 import numpy as np
@@ -22,7 +23,8 @@ import numpy as np
 from runtime import ops
 from runtime.primitives import unbroadcast
 from ..ir import Builder, Graph, Value, flatten, map_tree
-from ..ir.control import COND, CUSTOM, FOR, WHILE, carried_args, carried_inputs, make
+from ..ir.control import (COND, CUSTOM, FOR, FOR_SAVED, WHILE, carried_args, carried_count,
+                          carried_inputs, make, saved_lists)
 from ..ir.core import Op, Region, clone_into
 
 
@@ -60,7 +62,7 @@ def _tangents_of(op_list, env, builder):
             _custom(op, env, builder)
         elif op.prim is COND:
             _cond(op, env, builder)
-        elif op.prim in (FOR, WHILE):
+        elif op.prim in (FOR, WHILE, FOR_SAVED):
             _loop(op, env, builder)
         elif op.regions:
             raise ForwardModeError(f"forward mode through {op.prim.name} is not supported")
@@ -121,6 +123,15 @@ def _is_float(v):
     return v.dtype is not None and np.issubdtype(v.dtype, np.inexact)
 
 
+def _is_list(v):
+    return bool(v.shape) and v.shape[0] == '*'
+
+
+def _or_placeholder(tangent, out):
+    """What a branch exports for a list it has no tangent of: None, never read."""
+    return Value(out.aval, const=None) if tangent is None else tangent
+
+
 def _custom(op, env, builder):
     """A custom rule is for reverse mode; forward mode differentiates a copy of the body."""
     builder.ops.append(op)
@@ -137,14 +148,22 @@ def _custom(op, env, builder):
 
 def _cond(op, env, builder):
     """Each branch also yields the tangents of its results (zeros where it has none)."""
-    active = [k for k, out in enumerate(op.outs) if _is_float(out)]
-    regions = []
+    active = [k for k, out in enumerate(op.outs) if _is_float(out) and not _is_list(out)]
+    # Saved lists a branch exports (in a gradient's forward part) export their tangents too.
+    lists = [k for k, out in enumerate(op.outs) if _is_list(out)]
+    regions, list_tangents = [], []
     for region in op.regions:
         with builder.region() as body:
             _tangents_of(region.ops, env, builder)
             extra = [_tangent_or_zeros(region.results[k], env) if isinstance(region.results[k], Value)
                      and not region.results[k].is_const else ops.zeros_like(op.outs[k]) for k in active]
-        regions.append(Region(region.args, body, list(region.results) + extra))
+        list_tangents.append([env.get(id(region.results[k])) for k in lists])
+        regions.append((region, body, extra))
+    lists = [k for i, k in enumerate(lists) if any(ts[i] is not None for ts in list_tangents)]
+    for n, (region, body, extra) in enumerate(regions):
+        exported = [_or_placeholder(env.get(id(region.results[k])), op.outs[k]) for k in lists]
+        regions[n] = Region(region.args, body, list(region.results) + extra + exported)
+    active += lists
     tangent_outs = [Value(op.outs[k].aval, 'd' + (op.outs[k].name or 't')) for k in active]
     builder.ops.append(Op(op.prim, op.inputs, op.params, list(op.outs) + tangent_outs, op.loc, tuple(regions)))
     for k, t in zip(active, tangent_outs):
@@ -152,31 +171,51 @@ def _cond(op, env, builder):
 
 
 def _loop(op, env, builder):
-    """The loop also carries the tangents of its carried values."""
-    if op.params.get('saves'):
-        raise ForwardModeError("forward mode over a loop that reverse mode made is not supported yet")
+    """The loop also carries the tangents of its carried values. A loop made by reverse mode
+    also saves the tangents of the values it saves, and a `for_saved` loop pops the tangents of
+    its lists beside them."""
+    count = carried_count(op)
     inits, args = carried_inputs(op), carried_args(op)
+    lists = saved_lists(op) if op.prim is FOR_SAVED else []
+    popped = op.regions[-1].args[:len(lists)]
+    list_tangents = [(k, env[id(lst)]) for k, lst in enumerate(lists) if env.get(id(lst)) is not None]
+    popped_tangents = [Value(popped[k].aval, 'd' + (popped[k].name or 't')) for k, _ in list_tangents]
+    for (k, _), t in zip(list_tangents, popped_tangents):
+        env[id(popped[k])] = t
     active = [k for k, arg in enumerate(args) if _is_float(arg)]
     tangent_inits = [_tangent_or_zeros(inits[k], env) for k in active]
     tangent_args = [Value(args[k].aval, 'd' + (args[k].name or 't')) for k in active]
     for k, t in zip(active, tangent_args):
         env[id(args[k])] = t
-    regions = []
+    regions, saved_tangents = [], []
     for region in op.regions:
-        region_args = list(region.args)
         if region is not op.regions[-1]:        # a while test: its own arguments
             test_tangents = [Value(region.args[k].aval) for k in active]
-            region_args += test_tangents
             with builder.region() as body:
                 _tangents_of(region.ops, env, builder)
-            regions.append(Region(region_args, body, region.results))
+            regions.append(Region(list(region.args) + test_tangents, body, region.results))
             continue
         with builder.region() as body:
             _tangents_of(region.ops, env, builder)
             extra = [_tangent_or_zeros(region.results[k], env) for k in active]
-        regions.append(Region(region_args + tangent_args, body, list(region.results) + extra))
+        saved = list(region.results[count:])
+        saved_tangents = [(j, env[id(v)]) for j, v in enumerate(saved) if env.get(id(v)) is not None]
+        leading = list(region.args[:len(region.args) - len(args) - len(lists)])   # a for loop's index
+        region_args = leading + list(popped) + popped_tangents + list(args) + tangent_args
+        results = list(region.results[:count]) + extra + saved + [t for _, t in saved_tangents]
+        regions.append(Region(region_args, body, results))
+    carried_outs, saved_outs = list(op.outs[:count]), list(op.outs[count:])
     tangent_outs = [Value(op.outs[k].aval, 'd' + (op.outs[k].name or 't')) for k in active]
-    builder.ops.append(Op(op.prim, list(op.inputs) + tangent_inits, op.params,
-                          list(op.outs) + tangent_outs, op.loc, tuple(regions)))
+    tangent_lists = [Value(saved_outs[j].aval, 'd' + (saved_outs[j].name or 't')) for j, _ in saved_tangents]
+    leading_inputs = list(op.inputs[:len(op.inputs) - len(inits) - len(lists)])   # a for loop's bounds
+    inputs = leading_inputs + list(lists) + [t for _, t in list_tangents] + list(inits) + tangent_inits
+    params = op.params
+    if saved_outs:
+        params = {**op.params, 'saves': len(saved_outs) + len(tangent_lists)}
+    builder.ops.append(Op(op.prim, inputs, params, carried_outs + tangent_outs + saved_outs + tangent_lists,
+                          op.loc, tuple(regions)))
     for k, t in zip(active, tangent_outs):
         env[id(op.outs[k])] = t
+    for (j, _), t in zip(saved_tangents, tangent_lists):
+        env[id(saved_outs[j])] = t
+

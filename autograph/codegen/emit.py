@@ -24,7 +24,7 @@ import numpy as np
 
 from ..ir import Value, flatten
 from ..ir.control import COND, FOR, FOR_SAVED, WHILE, carried_args, carried_inputs
-from ..ir.core import walk
+from ..ir.core import Region, walk
 from ..ir.effects import CHECK, PRINT, has_effect
 from ..ir.printer import Namer
 from ..passes.custom import inline_custom
@@ -326,6 +326,9 @@ def _coalesced(graph, inline):
     def only_used_by(v, user):
         return all(u is user for u, _ in uses.get(id(v), [])) and id(v) not in inline
 
+    block_of = {id(op): Region([], graph.ops, flatten(graph.outputs)) for op in graph.ops}
+    for op in walk(graph.ops):
+        block_of.update((id(inner), region) for region in op.regions for inner in region.ops)
     for op in walk(graph.ops):
         if op.prim is COND:
             for region in op.regions:
@@ -343,7 +346,8 @@ def _coalesced(graph, inline):
             for out, init, arg, result in zip(carried, carried_inputs(op), carried_args(op),
                                               body.results[:len(carried)]):
                 alias[id(arg)] = out
-                if init.op is not None and only_used_by(init, op) and id(init) not in alias:
+                if init.op is not None and only_used_by(init, op) and id(init) not in alias \
+                        and not _clobbers(init, out, block_of[id(op)], inline, alias, _inside(op)):
                     alias[id(init)] = out
                 if _defined_in(result, body) and only_used_by(result, None) and id(result) not in alias \
                         and not _clobbers(result, out, body, inline, alias):
@@ -361,13 +365,20 @@ def _root(v, alias):
     return v
 
 
-def _clobbers(result, out, region, inline, alias):
+def _inside(loop):
+    """ids of the values a loop op defines (its results, its regions' arguments and ops)."""
+    ids = {id(o) for o in loop.outs} | {id(a) for r in loop.regions for a in r.args}
+    return ids | {id(o) for inner in walk([loop]) for o in inner.outs}
+
+
+def _clobbers(result, out, region, inline, alias, ignore=frozenset()):
     """Whether writing `result` into `out`'s variable would overwrite a value that a later
-    statement of `region` still reads from that variable (a loop's argument, say)."""
+    statement of `region` still reads from that variable (a loop's argument, say). Reads of
+    values in `ignore` (a loop's own, when `result` initialises it) do not count."""
     root = _root(out, alias)
 
     def shares(v):
-        return isinstance(v, Value) and v is not result and _root(v, alias) is root
+        return isinstance(v, Value) and v is not result and id(v) not in ignore and _root(v, alias) is root
 
     position, consumer = {}, {}
     statements = [op for op in region.ops if not (op.outs and all(id(o) in inline for o in op.outs))]

@@ -131,3 +131,20 @@ def test_third_derivative_equals_finite_differences_of_the_second(name):
     second = autograph.grad(weighted, p)
     want, = central_difference_at(lambda *xs: float(np.sum(np.asarray(second(*xs)) * weights)), args, [p])
     np.testing.assert_allclose(third, want, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize('name', sorted(CORPUS))
+def test_forward_over_reverse_equals_finite_differences_of_the_gradient(name):
+    """jvp of the gradient (a Hessian-vector product): forward mode through the adjoint's loops
+    and saved lists, against a central difference of the gradient along the same direction."""
+    fn, args, positions = CORPUS[name]
+    p = positions[0]
+    first = autograph.grad(fn, p)
+    direction = np.random.default_rng(len(name)).uniform(-1, 1, np.shape(args[p]))
+    arrays = [k for k, a in enumerate(args) if isinstance(a, np.ndarray)]
+    tangents = tuple(direction if k == p else np.zeros_like(args[k]) for k in arrays)
+    _, hvp = autograph.jvp(_bound(first, args), tuple(args[k] for k in arrays), tangents)
+    eps = 1e-6
+    moved = [[a + sign * eps * direction if k == p else a for k, a in enumerate(args)] for sign in (1, -1)]
+    numeric = (np.asarray(first(*moved[0])) - np.asarray(first(*moved[1]))) / (2 * eps)
+    np.testing.assert_allclose(hvp, numeric, rtol=1e-5, atol=1e-6)
