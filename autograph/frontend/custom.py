@@ -11,7 +11,7 @@ Only Tensor arguments get gradients; Python values reach both functions as compi
 import inspect
 
 from runtime import ops
-from ..errors import CompileError
+from ..errors import CompileError, SourceLoc
 from ..ir import Value
 from ..ir.control import CUSTOM, make
 from ..ir.core import Region
@@ -61,7 +61,7 @@ class CustomVJP:
 
         def backward(inner, out, residuals, dout):
             return lowering.call_user_function(self.bwd, (residuals, dout), {})
-        return custom_call(lowering, args, forward, backward, _name(self.bwd))
+        return custom_call(lowering, args, forward, backward, self.bwd)
 
 
 def custom_vjp(fn):
@@ -83,12 +83,14 @@ def call_cell_with_bprop(lowering, cell, args, kwargs):
 
     def backward(inner, out, residuals, dout):
         return lowering.call_user_function(bprop, (cell,) + inner + (out, dout), {})
-    return custom_call(lowering, args, forward, backward, _name(bprop))
+    return custom_call(lowering, args, forward, backward, bprop)
 
 
-def custom_call(lowering, args, forward, backward, rule_name):
+def custom_call(lowering, args, forward, backward, rule):
     """Lower `forward(args) -> (out, residuals)` and `backward(args, out, residuals, dout) ->
-    cotangents` into one custom op; returns `out` built from its results."""
+    cotangents` into one custom op; returns `out` built from its results. Errors in what the
+    rule returns point at the rule's def."""
+    rule_name, where = _name(rule), _def_loc(rule)
     builder = lowering.builder
     leaves, structure = _leaves(tuple(args))
     inputs = [leaf for leaf in leaves if isinstance(leaf, Value) and not leaf.is_const]
@@ -105,7 +107,7 @@ def custom_call(lowering, args, forward, backward, rule_name):
         out, residuals = forward(substitute(inputs, forward_args))
     out_leaves, out_structure = _leaves(out)
     residual_leaves, residual_structure = _leaves(residuals)
-    _check_values(out_leaves, 'returns', rule_name)
+    _check_values(out_leaves, rule_name)
     yielded = out_leaves + [r for r in residual_leaves if isinstance(r, Value)]
 
     backward_inputs = region_args(inputs)
@@ -117,7 +119,10 @@ def custom_call(lowering, args, forward, backward, rule_name):
                               _rebuild(out_structure, backward_outs[:len(out_leaves)]),
                               _rebuild(residual_structure, [residual_swap.get(id(r), r) for r in residual_leaves]),
                               _rebuild(out_structure, douts))
-        per_input = _cotangents_per_input(cotangents, args, inputs, backward_inputs, rule_name)
+        try:
+            per_input = _cotangents_per_input(cotangents, args, inputs, backward_inputs, rule_name)
+        except CompileError as e:
+            raise e.located(where) from None
     regions = (Region(forward_args, forward_ops, yielded),
                Region(backward_inputs + backward_outs + douts, backward_ops, per_input))
     outs = make(builder, CUSTOM, inputs, regions, [v.aval for v in yielded],
@@ -165,10 +170,10 @@ def _as_cotangent(g, x, position, rule_name):
     return g if g.dtype == x.dtype else ops.cast(g, x.dtype)
 
 
-def _check_values(leaves, what, rule_name):
+def _check_values(leaves, rule_name):
     for leaf in leaves:
         if not isinstance(leaf, Value):
-            raise CompileError(f"a function with a custom gradient ({rule_name}) {what} "
+            raise CompileError(f"a function with a custom gradient ({rule_name}) returns "
                                f"{type(leaf).__name__}; it must return Tensors")
 
 
@@ -204,6 +209,11 @@ def _positional(fn, args, kwargs):
     if bound.kwargs:
         raise CompileError(f"{_name(fn)}: keyword-only arguments are not supported with a custom gradient")
     return tuple(bound.args)
+
+
+def _def_loc(fn):
+    code = getattr(fn, '__code__', None)
+    return SourceLoc(code.co_filename, code.co_firstlineno) if code is not None else None
 
 
 def _name(fn):

@@ -200,6 +200,10 @@ class Lowering:
             raise CompileError(f"calling {describe(fn)} is not supported in compiled code: it has no "
                                "autograph primitive yet; use autograph.ops or the NumPy functions "
                                "listed in the README")
+        if isinstance(fn, type) and fn.__module__ != "builtins":
+            raise CompileError(f"creating a {fn.__name__} inside compiled code is not supported; "
+                               "create it outside (in __init__, or before calling grad/jit) and "
+                               "call the instance here")
         raise CompileError(f"calling {describe(fn)} is not supported in compiled code; "
                            "use autograph.ops, Tensor methods, or a function of your own")
 

@@ -320,3 +320,10 @@ def test_assign_inside_a_bprop_cell_is_refused():
 
     with pytest.raises(CompileError, match=r"ops.assign inside the forward computation"):
         autograph.grad(loss)(np.ones(2))
+
+
+def test_errors_in_what_a_rule_returns_point_at_the_rule():
+    with pytest.raises(CompileError) as info:
+        autograph.grad(WrongCount())(np.ones(2), np.ones(2))
+    assert info.value.loc.filename == __file__
+    assert 'def bprop' in info.value.loc.text

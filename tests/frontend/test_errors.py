@@ -186,6 +186,10 @@ def trainable_params_inside(x):
     return x
 
 
+def creates_a_cell_inside(x):
+    return nn.Dense(3, 3)(x)  # HERE
+
+
 class Case:
     def __init__(self, fn, words, arg=vec, where=None):
         self.fn = fn                        # what is compiled
@@ -219,6 +223,7 @@ CASES = [
     Case(broadcast_mismatch, ['(5,)', '(3,)', 'broadcast'], arg=lambda: vec(5)),
     Case(calls_bad_helper, ['boolean mask'], where=helper_with_bad_line),
     Case(trainable_params_inside, ['trainable_params', 'not supported']),
+    Case(creates_a_cell_inside, ['creating a Dense', 'create it outside']),
 ]
 
 TRANSFORMS = {'jit': autograph.jit, 'grad': autograph.grad, 'value_and_grad': autograph.value_and_grad}
