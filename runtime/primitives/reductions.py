@@ -176,6 +176,22 @@ cumprod = defprim('cumprod', np.cumprod, _scan_rule(np.cumprod), _cumprod_vjp,
 
 
 # ---------------------------------------------------------------- forward mode
+def _cumprod_jvp(primals, tangents, out, axis):
+    """u_k = d out_k solves u_k = x_k u_{k-1} + t_k prod(x[:k]); the same doubling scan as the
+    adjoint's, forwards: after the step of width d, u_k sums the terms i > k - 2d and
+    a_k = prod(x[k-2d+1:k+1]). No division, so right for zeros in x."""
+    x = primals[0]
+    n = x.shape[axis]
+    a, u, width = x, tangents[0] * _exclusive_cumprod(x, axis), 1
+    while width < n:
+        u = u + a * _shift(u, axis, width)
+        if 2 * width < n:
+            a = a * _shift(a, axis, width)
+        width *= 2
+    return u
+
+
+cumprod.jvp = _cumprod_jvp
 reduce_sum.jvp_kind = reduce_mean.jvp_kind = cumsum.jvp_kind = 'linear'
 for _prim in (reduce_prod, reduce_amax, reduce_amin, vector_norm):
     _prim.jvp_kind = 'reduction'     # sum over the reduced axes of the adjoint's partials times t
