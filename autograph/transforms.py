@@ -216,8 +216,9 @@ def jacrev(fn, grad_position=0, has_aux=False):
 
 
 def hessian(fn, grad_position=0):
-    """The Hessian of a scalar `fn` with respect to one input, shape `input.shape * 2`: the
-    Jacobian (reverse mode) of its compiled gradient."""
+    """The Hessian of a scalar `fn`: the Jacobian (reverse mode) of its compiled gradient. For
+    one position, shape `input.shape * 2`; for several, H[i][j] of shape
+    `inputs[i].shape + inputs[j].shape` (jacrev's structure)."""
     return jacrev(GradFunction(fn, grad_position, None, False, False, with_value=False), grad_position)
 
 

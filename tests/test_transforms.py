@@ -185,3 +185,21 @@ def test_jacobian_structure_for_several_outputs_and_positions(jac):
 def test_jacobian_rejects_a_bad_grad_position():
     with pytest.raises(TypeError, match='grad_position'):
         autograph.jacrev(two_outputs, 'x')
+
+
+def tanh_layer_and_cube(x, w):
+    return ops.sum(ops.tanh(x @ w) ** 2) + ops.sum(x * x * x)
+
+
+def test_hessian_blocks_for_several_positions():
+    x, w = np.array([0.3, -0.5]), np.array([[0.2, 0.7, -0.3], [0.5, -1.1, 0.4]])
+    blocks = autograph.hessian(tanh_layer_and_cube, (0, 1))(x, w)
+    gradient = autograph.grad(tanh_layer_and_cube, (0, 1))
+    for i in range(2):
+        for j, arg in enumerate((x, w)):
+            assert blocks[i][j].shape == (x, w)[i].shape + arg.shape
+            for index in np.ndindex((x, w)[i].shape):
+                def element(v, index=index, i=i, j=j):
+                    return float(np.asarray(gradient(*((v, w) if j == 0 else (x, v)))[i])[index])
+                np.testing.assert_allclose(blocks[i][j][index], central_difference(element, arg),
+                                           rtol=1e-6, atol=1e-9)
