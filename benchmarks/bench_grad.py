@@ -2,7 +2,7 @@
 
 Run:  python benchmarks/bench_grad.py [--repeat N] [--quick] [--source]
 
-Cases (float32):
+Cases (float32 unless said):
   tutorial  the autodiff tutorial's `autograph.grad(function, (2, 3))`: z = x @ w + b, mean binary
             cross-entropy with logits, gradient w.r.t. w (5, 3) and b (3,).
   mlp       784-256-10 MLP, batch 64: h = relu(x @ W1 + b1), logits = h @ W2 + b2, loss = mean
@@ -12,6 +12,9 @@ Cases (float32):
   rnn       a run-time loop: h = tanh(h @ W + x[t]) for 50 steps, hidden size 128, batch 32, loss
             = mean(h); gradient w.r.t. W and the inputs xs (50, 32, 128). The generated adjoint
             loop reads the values the forward loop saved; the NumPy reference keeps a list too.
+  penalty   a gradient of a gradient: the squared norm of d/dW sum(tanh(x @ W)^2) (a gradient
+            penalty), x (64, 256), W (256, 128), float64; its gradient w.r.t. W, against the
+            chain rule written out by hand.
 
 Variants, each timed per call:
   <api>/Tensor     the grad function called with Tensors (and Parameters); returns Tensors.
@@ -56,7 +59,7 @@ def measure(fn, repeat, min_time):
 
 
 def check(label, got, want, rtol):
-    got = [np.asarray(g) for g in got]
+    got = [np.asarray(g) for g in (got if isinstance(got, (tuple, list)) else (got,))]
     if len(got) != len(want) or any(g.shape != w.shape for g, w in zip(got, want)):
         raise AssertionError(f"{label}: gradient structure differs: "
                              f"{[g.shape for g in got]} vs {[w.shape for w in want]}")
@@ -207,6 +210,39 @@ def rnn_case(opts):
     return reference, [by_position]
 
 
+# ---------------------------------------------------------------- case 4: a gradient of a gradient
+def layer_loss(x, W):
+    return ops.sum(ops.tanh(x @ W) ** 2)
+
+
+layer_grad = autograph.grad(layer_loss, 1)
+
+
+def gradient_penalty(x, W):
+    g = layer_grad(x, W)
+    return ops.sum(g * g)
+
+
+def penalty_numpy(x, W):
+    t = np.tanh(x @ W)
+    s = 1 - t * t
+    g = x.T @ (2 * t * s)
+    dz = (x @ (2 * g)) * (2 - 6 * t * t) * s
+    return (x.T @ dz,)
+
+
+def penalty_case(opts):
+    rng = np.random.default_rng(2)
+    arrays = dict(x=rng.standard_normal((64, 256)), W=rng.standard_normal((256, 128)) / 16)
+    reference = lambda: penalty_numpy(arrays['x'], arrays['W'])
+
+    def second_order():
+        grad_fn = autograph.grad(gradient_penalty, 1)
+        return variants('penalty', 'grad(grad)', grad_fn, (Tensor(arrays['x']), Tensor(arrays['W'])),
+                        (arrays['x'], arrays['W']), arrays, reference, opts)
+    return reference, [second_order]
+
+
 # ---------------------------------------------------------------- main
 def run_case(case, case_fn, opts, rows):
     """Time one case's NumPy reference, then each group of autograph variants; returns False
@@ -245,7 +281,8 @@ def main():
 
     rows = []
     ok = [run_case(case, case_fn, opts, rows)
-          for case, case_fn in (('tutorial', tutorial_case), ('mlp', mlp_case), ('rnn', rnn_case))]
+          for case, case_fn in (('tutorial', tutorial_case), ('mlp', mlp_case), ('rnn', rnn_case),
+                                 ('penalty', penalty_case))]
 
     print(f"\n{'case':<10}{'variant':<22}{'autograph us':>14}{'numpy us':>12}{'ratio':>8}")
     for case, variant, t, ref in rows:
