@@ -28,6 +28,7 @@ from ..ir.core import Region, walk
 from ..ir.effects import CHECK, PRINT, has_effect
 from ..ir.printer import Namer
 from ..passes.custom import inline_custom
+from ..frontend.parse import GENERATED_MARK
 from . import nodes
 from .unparse import unparse
 
@@ -45,7 +46,7 @@ def generate(graph):
     name = graph.name
     while name in set().union(*imports.values(), {'np'}):
         name += '_compiled'    # a Cell named like a kernel it calls (relu, softmax)
-    lines = ['import numpy as np']
+    lines = [f'{GENERATED_MARK}: valid input to autograph.jit again.', 'import numpy as np']
     lines += [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(imports.items())]
     lines += ['', '']
     # Temporaries are named after their primitive; never let one shadow a builtin (`sum`).

@@ -19,8 +19,8 @@ from runtime import ops
 from runtime.primitive import Aval
 from ..errors import CompileError, NotStatic
 from ..ir import Value, constant, flatten, map_tree
-from ..ir.control import COND, FOR, WHILE, make
-from . import exits
+from ..ir.control import COND, FOR, FOR_SAVED, WHILE, make
+from . import exits, saved_lists
 from ..ir import effects
 from ..ir.core import Region
 
@@ -105,7 +105,7 @@ def lower_if(frame, stmt, pred):
         if any(v is _MISSING or isinstance(v, Undefined) for v in values):
             frame.locals[name] = Undefined(name, f"it is assigned in only one branch of the if at line {stmt.lineno}")
             continue
-        values = _same_type(name, values, builder, stmt)
+        values = _same_type(name, values, builder, stmt, frame.parsed.generated)
         if values is None:
             continue
         for i, v in enumerate(values):
@@ -116,7 +116,7 @@ def lower_if(frame, stmt, pred):
     outs = _weak_numbers(make(builder, COND, [truth(pred)], regions, _avals(results[0]),
                               names=[display.get(n) or _hint(n) for n in merged]), *results)
     for name, out in zip(merged, outs):
-        frame.locals[name] = out
+        frame.locals[name] = saved_lists.wrap(out)
     for k, param in enumerate(params):
         if f'#param{k}' in merged:
             _bind_params(lowering, [param], [frame.locals.pop(f'#param{k}')], bindings_before)
@@ -239,9 +239,15 @@ def _run_branch(frame, body):
 _MISSING = object()
 
 
-def _same_type(name, values, builder, stmt):
+def _same_type(name, values, builder, stmt, generated=False):
     """Both branches' values of `name` as Values of one aval, or None when both are the same
     Python object. Python numbers become arrays of the other branch's shape and dtype."""
+    if any(isinstance(v, saved_lists.SavedList) for v in values):
+        return _saved_lists_merged(name, values, stmt)
+    if generated and any(v is None for v in values) and any(isinstance(v, Value) for v in values):
+        # A value the adjoint reads only when the same condition holds (codegen's placeholder).
+        aval = next(v.aval for v in values if isinstance(v, Value))
+        return [Value(aval, const=None) if v is None else v for v in values]
     if all(not isinstance(v, Value) for v in values):
         if values[0] is values[1] or values[0] == values[1]:
             return None
@@ -260,6 +266,18 @@ def _same_type(name, values, builder, stmt):
     return values
 
 
+def _saved_lists_merged(name, values, stmt):
+    """A list one branch saved (a gradient's forward part) and None in the other: the if's
+    result; the branch without it yields None, which the adjoint never reads."""
+    lists = [v.value for v in values if isinstance(v, saved_lists.SavedList)]
+    if any(not isinstance(v, saved_lists.SavedList) and v is not None for v in values) or \
+            any(v.aval != lists[0].aval for v in lists):
+        raise CompileError(f"{name!r} is a list saved by a loop in one branch of the if at line "
+                           f"{stmt.lineno} and something else in the other")
+    return [v.value if isinstance(v, saved_lists.SavedList) else Value(lists[0].aval, const=None)
+            for v in values]
+
+
 def _strong(tree):
     """Run-time Python numbers (weak values) leave a region as 0-d arrays, so that what the
     region yields has one dtype whichever way it went. Built inside the region."""
@@ -276,7 +294,8 @@ def _strengthen(env, before):
 
 def _avals(results):
     """The results' avals; a number chosen by the condition has NumPy's type for Python numbers."""
-    return [Aval((), np.asarray(v.const).dtype) if v.is_scalar_const else v.aval for v in results]
+    return [Aval((), np.asarray(v.const).dtype) if v.is_scalar_const and v.const is not None else v.aval
+            for v in results]
 
 
 def _weak_numbers(outs, *branches):
@@ -314,6 +333,32 @@ def lower_for_range(frame, stmt, bounds, element=None):
 
     index_aval = Aval((), np.dtype(np.int64))
     return _lower_loop(frame, stmt, FOR, [start, stop, step], [index_aval], bind_target, element)
+
+
+def lower_for_saved(frame, stmt, lists, zipped):
+    """`for v in reversed(lst)` or `for a, b in zip(reversed(la), reversed(lb))` over lists a
+    run-time loop saved (see saved_lists): a `for_saved` loop, last element first."""
+    if exits.has_exit(stmt.body) or stmt.orelse:
+        raise CompileError("break, continue and else are not supported in a loop over saved lists")
+
+    def bind_target(*popped):
+        items = [saved_lists.wrap(p) for p in popped]
+        frame.assign(stmt.target, tuple(items) if zipped else items[0])
+
+    avals = [Aval(tuple(lst.shape[1:]), lst.dtype) for lst in lists]
+    return _lower_loop(frame, stmt, FOR_SAVED, list(lists), avals, bind_target)
+
+
+def _leading_names(stmt, prim, element, count):
+    """Names for a loop's leading body arguments: a range loop's index, a saved-list loop's
+    popped elements (after the loop's target variables)."""
+    if count == 0:
+        return []
+    targets = stmt.target.elts if isinstance(stmt.target, (gast.Tuple, gast.List)) else [stmt.target]
+    if prim is FOR_SAVED:
+        return [t.id if isinstance(t, gast.Name) else 'popped' for t in targets][:count] + ['popped'] * count
+    name = stmt.target.id if prim is FOR and element is None and isinstance(stmt.target, gast.Name) else 'i'
+    return [name] * count
 
 
 def _lower_exiting_for(frame, stmt, bounds, element):
@@ -361,9 +406,9 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
         frame.locals = dict(before)
         lowering.implicit = dict(bindings_before)
         init_values = [_init_value(n, inits[n]) for n in slots.names] + [bindings_before[p] for p in params]
-        index_name = stmt.target.id if bind_target and element is None and isinstance(stmt.target, gast.Name) else 'i'
         names = slots.names + [bindings_before[p].name for p in params]
-        args = [Value(a, index_name) for a in leading_avals] + [Value(v.aval, _hint(n)) for n, v in zip(names, init_values)]
+        args = [Value(a, name) for a, name in zip(leading_avals, _leading_names(stmt, prim, element, len(leading_avals)))]
+        args += [Value(v.aval, _hint(n)) for n, v in zip(names, init_values)]
         carried_args = args[len(leading_avals):]
         slots.bind(frame.locals, carried_args)
         _bind_params(lowering, params, carried_args[len(slots.names):], bindings_before)
@@ -380,13 +425,17 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
             regions.append(Region(test_args, test_ops, [truth(test)]))
             slots.bind(frame.locals, carried_args)
             _bind_params(lowering, params, carried_args[len(slots.names):], bindings_before)
-        containers = _snapshot(before)
-        with builder.region() as body_ops:
-            if bind_target:
-                bind_target(args[0])
-            _run_loop_body(frame, stmt.body)
-            results = [_strong(r) for r in slots.read(frame.locals)] + [lowering.implicit[p] for p in params]
-        _check_unchanged(containers)
+        containers = saved_lists.snapshot(before)
+        lowering.loop_containers.append({id(obj) for obj, _ in containers})
+        try:
+            with builder.region() as body_ops:
+                if bind_target:
+                    bind_target(*args[:len(leading_avals)])
+                _run_loop_body(frame, stmt.body)
+                results = [_strong(r) for r in slots.read(frame.locals)] + [lowering.implicit[p] for p in params]
+        finally:
+            lowering.loop_containers.pop()
+        saves = saved_lists.loop_saves(containers, lowering.loop_containers, body_ops, frame.parsed.generated)
         bindings_before = {**lowering.inputs, **bindings_before}    # Parameters first met in the body
         written = [p for p, v in lowering.implicit.items()
                    if p not in params and v is not bindings_before.get(p)]
@@ -398,13 +447,18 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
     else:
         raise CompileError("a loop-carried value keeps changing its shape or dtype")
     results = [_carried_result(n, r, v.aval, builder) for n, r, v in zip(names, results, init_values)]
-    regions.append(Region(args, body_ops, results))
+    saved = [value for _, value in saves]
+    regions.append(Region(args, body_ops, results + saved))
     frame.locals = dict(before)
     lowering.implicit = dict(bindings_before)
+    list_names = [next((n for n, v in before.items() if v is obj), 'saved') for obj, _ in saves]
     outs = make(builder, prim, leading_inputs + init_values, tuple(regions),
-                [v.aval for v in init_values], names=[_hint(n) for n in names])
+                [v.aval for v in init_values] + [Aval(('*',) + tuple(v.shape), v.dtype) for v in saved],
+                {'saves': len(saved)} if saved else None, names=[_hint(n) for n in names + list_names])
+    outs, lists = outs[:len(init_values)], outs[len(init_values):]
     slots.bind(frame.locals, outs)
     _bind_params(lowering, params, outs[len(slots.names):], bindings_before)
+    saved_lists.rebind(frame.locals, before, saves, lists)
     for name in assigned:
         if name not in carried:
             frame.locals[name] = Undefined(name, f"it is first assigned inside the loop at line {stmt.lineno}; "
@@ -460,28 +514,6 @@ class _Slots:
                 env[name] = map_tree(lambda _: next(values), self.structure[name])
             else:
                 env[name] = next(values)
-
-
-def _snapshot(env):
-    """Copies of the Python containers a loop body could change."""
-    return [(obj, list(obj.items()) if isinstance(obj, dict) else list(obj))
-            for obj in env.values() if isinstance(obj, (list, dict, set))]
-
-
-def _check_unchanged(snapshot):
-    """A loop that runs at run time cannot grow a Python list: its body is compiled once. Put
-    the containers back and ask for the loop to be unrolled (possible when its bounds are known)."""
-    changed = False
-    for obj, content in snapshot:
-        now = list(obj.items()) if isinstance(obj, dict) else list(obj)
-        if len(now) != len(content) or any(a is not b for a, b in zip(now, content)):
-            changed = True
-            obj.clear()
-            obj.update(content) if not isinstance(obj, list) else obj.extend(content)
-    if changed:
-        raise NotStatic("a loop over run-time values cannot change a Python list or dict "
-                        "(its body is compiled once); collect the values in a Tensor instead, "
-                        "or loop over a range with bounds known at compile time")
 
 
 def _hint(name):

@@ -28,7 +28,7 @@ from runtime.tensor import Tensor
 from ..errors import CompileError, NotStatic
 from ..ir import Value, flatten
 from .. import nn
-from . import control, custom, exits
+from . import control, custom, exits, saved_lists
 from .parse import parse_function
 
 _LIBRARY_MODULES = ('runtime', 'autograph')
@@ -113,6 +113,7 @@ class Lowering:
         # or globals (self.training, a global flag); a compilation is stale when one changes.
         self.guards = []
         self.depth = 0
+        self.loop_containers = []    # per enclosing run-time loop: ids of the containers before it
 
     # ------------------------------------------------------------ implicit inputs
     def implicit_input(self, tensor, hint):
@@ -166,6 +167,8 @@ class Lowering:
             return NUMPY_FUNCTIONS[id(fn)](*args, **kwargs)
         prim = BY_KERNEL.get(id(fn))
         if prim is not None:       # a kernel called as generated code calls it
+            if isinstance(kwargs.get('index'), (tuple, Value)):
+                args, kwargs = _index_operands(args, kwargs)
             return prim.bind(*args, **kwargs)
         if isinstance(fn, types.MethodType) and isinstance(fn.__self__, Value):
             return fn(*args, **kwargs)
@@ -332,6 +335,11 @@ class Frame:
                 self.expr(stmt.value)
         elif kind is gast.Pass:
             pass
+        elif kind is gast.If and self.parsed.generated and _generated_check(stmt):
+            # codegen's form of a run-time assert: if not np.all(test): raise AssertionError(msg)
+            raised = stmt.body[0].exc
+            message = self.expr(raised.args[0]) if isinstance(raised, gast.Call) and raised.args else None
+            control.runtime_check(self, self.expr(stmt.test.operand.args[0]), message)
         elif kind is gast.If:
             test = self.expr(stmt.test)
             continuation = self.continuation
@@ -367,6 +375,9 @@ class Frame:
             raise CompileError(f"{what} is not supported in compiled code" + (f"; {hint}" if hint else ""))
 
     def for_loop(self, stmt):
+        saved = self.saved_sequence(stmt.iter)
+        if saved is not None:
+            return control.lower_for_saved(self, stmt, *saved)
         bounds = self.range_bounds(stmt.iter)
         if bounds is not None and any(isinstance(b, Value) for b in bounds):
             return control.lower_for_range(self, stmt, bounds)
@@ -402,6 +413,27 @@ class Frame:
                                    "of its own", self.parsed.loc(loop))
         self.run([exits.after_return(loop)] + continuation, top=True)
         raise Return(None)
+
+    def saved_sequence(self, node):
+        """(lists, zipped) for `reversed(lst)` or `zip(reversed(la), ...)` over lists a run-time
+        loop saved; None for any other loop header."""
+        def reversed_arg(call):
+            if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and len(call.args) == 1 \
+                    and not call.keywords and self.lookup(call.func.id) is reversed:
+                return call.args[0]
+            return None
+        zipped = isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and not node.keywords \
+            and self.lookup(node.func.id) is zip
+        calls = node.args if zipped else [node]
+        args = [reversed_arg(c) for c in calls]
+        if not args or any(a is None for a in args):
+            return None
+        values = [self.expr(a) for a in args]
+        if not any(isinstance(v, saved_lists.SavedList) for v in values):
+            return None
+        if not all(isinstance(v, saved_lists.SavedList) for v in values):
+            raise CompileError("zip of saved lists and other sequences is not supported")
+        return [v.value for v in values], zipped
 
     def runtime_sequence(self, node):
         """(length, element at an index) for iterating a Tensor's first axis, or enumerate/zip of
@@ -642,6 +674,8 @@ class Frame:
         index = self.expr(node.slice)
         if isinstance(base, Value):
             return ops.getitem(base, index)
+        if base is np.s_:          # generated code's index= argument (np.s_[i, ::2])
+            return index
         if isinstance(index, Value):
             raise NotStatic(f"{describe(base)} cannot be indexed by a Tensor: its value is known only "
                             "when the code runs")
@@ -671,6 +705,24 @@ _EXPRESSION_NAMES = {'ListComp': 'a list comprehension',
                      'SetComp': 'a set comprehension', 'Yield': 'yield', 'YieldFrom': 'yield from',
                      'Await': 'await', 'JoinedStr': 'an f-string', 'NamedExpr': 'the := operator',
                      'Set': 'a set literal'}
+
+
+def _generated_check(stmt):
+    """Whether `stmt` is `if not np.all(...): raise AssertionError(...)`."""
+    test, body = stmt.test, stmt.body
+    return (not stmt.orelse and len(body) == 1 and isinstance(body[0], gast.Raise)
+            and isinstance(test, gast.UnaryOp) and isinstance(test.op, gast.Not)
+            and isinstance(test.operand, gast.Call) and len(test.operand.args) == 1
+            and gast.dump(test.operand.func) == gast.dump(gast.parse('np.all', mode='eval').body))
+
+
+def _index_operands(args, kwargs):
+    """`index=np.s_[i, ::2]` with run-time values in it, as the subscript primitives take it: a
+    template with 'array' where each value goes, and the values as operands after `args`."""
+    index = kwargs['index'] if isinstance(kwargs['index'], tuple) else (kwargs['index'],)
+    template = tuple('array' if isinstance(item, Value) else item for item in index)
+    operands = [item for item in index if isinstance(item, Value)]
+    return tuple(args) + tuple(operands), {**kwargs, 'index': template}
 
 
 def _as_load(target):
