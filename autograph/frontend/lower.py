@@ -695,6 +695,8 @@ class Frame:
             else:
                 kwargs[kw.arg] = self.expr(kw.value)
         try:
+            if not self.parsed.generated and saved_lists.grows_outer_container(fn, self.lowering.loop_containers):
+                raise NotStatic(saved_lists.GROWS)
             return self.lowering.call(fn, args, kwargs)
         except CompileError as e:
             raise e.located(self.parsed.loc(node)) from None

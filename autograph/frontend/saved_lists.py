@@ -20,6 +20,21 @@ _USE = ("a list filled in a loop over run-time values can only be read back with
         "values as a Tensor, write them into one with ops.stack before the loop or index assignment")
 
 
+GROWS = ("a loop over run-time values cannot change a Python list or dict (its body is compiled "
+         "once); collect the values in a Tensor instead, or loop over a range with bounds known at "
+         "compile time")
+_MUTATORS = {'append', 'extend', 'insert', 'pop', 'remove', 'clear', 'sort', 'reverse', 'update',
+             'setdefault', 'popitem', 'add', 'discard'}
+
+
+def grows_outer_container(fn, enclosing):
+    """Whether `fn` is a method changing a container that exists before an enclosing run-time
+    loop (in user code that is an error, reported at the call)."""
+    owner = getattr(fn, '__self__', None)
+    return (isinstance(owner, (list, dict, set)) and getattr(fn, '__name__', '') in _MUTATORS
+            and any(id(owner) in ids for ids in enclosing))
+
+
 class SavedList:
     """A list built by a run-time loop: a Value whose aval's first dimension is '*'."""
 
@@ -80,9 +95,7 @@ def loop_saves(snapshot_before, enclosing, body_ops, generated):
         obj.clear()
         obj.update(content) if not isinstance(obj, list) else obj.extend(content)
     if other:
-        raise NotStatic("a loop over run-time values cannot change a Python list or dict "
-                        "(its body is compiled once); collect the values in a Tensor instead, "
-                        "or loop over a range with bounds known at compile time")
+        raise NotStatic(GROWS)
     return saves
 
 

@@ -186,6 +186,13 @@ def trainable_params_inside(x):
     return x
 
 
+def grows_a_list_in_a_runtime_loop(x):
+    rows = []
+    for i in range(ops.sum(x > 0)):
+        rows.append(x * i)  # HERE
+    return ops.sum(x)
+
+
 def creates_a_cell_inside(x):
     return nn.Dense(3, 3)(x)  # HERE
 
@@ -224,6 +231,7 @@ CASES = [
     Case(calls_bad_helper, ['boolean mask'], where=helper_with_bad_line),
     Case(trainable_params_inside, ['trainable_params', 'not supported']),
     Case(creates_a_cell_inside, ['creating a Dense', 'create it outside']),
+    Case(grows_a_list_in_a_runtime_loop, ['cannot change a Python list']),
 ]
 
 TRANSFORMS = {'jit': autograph.jit, 'grad': autograph.grad, 'value_and_grad': autograph.value_and_grad}
