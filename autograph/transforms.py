@@ -8,12 +8,14 @@ Jacobian); `jvp` compiles one function that takes the tangents as inputs, and `j
 once per input element (columns); `hessian` differentiates the gradient again (reverse over
 reverse).
 """
+import inspect
+
 import numpy as np
 
 from runtime.primitive import Aval
 from runtime.tensor import Parameter, Tensor
 from .ad import forward
-from .api import GradFunction, Value, _Transformed, _array, _input_leaves, jit, trace
+from .api import GradFunction, Value, _Transformed, _array, _dtype_of, _input_leaves, jit, trace
 
 
 def vjp(fn, *inputs, weights=None, has_aux=False):
@@ -55,10 +57,10 @@ class JvpFunction(_Transformed):
             raise ValueError(f"jvp: give one tangent per input array ({len(explicit)}), got {len(leaves)}")
         tangent_values = []
         for value, leaf in zip(explicit, leaves):
-            if np.shape(_array(leaf)) != value.shape:
-                raise ValueError(f"jvp: the tangent of {value.name} has shape {np.shape(_array(leaf))}, "
-                                 f"the input {value.shape}")
-            tangent_values.append(Value(Aval(value.shape, np.asarray(_array(leaf)).dtype), 'd' + value.name))
+            shape = leaf.shape if isinstance(leaf, Value) else np.shape(_array(leaf))   # Values: inlined
+            if shape != value.shape:
+                raise ValueError(f"jvp: the tangent of {value.name} has shape {shape}, the input {value.shape}")
+            tangent_values.append(Value(Aval(value.shape, _dtype_of(leaf)), 'd' + value.name))
         graph.inputs[len(explicit):len(explicit)] = tangent_values
         # Integer inputs (indices) have no tangent: theirs is accepted and ignored.
         result = forward(graph, {id(v): t for v, t in zip(explicit, tangent_values)
@@ -79,6 +81,18 @@ def jvp(fn, inputs, v, has_aux=False):
     if len(v) != len(inputs):
         raise ValueError(f"jvp: {len(inputs)} inputs but {len(v)} tangents")
     return jvp_function(fn, has_aux)(*inputs, *v)
+
+
+def _inline_jvp(lowering, args, kwargs):
+    """`autograph.jvp(fn, inputs, v)` called inside compiled code: inlined, like grad."""
+    bound = inspect.signature(jvp).bind(*args, **kwargs)
+    fn, inputs, v, has_aux = (bound.arguments.get(k, False) for k in ('fn', 'inputs', 'v', 'has_aux'))
+    inputs = inputs if isinstance(inputs, tuple) else (inputs,)
+    v = v if isinstance(v, tuple) else (v,)
+    return jvp_function(fn, has_aux).__autograph_inline__(lowering, list(inputs) + list(v), {})
+
+
+jvp.__autograph_inline__ = _inline_jvp
 
 
 def jvp_function(fn, has_aux=False):

@@ -203,3 +203,28 @@ def test_hessian_blocks_for_several_positions():
                     return float(np.asarray(gradient(*((v, w) if j == 0 else (x, v)))[i])[index])
                 np.testing.assert_allclose(blocks[i][j][index], central_difference(element, arg),
                                            rtol=1e-6, atol=1e-9)
+
+
+V3 = np.array([1.0, 0.5, -0.3])
+
+
+def sin_times_x(x):
+    return ops.sum(ops.sin(x) * x)
+
+
+def directional_derivative(x):
+    """jvp inside compiled code: d/dt f(x + t v) at t = 0."""
+    _, tangent = autograph.jvp(sin_times_x, (x,), (V3,))
+    return tangent
+
+
+def test_grad_of_jvp_is_reverse_over_forward():
+    x = np.array([0.3, 1.1, -0.7])
+    hvp = autograph.grad(directional_derivative)(x)
+    np.testing.assert_allclose(hvp, (2 * np.cos(x) - x * np.sin(x)) * V3, rtol=1e-12)
+
+
+def test_jvp_of_jvp_is_a_second_directional_derivative():
+    x = np.array([0.3, 1.1, -0.7])
+    _, second = autograph.jvp(directional_derivative, (x,), (V3,))
+    np.testing.assert_allclose(second, np.sum((2 * np.cos(x) - x * np.sin(x)) * V3 * V3), rtol=1e-12)
