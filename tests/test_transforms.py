@@ -228,3 +228,20 @@ def test_jvp_of_jvp_is_a_second_directional_derivative():
     x = np.array([0.3, 1.1, -0.7])
     _, second = autograph.jvp(directional_derivative, (x,), (V3,))
     np.testing.assert_allclose(second, np.sum((2 * np.cos(x) - x * np.sin(x)) * V3 * V3), rtol=1e-12)
+
+
+def unrolled_map(h, w, n):
+    for _ in range(n):
+        h = ops.tanh(h @ w)
+    return h
+
+
+def test_jacrev_and_jacfwd_of_a_function_with_a_runtime_loop():
+    rng = np.random.default_rng(5)
+    h, w, n = rng.uniform(-1, 1, 3), rng.uniform(-0.8, 0.8, (3, 3)), Tensor(np.array(3))
+    reverse = autograph.jacrev(unrolled_map)(h, w, n)
+    forward = autograph.jacfwd(unrolled_map)(h, w, n)
+    for k in range(3):
+        want = central_difference(lambda v: float(np.asarray(unrolled_map(Tensor(v), Tensor(w), 3))[k]), h)
+        np.testing.assert_allclose(np.asarray(reverse)[k], want, rtol=1e-7)
+    np.testing.assert_allclose(np.asarray(forward), np.asarray(reverse), rtol=1e-12)
