@@ -15,7 +15,7 @@ import sys
 import numpy as np
 
 import autograph
-from autograph import nn, ops, Tensor
+from autograph import nn, Tensor
 from autograph.dataset import NumpySlicesDataset
 
 

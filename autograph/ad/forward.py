@@ -21,10 +21,9 @@ differentiates). The result's outputs are
 import numpy as np
 
 from runtime import ops
-from runtime.primitives import unbroadcast
-from ..ir import Builder, Graph, Value, flatten, map_tree
+from ..ir import Builder, Graph, Value, map_tree
 from ..ir.control import (COND, CUSTOM, FOR, FOR_SAVED, WHILE, carried_args, carried_count,
-                          carried_inputs, make, saved_lists)
+                          carried_inputs, is_list, placeholder, saved_lists)
 from ..ir.core import Op, Region, clone_into
 
 
@@ -123,15 +122,6 @@ def _is_float(v):
     return v.dtype is not None and np.issubdtype(v.dtype, np.inexact)
 
 
-def _is_list(v):
-    return bool(v.shape) and v.shape[0] == '*'
-
-
-def _or_placeholder(tangent, out):
-    """What a branch exports for a list it has no tangent of: None, never read."""
-    return Value(out.aval, const=None) if tangent is None else tangent
-
-
 def _custom(op, env, builder):
     """A custom rule is for reverse mode; forward mode differentiates a copy of the body."""
     builder.ops.append(op)
@@ -148,9 +138,9 @@ def _custom(op, env, builder):
 
 def _cond(op, env, builder):
     """Each branch also yields the tangents of its results (zeros where it has none)."""
-    active = [k for k, out in enumerate(op.outs) if _is_float(out) and not _is_list(out)]
+    active = [k for k, out in enumerate(op.outs) if _is_float(out) and not is_list(out)]
     # Saved lists a branch exports (in a gradient's forward part) export their tangents too.
-    lists = [k for k, out in enumerate(op.outs) if _is_list(out)]
+    lists = [k for k, out in enumerate(op.outs) if is_list(out)]
     regions, list_tangents = [], []
     for region in op.regions:
         with builder.region() as body:
@@ -161,7 +151,8 @@ def _cond(op, env, builder):
         regions.append((region, body, extra))
     lists = [k for i, k in enumerate(lists) if any(ts[i] is not None for ts in list_tangents)]
     for n, (region, body, extra) in enumerate(regions):
-        exported = [_or_placeholder(env.get(id(region.results[k])), op.outs[k]) for k in lists]
+        exported = [env[id(region.results[k])] if env.get(id(region.results[k])) is not None
+                    else placeholder(op.outs[k].aval) for k in lists]
         regions[n] = Region(region.args, body, list(region.results) + extra + exported)
     active += lists
     tangent_outs = [Value(op.outs[k].aval, 'd' + (op.outs[k].name or 't')) for k in active]

@@ -24,11 +24,10 @@ The result's outputs are `(graph.outputs, (grad_group_0, grad_group_1, ...))`.
 import numpy as np
 
 from runtime import ops
-from runtime.primitive import Aval
 from runtime.primitives import unbroadcast
 from ..ir import Builder, Graph, Value, constant, flatten
 from ..ir.control import (COND, CUSTOM, FOR, FOR_SAVED, carried_args, carried_count, carried_inputs,
-                          free_values, make, saved_lists)
+                          element_aval, free_values, is_list, list_aval, make, placeholder, saved_lists)
 from ..ir.core import Op, Region, clone_into, walk
 
 
@@ -239,7 +238,7 @@ class _Adjoint:
             _substitute(backward, mapping)
         results = [[mapping.get(id(r), r) for r in rs] for rs in results]
         forward_regions = tuple(
-            Region([], region.ops, region.results + [v if _defined_within(v, region) else _placeholder(v)
+            Region([], region.ops, region.results + [v if _defined_within(v, region) else placeholder(v.aval)
                                                      for v in exports])
             for region in forward_now)
         new_forward = Op(COND, op.inputs, op.params, list(op.outs) + new_outs, op.loc, forward_regions)
@@ -253,8 +252,8 @@ class _Adjoint:
     def _merged(self, v, delta):
         previous = self.cotangents.get(id(v))
         if delta is None:
-            if previous is None and _is_list(v):   # a saved list's cotangent: unread on this path
-                return _placeholder(v)
+            if previous is None and is_list(v):   # a saved list's cotangent: unread on this path
+                return placeholder(v.aval)
             return previous if previous is not None else ops.zeros_like(v)
         return delta if previous is None else previous + delta
 
@@ -274,7 +273,7 @@ class _Adjoint:
         seeds = {id(v): d for v, d in zip(outer, d_outer)}
         saved_cts = [(j, self.cotangents.get(id(out))) for j, out in enumerate(op.outs[count:])]
         saved_cts = [(j, ct) for j, ct in saved_cts if ct is not None and not (ct.is_const and ct.const is None)]
-        d_saved = [Value(_element(ct.aval), 'd' + _hint(body.results[count + j])) for j, ct in saved_cts]
+        d_saved = [Value(element_aval(ct.aval), 'd' + _hint(body.results[count + j])) for j, ct in saved_cts]
         with self.builder.region() as head:   # a value yielded twice sums its seeds in the body
             for k, d in zip(active, d_carry):
                 if _is_active(body.results[k], self.active):
@@ -301,7 +300,7 @@ class _Adjoint:
         mapping = dict(zip(map(id, needed), popped))
         _substitute(backward, mapping)
         results = [mapping.get(id(r), r) for r in results]
-        lists = [Value(Aval(('*',) + tuple(v.shape), v.dtype), _hint(v) + '_saved') for v in needed]
+        lists = [Value(list_aval(v.aval), _hint(v) + '_saved') for v in needed]
         regions = op.regions[:-1] + (Region(body.args, new_body_ops, list(body.results) + needed),)
         new_forward = Op(op.prim, op.inputs, {**op.params, 'saves': len(op.outs) - count + len(needed)},
                          list(op.outs) + lists, op.loc, regions)
@@ -310,7 +309,7 @@ class _Adjoint:
         init_outer = [self.cotangents.get(id(v)) for v in outer]
         init_outer = [g if g is not None else ops.zeros_like(v) for g, v in zip(init_outer, outer)]
         region = Region(popped + d_saved + d_carry + d_outer, backward, results)
-        ct_lists = [Value(Aval(('*',) + tuple(arg.shape), arg.dtype), 'd' + _hint(arg) + '_saved')
+        ct_lists = [Value(list_aval(arg.aval), 'd' + _hint(arg) + '_saved')
                     for arg, _ in popped_cts]
         outs = make(self.builder, FOR_SAVED, lists + [ct for _, ct in saved_cts] + init_carry + init_outer,
                     (region,), [args[k].aval for k in active] + [v.aval for v in outer],
@@ -329,15 +328,6 @@ class _Adjoint:
                 raise NotImplementedError("a saved list read by two loops, differentiated again")
             self.cotangents[id(lists_in[id(arg)])] = ct_list
         return new_forward
-
-
-def _is_list(v):
-    return bool(v.shape) and v.shape[0] == '*'
-
-
-def _element(aval):
-    """The aval of an element of a list of `aval`'s."""
-    return Aval(tuple(aval.shape[1:]), aval.dtype)
 
 
 class _Scope:
@@ -367,11 +357,6 @@ def _exports(forward_regions, backward_ops_per_branch, results_per_branch):
             if scope.defines(v) and all(v is not e for e in exports):
                 exports.append(v)
     return exports
-
-
-def _placeholder(v):
-    """What a branch yields for a value only the other branch defines: None, never read."""
-    return Value(v.aval, const=None)
 
 
 def _substitute(ops_, mapping):

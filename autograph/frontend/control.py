@@ -19,7 +19,7 @@ from runtime import ops
 from runtime.primitive import Aval
 from ..errors import CompileError, NotStatic
 from ..ir import Value, constant, flatten, map_tree
-from ..ir.control import COND, FOR, FOR_SAVED, WHILE, make
+from ..ir.control import COND, FOR, FOR_SAVED, WHILE, element_aval, list_aval, make, placeholder
 from . import exits, saved_lists
 from ..ir import effects
 from ..ir.core import Region
@@ -247,7 +247,7 @@ def _same_type(name, values, builder, stmt, generated=False):
     if generated and any(v is None for v in values) and any(isinstance(v, Value) for v in values):
         # A value the adjoint reads only when the same condition holds (codegen's placeholder).
         aval = next(v.aval for v in values if isinstance(v, Value))
-        return [Value(aval, const=None) if v is None else v for v in values]
+        return [placeholder(aval) if v is None else v for v in values]
     if all(not isinstance(v, Value) for v in values):
         if values[0] is values[1] or values[0] == values[1]:
             return None
@@ -274,7 +274,7 @@ def _saved_lists_merged(name, values, stmt):
             any(v.aval != lists[0].aval for v in lists):
         raise CompileError(f"{name!r} is a list saved by a loop in one branch of the if at line "
                            f"{stmt.lineno} and something else in the other")
-    return [v.value if isinstance(v, saved_lists.SavedList) else Value(lists[0].aval, const=None)
+    return [v.value if isinstance(v, saved_lists.SavedList) else placeholder(lists[0].aval)
             for v in values]
 
 
@@ -345,7 +345,7 @@ def lower_for_saved(frame, stmt, lists, zipped):
         items = [saved_lists.wrap(p) for p in popped]
         frame.assign(stmt.target, tuple(items) if zipped else items[0])
 
-    avals = [Aval(tuple(lst.shape[1:]), lst.dtype) for lst in lists]
+    avals = [element_aval(lst.aval) for lst in lists]
     return _lower_loop(frame, stmt, FOR_SAVED, list(lists), avals, bind_target)
 
 
@@ -453,7 +453,7 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
     lowering.implicit = dict(bindings_before)
     list_names = [next((n for n, v in before.items() if v is obj), 'saved') for obj, _ in saves]
     outs = make(builder, prim, leading_inputs + init_values, tuple(regions),
-                [v.aval for v in init_values] + [Aval(('*',) + tuple(v.shape), v.dtype) for v in saved],
+                [v.aval for v in init_values] + [list_aval(v.aval) for v in saved],
                 {'saves': len(saved)} if saved else None, names=[_hint(n) for n in names + list_names])
     outs, lists = outs[:len(init_values)], outs[len(init_values):]
     slots.bind(frame.locals, outs)

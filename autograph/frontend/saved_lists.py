@@ -13,6 +13,7 @@ in a run-time loop stays a compile error (in user code a compile-time loop is un
 """
 from ..errors import CompileError, NotStatic
 from ..ir import Value, constant
+from ..ir.control import is_list
 from ..ir.core import walk
 
 _USE = ("a list filled in a loop over run-time values can only be read back with "
@@ -58,12 +59,8 @@ class Reversed:
         self.saved = saved
 
 
-def is_list(value):
-    return isinstance(value, Value) and bool(value.shape) and value.shape[0] == '*'
-
-
 def wrap(value):
-    return SavedList(value) if is_list(value) else value
+    return SavedList(value) if isinstance(value, Value) and is_list(value) else value
 
 
 def unwrap(value):

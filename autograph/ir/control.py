@@ -21,6 +21,7 @@ Loops made by reverse mode also save values for their adjoint, one list per save
 
 Regions may use values defined in enclosing scopes before their op (`free_values` lists them).
 """
+from runtime.primitive import Aval
 from .core import Construct, Op, Region, Value, walk
 
 
@@ -98,5 +99,25 @@ def _note_free(v, defined, free, seen):
         free.append(v)
 
 
+# A loop's saved values are lists, one element per iteration: avals whose first dimension is '*'.
+def list_aval(aval):
+    return Aval(('*',) + tuple(aval.shape), aval.dtype)
+
+
+def element_aval(aval):
+    return Aval(tuple(aval.shape[1:]), aval.dtype)
+
+
+def is_list(v):
+    return bool(v.shape) and v.shape[0] == '*'
+
+
+def placeholder(aval):
+    """What a region yields for a value it does not define (the other branch does), or for a
+    list it has no cotangent of: None, never read."""
+    return Value(aval, const=None)
+
+
 __all__ = ['COND', 'CUSTOM', 'FOR', 'WHILE', 'FOR_SAVED', 'LOOPS', 'ControlFlow', 'Region', 'body',
-           'carried_args', 'carried_count', 'carried_inputs', 'saved_lists', 'free_values', 'make']
+           'carried_args', 'carried_count', 'carried_inputs', 'element_aval', 'is_list', 'list_aval',
+           'placeholder', 'saved_lists', 'free_values', 'make']

@@ -8,7 +8,7 @@ Names are made unique in order of definition (`z`, `z_1`), so the text is determ
 """
 import numpy as np
 
-from .core import Value, flatten, format_aval
+from .core import Value, format_aval
 
 
 class Namer:

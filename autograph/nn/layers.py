@@ -20,7 +20,6 @@ import numpy as np
 from runtime import dtypes as runtime_dtypes
 from runtime import ops
 from runtime.ops.common import aval_of
-from runtime.primitive import TRACE_STACK
 from runtime.tensor import Parameter, Tensor
 from .cell import Cell
 

@@ -22,7 +22,7 @@ def _live_ops(ops, live):
         if not any(id(o) in live for o in op.outs) and not has_effect(op):
             continue
         if op.regions:
-            if op.prim in (FOR, WHILE):
+            if op.prim in (FOR, WHILE, FOR_SAVED):
                 _drop_dead_carried(op, live)
             elif op.prim is COND:
                 _drop_dead_results(op, live)
@@ -64,16 +64,19 @@ def _drop_dead_results(op, live):
 
 def _drop_dead_carried(op, live):
     """A carried value nobody reads after the loop, and the loop itself never reads (it is only
-    ever overwritten), need not be carried."""
+    ever overwritten, or passed on unchanged), need not be carried."""
     carried = len(op.outs) - op.params.get('saves', 0)
     args = carried_args(op)
-    read = {id(v) for region in op.regions for v in _reads(region)}
+    body = op.regions[-1]
+    passed_on = {k for k in range(carried) if body.results[k] is args[k]}
+    read = {id(v) for region in op.regions[:-1] for v in _reads(region)}
+    read.update(id(v) for v in _reads(Region(body.args, body.ops,
+                                             [r for k, r in enumerate(body.results) if k not in passed_on])))
     test_args = op.regions[0].args if op.prim is WHILE else args   # the while test has its own
     dead = [k for k in range(carried) if id(op.outs[k]) not in live and id(args[k]) not in read
             and id(test_args[k]) not in read]
     if not dead:
         return
-    body = op.regions[-1]
     lead = len(body.args) - carried            # the index of a for loop
     first_init = len(op.inputs) - carried
     keep = [k for k in range(len(op.outs)) if k not in dead]

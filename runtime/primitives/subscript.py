@@ -9,7 +9,6 @@ compiling. Generated code writes getitem as a subscript (`x[1:, None]`), not as 
 """
 import numpy as np
 
-from .. import ops
 from ..kernels import subscript as K
 from .core import MATRIX, Aval, defprim
 

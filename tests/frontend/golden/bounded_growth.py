@@ -19,7 +19,6 @@ def bounded_growth_value_and_grad(x):
     # grad of: return ops.sum(y)
     dy = np.ones((3,), dtype=np.float64)
     # grad of: while ops.amax(y) < 4.0 and steps < 6:
-    dsteps = np.zeros((), dtype=np.float64)
     for y_1 in reversed(y_saved):
         # grad of: y = y * 1.3 + 0.1
         dy = dy * 1.3
