@@ -25,6 +25,7 @@ import numpy as np
 
 from runtime import ops
 from runtime.primitives import unbroadcast
+from ..errors import CompileError
 from ..ir import Builder, Graph, Value, constant, flatten
 from ..ir.control import (COND, CUSTOM, FOR, FOR_SAVED, carried_args, carried_count, carried_inputs,
                           element_aval, free_values, is_list, list_aval, make, placeholder, saved_lists)
@@ -325,7 +326,9 @@ class _Adjoint:
         lists_in = dict(zip(map(id, popped_args), saved_lists(op)))
         for (arg, _), ct_list in zip(popped_cts, ct_lists):
             if id(lists_in[id(arg)]) in self.cotangents:
-                raise NotImplementedError("a saved list read by two loops, differentiated again")
+                raise CompileError("differentiating this gradient again would add the cotangents of a "
+                                   "list two of its loops read; that is not supported (take one order "
+                                   "of derivative fewer, or use jacfwd over this gradient)", op.loc)
             self.cotangents[id(lists_in[id(arg)])] = ct_list
         return new_forward
 

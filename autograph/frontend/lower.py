@@ -709,13 +709,16 @@ _EXPRESSION_NAMES = {'ListComp': 'a list comprehension',
                      'Set': 'a set literal'}
 
 
+_NP_ALL = gast.dump(gast.parse('np.all', mode='eval').body)
+
+
 def _generated_check(stmt):
     """Whether `stmt` is `if not np.all(...): raise AssertionError(...)`."""
     test, body = stmt.test, stmt.body
     return (not stmt.orelse and len(body) == 1 and isinstance(body[0], gast.Raise)
             and isinstance(test, gast.UnaryOp) and isinstance(test.op, gast.Not)
             and isinstance(test.operand, gast.Call) and len(test.operand.args) == 1
-            and gast.dump(test.operand.func) == gast.dump(gast.parse('np.all', mode='eval').body))
+            and gast.dump(test.operand.func) == _NP_ALL)
 
 
 def _index_operands(args, kwargs):
