@@ -366,13 +366,12 @@ def _lower_exiting_for(frame, stmt, bounds, element):
     start, stop, step = bounds
     if isinstance(step, Value):
         raise CompileError("a loop with break or continue needs a range step known at compile time")
-    frame.locals[exits.INDEX] = start
-    frame.locals['#stop'] = stop
+    frame.locals[exits.flag(exits.INDEX, stmt)] = start
+    frame.locals[exits.flag(exits.STOP, stmt)] = stop
     if element is not None:
-        frame.locals[exits.SEQUENCE] = exits.Element(element)
-        stmt.over_sequence = True
+        frame.locals[exits.flag(exits.SEQUENCE, stmt)] = exits.Element(element)
     _returns_from(frame, stmt)
-    return _lower_loop(frame, exits.counted_loop(stmt, step), WHILE, [], [], None)
+    return _lower_loop(frame, exits.counted_loop(stmt, step, element is not None), WHILE, [], [], None)
 
 
 def lower_while(frame, stmt):
@@ -387,7 +386,7 @@ def lower_while(frame, stmt):
 def _returns_from(frame, loop):
     """Set the flags up; a loop that returns tells the frame to check `#returned` after it."""
     returns = exits.has_return(loop.body)
-    exits.flags(frame, returns)
+    exits.flags(frame, loop, returns)
     if returns:
         frame.pending_return = loop
 
@@ -464,7 +463,7 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
             frame.locals[name] = Undefined(name, f"it is first assigned inside the loop at line {stmt.lineno}; "
                                                  "give it a value before the loop")
     if stmt.orelse:   # `else` runs when the loop ends without break
-        broke = exits.BROKE in carried
+        broke = exits.flag(exits.BROKE, stmt) in carried
         frame.run([exits.unless_broke(stmt.orelse, stmt)] if broke else stmt.orelse)
     return outs
 
@@ -516,9 +515,7 @@ class _Slots:
                 env[name] = next(values)
 
 
-def _hint(name):
-    """A value's name for a variable: the compiler's own variables start with '#'."""
-    return name.lstrip('#')
+_hint = exits.display_name
 
 
 def _run_loop_body(frame, body):

@@ -16,121 +16,194 @@ flags are down:
                                            #i = #i + 1
 
 The flags are names no user code can write (they start with '#'), bound to 0-d bool Tensors
-before the loop, so they are loop-carried values like any other. Generated code calls them
-`broke`, `skip` and `i`.
+before the loop, so they are loop-carried values like any other. Each loop has its own (see
+`flag`). Generated code calls them `broke`, `skip` and `i`.
+
+`return` inside a loop sets `#returned` and `#value` and breaks out; the function continues with
+`if #returned: return #value` after the loop. A `return` in a loop nested in the loop sets the
+outer loop's flags and breaks out of each loop in between.
 """
+import copy
+
 import gast
 
 from runtime import ops
 
-BROKE, SKIP, INDEX, SEQUENCE, FALSE = '#broke', '#skip', '#i', '#sequence', '#false'
+BROKE, SKIP, INDEX, STOP, SEQUENCE = '#broke', '#skip', '#i', '#stop', '#sequence'
 RETURNED, VALUE = '#returned', '#value'
+FALSE = '#false'    # one constant all loops share: nothing ever assigns it
+
+
+def flag(kind, loop):
+    """The name of one of `loop`'s hidden variables. Each loop has its own (`#broke@12:8`, named
+    after where the loop starts), so a loop nested in another never overwrites the outer loop's
+    flags or index: with one set of names, the outer loop would carry on from the inner loop's
+    counter. Generated code shows them as `broke`, `skip`, `i` (see `display_name`)."""
+    return f'{kind}@{loop.lineno}:{loop.col_offset}'
+
+
+def display_name(name):
+    """What generated code calls a variable: the compiler's own start with '#' and may end
+    with the '@line:col' of their loop."""
+    return name.lstrip('#').split('@')[0]
 
 
 def has_exit(statements):
-    """Whether `break`, `continue` or `return` belongs to this loop (not to a loop nested in it)."""
+    """Whether `break` or `continue` belongs to this loop (not to a loop nested in it), or a
+    `return` leaves it (from any depth of nested loops)."""
     for stmt in statements:
         if isinstance(stmt, (gast.Break, gast.Continue, gast.Return)):
             return True
         if isinstance(stmt, gast.If) and (has_exit(stmt.body) or has_exit(stmt.orelse)):
             return True
-    return False
-
-
-def has_return(statements):
-    """Whether a `return` belongs to this loop's body (not to a loop nested in it)."""
-    for stmt in statements:
-        if isinstance(stmt, gast.Return) or (
-                isinstance(stmt, gast.If) and (has_return(stmt.body) or has_return(stmt.orelse))):
+        if _is_loop(stmt) and has_return(stmt.body + stmt.orelse):
             return True
     return False
 
 
-def flags(frame, returns=False):
-    """Bind the flags to False before the loop (as Tensors: a branch may raise them). A loop
+def has_return(statements):
+    """Whether a `return` is among these statements, in ifs and loops (not nested functions)."""
+    for stmt in statements:
+        if isinstance(stmt, gast.Return):
+            return True
+        if isinstance(stmt, gast.If) and (has_return(stmt.body) or has_return(stmt.orelse)):
+            return True
+        if _is_loop(stmt) and has_return(stmt.body + stmt.orelse):
+            return True
+    return False
+
+
+def _is_loop(stmt):
+    return isinstance(stmt, (gast.For, gast.While))
+
+
+def flags(frame, loop, returns=False):
+    """Bind `loop`'s flags to False before it (as Tensors: a branch may raise them). A loop
     that returns also carries the returned value, a number until the body shows its shape."""
     frame.locals[FALSE] = ops.full((), False, bool)
-    frame.locals[BROKE] = frame.locals[SKIP] = frame.locals[FALSE]
+    frame.locals[flag(BROKE, loop)] = frame.locals[flag(SKIP, loop)] = frame.locals[FALSE]
     if returns:
-        frame.locals[RETURNED] = frame.locals[FALSE]
-        frame.locals[VALUE] = 0.0
+        frame.locals[flag(RETURNED, loop)] = frame.locals[FALSE]
+        frame.locals[flag(VALUE, loop)] = 0.0
 
 
 def after_return(loop):
     """What follows a loop that may return: `if #returned: return #value`."""
-    return at(gast.If(test=_name(RETURNED, loop), body=[at(gast.Return(value=_name(VALUE, loop)), loop)],
-                      orelse=[]), loop)
+    return at(gast.If(test=_name(flag(RETURNED, loop), loop),
+                      body=[at(gast.Return(value=_name(flag(VALUE, loop), loop)), loop)], orelse=[]), loop)
 
 
-def reset_skip(where):
+def reset_skip(loop):
     """`#skip = #false` at the start of each iteration."""
-    return at(gast.Assign(targets=[_store(SKIP, where)], value=_name(FALSE, where), type_comment=None), where)
+    return at(gast.Assign(targets=[_store(flag(SKIP, loop), loop)], value=_name(FALSE, loop),
+                          type_comment=None), loop)
 
 
-def rewrite_body(statements, where):
-    """The body with exits turned into flags, and what follows an exit guarded by them."""
+def rewrite_body(statements, loop):
+    """`loop`'s body with exits turned into its flags, and what follows an exit guarded by them."""
     out = []
     for index, stmt in enumerate(statements):
-        out.append(_rewrite(stmt, where))
+        out.append(_rewrite(stmt, loop))
         if _may_exit(stmt):
-            rest = rewrite_body(statements[index + 1:], where)
+            rest = rewrite_body(statements[index + 1:], loop)
             if rest:
-                out.append(at(gast.If(test=_not(_either(BROKE, SKIP, where), where), body=rest, orelse=[]), where))
+                test = _not(_either(flag(BROKE, loop), flag(SKIP, loop), stmt), stmt)
+                out.append(at(gast.If(test=test, body=rest, orelse=[]), stmt))
             return out
     return out
 
 
-def _rewrite(stmt, where):
+def _rewrite(stmt, loop):
     if isinstance(stmt, gast.Return):
-        value = stmt.value if stmt.value is not None else gast.Constant(value=None, kind=None)
-        keep = gast.Assign(targets=[_store(VALUE, stmt)], value=value, type_comment=None)
-        return at(gast.If(test=gast.Constant(value=True, kind=None),
-                          body=[assign(RETURNED, True, stmt), at(keep, stmt), assign(BROKE, True, stmt)],
-                          orelse=[]), stmt)
+        return _returning(stmt, loop)
     if isinstance(stmt, gast.Break):
-        return assign(BROKE, True, stmt)
+        return assign(flag(BROKE, loop), True, stmt)
     if isinstance(stmt, gast.Continue):
-        return assign(SKIP, True, stmt)
+        return assign(flag(SKIP, loop), True, stmt)
     if isinstance(stmt, gast.If) and _may_exit(stmt):
-        return at(gast.If(test=stmt.test, body=rewrite_body(stmt.body, stmt) or [gast.Pass()],
-                           orelse=rewrite_body(stmt.orelse, stmt)), stmt)
+        return at(gast.If(test=stmt.test, body=rewrite_body(stmt.body, loop) or [gast.Pass()],
+                          orelse=rewrite_body(stmt.orelse, loop)), stmt)
+    if _is_loop(stmt) and has_return(stmt.body + stmt.orelse):
+        return _returning_inner(stmt, loop)
     return stmt
+
+
+def _returning(stmt, loop):
+    """`return v` -> `#returned = True; #value = v; #broke = True` (of the loop it leaves)."""
+    value = stmt.value if stmt.value is not None else gast.Constant(value=None, kind=None)
+    keep = gast.Assign(targets=[_store(flag(VALUE, loop), stmt)], value=value, type_comment=None)
+    return at(gast.If(test=gast.Constant(value=True, kind=None),
+                      body=[assign(flag(RETURNED, loop), True, stmt), at(keep, stmt),
+                            assign(flag(BROKE, loop), True, stmt)],
+                      orelse=[]), stmt)
+
+
+def _returning_inner(inner, loop):
+    """A loop nested in `loop` whose body returns: each `return` in it sets `loop`'s flags and
+    breaks out, and every loop between breaks out after it (`if #returned: break`). The
+    statements after `inner` in `loop`'s body are guarded by `loop`'s flags like any exit."""
+    def rewrite(statements):
+        out = []
+        for stmt in statements:
+            if isinstance(stmt, gast.Return):
+                out += [_returning(stmt, loop), at(gast.Break(), stmt)]
+            elif isinstance(stmt, gast.If) and has_return([stmt]):
+                out.append(at(gast.If(test=stmt.test, body=rewrite(stmt.body) or [gast.Pass()],
+                                      orelse=rewrite(stmt.orelse)), stmt))
+            elif _is_loop(stmt) and has_return(stmt.body + stmt.orelse):
+                out += [_copy_loop(stmt, rewrite(stmt.body), rewrite(stmt.orelse)),
+                        at(gast.If(test=_name(flag(RETURNED, loop), stmt), body=[at(gast.Break(), stmt)],
+                                   orelse=[]), stmt)]
+            else:
+                out.append(stmt)
+        return out
+    return _copy_loop(inner, rewrite(inner.body), rewrite(inner.orelse))
+
+
+def _copy_loop(loop, body, orelse):
+    """A copy of a loop statement with another body (the parsed AST is shared: never mutated).
+    It keeps the loop's position, and so its flags' names."""
+    new = copy.copy(loop)
+    new.body, new.orelse = body, orelse
+    return new
 
 
 def _may_exit(stmt):
     return isinstance(stmt, (gast.Break, gast.Continue, gast.Return)) or (
-        isinstance(stmt, gast.If) and (has_exit(stmt.body) or has_exit(stmt.orelse)))
+        isinstance(stmt, gast.If) and (has_exit(stmt.body) or has_exit(stmt.orelse))) or (
+        _is_loop(stmt) and has_return(stmt.body + stmt.orelse))
 
 
 def unless_broke(statements, loop):
     """`if not #broke: statements` (a loop's else clause)."""
-    return at(gast.If(test=_not(_name(BROKE, loop), loop), body=statements, orelse=[]), loop)
+    return at(gast.If(test=_not(_name(flag(BROKE, loop), loop), loop), body=statements, orelse=[]), loop)
 
 
 def while_header(loop, test):
     """`test and not #broke`: the loop runs while its own test holds and nothing broke out."""
-    return at(gast.BoolOp(op=gast.And(), values=[test, _not(_name(BROKE, loop), loop)]), loop)
+    return at(gast.BoolOp(op=gast.And(), values=[test, _not(_name(flag(BROKE, loop), loop), loop)]), loop)
 
 
-def counted_loop(loop, step):
+def counted_loop(loop, step, over_sequence=False):
     """`for target in range(...)` with exits as a while loop over the index `#i` (bound by the
-    caller to the start): `while #i < stop and not #broke: ...; #i = #i + step`."""
+    caller to the start): `while #i < #stop and not #broke: ...; #i = #i + step`. Over a
+    sequence, the target takes `#sequence(#i)`, the element at the index."""
+    index = flag(INDEX, loop)
     compare = gast.Lt() if step > 0 else gast.Gt()
-    test = gast.Compare(left=_name(INDEX, loop), ops=[compare], comparators=[_name('#stop', loop)])
-    bind = gast.Assign(targets=[loop.target], value=_element(loop), type_comment=None)
+    test = gast.Compare(left=_name(index, loop), ops=[compare], comparators=[_name(flag(STOP, loop), loop)])
+    bind = gast.Assign(targets=[loop.target], value=_element(loop, over_sequence), type_comment=None)
     body = [at(bind, loop), reset_skip(loop)] + rewrite_body(loop.body, loop)
-    advance = gast.Assign(targets=[_store(INDEX, loop)], type_comment=None,
-                          value=gast.BinOp(left=_name(INDEX, loop), op=gast.Add(),
+    advance = gast.Assign(targets=[_store(index, loop)], type_comment=None,
+                          value=gast.BinOp(left=_name(index, loop), op=gast.Add(),
                                            right=gast.Constant(value=step, kind=None)))
     return at(gast.While(test=while_header(loop, at(test, loop)), body=body + [at(advance, loop)],
-                          orelse=loop.orelse), loop)
+                         orelse=loop.orelse), loop)
 
 
-def _element(loop):
-    """What the loop target takes: the index, or `#sequence(#i)`, the element at the index."""
-    if getattr(loop, 'over_sequence', False):
-        return gast.Call(func=_name(SEQUENCE, loop), args=[_name(INDEX, loop)], keywords=[])
-    return _name(INDEX, loop)
+def _element(loop, over_sequence):
+    if over_sequence:
+        return gast.Call(func=_name(flag(SEQUENCE, loop), loop), args=[_name(flag(INDEX, loop), loop)], keywords=[])
+    return _name(flag(INDEX, loop), loop)
 
 
 class Element:

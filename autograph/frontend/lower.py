@@ -355,10 +355,13 @@ class Frame:
             else:
                 self.run(stmt.body if test else stmt.orelse)
         elif kind in (gast.For, gast.While):
-            continuation, self.pending_return = self.continuation, None
+            # A run-time loop that may return sets `pending_return` (loops nested in it must
+            # not clear the outer loop's).
+            continuation, enclosing, self.pending_return = self.continuation, self.pending_return, None
             self.for_loop(stmt) if kind is gast.For else self.while_loop(stmt)
-            if self.pending_return is not None:   # a run-time loop that may have returned
-                self.after_returning_loop(self.pending_return, continuation)
+            returning, self.pending_return = self.pending_return, enclosing
+            if returning is not None:
+                self.after_returning_loop(returning, continuation)
         elif kind is gast.FunctionDef:
             if stmt.decorator_list:
                 raise CompileError("decorators on a def inside compiled code are not supported")
@@ -406,7 +409,6 @@ class Frame:
         return self.unrolled(stmt, items)
 
     def after_returning_loop(self, loop, continuation):
-        self.pending_return = None
         if continuation is None:
             raise control.LoopExit("return inside a loop over run-time values is supported only in a "
                                    "loop at the top level of a function; move the loop into a function "
@@ -510,7 +512,7 @@ class Frame:
     def assign(self, target, value):
         if isinstance(target, gast.Name):
             if isinstance(value, Value) and value.name is None and not value.is_const:
-                value.name = target.id.lstrip('#')   # the compiler's own names start with '#' 
+                value.name = exits.display_name(target.id)
             self.locals[target.id] = value
         elif isinstance(target, (gast.Tuple, gast.List)):
             items = list(value) if not isinstance(value, Value) else _unpack_value(value)

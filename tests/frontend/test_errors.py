@@ -135,11 +135,11 @@ def comprehension(x):
 
 def return_in_runtime_loop(x):
     total = x.sum()
-    for i in range(ops.sum(x > 0)):
+    for scale in (1.0, 2.0):   # unrolled: the run-time loop in it is not at the top level
         for j in range(ops.sum(x > 1)):  # HERE
             if total > 3:
                 return total
-            total = total * 2
+            total = total * scale
     return total
 
 
