@@ -11,7 +11,7 @@ from runtime.dtypes import (bool_, float16, float32, float64, int8, int16, int32
 from runtime.tensor import Parameter, ParameterTuple, Tensor
 from . import dataset, nn, ops
 from .api import get_ir, get_source, grad, jit, value_and_grad
-from .cache import set_log_level
+from .cache import set_cache_size, set_log_level
 from .frontend.custom import custom_vjp
 from .transforms import GradOperation, check_grad, hessian, jacfwd, jacrev, jvp, jvp_function, vjp
 from .errors import CompileError

@@ -10,6 +10,9 @@ are inputs of the generated function, read at each call, so updating them never 
 Return structures follow MindSpore's `grad`/`value_and_grad` exactly (see `_arrange`).
 """
 import inspect
+import linecache
+import logging
+import weakref
 
 import numpy as np
 
@@ -19,7 +22,7 @@ from . import nn
 from .ad import reverse
 from .codegen import generate, load, user_location
 from . import cache
-from .cache import CacheInfo, logger, spec
+from .cache import CacheInfo, CompileCache, logger, spec
 from .errors import CompileError, NotStatic
 from .frontend import Lowering
 from .ir import Builder, Graph, Value, flatten, map_tree
@@ -31,16 +34,18 @@ from .passes import optimize
 class Compiled:
     """One compilation: the generated function and how to call it with user arguments."""
 
-    def __init__(self, graph, array_positions, implicit, tensor_boundary, containers=False, guards=()):
+    def __init__(self, graph, array_positions, implicit, tensor_boundary, containers, guards):
         self.graph = graph
         self.generated = generate(graph)
         self.fn = load(self.generated)
+        # The source stays in linecache (for tracebacks) as long as the function lives.
+        weakref.finalize(self.fn, linecache.cache.pop, self.fn.__code__.co_filename, None)
         self.array_positions = array_positions        # arguments holding run-time inputs
         self.containers = containers                  # some of them are tuples, lists or dicts
         self.implicit = implicit                      # objects read at each call
         self.implicit_avals = [(np.shape(p), np.asarray(_array(p)).dtype) for p in implicit]
-        self.guards = list(guards)
-        self.checks = bool(implicit or guards)          # anything to check before a call
+        self.guards = guards                          # Python values it was specialised on
+        self.checks = bool(implicit or len(guards))   # anything to check before a call
         self.tensor_boundary = tensor_boundary
 
     def __call__(self, args):
@@ -59,21 +64,14 @@ class Compiled:
 
     def stale(self):
         """Why this compilation no longer fits, or None: a Parameter the code reads changed
-        shape, or a Python value it was specialised on (`self.training`, a global) changed."""
+        shape, or a Python value it was specialised on (`self.training`, a global, a helper
+        function) changed (see guards.py)."""
         for p, (shape, dtype) in zip(self.implicit, self.implicit_avals):
             data = _array(p)
             if data.shape != shape or data.dtype != dtype:
                 return (f'{getattr(p, "name", None) or "a Parameter"} changed from {dtype.name}{list(shape)} '
                         f'to {data.dtype.name}{list(data.shape)}')
-        for namespace, name, value in self.guards:
-            now = namespace.get(name, _MISSING) if isinstance(namespace, dict) else getattr(namespace, name, _MISSING)
-            if now is not value and now != value:
-                owner = 'global' if isinstance(namespace, dict) else type(namespace).__name__
-                return f'{owner}.{name} changed from {value!r} to {now!r}'
-        return None
-
-
-_MISSING = object()
+        return self.guards.failure()
 
 
 def _array(x):
@@ -202,13 +200,12 @@ def inline(lowering, graph, args, dynamic_floats):
 
 # ---------------------------------------------------------------- transformations
 class _Transformed:
-    """A compiled callable with a cache per call signature."""
+    """A compiled callable with a cache per call signature (cache.CompileCache)."""
 
     def __init__(self, fn):
         self.fn = fn
-        self.cache = {}
+        self.cache = CompileCache()
         self.last = None
-        self.hits = self.misses = 0
         self.dynamic_floats = True
         self.__name__ = getattr(fn, '__name__', type(fn).__name__)
         if isinstance(fn, nn.Cell):
@@ -221,41 +218,56 @@ class _Transformed:
     def __call__(self, *args, **kwargs):
         if kwargs:
             args = self._bind(args, kwargs)
-        dynamic = self.dynamic_floats
-        key = tuple([spec(a, dynamic) for a in args])
+        key = tuple([spec(a, self.dynamic_floats) for a in args])
         entry = self.cache.get(key)
         why = entry.stale() if entry is not None and entry.checks else None
         if entry is None or why:
             entry = self._compile_new(args, key, why)
         else:
-            self.hits += 1
+            self.cache.hits += 1
         self.last = entry
         return entry(args)
 
     def _compile_new(self, args, key, why=None):
-        self.misses += 1
-        names = _signature_names(self.fn, len(args))
-        logger.info('compiling %s(%s): %s', self.__name__, cache.describe(key, names),
-                    why or cache.reason(list(self.cache), key, names))
-        try:
-            entry = self.compile(args)
-        except NotStatic:
-            if not (self.dynamic_floats and any(type(a) is float for a in args)):
-                raise
-            # A float decides control flow or shapes: specialise on float values from now on.
-            logger.info('%s needs its float arguments when compiling; compiling per value', self.__name__)
-            self.dynamic_floats = False
-            self.cache.clear()
-            key = tuple([spec(a, False) for a in args])
-            entry = self.compile(args)
-        self.cache[key] = entry
-        return entry
+        """Compile for `args` (once per key, whichever threads ask), log why, cache it."""
+        def compile():
+            self.cache.misses += 1
+            if logger.isEnabledFor(logging.INFO):
+                names = _signature_names(self.fn, len(args))
+                logger.info('compiling %s(%s): %s', self.__name__, cache.describe(key, names),
+                            why or cache.reason(self.cache.last_key(), key, names))
+            try:
+                return key, self.compile(args)
+            except NotStatic:
+                if not (self.dynamic_floats and any(type(a) is float for a in args)):
+                    raise
+                # A float decides control flow or shapes: specialise on float values from now on.
+                logger.info('%s needs its float arguments when compiling; compiling per value', self.__name__)
+                self.dynamic_floats = False
+                self.cache.clear()
+                return tuple([spec(a, False) for a in args]), self.compile(args)
+        return self.cache.compile_once(key, compile)
 
     def cache_info(self):
-        """Entries, hits, misses and each entry's signature."""
-        names = _signature_names(self.fn, max((len(k) for k in self.cache), default=0))
-        return CacheInfo(len(self.cache), self.hits, self.misses,
-                         [cache.describe(k, names) for k in self.cache])
+        """Entries, hits, misses, each entry's signature, the size bound and evictions."""
+        keys = list(self.cache.entries)
+        names = _signature_names(self.fn, max((len(k) for k in keys), default=0))
+        return CacheInfo(len(keys), self.cache.hits, self.cache.misses,
+                         [cache.describe(k, names) for k in keys], self.cache.size, self.cache.evictions)
+
+    def cache_clear(self):
+        """Drop every compilation (statistics stay)."""
+        self.cache.clear()
+        self.last = None
+
+    @property
+    def cache_size(self):
+        """The most call signatures kept; the least recently used is dropped past it."""
+        return self.cache.size
+
+    @cache_size.setter
+    def cache_size(self, size):
+        self.cache.resize(size)
 
     def _bind(self, args, kwargs):
         """Arguments that can be positional become positional; keyword-only ones and **kwargs
@@ -428,13 +440,15 @@ def _compile_time(fn):
 
 
 @_compile_time
-def jit(fn=None):
-    """Compile `fn` to NumPy source. Use as `@jit` or `jit(fn)`."""
+def jit(fn=None, *, cache_size=None):
+    """Compile `fn` to NumPy source. Use as `@jit`, `@jit(cache_size=8)` or `jit(fn)`.
+    `cache_size`: the most call signatures kept (default 64, `autograph.set_cache_size`)."""
     if fn is None:
-        return jit
-    if isinstance(fn, Jitted):
-        return fn
-    return Jitted(fn)
+        return lambda fn: jit(fn, cache_size=cache_size)
+    jitted = fn if isinstance(fn, Jitted) else Jitted(fn)
+    if cache_size is not None:
+        jitted.cache_size = cache_size
+    return jitted
 
 
 @_compile_time
@@ -454,7 +468,9 @@ def _entry(fn, args, what):
         fn = jit(fn)
     if args:
         key = tuple(spec(a, fn.dynamic_floats) for a in args)
-        entry = fn.cache.get(key) or fn._compile_new(args, key)
+        entry = fn.cache.get(key)
+        if entry is None or (entry.checks and entry.stale()):
+            entry = fn._compile_new(args, key)
         fn.last = entry
         return entry
     if fn.last is None:

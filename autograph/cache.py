@@ -6,12 +6,19 @@ floats are not part of it: they become run-time inputs (weakly typed, as NumPy 2
 so a learning rate that changes every step does not recompile. If the code needs a float's value
 at compile time, the function falls back to specialising on float values too.
 
+`CompileCache` holds one function's compilations: at most `size` signatures (64 by default,
+`autograph.set_cache_size`), the least recently used dropped first, each signature compiled once
+even when several threads call at once (the others wait for it).
+
 `autograph.set_log_level('compiles')` (or the environment variable AUTOGRAPH_LOG=compiles) logs
 each compilation with its reason: "first call", "x.shape changed from (5,) to (6,)",
-"argument n changed from 3 to 4".
+"argument n changed from 3 to 4", or the guard that failed ("global SCALE changed from 2.0 to
+3.0"). Reasons are worked out only when that log is on.
 """
 import logging
 import os
+import threading
+from collections import OrderedDict
 from typing import NamedTuple
 
 import numpy as np
@@ -27,6 +34,106 @@ class CacheInfo(NamedTuple):
     hits: int
     misses: int
     signatures: list    # one readable signature per entry, e.g. ['x: f32[5], n=3']
+    size: int = 64      # the most entries kept
+    evictions: int = 0  # entries dropped to keep within `size`
+
+
+_DEFAULT_SIZE = [64]
+
+
+def set_cache_size(size):
+    """The number of call signatures a compiled function keeps (64 by default); functions
+    created afterwards use it. `f.cache_size = n` sets it for one function."""
+    _DEFAULT_SIZE[0] = _check_size(size)
+
+
+def _check_size(size):
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"the cache size must be a positive int, got {size!r}")
+    return size
+
+
+class CompileCache:
+    """One function's compilations by call signature, least recently used first."""
+
+    def __init__(self):
+        self.entries = OrderedDict()
+        self.size = _DEFAULT_SIZE[0]
+        self.hits = self.misses = self.evictions = 0
+        self._lock = threading.Lock()
+        self._compiling = {}        # key -> _InFlight
+
+    def __len__(self):
+        return len(self.entries)
+
+    def get(self, key):
+        """The entry for `key`, or None; marks it as recently used."""
+        entry = self.entries.get(key)
+        if entry is not None:
+            try:
+                self.entries.move_to_end(key)
+            except KeyError:        # dropped by another thread meanwhile
+                pass
+        return entry
+
+    def compile_once(self, key, compile):
+        """`compile()` -> (key, entry), run by one thread per key at a time; threads that ask
+        for a key being compiled wait for that compilation and share its entry. The entry is
+        stored under the key `compile` returns (it may differ: see api's float arguments)."""
+        with self._lock:
+            flight = self._compiling.get(key)
+            mine = flight is None
+            if mine:
+                flight = self._compiling[key] = _InFlight()
+        if not mine:
+            if flight.owner != threading.get_ident():   # the same thread asks again: no waiting
+                flight.done.wait()
+                if flight.entry is not None:
+                    self.hits += 1          # compiled once, by the other thread
+                    return flight.entry
+            return compile()[1]     # it failed there: fail here with this thread's own error
+        try:
+            stored_key, flight.entry = compile()
+            self.put(stored_key, flight.entry)
+            return flight.entry
+        finally:
+            with self._lock:
+                del self._compiling[key]
+            flight.done.set()
+
+    def put(self, key, entry):
+        with self._lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            self._evict()
+
+    def clear(self):
+        with self._lock:
+            self.entries.clear()
+
+    def resize(self, size):
+        with self._lock:
+            self.size = _check_size(size)
+            self._evict()
+
+    def _evict(self):
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+            self.evictions += 1
+
+    def last_key(self):
+        """The most recently used signature (what a log's reason compares with), or None."""
+        try:
+            return next(reversed(self.entries))
+        except (StopIteration, RuntimeError):
+            return None
+
+
+class _InFlight:
+    def __init__(self):
+        self.owner = threading.get_ident()
+        self.done = threading.Event()
+        self.entry = None
 
 
 def set_log_level(level):
@@ -90,10 +197,11 @@ def _describe_one(name, item):
 
 
 def reason(previous, key, names):
-    """Why `key` needed a compilation, compared with the closest earlier signature."""
-    if not previous:
+    """Why `key` needed a compilation, compared with `previous`, the signature used last (one
+    comparison, whatever the size of the cache)."""
+    if previous is None:
         return 'first call'
-    closest = min(previous, key=lambda old: sum(a != b for a, b in zip(old, key)) + abs(len(old) - len(key)))
+    closest = previous
     changes = []
     for name, old, new in zip(names, closest, key):
         if old == new:
@@ -108,4 +216,4 @@ def reason(previous, key, names):
             changes.append(f'argument {name} changed kind')
     if len(key) != len(closest):
         changes.append(f'{len(key)} arguments instead of {len(closest)}')
-    return '; '.join(changes) or 'a Parameter changed shape'
+    return '; '.join(changes) or 'a signature seen before, dropped from the cache since'

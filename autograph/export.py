@@ -12,6 +12,7 @@ import re
 import types
 
 from .frontend.parse import GENERATED_MARK
+from .source import parse
 
 _IMPORT = re.compile(r'^from (runtime\.kernels[\w.]*) import (.+)\n', re.M)
 
@@ -39,7 +40,7 @@ class _Constant:
 
     def source(self):
         text = inspect.getsource(self.module)
-        for node in ast.parse(text).body:
+        for node in parse(text).body:
             targets = node.targets if isinstance(node, ast.Assign) else \
                 [node.target] if isinstance(node, ast.AnnAssign) else []
             if any(isinstance(t, ast.Name) and t.id == self.name for t in targets):

@@ -9,10 +9,13 @@ A `Primitive` holds everything about one operation in one place:
   cotangent (or None for a zero) per input. `None` for primitives that are not differentiable.
 
 `Primitive.bind` is the single entry point for applying a primitive. While the compiler lowers code
-it pushes a builder on `TRACE_STACK` and every application goes to that builder (creation ops with
-no operands included), so the same op function both builds IR and, outside compilation, runs the
-kernel on Tensors and arrays.
+it makes a builder current (`tracing_into`) and every application goes to that builder (creation
+ops with no operands included), so the same op function both builds IR and, outside compilation,
+runs the kernel on Tensors and arrays. The current builder is context-local (a ContextVar): a
+thread compiling never captures another thread's eager ops.
 """
+import contextlib
+import contextvars
 import inspect
 from typing import NamedTuple
 
@@ -27,7 +30,24 @@ class Aval(NamedTuple):
     dtype: np.dtype
 
 
-TRACE_STACK = []  # builders of the compiler; the innermost receives every application
+# The compiler's builders in this context (thread), innermost last: it receives every application.
+_BUILDERS = contextvars.ContextVar('autograph_builders', default=())
+
+
+def current_builder():
+    """The builder that receives applications in this context, or None when running eagerly."""
+    builders = _BUILDERS.get()
+    return builders[-1] if builders else None
+
+
+@contextlib.contextmanager
+def tracing_into(builder):
+    """Within the block, primitives applied in this context append to `builder`."""
+    token = _BUILDERS.set(_BUILDERS.get() + (builder,))
+    try:
+        yield builder
+    finally:
+        _BUILDERS.reset(token)
 
 
 class Primitive:
@@ -51,8 +71,9 @@ class Primitive:
         return f'Primitive({self.name})'
 
     def bind(self, *args, **params):
-        if TRACE_STACK:
-            return TRACE_STACK[-1].apply(self, args, params)
+        builders = _BUILDERS.get()
+        if builders:
+            return builders[-1].apply(self, args, params)
         wrap = any(isinstance(a, Tensor) for a in args)
         arrays = [a._data if isinstance(a, Tensor) else a for a in args]
         if getattr(self, 'consumes_first', False):   # eagerly, never write into the caller's array

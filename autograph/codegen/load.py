@@ -1,9 +1,10 @@
 """Generated source -> a Python function, registered with linecache so that tracebacks,
 `inspect.getsource` and the compiler itself can read it; and run-time errors mapped back from
 generated lines to the user's."""
-import ast
 import itertools
 import linecache
+
+from ..source import parse
 
 _COUNTER = itertools.count()
 
@@ -11,7 +12,7 @@ _COUNTER = itertools.count()
 def load(generated):
     filename = f'<autograph {generated.name} #{next(_COUNTER)}>'
     code = compile(generated.source, filename, 'exec')
-    ast.parse(generated.source)  # the source must read back as it runs
+    parse(generated.source)  # the source must read back as it runs
     linecache.cache[filename] = (len(generated.source), None,
                                  generated.source.splitlines(True), filename)
     namespace = dict(generated.namespace)

@@ -26,6 +26,7 @@ from runtime.ops.subscript import NeedsStaticIndex
 from runtime.primitive import BY_KERNEL, Aval
 from runtime.tensor import Tensor
 from ..errors import CompileError, NotStatic
+from ..guards import MISSING, Guards
 from ..ir import Value, flatten
 from .. import nn
 from . import control, custom, exits, saved_lists
@@ -92,7 +93,6 @@ def _is_numpy_scalar_type(fn):
     return isinstance(fn, type) and issubclass(fn, np.generic)
 
 
-_GUARDED = (bool, int, float, str, type(None))   # Python values a compilation may depend on
 _UNROLL_LIMIT = 10_000
 _SHORT_LOOP = 16   # a compile-time range this short with break/continue is unrolled first
 _CONTAINERS = (list, dict, tuple, set, str)  # iterations of a compile-time while loop before the compiler gives up
@@ -109,9 +109,9 @@ class Lowering:
         self.implicit = {}           # id(Tensor) -> what reading it gives now
         self.inputs = {}             # id(Tensor) -> its input Value
         self.implicit_inputs = []
-        # (namespace, name, value): Python values the code was specialised on, read from objects
-        # or globals (self.training, a global flag); a compilation is stale when one changes.
-        self.guards = []
+        # Python values the code was specialised on, read from globals, closures and objects
+        # (self.training, a global flag); a compilation is stale when one changes.
+        self.guards = Guards()
         self.depth = 0
         self.loop_containers = []    # per enclosing run-time loop: ids of the containers before it
 
@@ -129,14 +129,6 @@ class Lowering:
         """What each Parameter reads as now: its input, or the result of its last assign. (A
         Parameter first met inside a branch or loop reads as its input everywhere.)"""
         return {**self.inputs, **self.implicit}
-
-    def guard_cell(self, cell):
-        """Guard every Python value of a built-in Cell and its sub-Cells: their construct runs
-        as plain Python while compiling, so any of them may decide what is compiled."""
-        for _, sub in cell.cells_and_names():
-            for name, value in vars(sub).items():
-                if isinstance(value, _GUARDED) and not name.startswith('_'):
-                    self.guards.append((sub, name, value))
 
     def rebind(self, tensor, value):
         value.param = tensor
@@ -160,8 +152,9 @@ class Lowering:
             if custom.has_bprop(fn):
                 return custom.call_cell_with_bprop(self, fn, args, kwargs)
             if is_library(construct):
-                self.guard_cell(fn)   # its construct reads flags (training, p) in plain Python
+                self.guards.cell_state(fn)   # its construct reads flags (training, p) in plain Python
                 return construct(fn, *args, **kwargs)
+            self.guards.attribute(type(fn), 'construct', construct)
             return self.call_user_function(construct, (fn,) + tuple(args), kwargs)
         if id(fn) in NUMPY_FUNCTIONS:  # NumPy's signature, normalised by an op
             return NUMPY_FUNCTIONS[id(fn)](*args, **kwargs)
@@ -174,6 +167,10 @@ class Lowering:
             return fn(*args, **kwargs)
         if isinstance(fn, types.FunctionType) and (getattr(fn, '__module__', None) or '').startswith('runtime.ops.'):
             return fn(*args, **kwargs)
+        if (fn is getattr or fn is hasattr) and len(args) >= 2 and isinstance(args[1], str) and \
+                not isinstance(args[0], Value):
+            # getattr(obj, 'name') reads an attribute as `obj.name` does: guard it the same way.
+            self.guards.attribute(args[0], args[1], getattr(args[0], args[1], MISSING))
         if (fn in PURE_BUILTINS or fn in COMPILE_TIME_NUMPY or _is_numpy_scalar_type(fn)) and \
                 not any(isinstance(a, (Value, Tensor)) for a in list(args) + list(kwargs.values())):
             return fn(*args, **kwargs)
@@ -212,6 +209,7 @@ class Lowering:
 
     def call_user_function(self, fn, args, kwargs):
         parsed = parse_function(fn)
+        self.guards.function(fn)      # its code and defaults
         try:
             bound = inspect.signature(fn).bind(*args, **kwargs)
         except TypeError as e:
@@ -563,11 +561,12 @@ class Frame:
                 obj = self.closure[name].cell_contents
             except ValueError:
                 raise CompileError(f"name {name!r} is used before it is assigned") from None
+            self.lowering.guards.closure(self.closure[name], name, obj)
             return self.lowering.adopt(obj, name)
-        if name in self.fn.__globals__:
-            value = self.fn.__globals__[name]
-            if isinstance(value, _GUARDED):
-                self.lowering.guards.append((self.fn.__globals__, name, value))
+        namespace = self.fn.__globals__
+        value = namespace.get(name, MISSING)
+        self.lowering.guards.global_(namespace, name, value)   # a builtin: until a global hides it
+        if value is not MISSING:
             return self.lowering.adopt(value, name)
         if hasattr(builtins, name):
             return getattr(builtins, name)
@@ -581,8 +580,7 @@ class Frame:
             raise CompileError(f"{describe(base)} has no attribute {node.attr!r}") from None
         if isinstance(base, Value):
             return attr
-        if isinstance(attr, _GUARDED) and not isinstance(base, (types.ModuleType, type)):
-            self.lowering.guards.append((base, node.attr, attr))
+        self.lowering.guards.attribute(base, node.attr, attr)
         return self.lowering.adopt(attr, node.attr)
 
     def expr_BinOp(self, node):

@@ -11,14 +11,14 @@
   defined before the region's op in an enclosing scope (as MLIR's scf regions do).
 - `Graph`: inputs, ops in order, and an output structure (nested tuples of Values and Python
   constants such as the ids of `return_ids`).
-- `Builder`: appends ops. The compiler pushes it on `runtime.primitive.TRACE_STACK`, so every op
-  function (`ops.matmul`, `x + y`, adjoint rules) that runs meanwhile records into it.
+- `Builder`: appends ops. While it is active (`runtime.primitive.tracing_into`, context-local),
+  every op function (`ops.matmul`, `x + y`, adjoint rules) that runs in that thread records into it.
 """
 import contextlib
 
 import numpy as np
 
-from runtime.primitive import TRACE_STACK, Aval
+from runtime.primitive import Aval, tracing_into
 from runtime.tensor import ArrayMethods, Tensor
 from ..errors import CompileError, NotStatic
 
@@ -177,13 +177,9 @@ class Builder:
         # that the frontend's later reads of that Parameter see the result.
         self.after_write = lambda variable, result: None
 
-    @contextlib.contextmanager
     def active(self):
-        TRACE_STACK.append(self)
-        try:
-            yield self
-        finally:
-            TRACE_STACK.pop()
+        """Within the block, primitives applied in this thread build ops here."""
+        return tracing_into(self)
 
     @contextlib.contextmanager
     def at(self, loc):

@@ -8,6 +8,7 @@ Parameter names follow MindSpore: an unnamed Parameter takes its attribute's nam
 Parameters are prefixed with the sub-Cell's attribute (`inner.a`, `0.weight`) unless the user
 named them.
 """
+import threading
 from collections import OrderedDict
 
 import numpy as np
@@ -16,7 +17,35 @@ from runtime import dtypes as runtime_dtypes
 from runtime.tensor import Parameter
 
 
-class Cell:
+# Counts assignments to the attributes of Cells and Cell classes, so that a compilation checks the
+# Cell attributes it read only after one changed (guards.py).
+_version = 0
+_version_lock = threading.Lock()
+
+
+def cell_version():
+    return _version
+
+
+def _assigned():
+    global _version
+    with _version_lock:
+        _version += 1
+
+
+class _CellType(type):
+    """Cell classes see their class attributes assigned (`Net.scale = 2`) like instances'."""
+
+    def __setattr__(cls, name, value):
+        _assigned()
+        super().__setattr__(name, value)
+
+    def __delattr__(cls, name):
+        _assigned()
+        super().__delattr__(name)
+
+
+class Cell(metaclass=_CellType):
     def __init__(self, auto_prefix=True):
         object.__setattr__(self, '_params', OrderedDict())
         object.__setattr__(self, '_cells', OrderedDict())
@@ -40,6 +69,13 @@ class Cell:
                         param.name = f'{name}.{path}'
             self._cells[name] = value
         object.__setattr__(self, name, value)
+        _assigned()
+
+    def __delattr__(self, name):
+        self._params.pop(name, None)
+        self._cells.pop(name, None)
+        object.__delattr__(self, name)
+        _assigned()
 
     def construct(self, *inputs):
         raise NotImplementedError(f"{type(self).__name__} must define construct()")
@@ -82,6 +118,7 @@ class Cell:
     def set_train(self, mode=True):
         for _, cell in self.cells_and_names():
             object.__setattr__(cell, 'training', mode)
+        _assigned()
         return self
 
     def to_float(self, dst_type):
