@@ -1,8 +1,12 @@
 """Checkpoints (`autograph.serialization`): round trips of every `save_obj` form and dtype, the
 portable `.npz` layout, each bad-checkpoint error, atomic saves, and loading into nets built
 differently from the one saved."""
+import hashlib
 import json
 import os
+import signal
+import subprocess
+import sys
 import zipfile
 
 import numpy as np
@@ -160,22 +164,33 @@ def test_file_is_a_portable_npz_with_json_metadata(ckpt):
     net = Scalars(np.float64)
     save_checkpoint(net, ckpt)
     with np.load(ckpt, allow_pickle=False) as archive:
-        np.testing.assert_array_equal(archive['w'], net.w.asnumpy())
-        np.testing.assert_array_equal(archive['b'], net.b.asnumpy())
+        np.testing.assert_array_equal(archive['arr_0'], net.w.asnumpy())
+        np.testing.assert_array_equal(archive['arr_1'], net.b.asnumpy())
+        names = [entry['name'] for entry in json.loads(archive[METADATA])['entries']]
+    assert names == ['w', 'b']
     with zipfile.ZipFile(ckpt) as archive:
-        assert archive.namelist() == ['w.npy', 'b.npy', METADATA]
+        assert archive.namelist() == ['arr_0.npy', 'arr_1.npy', METADATA]
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
         metadata = json.loads(archive.read(METADATA))
-    assert metadata == {'format': 'autograph-checkpoint', 'version': 1, 'entries': [
-        {'name': 'w', 'dtype': 'float64', 'shape': [2, 3]},
-        {'name': 'b', 'dtype': 'float64', 'shape': [3]}]}
+    assert metadata == {'format': 'autograph-checkpoint', 'version': 2, 'entries': [
+        {'name': 'w', 'dtype': 'float64', 'shape': [2, 3],
+         'sha256': hashlib.sha256(net.w.asnumpy().tobytes()).hexdigest()},
+        {'name': 'b', 'dtype': 'float64', 'shape': [3],
+         'sha256': hashlib.sha256(net.b.asnumpy().tobytes()).hexdigest()}]}
 
 
-def test_plain_npz_from_numpy_loads(tmp_path):
+def test_plain_npz_from_numpy_is_refused_and_converts(tmp_path):
+    """A plain .npz has no metadata to check it against, so it is refused (a damaged checkpoint
+    whose metadata is lost must not load as one); the message says how to convert it."""
     path = str(tmp_path / 'plain.npz')
     w, b = sample(np.float32, (2, 3)), sample(np.float32, (3,))
     np.savez(path, w=w, b=b)
+    with pytest.raises(ValueError, match=f"'{path}' is truncated or corrupt: it has no "
+                                         f"{METADATA}.*save_checkpoint"):
+        load_checkpoint(path)
+    save_checkpoint(dict(np.load(path)), str(tmp_path / 'converted.ckpt'))
     net = Scalars()
-    load_checkpoint(path, net=net, strict_load=True)
+    load_checkpoint(str(tmp_path / 'converted.ckpt'), net=net, strict_load=True)
     np.testing.assert_array_equal(net.w.asnumpy(), w)
     np.testing.assert_array_equal(net.b.asnumpy(), b)
 
@@ -318,8 +333,8 @@ def test_flipped_bytes_are_an_error_naming_the_file(ckpt):
     save_checkpoint(Scalars(np.float64), ckpt)
     data = bytearray(open(ckpt, 'rb').read())
     with zipfile.ZipFile(ckpt) as archive:
-        info = archive.getinfo('w.npy')
-    data[info.header_offset + 30 + len('w.npy') + info.file_size - 3] ^= 0xFF   # in w's values
+        info = archive.getinfo('arr_0.npy')
+    data[info.header_offset + 30 + len('arr_0.npy') + info.file_size - 3] ^= 0xFF   # in w's values
     with open(ckpt, 'wb') as f:
         f.write(data)
     with pytest.raises(ValueError, match=f"'{ckpt}' is truncated or corrupt.*CRC"):
@@ -347,12 +362,28 @@ def rewrite_metadata(path, change):
 @pytest.mark.parametrize('change, message', [
     (lambda m: m['entries'][0].update(shape=[3, 2]), r"'w' is float32\[2, 3\] but"),
     (lambda m: m['entries'][0].update(dtype='float64'), "'w' is float32"),
-    (lambda m: m.update(version=2), "version 2 is newer"),
+    (lambda m: m.update(version=3), "version 3 is newer"),
+    (lambda m: m.update(version=1), "version 1 is not what this autograph reads"),
     (lambda m: m.update(format='something else'), "does not describe"),
-    (lambda m: m['entries'].pop(), "member 'b.npy' is not listed"),
-    (lambda m: m['entries'].append({'name': 'gone', 'dtype': 'float32', 'shape': []}),
-     "gone.npy"),
-], ids=['shape', 'dtype', 'version', 'format', 'unlisted', 'missing_member'])
+    (lambda m: m['entries'].pop(), "member 'arr_1.npy' is not listed"),
+    (lambda m: m['entries'].append({'name': 'gone', 'dtype': 'float32', 'shape': [],
+                                    'sha256': '0' * 64}),
+     "lists member 'arr_2.npy', which is missing"),
+    (lambda m: m['entries'][1].update(sha256='0' * 64), "'b' does not match its sha256"),
+    (lambda m: m['entries'][1].pop('sha256'), r"entry 1 .*\('b'\) has no valid sha256"),
+    (lambda m: m['entries'][1].update(name='w'), "lists a parameter name twice"),
+    (lambda m: m['entries'][0].update(name=''), "entry 0 .* has no name"),
+    (lambda m: m['entries'][0].update(shape=[-2, -3]), r"\('w'\) has no valid shape"),
+    (lambda m: m['entries'][0].update(shape='[2, 3]'), r"\('w'\) has no valid shape"),
+    (lambda m: m['entries'][0].update(dtype='object'), "'w' has unsupported dtype object"),
+    (lambda m: m['entries'][0].update(dtype='complex128'), "'w' has unsupported dtype"),
+    (lambda m: m['entries'][0].update(kind='pickle'), "no valid dtype or kind"),
+    (lambda m: m.update(entries={}), "has no list of entries"),
+    (lambda m: m['entries'].__setitem__(0, 'w'), "entry 0 .* is not an object"),
+], ids=['shape', 'dtype', 'version_newer', 'version_older', 'format', 'unlisted',
+        'missing_member', 'sha256', 'no_sha256', 'duplicate_name', 'empty_name',
+        'negative_shape', 'str_shape', 'object_dtype', 'complex_dtype', 'kind', 'entries_type',
+        'entry_type'])
 def test_metadata_disagreeing_with_the_arrays_is_an_error(ckpt, change, message):
     save_checkpoint(Scalars(), ckpt)
     rewrite_metadata(ckpt, change)
@@ -473,8 +504,31 @@ def test_saved_file_has_umask_permissions(ckpt):
     assert os.stat(ckpt).st_mode & 0o777 == 0o644
 
 
-def test_plain_npz_with_an_unsupported_dtype_is_an_error(tmp_path):
-    path = str(tmp_path / 'complex.npz')
-    np.savez(path, w=np.ones(2, np.complex128))
-    with pytest.raises(ValueError, match="parameter 'w' has unsupported dtype complex128"):
-        load_checkpoint(path)
+def test_killed_save_leaves_a_temporary_file_that_the_next_save_removes(tmp_path, ckpt):
+    """A save killed outright (SIGKILL: no except clause runs) leaves its temporary file; the next
+    save to the same target removes it, and the previous checkpoint was never touched."""
+    save_checkpoint(Scalars(seed=0), ckpt)
+    original = open(ckpt, 'rb').read()
+    child = (
+        "import os, signal, sys\n"
+        "import numpy as np\n"
+        "from autograph import Tensor\n"
+        "from autograph.serialization import save_checkpoint\n"
+        "real = np.lib.format.write_array\n"
+        "def write_array(f, array, **kwargs):\n"
+        "    real(f, array, **kwargs)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "np.lib.format.write_array = write_array\n"
+        "save_checkpoint({'w': Tensor(np.ones((2, 3), np.float32))}, sys.argv[1])\n")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    killed = subprocess.run([sys.executable, '-c', child, ckpt], cwd=root)
+    assert killed.returncode == -signal.SIGKILL
+    left = [name for name in os.listdir(tmp_path) if name != 'model.ckpt']
+    assert len(left) == 1 and left[0].startswith('.model.ckpt.') and left[0].endswith('.tmp')
+    assert open(ckpt, 'rb').read() == original
+    newer = Scalars(seed=1)
+    save_checkpoint(newer, ckpt)
+    assert os.listdir(tmp_path) == ['model.ckpt']
+    net = Scalars(seed=2)
+    load_checkpoint(ckpt, net=net, strict_load=True)
+    assert_same_values(net, values(newer))
