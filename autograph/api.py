@@ -347,6 +347,7 @@ class GradFunction(_Transformed):
         if self.has_aux and not isinstance(outputs, tuple):
             raise TypeError(f"has_aux=True: {self.fn.__name__} must return a tuple (output, aux...), "
                             f"it returns one value")
+        _check_differentiable(getattr(self.fn, '__name__', type(self.fn).__name__), outputs[0] if self.has_aux else outputs)
         seeds = None
         if sens is not None:
             seeds = _sensitivity_inputs(graph, sens, self.has_aux, explicit)
@@ -377,6 +378,28 @@ class GradFunction(_Transformed):
                 return values, result
             return result, tuple(values[1:])
         return (values, result) if self.with_value else result
+
+
+def _check_differentiable(name, outputs):
+    """What `grad` differentiates must be Tensors (or tuples of them, and numbers): None, a
+    string or only Python numbers would give gradients that mean nothing."""
+    leaves = flatten(outputs)
+    for leaf in leaves:
+        if not isinstance(leaf, (Value, bool, int, float)):
+            raise TypeError(f"grad of {name}: it returns {_kind(leaf)}; grad needs a Tensor "
+                            "(or a tuple of Tensors) computed from the inputs")
+    if not any(isinstance(leaf, Value) for leaf in leaves):
+        raise TypeError(f"grad of {name}: it returns {_kind(outputs)}, not a Tensor; its gradient "
+                        "would be zero whatever the inputs. Return a Tensor computed from the inputs "
+                        "(a Python number made from a Tensor with float() or .item() is not one)")
+
+
+def _kind(value):
+    if value is None:
+        return 'None'
+    if isinstance(value, tuple):
+        return f'a tuple of {len(value)} Python values'
+    return f'a Python {type(value).__name__} ({value!r:.40})'
 
 
 def _sensitivity_inputs(graph, sens, has_aux, explicit):

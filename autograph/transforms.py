@@ -97,14 +97,16 @@ jvp.__autograph_inline__ = _inline_jvp
 
 def jvp_function(fn, has_aux=False):
     """The compiled forward-mode function `jvp` calls: `f(*primals, *tangents)` returns
-    `(fn(*primals), J tangents)`. Pass it to `get_source` to read the tangent code."""
-    key = (fn, has_aux)
-    if key not in _JVP_FUNCTIONS:
-        _JVP_FUNCTIONS[key] = JvpFunction(fn, has_aux)
-    return _JVP_FUNCTIONS[key]
-
-
-_JVP_FUNCTIONS = {}
+    `(fn(*primals), J tangents)`. Pass it to `get_source` to read the tangent code. It is kept
+    on `fn` itself, where fn takes attributes, so that it goes when fn goes."""
+    try:
+        store = vars(fn)
+    except TypeError:       # a bound method, a builtin: compiled afresh
+        return JvpFunction(fn, has_aux)
+    cached = store.setdefault('__autograph_jvp__', {})
+    if has_aux not in cached:
+        cached[has_aux] = JvpFunction(fn, has_aux)
+    return cached[has_aux]
 
 
 def jacfwd(fn, grad_position=0, has_aux=False):
