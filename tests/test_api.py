@@ -4,6 +4,7 @@ structures, the compile cache, plain NumPy functions, composing `jit` and `grad`
 
 Expected values are derived by hand or by central differences in float64."""
 import ast
+import re
 
 import numpy as np
 import pytest
@@ -628,3 +629,24 @@ def test_tuple_argument_gradient_is_a_tuple():
     da, db = autograph.grad(f)((a, b), 2.0)
     np.testing.assert_allclose(da, 2 * b)
     np.testing.assert_allclose(db, 2 * a)
+
+
+def _returns_none(x):
+    x * 2.0
+
+
+def _returns_float(x):
+    return 3.0
+
+
+def _returns_str(x):
+    return 'loss'
+
+
+@pytest.mark.parametrize('fn, words', [(_returns_none, 'returns None'),
+                                       (_returns_float, 'returns a Python float (3.0), not a Tensor'),
+                                       (_returns_str, "returns a Python str ('loss')")])
+def test_grad_of_a_function_without_a_tensor_result_is_a_type_error(fn, words):
+    for transform in (autograph.grad, autograph.value_and_grad):
+        with pytest.raises(TypeError, match=re.escape(words)):
+            transform(fn)(Tensor(np.ones(3)))
