@@ -180,8 +180,9 @@ class Guards:
         owned_by_cells = isinstance(obj, Cell) or (isinstance(obj, type) and issubclass(obj, Cell))
         guard = self._add(_read_attribute, obj, name, value, what, None)
         if guard is not None:
-            # Assignments to Cells bump the version; in-place changes of a container do not.
-            cheap = owned_by_cells and guard.snap[0] not in ('seq', 'dict', 'set', 'fn')
+            # Assignments to Cells bump the version; in-place changes of a container do not. (A
+            # function's new code or defaults are seen by the `function` guard of its inlining.)
+            cheap = owned_by_cells and guard.snap[0] not in ('seq', 'dict', 'set')
             (self.cells if cheap else self.always).append(guard)
 
     def cell_state(self, cell):
