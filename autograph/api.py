@@ -219,14 +219,25 @@ class _Transformed:
         if kwargs:
             args = self._bind(args, kwargs)
         key = tuple([spec(a, self.dynamic_floats) for a in args])
-        entry = self.cache.get(key)
-        why = entry.stale() if entry is not None and entry.checks else None
-        if entry is None or why:
+        entry, why = self._cached(key)
+        if entry is None:
             entry = self._compile_new(args, key, why)
-        else:
-            self.cache.hits += 1
         self.last = entry
         return entry(args)
+
+    def _cached(self, key):
+        """(the compilation for `key` whose guards hold, None) or (None, why none does)."""
+        variants = self.cache.get(key)
+        if not variants:
+            return None, None
+        why = None
+        for entry in variants:
+            why = entry.stale() if entry.checks else None
+            if why is None:
+                self.cache.hits += 1
+                self.cache.prefer(key, variants, entry)
+                return entry, None
+        return None, why
 
     def _compile_new(self, args, key, why=None):
         """Compile for `args` (once per key, whichever threads ask), log why, cache it."""
@@ -491,9 +502,9 @@ def _entry(fn, args, what):
         fn = jit(fn)
     if args:
         key = tuple(spec(a, fn.dynamic_floats) for a in args)
-        entry = fn.cache.get(key)
-        if entry is None or (entry.checks and entry.stale()):
-            entry = fn._compile_new(args, key)
+        entry, why = fn._cached(key)
+        if entry is None:
+            entry = fn._compile_new(args, key, why)
         fn.last = entry
         return entry
     if fn.last is None:

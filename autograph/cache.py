@@ -8,7 +8,9 @@ at compile time, the function falls back to specialising on float values too.
 
 `CompileCache` holds one function's compilations: at most `size` signatures (64 by default,
 `autograph.set_cache_size`), the least recently used dropped first, each signature compiled once
-even when several threads call at once (the others wait for it).
+even when several threads call at once (the others wait for it). A signature keeps up to
+`VARIANTS` compilations that differ in what their guards saw (a Cell in training and in eval
+mode), most recently used first, so switching back and forth compiles each variant once.
 
 `autograph.set_log_level('compiles')` (or the environment variable AUTOGRAPH_LOG=compiles) logs
 each compilation with its reason: "first call", "x.shape changed from (5,) to (6,)",
@@ -53,8 +55,12 @@ def _check_size(size):
     return size
 
 
+VARIANTS = 8
+
+
 class CompileCache:
-    """One function's compilations by call signature, least recently used first."""
+    """One function's compilations by call signature, least recently used first; per signature
+    a list of variants, most recently used first."""
 
     def __init__(self):
         self.entries = OrderedDict()
@@ -67,14 +73,23 @@ class CompileCache:
         return len(self.entries)
 
     def get(self, key):
-        """The entry for `key`, or None; marks it as recently used."""
-        entry = self.entries.get(key)
-        if entry is not None:
+        """The variants for `key` (a list, most recent first), or None; marks it as recently
+        used."""
+        variants = self.entries.get(key)
+        if variants is not None:
             try:
                 self.entries.move_to_end(key)
             except KeyError:        # dropped by another thread meanwhile
                 pass
-        return entry
+        return variants
+
+    def prefer(self, key, variants, entry):
+        """`entry`, one of `variants`, was used: try it first from now on."""
+        if variants[0] is not entry:
+            with self._lock:
+                if entry in variants:
+                    variants.remove(entry)
+                    variants.insert(0, entry)
 
     def compile_once(self, key, compile):
         """`compile()` -> (key, entry), run by one thread per key at a time; threads that ask
@@ -103,7 +118,9 @@ class CompileCache:
 
     def put(self, key, entry):
         with self._lock:
-            self.entries[key] = entry
+            variants = self.entries.setdefault(key, [])
+            variants.insert(0, entry)
+            del variants[VARIANTS:]
             self.entries.move_to_end(key)
             self._evict()
 

@@ -306,3 +306,28 @@ def test_a_nan_constant_holds_and_a_changed_type_does_not():
     assert holds(snapshot(float('nan')), float('nan'))
     assert not holds(snapshot(float('nan')), 1.0)
     assert not holds(snapshot(1), 1.0) and not holds(snapshot(True), 1)
+
+
+def test_switching_between_train_and_eval_compiles_each_mode_once():
+    net = nn.SequentialCell(nn.Dense(3, 4), nn.Dropout(p=0.5), nn.Dense(4, 1))
+    step = autograph.jit(net)
+    x = Tensor(np.ones((2, 3)))
+    np.random.seed(0)
+    for epoch in range(3):
+        net.set_train(True)
+        assert step(x).shape == (2, 1)
+        net.set_train(False)
+        np.testing.assert_allclose(step(x).asnumpy(), net(x).asnumpy())
+    info = step.cache_info()
+    assert (info.misses, info.hits, info.entries) == (2, 4, 1)
+
+
+def test_a_variant_whose_guards_fail_is_not_used_again():
+    net = Scaled()
+    f = autograph.jit(net)
+    results = {}
+    for scale in (2.0, 3.0, 2.0, 3.0, 5.0):
+        net.scale = scale
+        results[scale] = float(f(X))
+        assert results[scale] == float(net(Tensor(X)))
+    assert f.cache_info().misses == 3
