@@ -6,8 +6,8 @@
     grad_fn = autograph.grad(loss_fn, (2, 3))   # MindSpore's grad / value_and_grad
     print(autograph.get_source(grad_fn))        # the generated adjoint, as Python
 """
-from runtime.dtypes import (bool_, float16, float32, float64, int8, int16, int32, int64,
-                            uint8)
+from runtime.dtypes import (bool_, complex64, complex128, float16, float32, float64, int8, int16,
+                            int32, int64, uint8, uint16, uint32, uint64)
 from runtime.tensor import Parameter, ParameterTuple, Tensor
 from . import dataset, nn, ops
 from .api import get_ir, get_source, grad, jit, value_and_grad

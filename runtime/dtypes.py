@@ -33,11 +33,17 @@ int16 = DType('Int16', np.int16)
 int32 = DType('Int32', np.int32)
 int64 = DType('Int64', np.int64)
 uint8 = DType('UInt8', np.uint8)
+uint16 = DType('UInt16', np.uint16)
+uint32 = DType('UInt32', np.uint32)
+uint64 = DType('UInt64', np.uint64)
 float16 = DType('Float16', np.float16)
 float32 = DType('Float32', np.float32)
 float64 = DType('Float64', np.float64)
+complex64 = DType('Complex64', np.complex64)
+complex128 = DType('Complex128', np.complex128)
 
-ALL = (bool_, int8, int16, int32, int64, uint8, float16, float32, float64)
+ALL = (bool_, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float16, float32, float64,
+       complex64, complex128)
 _BY_NUMPY = {d.np: d for d in ALL}
 
 
@@ -60,10 +66,9 @@ def to_numpy(dtype):
 def from_numpy(np_dtype):
     """numpy.dtype -> the DType a user sees."""
     np_dtype = np.dtype(np_dtype)
-    try:
-        return _BY_NUMPY[np_dtype]
-    except KeyError:
-        raise TypeError(f"unsupported data type {np_dtype}") from None
+    known = _BY_NUMPY.get(np_dtype)
+    # A dtype MindSpore has no name for (a string array, say) still shows: NumPy's name.
+    return known if known is not None else DType(np_dtype.name.capitalize(), np_dtype)
 
 
 def is_float(np_dtype):
