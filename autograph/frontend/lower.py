@@ -29,7 +29,7 @@ from ..errors import CompileError, NotStatic
 from ..guards import MISSING, Guards
 from ..ir import Value, flatten
 from .. import nn
-from . import control, custom, exits, saved_lists
+from . import calls, control, custom, exits, saved_lists
 from .parse import parse_function
 
 _LIBRARY_MODULES = ('runtime', 'autograph')
@@ -47,7 +47,8 @@ COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt, ga
            gast.NotIn: lambda a, b: a not in b}
 # Builtins that are safe to run at compile time on compile-time values.
 PURE_BUILTINS = {len, tuple, list, dict, int, float, bool, range, zip, enumerate, min, max, abs,
-                 isinstance, str, reversed, sorted, sum, all, any, slice, hasattr, getattr, iter, next}
+                 isinstance, str, reversed, sorted, sum, all, any, slice, hasattr, getattr, iter, next,
+                 round, pow, divmod, repr, ascii, format, callable, chr, ord, bin, hex, oct, type, complex}
 
 UNSUPPORTED_STATEMENTS = {
     gast.Try: "try/except",
@@ -157,7 +158,12 @@ class Lowering:
             self.guards.attribute(type(fn), 'construct', construct)
             return self.call_user_function(construct, (fn,) + tuple(args), kwargs)
         if id(fn) in NUMPY_FUNCTIONS:  # NumPy's signature, normalised by an op
-            return NUMPY_FUNCTIONS[id(fn)](*args, **kwargs)
+            return calls.numpy_function(NUMPY_FUNCTIONS[id(fn)], fn, args, kwargs)
+        # Builtins and NumPy conversions given Tensors (np.asarray(x), list(x), int(x)), print,
+        # map and sorted(key=...) with user functions, calling a Tensor.
+        special = calls.special_call(self, fn, args, kwargs)
+        if special is not calls.UNHANDLED:
+            return special
         prim = BY_KERNEL.get(id(fn))
         if prim is not None:       # a kernel called as generated code calls it
             if isinstance(kwargs.get('index'), (tuple, Value)):
@@ -182,8 +188,6 @@ class Lowering:
             return fn(*args, **kwargs)     # autograph.grad/jit inside compiled code make functions
         if isinstance(fn, LocalFunction):
             return fn.call(args, kwargs)
-        if fn is print:
-            return control.runtime_print(self.builder, args, **kwargs)
         if isinstance(fn, types.BuiltinMethodType) and type(getattr(fn, '__self__', None)) in _CONTAINERS:
             return fn(*args, **kwargs)   # xs.append(v), d.items(): Python containers at compile time
         if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType):
@@ -196,16 +200,7 @@ class Lowering:
             return self.call_user_function(fn.__func__, (fn.__self__,) + tuple(args), kwargs)
         if isinstance(fn, types.FunctionType) and is_user_code(fn):
             return self.call_user_function(fn, args, kwargs)
-        if getattr(fn, '__module__', None) and fn.__module__.split('.')[0] == 'numpy':
-            raise CompileError(f"calling {describe(fn)} is not supported in compiled code: it has no "
-                               "autograph primitive yet; use autograph.ops or the NumPy functions "
-                               "listed in the README")
-        if isinstance(fn, type) and fn.__module__ != "builtins":
-            raise CompileError(f"creating a {fn.__name__} inside compiled code is not supported; "
-                               "create it outside (in __init__, or before calling grad/jit) and "
-                               "call the instance here")
-        raise CompileError(f"calling {describe(fn)} is not supported in compiled code; "
-                           "use autograph.ops, Tensor methods, or a function of your own")
+        raise calls.refusal(fn, args, kwargs)    # what it is, and what to use instead
 
     def call_user_function(self, fn, args, kwargs):
         parsed = parse_function(fn)
@@ -308,7 +303,7 @@ class Frame:
             except RecursionError:
                 raise
             except Exception as e:
-                raise CompileError(f"{type(e).__name__}: {e}", loc) from None
+                raise CompileError(calls.python_error(e), loc) from None
 
     def statement(self, stmt):
         kind = type(stmt)
@@ -577,14 +572,17 @@ class Frame:
         try:
             attr = getattr(base, node.attr)
         except AttributeError:
-            raise CompileError(f"{describe(base)} has no attribute {node.attr!r}") from None
+            raise CompileError(calls.no_attribute(base, node.attr)) from None
         if isinstance(base, Value):
             return attr
         self.lowering.guards.attribute(base, node.attr, attr)
         return self.lowering.adopt(attr, node.attr)
 
     def expr_BinOp(self, node):
-        return BINARY[type(node.op)](self.expr(node.left), self.expr(node.right))
+        left, right = self.expr(node.left), self.expr(node.right)
+        if isinstance(left, str) and isinstance(node.op, gast.Mod):
+            calls.check_text(right)    # '%s' % x would format the compiler's stand-in for x
+        return BINARY[type(node.op)](left, right)
 
     def expr_UnaryOp(self, node):
         operand = self.expr(node.operand)
@@ -629,6 +627,18 @@ class Frame:
                 return bool(value)   # a constant that decides: `t and False` is False
         return True if result is None and is_and else result if result is not None else value
 
+    def expr_JoinedStr(self, node):
+        """An f-string over compile-time values is made while compiling (a Tensor in it is refused:
+        its value is known only when the code runs)."""
+        parts = []
+        for part in node.values:
+            if isinstance(part, gast.FormattedValue):
+                spec = '' if part.format_spec is None else self.expr(part.format_spec)
+                parts.append(calls.formatted(self.expr(part.value), part.conversion, spec))
+            else:
+                parts.append(str(self.expr(part)))
+        return ''.join(parts)
+
     def expr_Lambda(self, node):
         return self.local_function(node)
 
@@ -641,6 +651,7 @@ class Frame:
         """`assert` on compile-time values is checked now; on Tensors, when the code runs."""
         test = self.expr(stmt.test)
         message = None if stmt.msg is None else self.expr(stmt.msg)
+        calls.check_text(message, "an assert message with a Tensor in it")
         if isinstance(test, Value):
             return control.runtime_check(self, test, message)
         if not test:
@@ -662,7 +673,8 @@ class Frame:
     def _elements(self, elts):
         for elt in elts:
             if isinstance(elt, gast.Starred):
-                yield from self.expr(elt.value)
+                value = self.expr(elt.value)
+                yield from calls.rows(value) if isinstance(value, Value) else value
             else:
                 yield self.expr(elt)
 
@@ -691,7 +703,10 @@ class Frame:
         kwargs = {}
         for kw in node.keywords:
             if kw.arg is None:
-                kwargs.update(self.expr(kw.value))
+                mapping = self.expr(kw.value)
+                if not isinstance(mapping, dict):
+                    raise CompileError(f"** takes a dict, not {describe(mapping)}", self.parsed.loc(node))
+                kwargs.update(mapping)
             else:
                 kwargs[kw.arg] = self.expr(kw.value)
         try:
@@ -705,7 +720,7 @@ class Frame:
 _EXPRESSION_NAMES = {'ListComp': 'a list comprehension',
                      'GeneratorExp': 'a generator expression', 'DictComp': 'a dict comprehension',
                      'SetComp': 'a set comprehension', 'Yield': 'yield', 'YieldFrom': 'yield from',
-                     'Await': 'await', 'JoinedStr': 'an f-string', 'NamedExpr': 'the := operator',
+                     'Await': 'await', 'NamedExpr': 'the := operator',
                      'Set': 'a set literal'}
 
 
@@ -742,7 +757,7 @@ def _as_load(target):
 
 
 def _unpack_value(value):
-    raise CompileError("unpacking a Tensor is not supported yet; index it instead")
+    return calls.rows(value)       # `a, b = x` unpacks the rows of x, as Python does
 
 
 def is_library(fn):
@@ -763,19 +778,8 @@ def qualified(fn):
     return f"{fn.__module__.replace('runtime.tensor', 'autograph')}.{fn.__qualname__}"
 
 
-def describe(obj):
-    if isinstance(obj, types.BuiltinFunctionType) and isinstance(getattr(obj, '__self__', None), types.ModuleType):
-        return obj.__name__
-    if isinstance(obj, (types.MethodType, types.BuiltinMethodType)) and hasattr(obj, '__self__'):
-        owner = type(obj.__self__).__name__
-        return f"the method {owner}.{obj.__name__}"
-    if getattr(obj, '__module__', None) == 'numpy' or isinstance(obj, np.ufunc):
-        return f"np.{obj.__name__}"
-    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
-        return f"{getattr(obj, '__module__', None) or ''}.{obj.__qualname__}".lstrip('.')
-    if isinstance(obj, types.ModuleType):
-        return f"module {obj.__name__}"
-    return f"an object of type {type(obj).__name__}"
+# A phrase for an object in an error message, in the user's words (calls.py).
+describe = calls.describe
 
 
 def identifier(name):

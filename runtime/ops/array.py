@@ -6,7 +6,7 @@ import numpy as np
 
 from ..primitives import shapes as P
 from ..primitives.core import normalize_axis
-from .common import aval_of, ndim_of, numpy_function, pick, shape_arg, tensor_method
+from .common import aval_of, ndim_of, numpy_function, pick, shape_arg, symbolic, tensor_method
 
 
 def _axis(axis, ndim):
@@ -20,6 +20,9 @@ def _ints(values, what):
     """An int or a sequence of ints (a list, tuple, numpy array or Tensor known now) -> tuple."""
     if isinstance(values, (int, np.integer)):
         return (int(values),)
+    if symbolic(values) or (isinstance(values, (list, tuple)) and any(symbolic(v) for v in values)):
+        raise TypeError(f"{what} must be known at compile time (ints), not a Tensor, whose value "
+                        "is known only when the code runs")
     try:
         return tuple(int(v) for v in np.asarray(values).reshape(-1))
     except (TypeError, ValueError):

@@ -5,7 +5,7 @@ op also a Tensor method (`tensor_method`) or the compiled meaning of a NumPy fun
 import numpy as np
 
 from .. import dtypes
-from ..tensor import ArrayMethods
+from ..tensor import ArrayMethods, Tensor
 
 # id(NumPy function) -> op with NumPy's signature, used when compiled code calls that function.
 NUMPY_FUNCTIONS = {}
@@ -30,8 +30,20 @@ def numpy_function(*np_functions):
     return register
 
 
+def symbolic(value):
+    """A value of compiled code, known only when the code runs (not a Tensor with data)."""
+    return isinstance(value, ArrayMethods) and not isinstance(value, Tensor)
+
+
 def shape_arg(shape):
-    return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    # int() of a compiled value would fail deep inside, with a message about indexing.
+    if symbolic(shape) or (isinstance(shape, (list, tuple)) and any(symbolic(n) for n in shape)):
+        raise TypeError("a shape must be made of Python ints known when compiling (such as "
+                        "x.shape or x.shape[0] * 2), not a Tensor, whose value is known only when "
+                        "the code runs")
+    return tuple(int(n) for n in shape)
 
 
 def dtype_arg(dtype, default=np.float32):
@@ -42,6 +54,9 @@ def aval_of(x):
     """(shape, numpy dtype) of a Tensor, an array, an IR value or a Python scalar."""
     if isinstance(x, (bool, int, float)):
         return (), np.asarray(x).dtype
+    if not (hasattr(x, 'dtype') and hasattr(x, 'shape')):
+        kind = 'None' if x is None else f"a {type(x).__name__}"
+        raise TypeError(f"{kind} cannot be used as an array operand")
     dtype = x.dtype
     return tuple(x.shape), dtype.np if isinstance(dtype, dtypes.DType) else np.dtype(dtype)
 

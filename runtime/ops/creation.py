@@ -74,7 +74,9 @@ def _number(value, what):
     if isinstance(value, np.generic):
         value = value.item()
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise TypeError(f"{what} must be a number known at compile time, got {type(value).__name__}")
+        got = ("a Tensor, whose value is known only when the code runs" if _symbolic(value)
+               else type(value).__name__)
+        raise TypeError(f"{what} must be a number known at compile time, got {got}")
     return value
 
 
@@ -105,6 +107,15 @@ def linspace(start, end, steps):
                            dtype=np.dtype(np.float32))
 
 
+def _int(value, what):
+    """A size known when compiling; int() of a compiled value would fail with a message about
+    indexing."""
+    if _symbolic(value):
+        raise TypeError(f"{what} must be a Python int known when compiling, not a Tensor, whose "
+                        "value is known only when the code runs")
+    return int(value)
+
+
 def _symbolic(value):
     """A value of compiled code (known only when it runs)."""
     return isinstance(value, ArrayMethods) and not isinstance(value, Tensor)
@@ -113,7 +124,8 @@ def _symbolic(value):
 def eye(n, m=None, dtype=None, *, k=0):
     """An n x m matrix (m defaults to n) of zeros with ones on the diagonal; float32 by default.
     k (an addition to MindSpore's signature, as np.eye has it) shifts the diagonal."""
-    return P.eye.bind(N=int(n), M=None if m is None else int(m), k=int(k), dtype=dtype_arg(dtype))
+    return P.eye.bind(N=_int(n, 'n'), M=None if m is None else _int(m, 'm'), k=_int(k, 'k'),
+                      dtype=dtype_arg(dtype))
 
 
 @numpy_function(np.arange)
@@ -139,18 +151,20 @@ def _numpy_linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=Non
 
 @numpy_function(np.eye)
 def _numpy_eye(N, M=None, k=0, dtype=float, order='C'):
-    return P.eye.bind(N=int(N), M=None if M is None else int(M), k=int(k), dtype=_numpy_dtype(dtype))
+    return P.eye.bind(N=_int(N, 'N'), M=None if M is None else _int(M, 'M'), k=_int(k, 'k'),
+                      dtype=_numpy_dtype(dtype))
 
 
 @numpy_function(np.identity)
 def _numpy_identity(n, dtype=None):
-    return P.eye.bind(N=int(n), M=None, k=0, dtype=_numpy_dtype(dtype))
+    return P.eye.bind(N=_int(n, 'n'), M=None, k=0, dtype=_numpy_dtype(dtype))
 
 
 @numpy_function(np.tri)
 def _numpy_tri(N, M=None, k=0, dtype=float):
     """Ones on and below the k-th diagonal (NumPy's np.tri)."""
-    return P.tri.bind(N=int(N), M=None if M is None else int(M), k=int(k), dtype=_numpy_dtype(dtype))
+    return P.tri.bind(N=_int(N, 'N'), M=None if M is None else _int(M, 'M'), k=_int(k, 'k'),
+                      dtype=_numpy_dtype(dtype))
 
 
 def _numpy_dtype(dtype):

@@ -73,6 +73,9 @@ def split_index(index):
             template.append(_static_slice(item))
         elif isinstance(item, (list, tuple)):
             template.append(_nested_ints(item))
+        elif not hasattr(item, 'dtype'):
+            raise IndexError(f"an index must be an int, a slice, None, ... or an integer array, "
+                             f"not a {type(item).__name__} ({item!r})")
         else:
             kind = aval_of(item)[1].kind
             if kind == 'b':
