@@ -380,7 +380,7 @@ def _filter(lowering, fn, args, kwargs):
 def _ordering(lowering, fn, args, kwargs):
     """sorted, min, max: Python compares the items, which Tensors cannot do while compiling."""
     items = [i for a in args for i in (a if isinstance(a, (list, tuple)) else (a,))]
-    if any(isinstance(i, Value) for i in items):      # (a dict is compared by its keys)
+    if kwargs.get('key') is None and any(isinstance(i, Value) for i in items):   # (a dict: its keys)
         hint = {'sorted': "autograph has no sort primitive yet",
                 'min': "use ops.minimum(a, b) for two Tensors, or x.min() for the smallest element",
                 'max': "use ops.maximum(a, b) for two Tensors, or x.max() for the largest element"}

@@ -6,10 +6,19 @@ message shows 'File "...", line N', the line itself and a caret. Each offending 
 marked with a `# HERE` comment, and the tests find its number from the source, so editing this
 file never breaks them. Errors raised while compiled code runs name the user's line too.
 """
+import functools
 import inspect
+import math
+import re
+import sys
 
 import numpy as np
 import pytest
+
+try:
+    import scipy.special
+except ImportError:     # SciPy comes with scikit-learn, a test dependency; without it, skip
+    scipy = None
 
 import autograph
 from autograph import Parameter, Tensor, nn, ops
@@ -197,6 +206,151 @@ def creates_a_cell_inside(x):
     return nn.Dense(3, 3)(x)  # HERE
 
 
+# ---------------------------------------------------------------- calls the compiler cannot make
+# NumPy, SciPy, math and Python builtins given Tensors, and Tensor attributes that do not exist:
+# each is refused at its line, naming the call as the user wrote it and what to use instead.
+
+def numpy_fft(x):
+    return np.fft.fft(x).real.sum()  # HERE
+
+
+def numpy_svd(x):
+    return np.linalg.svd(ops.reshape(x, (1, 3)))[1].sum()  # HERE
+
+
+def numpy_random_draw(x):
+    return x + np.random.normal(size=3)  # HERE
+
+
+def scipy_expit(x):
+    return scipy.special.expit(x).sum()  # HERE
+
+
+def int_of_tensor(x):
+    n = int(x.sum())  # HERE
+    return x * n
+
+
+def float_of_tensor(x):
+    return x * float(x[0])  # HERE
+
+
+def bool_of_tensor(x):
+    return x * bool(x.sum())  # HERE
+
+
+def item_of_tensor(x):
+    return x * x.sum().item()  # HERE
+
+
+def asnumpy_of_tensor(x):
+    return np.exp(x.asnumpy())  # HERE
+
+
+def size_of_tensor(x):
+    return x / x.size  # HERE
+
+
+def missing_tensor_attribute(x):
+    return x.foo  # HERE
+
+
+def str_of_tensor(x):
+    print('value: ' + str(x))  # HERE
+    return x
+
+
+def fstring_with_tensor(x):
+    print(f"x = {x}")  # HERE
+    return x
+
+
+def percent_format_of_tensor(x):
+    print('x = %s' % x)  # HERE
+    return x
+
+
+def str_format_of_tensor(x):
+    print('x = {}'.format(x))  # HERE
+    return x
+
+
+def assert_message_with_tensor(x):
+    assert x.sum() > 0, x  # HERE
+    return x
+
+
+def sorted_tensor(x):
+    return sorted(x)  # HERE
+
+
+def max_of_two_tensors(x):
+    return max(x, x * 2)  # HERE
+
+
+def sum_of_tensor(x):
+    return sum(x)  # HERE
+
+
+def calls_a_tensor(x):
+    return x(2)  # HERE
+
+
+def len_of_0d_tensor(x):
+    return x * len(x.sum())  # HERE
+
+
+def math_of_tensor(x):
+    return math.exp(x.sum())  # HERE
+
+
+def numpy_vectorize(x):
+    return np.vectorize(lambda v: v * 2)(x)  # HERE
+
+
+def ufunc_method(x):
+    return np.maximum.reduce(x)  # HERE
+
+
+def print_to_a_file(x):
+    print(x, file=sys.stderr)  # HERE
+    return x
+
+
+def range_of_tensor_outside_for(x):
+    steps = range(ops.cast(x.sum(), autograph.int64))  # HERE
+    return x
+
+
+def numpy_call_missing_an_argument(x):
+    return np.dot(x)  # HERE
+
+
+def list_operand(x):
+    return np.dot(x, [1.0, 2.0, 3.0])  # HERE
+
+
+def shape_from_a_tensor(x):
+    return ops.ones(x.sum())  # HERE
+
+
+def index_with_a_string(x):
+    return x['a']  # HERE
+
+
+def array_mixing_tensors_and_numbers(x):
+    return np.array([x.sum(), 1.0])  # HERE
+
+
+def keywords_from_a_tensor(x):
+    return ops.sum(**x)  # HERE
+
+
+def calls_none(x):
+    handler = None
+    return handler(x)  # HERE
+
+
 class Case:
     def __init__(self, fn, words, arg=vec, where=None):
         self.fn = fn                        # what is compiled
@@ -232,7 +386,47 @@ CASES = [
     Case(trainable_params_inside, ['trainable_params', 'not supported']),
     Case(creates_a_cell_inside, ['creating a Dense', 'create it outside']),
     Case(grows_a_list_in_a_runtime_loop, ['cannot change a Python list']),
+    # calls the compiler cannot make
+    Case(numpy_fft, ['np.fft.fft', 'not supported', 'FFT']),
+    Case(numpy_svd, ['np.linalg.svd', 'np.linalg.solve']),
+    Case(numpy_random_draw, ['np.random.normal', 'while compiling', 'ops.normal']),
+    Case(int_of_tensor, ['int() of a Tensor', 'when the code runs', 'ops.cast']),
+    Case(float_of_tensor, ['float() of a Tensor', 'ops.cast']),
+    Case(bool_of_tensor, ['bool() of a Tensor', 'ops.where']),
+    Case(item_of_tensor, ["'item'", 'keep it a Tensor']),
+    Case(asnumpy_of_tensor, ["'asnumpy'", 'use it directly']),
+    Case(size_of_tensor, ["'size'", 'np.size(x)']),
+    Case(missing_tensor_attribute, ['a Tensor', "no attribute 'foo'"]),
+    Case(str_of_tensor, ['str() of a Tensor', 'print']),
+    Case(fstring_with_tensor, ['f-string', 'print']),
+    Case(percent_format_of_tensor, ['formatting a Tensor', 'print']),
+    Case(str_format_of_tensor, ['str.format()', 'print']),
+    Case(assert_message_with_tensor, ['assert message', 'print']),
+    Case(sorted_tensor, ['sorted()', 'sort']),
+    Case(max_of_two_tensors, ['max()', 'ops.maximum']),
+    Case(sum_of_tensor, ['sum() of a Tensor', 'x.sum(0)']),
+    Case(calls_a_tensor, ['Tensor is not callable']),
+    Case(len_of_0d_tensor, ['len() of a 0-d Tensor', 'x.shape']),
+    Case(math_of_tensor, ['math.exp()', 'ops.exp(x)']),
+    Case(numpy_vectorize, ['np.vectorize', 'array operations']),
+    Case(ufunc_method, ['np.maximum.reduce', 'axis']),
+    Case(print_to_a_file, ['print(file=...)', 'standard output']),
+    Case(range_of_tensor_outside_for, ['range()', 'for loop']),
+    Case(numpy_call_missing_an_argument, ['np.dot()', "'b'"]),
+    Case(list_operand, ['list', 'array operand']),
+    Case(shape_from_a_tensor, ['shape', 'Python ints']),
+    Case(index_with_a_string, ['index', 'str']),
+    Case(array_mixing_tensors_and_numbers, ['np.array()', 'ops.stack']),
+    Case(keywords_from_a_tensor, ['**', 'dict']),
+    Case(calls_none, ['None is not callable']),
 ]
+if scipy is not None:
+    CASES.append(Case(scipy_expit, ['scipy.special.expit', 'ops.sigmoid']))
+
+# Names of the compiler's own making that no message may show (nor a private function's name).
+INTERNAL = re.compile(r"\bValue\b|\bAval\b|_ArrayFunctionDispatcher|_cast_rule|_or_method|"
+                      r"frontend|lower\.py|\bFrame\b|Lowering|LocalFunction|kernel|runtime_print|"
+                      r"object of type type|(?<![\w.])_[a-z]\w*\(")
 
 TRANSFORMS = {'jit': autograph.jit, 'grad': autograph.grad, 'value_and_grad': autograph.value_and_grad}
 
@@ -244,6 +438,14 @@ def test_refused_construct_points_at_its_line(case, transform):
     assert_points_at(err, line_of(case.where))
     for word in case.words:
         assert word in err.message, f'{word!r} not in {err.message!r}'
+
+
+@pytest.mark.parametrize('transform', TRANSFORMS.values(), ids=TRANSFORMS.keys())
+@pytest.mark.parametrize('case', CASES, ids=repr)
+def test_message_names_no_internals(case, transform):
+    err = compile_error(lambda: transform(case.fn)(case.arg()))
+    shown = str(err).replace(__file__, 'FILE')      # (this file's own path holds 'frontend')
+    assert not INTERNAL.search(shown), shown
 
 
 @pytest.mark.parametrize('case', CASES, ids=repr)
@@ -361,3 +563,67 @@ def test_the_same_call_without_the_error_state_runs():
     with np.errstate(divide='ignore'):
         out = autograph.jit(log_of)(Tensor(np.array([0.0, 1.0])))
     assert out.asnumpy() == -np.inf
+
+
+# ---------------------------------------------------------------- calls that compile instead
+# Where a call on a Tensor has one clear meaning it is compiled, not refused.
+
+class Doubler:
+    def __call__(self, v):
+        return v * 2
+
+
+def scale(v, factor):
+    return v * factor
+
+
+doubler = Doubler()
+triple = functools.partial(scale, factor=3.0)
+
+
+def converts(x):
+    a = np.asarray(x) + np.array(x, np.float64) + np.copy(x) + np.float64(x)
+    return a + np.array([x, x]).sum(0) + np.asarray(x, dtype=np.float64)
+
+
+def unpacks_rows(x):
+    first, second, third = x
+    rows = list(x) + list(tuple(x))
+    pairs = list(zip(x, reversed(x)))
+    return first * second + third + ops.stack(rows).sum() + ops.add(*x[:2]) + pairs[0][1]
+
+
+def python_builtins(x):
+    q, r = divmod(x, 2.0)
+    return abs(-x) + round(x * 1.26, 1) + pow(x, 2) + q + r + (1.0 if callable(x) else 0.0)
+
+
+def static_facts(x):
+    assert type(x) is Tensor and np.shape(x) == (3,), f"x has shape {x.shape}, not {(3,)}"
+    return x * (np.ndim(x) + np.size(x) + math.log(math.e) + getattr(x, 'shape')[0])
+
+
+def calls_functions_through_builtins(x):
+    doubled = list(map(lambda v: v * 2, [x, x + 1]))
+    picked = list(filter(lambda v: v is not None, [x, None]))
+    largest = max([x * 1, x * 3], key=lambda v: v.shape[0])
+    return doubled[1] + picked[0] + largest + doubler(x) + triple(x)
+
+
+SUPPORTED = {
+    converts: lambda a: 5 * a + 2 * a,
+    unpacks_rows: lambda a: a[0] * a[1] + a[2] + 2 * a.sum() + a[0] + a[1] + a[2],
+    python_builtins: lambda a: a + np.round(a * 1.26, 1) + a ** 2 + a // 2 + a % 2,
+    static_facts: lambda a: a * 8,
+    calls_functions_through_builtins: lambda a: 2 * (a + 1) + a + a + 2 * a + 3 * a,
+}
+
+
+@pytest.mark.parametrize('fn', SUPPORTED, ids=lambda fn: fn.__name__)
+def test_calls_with_one_meaning_on_tensors_compile(fn):
+    x = Tensor(np.array([1.1, 2.3, 3.7]))    # away from the steps of round and //
+    np.testing.assert_allclose(autograph.jit(fn)(x).asnumpy(), SUPPORTED[fn](x.asnumpy()))
+
+    def total(v):
+        return fn(v).sum()
+    autograph.check_grad(total, x)      # the gradient, against central differences
