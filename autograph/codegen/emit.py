@@ -14,10 +14,15 @@
 
 The source is a whole module: its imports (`numpy as np`, and the kernels NumPy lacks from
 `runtime.kernels`), then the function. Returns `Generated(name, source, namespace, line_map)`;
-`namespace` holds only arrays made at compile time, which have no spelling in source.
+`namespace` holds what has no literal spelling: large arrays made at compile time, and any
+Python object the code uses (a printed object, a str subclass), read by name.
+
+User data never becomes code. Every name in the source comes from `Namer` (so from
+`ir.printer.identifier`: valid, not a keyword, NFKC-stable, unique, never a builtin or import);
+every constant is a literal `ast.literal_eval` reads (`nodes.literal`), a dtype or index through
+`np`, or a name in `namespace`; comments hold the user's line with every character that could
+end a line escaped (`comment_text`). Blocks never come out empty.
 """
-import builtins
-import keyword
 from typing import NamedTuple
 
 import numpy as np
@@ -26,7 +31,7 @@ from ..ir import Value, flatten
 from ..ir.control import COND, FOR, FOR_SAVED, WHILE, carried_args, carried_inputs
 from ..ir.core import Region, walk
 from ..ir.effects import CHECK, PRINT, has_effect
-from ..ir.printer import Namer
+from ..ir.printer import BUILTINS, RESERVED, Namer, identifier
 from ..passes.custom import inline_custom
 from ..frontend.parse import GENERATED_MARK
 from . import nodes
@@ -43,14 +48,17 @@ class Generated(NamedTuple):
 def generate(graph):
     graph = inline_custom(graph)   # a custom gradient's op runs as its forward computation
     imports = _imports(graph)
-    name = graph.name
-    while name in set().union(*imports.values(), {'np'}):
-        name += '_compiled'    # a Cell named like a kernel it calls (relu, softmax)
+    imported = set().union(*imports.values(), {'np'})
+    name = identifier(graph.name, 'function')
+    # A module-level def must shadow neither a kernel it calls (a Cell named relu) nor a builtin
+    # the code calls (print, range).
+    while name in imported or name in BUILTINS:
+        name += '_compiled'
     lines = [f'{GENERATED_MARK}: valid input to autograph.jit again.', 'import numpy as np']
     lines += [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(imports.items())]
     lines += ['', '']
     # Temporaries are named after their primitive; never let one shadow a builtin (`sum`).
-    taken = {'np', name} | set(keyword.kwlist) | set(dir(builtins)) | set().union(*imports.values())
+    taken = {name} | imported | RESERVED | BUILTINS
     writer = _Writer(graph, Namer(taken=taken), lines)
     args = [writer.name(v, 'x') for v in graph.inputs]
     lines.append(f"def {name}({', '.join(args)}):")
@@ -82,6 +90,7 @@ class _Writer:
         self.lines = lines
         self.namespace = {}
         self.line_map = {}
+        self.statements = 0     # lines written that are not comments: a block needs one
         self.loc = None
         self.inline = _inlined(graph)
         self.alias = _coalesced(graph, self.inline)
@@ -95,18 +104,33 @@ class _Writer:
         return self.namer(v, v.op.prim.name if v.op is not None and not v.op.regions else hint)
 
     def value(self, v):
-        if v.is_const and isinstance(v.const, np.ndarray) and v.const.size <= _LITERAL_ARRAY_SIZE:
-            return nodes.array_literal(v.const)
         if v.is_const and isinstance(v.const, np.ndarray):
+            if v.const.size <= _LITERAL_ARRAY_SIZE and v.const.dtype.kind in 'biufc':
+                try:
+                    return nodes.array_literal(v.const)
+                except TypeError:
+                    pass
             # A large array made while compiling: the code reads it from its namespace.
             name = self.namer(v, 'const')
             self.namespace[name] = v.const
             return nodes.name(name)
         if v.is_const:
-            return nodes.literal(v.const)
+            return self.const(v.const)
         if id(v) in self.inline:
             return self.op_expr(v.op)
         return nodes.name(self.name(v))
+
+    def const(self, value, hint='const'):
+        """A Python value as a literal where it has one; else a name the namespace binds to it."""
+        try:
+            return nodes.literal(value)
+        except TypeError:
+            return self.held(value, hint)
+
+    def held(self, value, hint):
+        name = self.namer.fresh(hint)
+        self.namespace[name] = value
+        return nodes.name(name)
 
     def op_expr(self, op):
         prim = op.prim
@@ -120,38 +144,40 @@ class _Writer:
         if prim.name == 'full' and op.params['fill_value'] in (0, 1):
             # np.zeros/np.ones read better than np.full (runtime.ops reads them back).
             spelling = 'np.ones' if op.params['fill_value'] == 1 else 'np.zeros'
-            return nodes.call(spelling, [nodes.literal(op.params['shape'])],
-                              [('dtype', nodes.literal(op.params['dtype']))])
+            return nodes.call(spelling, [self.const(op.params['shape'])],
+                              [('dtype', self.const(op.params['dtype']))])
         if 'index' in op.params:
             # Index arrays go inside the index, where they belong: index=np.s_[idx, ::2].
             lead = getattr(prim, 'index_after', 1)
             index = nodes.subscript(nodes.dotted('np.s_'), _index_items(op.params['index'], args[lead:]))
             return nodes.call(prim.spelling, args[:lead], [('index', index)] + [
-                (k, nodes.literal(p)) for k, p in op.params.items() if k != 'index'])
-        keywords = [(k, nodes.literal(p)) for k, p in op.params.items()
+                (k, self.const(p)) for k, p in op.params.items() if k != 'index'])
+        keywords = [(k, self.const(p)) for k, p in op.params.items()
                     if not _is_default(prim, k, p)]
         return nodes.call(prim.spelling, args, keywords)
 
     def tree(self, tree):
         if isinstance(tree, dict):
-            return nodes.dict_(((nodes.literal(k), self.tree(v)) for k, v in tree.items()))
+            return nodes.dict_(((self.const(k, 'key'), self.tree(v)) for k, v in tree.items()))
         if isinstance(tree, list):
             return nodes.list_(self.tree(t) for t in tree)
         if isinstance(tree, tuple):
             return nodes.tuple_(self.tree(t) for t in tree)
         if isinstance(tree, Value):
             return self.value(tree)
-        return nodes.literal(tree)
+        return self.const(tree)
 
     # ------------------------------------------------------------ statements
     def line(self, indent, statement):
-        for text in unparse(nodes.to_ast(statement)).splitlines():
-            self.lines.append(indent + text)
-            self.line_map[len(self.lines)] = self.loc
+        # split('\n'), not splitlines(): string literals are repr'd, so only a real newline
+        # can end a line, and str.splitlines would also split at \x0c or \u2028.
+        for text in unparse(nodes.to_ast(statement)).split('\n'):
+            self.text(indent, text)
 
     def text(self, indent, text):
         self.lines.append(indent + text)
         self.line_map[len(self.lines)] = self.loc
+        self.statements += 1
 
     def expr_text(self, node):
         return unparse(nodes.to_ast(node))
@@ -163,7 +189,7 @@ class _Writer:
     def comment(self, indent, op):
         if op.loc is not None and op.loc != self.loc:
             self.loc = op.loc
-            self.lines.append(indent + '# ' + ('grad of: ' if op.loc.grad else '') + op.loc.text)
+            self.lines.append(indent + '# ' + ('grad of: ' if op.loc.grad else '') + comment_text(op.loc.text))
 
     def block(self, ops, indent):
         for op in ops:
@@ -171,15 +197,12 @@ class _Writer:
                 continue
             self.comment(indent, op)
             if op.prim is PRINT:
-                values = iter(self.value(v) for v in op.inputs)
-                args = [next(values) if item is None else nodes.literal(item) for item in op.params['items']]
-                keywords = [(k, nodes.literal(op.params[k])) for k, default in (('sep', ' '), ('end', '\n'))
-                            if op.params[k] != default]
-                self.line(indent, nodes.expression(nodes.call('print', args, keywords)))
+                self.line(indent, nodes.expression(self.print_call(op)))
             elif op.prim is CHECK:
                 self.text(indent, f'if not np.all({self.expr_text(self.value(op.inputs[0]))}):')
                 message = op.params['message']
-                self.text(indent + '    ', 'raise AssertionError' + (f'({message!r})' if message is not None else ''))
+                args = [] if message is None else [self.const(message, 'message')]
+                self.line(indent + '    ', nodes.raise_('AssertionError', args))
             elif op.prim is COND:
                 self.cond(op, indent)
             elif op.prim in (FOR, WHILE, FOR_SAVED):
@@ -189,6 +212,19 @@ class _Writer:
             else:
                 self.assign(indent, op.out, self.op_expr(op))
 
+    def print_call(self, op):
+        """print(...) with the run's values; a printed object other than a plain str or number
+        (a list, a NumPy scalar, a user object) is held in the namespace and printed as itself
+        when the code runs: its str() is Python's to call then, never pasted into the source."""
+        values = iter(self.value(v) for v in op.inputs)
+
+        def item(x, hint='printed'):
+            return nodes.literal(x) if nodes.is_plain(x) else self.held(x, hint)
+        args = [next(values) if x is None else item(x) for x in op.params['items']]
+        keywords = [(k, item(op.params[k], k)) for k, default in (('sep', ' '), ('end', '\n'))
+                    if not (type(op.params[k]) is str and op.params[k] == default)]
+        return nodes.call('print', args, keywords)
+
     def yields(self, indent, targets, results):
         for target, result in zip(targets, results):
             self.assign(indent, target, self.value(result))
@@ -197,16 +233,25 @@ class _Writer:
         then, orelse = op.regions
         self.text(indent, f'if {self.expr_text(self.value(op.inputs[0]))}:')
         inner = indent + '    '
+        before = self.statements
         self.block(then.ops, inner)
         self.yields(inner, op.outs, then.results)
-        if len(self.lines[-1]) - len(self.lines[-1].lstrip()) < len(inner) and self.lines[-1].startswith(indent + 'if '):
+        if self.statements == before:      # comments alone do not make a block
             self.text(inner, 'pass')
-        start = len(self.lines)
+        start, loc, before = len(self.lines), self.loc, self.statements
         self.text(indent, 'else:')
         self.block(orelse.ops, inner)
         self.yields(inner, op.outs, orelse.results)
-        if len(self.lines) == start + 1:
-            del self.lines[start:]
+        if self.statements == before + 1:  # nothing in the else: drop it, with its comments
+            self.drop(start, loc)
+
+    def drop(self, start, loc):
+        """Remove the lines written from `start` on, as if the writer were back at `loc`."""
+        self.statements -= sum(1 for line in self.lines[start:] if not line.lstrip().startswith('#'))
+        del self.lines[start:]
+        for number in [n for n in self.line_map if n > start]:
+            del self.line_map[number]
+        self.loc = loc
 
     def loop(self, op, indent):
         inner = indent + '    '
@@ -216,6 +261,8 @@ class _Writer:
         for saved in op.outs[len(carried):]:
             self.text(indent, f'{self.name(saved, "saved")} = []')
         body = op.regions[-1]
+        header, loc = len(self.lines), self.loc
+        before = self.statements + 1     # each header is one line; a while True's test is body
         if op.prim is FOR:
             bounds = ', '.join(self.expr_text(self.value(v)) for v in _range_args(op.inputs[:3]))
             self.text(indent, f'for {self.name(body.args[0], "i")} in range({bounds}):')
@@ -246,6 +293,23 @@ class _Writer:
             if all(saved is not s for s, _ in at_start):
                 self.text(inner, f'{self.name(saved)}.append({self.expr_text(self.value(value))})')
         self.yields(inner, carried_args(op), body.results[:len(carried)])
+        if self.statements == before:
+            # Nothing to do in the body (an adjoint loop whose carried gradient passes through
+            # unchanged). A for loop over a range or saved lists can go; a while loop stays, as
+            # its test decides whether the code ends.
+            if op.prim is WHILE:
+                self.text(inner, 'pass')
+            else:
+                self.drop(header, loc)
+
+
+def comment_text(text):
+    """The user's source line as comment text that cannot leave its comment: characters Python
+    or `str.splitlines` (linecache, inspect) would take as the end of a line, NUL, and other
+    unprintable ones (bidirectional overrides, say) are written as escapes (`\\x0c`)."""
+    if text.isprintable():
+        return text
+    return ''.join(c if c.isprintable() or c == '\t' else repr(c)[1:-1] for c in text)
 
 
 def _range_args(bounds):

@@ -1,15 +1,22 @@
 """Generated source -> a Python function, registered with linecache so that tracebacks,
 `inspect.getsource` and the compiler itself can read it; and run-time errors mapped back from
-generated lines to the user's."""
+generated lines to the user's.
+
+`CHECKS` holds functions called with every `Generated` before it runs (the test suite adds one
+that checks the module's names and constants); it is empty otherwise.
+"""
 import itertools
 import linecache
 
 from ..source import parse
 
 _COUNTER = itertools.count()
+CHECKS = []
 
 
 def load(generated):
+    for check in CHECKS:
+        check(generated)
     filename = f'<autograph {generated.name} #{next(_COUNTER)}>'
     code = compile(generated.source, filename, 'exec')
     parse(generated.source)  # the source must read back as it runs

@@ -22,8 +22,11 @@ def dotted(path):
 
 
 def literal(value):
-    """A Python value a param or constant may hold: numbers, None, strings, tuples, dtypes, and
-    indices with slices, written as `np.s_[1:, None]`."""
+    """A Python value a param or constant may hold, as source that `ast.literal_eval` reads back:
+    numbers, None, strings and bytes of their exact built-in types, tuples of these, NumPy
+    scalars (as the equal Python number); and two spellings through `np`: dtypes (`np.float32`)
+    and indices with slices (`np.s_[1:, None]`). Anything else raises TypeError: it has no safe
+    spelling (its repr is the object's to choose), so the caller holds it in the namespace."""
     if isinstance(value, slice) or value is Ellipsis or (
             isinstance(value, tuple) and any(isinstance(v, slice) or v is Ellipsis for v in value)):
         items = value if isinstance(value, tuple) else (value,)
@@ -31,10 +34,34 @@ def literal(value):
     if isinstance(value, tuple):
         return gast.Tuple(elts=[literal(v) for v in value], ctx=gast.Load())
     if isinstance(value, (np.dtype, type)):
-        return dotted('np.' + np.dtype(value).name)
+        return dotted('np.' + dtype_name(value))
     if isinstance(value, np.generic):
         value = value.item()
+    if not is_plain(value):
+        raise TypeError(f'no literal for a {type(value).__name__}')
     return gast.Constant(value=value, kind=None)
+
+
+_PLAIN = frozenset({bool, int, float, complex, str, bytes, type(None)})
+
+
+def is_plain(value):
+    """Whether `value` is a number, string, bytes or None of an exact built-in type (a subclass
+    could override its repr), with a repr Python can print (ints of thousands of digits cannot)."""
+    return type(value) in _PLAIN and not (type(value) is int and value.bit_length() > 4096)
+
+
+def dtype_name(value):
+    """'float32' for a dtype or scalar type that NumPy names as an attribute; TypeError else."""
+    try:
+        dtype = np.dtype(value)
+    except TypeError:
+        raise TypeError(f'no literal for {value!r}') from None
+    if dtype.kind not in 'biufc' or not isinstance(getattr(np, dtype.name, None), type) or \
+            np.dtype(getattr(np, dtype.name)) != dtype or (isinstance(value, type) and not (
+                issubclass(value, np.generic) or value in (bool, int, float, complex))):
+        raise TypeError(f'no literal for the dtype {dtype}')
+    return dtype.name
 
 
 BINARY = {'+': gast.Add, '-': gast.Sub, '*': gast.Mult, '/': gast.Div, '**': gast.Pow,
@@ -75,6 +102,11 @@ def assign(target, value):
     return gast.Assign(targets=[store(target)], value=value, type_comment=None)
 
 
+def raise_(exception, args):
+    """raise AssertionError('message')"""
+    return gast.Raise(exc=call(exception, args, []) if args else name(exception), cause=None)
+
+
 def expression(value):
     return gast.Expr(value=value)
 
@@ -88,12 +120,15 @@ def to_ast(node):
 
 
 def array_literal(array):
-    """np.array([[0, 2], [1, 1]], dtype=np.int64): a small constant array, written out."""
+    """np.array([[0, 2], [1, 1]], dtype=np.int64): a small constant array of numbers or bools,
+    written out (TypeError for any other dtype)."""
+    dtype = dtype_name(array.dtype)
+
     def items(a):
         if a.ndim == 0:
             return literal(a.item())
         return gast.List(elts=[items(row) for row in a], ctx=gast.Load())
-    return call('np.array', [items(array)], [('dtype', literal(array.dtype))])
+    return call('np.array', [items(array)], [('dtype', dotted('np.' + dtype))])
 
 
 def index_item(value):

@@ -1,0 +1,123 @@
+"""What every generated module must be, checked on its source text (tests/conftest.py runs
+`check_generated` on every module the suite generates; tests call `check_source` on the output
+of get_source and export):
+
+- it compiles, and reads back through autograph's unparser to the same AST;
+- it has no line break but '\\n' (str.splitlines, used by linecache and inspect, agrees with
+  the tokenizer);
+- every name, def, argument, attribute and keyword is a plain identifier (`is_identifier`);
+- every name it reads is defined in it, imported, held in its namespace, or one of the few
+  builtins generated code calls; and every call is of a kernel, a NumPy function, a list's
+  append or one of those builtins. A value pasted as its repr (`Tensor(...)`, `np.float32(1.0)`,
+  `Foo(bar=1)`) fails here: every constant must be a literal or a namespace name.
+"""
+import ast
+import functools
+import types
+
+import numpy as np
+
+from autograph.codegen.unparse import unparse
+from autograph.ir.printer import is_identifier as _is_identifier
+
+is_identifier = functools.lru_cache(maxsize=None)(_is_identifier)
+
+# Builtins generated code may read: loop helpers, non-finite floats, print and assert.
+BUILTINS = {'range', 'reversed', 'zip', 'print', 'AssertionError', 'float', 'complex'}
+
+
+_checked = set()    # sources already checked: the suite compiles many functions more than once
+
+
+def check_generated(generated):
+    """The check the suite runs on every module before it is loaded (load compiles it then)."""
+    key = (generated.source, frozenset(generated.namespace))
+    if key not in _checked:
+        check_source(generated.source, generated.namespace, compiled=False)
+        _checked.add(key)
+
+
+def check_source(source, namespace=(), compiled=True):
+    """Raises AssertionError saying what is wrong with `source`, a generated module."""
+    if compiled:
+        compile(source, '<generated>', 'exec')
+    tree = ast.parse(source)
+    _check_round_trip(source, tree)
+    lines = source.splitlines()
+    assert lines == source.split('\n')[:len(lines)], 'a character other than \\n breaks a line'
+    bound, loads, calls = set(namespace), [], []
+    for node in ast.walk(tree):
+        kind = type(node)
+        if kind is ast.Name:
+            assert is_identifier(node.id), f'{node.id!r} is not a plain identifier'
+            (loads.append(node.id) if kind is ast.Name and type(node.ctx) is ast.Load else bound.add(node.id))
+        elif kind is ast.Call:
+            calls.append(node)
+        elif kind is ast.Constant:
+            assert type(node.value) in _LITERALS, f'a constant {node.value!r}'
+        else:
+            for name in _identifiers(node):
+                assert is_identifier(name), f'{name!r} is not a plain identifier'
+            if kind is ast.Import or kind is ast.ImportFrom:
+                bound |= {alias.asname or alias.name for alias in node.names}
+            elif kind is ast.FunctionDef:
+                bound.add(node.name)
+            elif kind is ast.arg:
+                bound.add(node.arg)
+    for name in loads:
+        assert name in bound or name in BUILTINS, f'{name!r} is read but not defined'
+    for node in calls:
+        _check_call(node)
+
+
+def _check_round_trip(source, tree):
+    """parse(unparse(parse(source))) == parse(source). Quick path: unparsing gives back the
+    source's own lines (comments and blank lines aside), as it does unless the source nests an
+    `if` in an `else` (which unparses as `elif`)."""
+    again = unparse(tree)
+    if [line for line in again.split('\n') if line.strip()] == \
+            [line for line in source.split('\n') if line.strip() and not line.lstrip().startswith('#')]:
+        return
+    assert ast.dump(ast.parse(again)) == ast.dump(tree), 'the source does not round-trip'
+
+
+_LITERALS = {int, float, complex, str, bytes, bool, type(None), type(Ellipsis)}
+
+
+def _identifiers(node):
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, ast.arg):
+        return [node.arg]
+    if isinstance(node, ast.Attribute):
+        return [node.attr]
+    if isinstance(node, ast.keyword):
+        return [node.arg] if node.arg is not None else []
+    if isinstance(node, ast.alias):
+        return [part for name in (node.name, node.asname) if name for part in name.split('.')]
+    return []
+
+
+def _check_call(node):
+    func = node.func
+    if isinstance(func, ast.Name):
+        if func.id in ('float', 'complex'):   # float('nan'): a non-finite constant
+            assert len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and \
+                isinstance(node.args[0].value, str) and not node.keywords, ast.dump(node)
+        return
+    assert isinstance(func, ast.Attribute), f'a call of {ast.dump(func)}'
+    path = []
+    while isinstance(func, ast.Attribute):
+        path.append(func.attr)
+        func = func.value
+    assert isinstance(func, ast.Name), f'a call of {ast.dump(node.func)}'
+    if func.id == 'np':
+        target = np
+        for attr in reversed(path):
+            target = getattr(target, attr)
+        # NumPy functions (np.exp, np.linalg.solve, np.array), never a type called on a
+        # pasted value (np.float32(1.0) is a NumPy scalar's repr).
+        assert isinstance(target, (types.FunctionType, types.BuiltinFunctionType, np.ufunc)) or \
+            callable(target) and not isinstance(target, type), f'np.{".".join(reversed(path))}(...)'
+    else:
+        assert path == ['append'], f'a call of {ast.unparse(node.func)}'

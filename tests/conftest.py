@@ -1,0 +1,14 @@
+"""Every module autograph generates anywhere in the suite is checked before it runs
+(tests/codegen/checks.py: it compiles, round-trips, its names are plain identifiers and its
+constants are literals or namespace names)."""
+import pytest
+
+from autograph.codegen.load import CHECKS
+from tests.codegen.checks import check_generated
+
+
+@pytest.fixture(autouse=True, scope='session')
+def check_every_generated_module():
+    CHECKS.append(check_generated)
+    yield
+    CHECKS.remove(check_generated)
