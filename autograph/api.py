@@ -16,7 +16,7 @@ import weakref
 
 import numpy as np
 
-from runtime.primitive import Aval
+from runtime.primitive import Aval, current_builder
 from runtime.tensor import Parameter, Tensor
 from . import nn
 from .ad import reverse
@@ -216,6 +216,9 @@ class _Transformed:
             self.__autograph_target__ = fn.construct
 
     def __call__(self, *args, **kwargs):
+        builder = current_builder()
+        if builder is not None and builder.lower_call is not None:
+            return builder.lower_call(self, args, kwargs)   # called by library code while compiling
         if kwargs:
             args = self._bind(args, kwargs)
         key = tuple([spec(a, self.dynamic_floats) for a in args])
@@ -322,6 +325,7 @@ class GradFunction(_Transformed):
         self.sens_param = sens_param   # the last argument is the output's cotangent
         self.positions = _check_positions(grad_position, weights)
         self.grad_position = grad_position
+        weights = _parameters_of(weights)
         self.weights = _check_weights(weights)
         self.weights_arg = weights
         self.has_aux = has_aux
@@ -451,6 +455,16 @@ def _check_positions(grad_position, weights):
         if p < 0:
             raise ValueError(f"`grad_position` must be >= 0, got {p}")
     return positions
+
+
+def _parameters_of(weights):
+    """Inside compiled code the Parameters a Cell holds arrive as the compiler's values standing
+    for them: back to the Parameters themselves."""
+    def parameter(w):
+        return w.param if isinstance(w, Value) and isinstance(w.param, Parameter) else w
+    if isinstance(weights, (tuple, list)) and not isinstance(weights, Value):
+        return tuple(parameter(w) for w in weights)
+    return parameter(weights)
 
 
 def _check_weights(weights):

@@ -107,6 +107,7 @@ class Lowering:
         builder.tensor_input = lambda tensor: self.implicit_input(tensor, 'tensor')
         builder.after_write = lambda variable, result: variable.param is not None and \
             self.rebind(variable.param, result)
+        builder.lower_call = self.call     # a user Cell called by SequentialCell, say
         self.implicit = {}           # id(Tensor) -> what reading it gives now
         self.inputs = {}             # id(Tensor) -> its input Value
         self.implicit_inputs = []
@@ -140,7 +141,8 @@ class Lowering:
         if isinstance(obj, (Tensor, np.ndarray)):
             return self.implicit_input(obj, hint)
         if isinstance(obj, (tuple, list)) and any(isinstance(o, (Tensor, np.ndarray)) for o in obj):
-            return type(obj)(self.adopt(o, f'{hint}_{i}') for i, o in enumerate(obj))
+            kind = list if isinstance(obj, list) else tuple    # a ParameterTuple holds Parameters only
+            return kind(self.adopt(o, f'{hint}_{i}') for i, o in enumerate(obj))
         return obj
 
     # ------------------------------------------------------------ calls

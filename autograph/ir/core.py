@@ -176,6 +176,9 @@ class Builder:
         # Called after an op that writes into its first operand (ops.assign on a Parameter), so
         # that the frontend's later reads of that Parameter see the result.
         self.after_write = lambda variable, result: None
+        # How a Cell or a compiled function that library code calls while this builder records
+        # is lowered (the frontend inlines it as if user code had called it); None: called as is.
+        self.lower_call = None
 
     def active(self):
         """Within the block, primitives applied in this thread build ops here."""

@@ -1,6 +1,6 @@
 """`autograph.nn`: Cells (MindSpore's modules), layers, losses, optimizers and learning-rate
 schedules. One module per kind: `cell` (Cell, SequentialCell, CellList), `layers`, `loss`,
-`optim`, `learning_rate_schedule`."""
+`optim`, `learning_rate_schedule`, `wrap` (WithLossCell, WithEvalCell, TrainOneStepCell)."""
 from .cell import Cell, CellList, SequentialCell
 from .layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dense, Dropout, Embedding, Flatten,
                      GELU, LayerNorm, MaxPool2d, ReLU, Sigmoid, Softmax, Tanh)
@@ -11,3 +11,4 @@ from .learning_rate_schedule import (CosineDecayLR, ExponentialDecayLR, InverseD
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, LossBase, MSELoss, NLLLoss,
                    SmoothL1Loss)
 from .optim import SGD, Adagrad, Adam, AdamW, AdamWeightDecay, Momentum, Optimizer, RMSProp
+from .wrap import TrainOneStepCell, WithEvalCell, WithLossCell

@@ -14,6 +14,7 @@ from collections import OrderedDict
 import numpy as np
 
 from runtime import dtypes as runtime_dtypes
+from runtime.primitive import current_builder
 from runtime.tensor import Parameter
 
 
@@ -81,6 +82,11 @@ class Cell(metaclass=_CellType):
         raise NotImplementedError(f"{type(self).__name__} must define construct()")
 
     def __call__(self, *args, **kwargs):
+        builder = current_builder()
+        if builder is not None and builder.lower_call is not None:
+            # Called by a library Cell's construct while compiling: lowered like a call in user
+            # code, so a user Cell's construct is compiled from its source.
+            return builder.lower_call(self, args, kwargs)
         return self.construct(*args, **kwargs)
 
     def parameters_and_names(self, name_prefix=''):

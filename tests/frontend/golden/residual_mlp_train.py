@@ -4,26 +4,39 @@ from runtime.kernels import sigmoid
 
 
 def residual_mlp_train_value_and_grad(x, body_0_dense_weight, body_0_dense_bias, body_1_dense_weight, body_1_dense_bias, head_weight, head_bias):
-    # return self.head(self.body(x))
+    # h = ops.tanh(self.dense(x))
     transpose = np.transpose(body_0_dense_weight)
-    tanh = np.tanh(x @ transpose + body_0_dense_bias)
-    add = x + tanh * 0.9
+    h = np.tanh(x @ transpose + body_0_dense_bias)
+    # h = h * self.keep   # a deterministic stand-in for dropout
+    h_1 = h * 0.9
+    # return x + h
+    add = x + h_1
+    # h = ops.tanh(self.dense(x))
     transpose_1 = np.transpose(body_1_dense_weight)
-    tanh_1 = np.tanh(add @ transpose_1 + body_1_dense_bias)
-    sigmoid_1 = sigmoid(add + tanh_1 * 0.8)
+    h_2 = np.tanh(add @ transpose_1 + body_1_dense_bias)
+    # h = h * self.keep   # a deterministic stand-in for dropout
+    h_3 = h_2 * 0.8
+    # return x + h
+    add_1 = add + h_3
+    # return self.head(self.body(x))
+    sigmoid_1 = sigmoid(add_1)
     transpose_2 = np.transpose(head_weight)
-    add_1 = sigmoid_1 @ transpose_2 + head_bias
+    add_2 = sigmoid_1 @ transpose_2 + head_bias
     # return ops.sum(mlp_train(x))
-    out = np.sum(add_1)
+    out = np.sum(add_2)
     # grad of: return ops.sum(mlp_train(x))
     full = np.ones((1,), dtype=np.float64)
     # grad of: return self.head(self.body(x))
     dt = transpose_2 @ full
     dt_1 = dt * sigmoid_1 * (1 - sigmoid_1)
-    dt_2 = dt_1 * 0.8
-    dt_3 = dt_2 * (1 - tanh_1 * tanh_1)
-    dt_4 = dt_1 + transpose_1 @ dt_3
-    dt_5 = dt_4 * 0.9
-    dt_6 = dt_5 * (1 - tanh * tanh)
-    dx = dt_4 + transpose @ dt_6
+    # grad of: h = h * self.keep   # a deterministic stand-in for dropout
+    dh = dt_1 * 0.8
+    # grad of: h = ops.tanh(self.dense(x))
+    dt_2 = dh * (1 - h_2 * h_2)
+    dt_3 = dt_1 + transpose_1 @ dt_2
+    # grad of: h = h * self.keep   # a deterministic stand-in for dropout
+    dh_1 = dt_3 * 0.9
+    # grad of: h = ops.tanh(self.dense(x))
+    dt_4 = dh_1 * (1 - h * h)
+    dx = dt_3 + transpose @ dt_4
     return (out, dx)
