@@ -23,6 +23,7 @@ import sys
 import tokenize
 
 from . import api, nn
+from .errors import CompileError
 from .export import standalone
 
 
@@ -45,53 +46,120 @@ def main(argv=None):
             command.add_argument('-o', '--output', required=True, help='the module to write')
     options = parser.parse_args(argv)
     try:
-        target, args, namespace = _load(options.target, options.args)
-    except (OSError, SyntaxError, LookupError, ValueError) as e:
+        return _run(options)
+    except UsageError as e:
+        # A mistake in the command or in the user's file: one message, no traceback.
         parser.exit(2, f'autograph: {e}\n')
+
+
+class UsageError(Exception):
+    """A mistake the user can fix: a bad argument, or code in their file that does not compile."""
+
+
+def _run(options):
+    target, args, _ = _load(options.target, options.args)
+    name = options.target.rpartition(':')[2]
     forward = api.jit(target)
-    transformed = _transformed(target, forward, args, options)
+    with _compile_errors(name):
+        transformed = _transformed(target, forward, args, options, name)
+        if options.command == 'export':
+            chosen = transformed or forward
+            text = standalone(api.get_source(chosen, *args))
+        else:
+            shown = []      # everything is compiled before anything is printed
+            for title, fn in (('forward', forward), ('gradient', transformed)):
+                if fn is None:
+                    continue
+                if options.ir:
+                    shown.append((f'# IR of the {title}', api.get_ir(fn, *args), False))
+                shown.append((f'# generated {title}', api.get_source(fn, *args), True))
     if options.command == 'export':
-        chosen = transformed or forward
-        with open(options.output, 'w') as out:
-            out.write(standalone(api.get_source(chosen, *args)))
+        try:
+            with open(options.output, 'w') as out:
+                out.write(text)
+        except OSError as e:
+            raise UsageError(f"cannot write {options.output}: {e.strerror or e}") from None
         print(f'wrote {options.output}: {chosen.__name__}')
         return 0
-    for title, fn in (('forward', forward), ('gradient', transformed)):
-        if fn is None:
-            continue
-        if options.ir:
-            _print(f'# IR of the {title}', api.get_ir(fn, *args), python=False)
-        _print(f'# generated {title}', api.get_source(fn, *args))
+    for title, text, python in shown:
+        _print(title, text, python=python)
     return 0
+
+
+@contextlib.contextmanager
+def _compile_errors(name):
+    """Errors while compiling the target, as one UsageError. A CompileError keeps its rendered
+    form (file, line, column, the line and a caret); anything else the user's code or arguments
+    raised is named by its type."""
+    try:
+        yield
+    except UsageError:
+        raise
+    except CompileError as e:
+        raise UsageError(str(e)) from None
+    except Exception as e:     # the user's code, run while compiling, may raise anything
+        raise UsageError(f"cannot compile {name}: {type(e).__name__}: {e}") from None
 
 
 def _load(spec, args_expr):
     """(the named function or Cell, example arguments, the file's module namespace)."""
     path, _, name = spec.rpartition(':')
     if not path or not name:
-        raise ValueError(f"expected FILE.py:NAME, got {spec!r}")
+        raise UsageError(f"expected FILE.py:NAME, got {spec!r}")
     if not os.path.exists(path):
-        raise OSError(f"no file {path!r}")
-    with contextlib.redirect_stdout(io.StringIO()):   # the file's own prints are not ours
-        namespace = runpy.run_path(path, run_name='__autograph_show__')
+        raise UsageError(f"no file {path!r}")
+    if not os.path.isfile(path):
+        raise UsageError(f"{path!r} is not a file; give the Python file that defines {name}")
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):   # the file's own prints are not ours
+            namespace = runpy.run_path(path, run_name='__autograph_show__')
+    except SyntaxError as e:
+        raise UsageError(f"{path} is not valid Python: {e}") from None
+    except (Exception, SystemExit) as e:    # the file's own code failed while it was loaded
+        raise UsageError(f"running {path} failed: {type(e).__name__}: {e}") from None
     if name not in namespace:
-        raise LookupError(f"{path} defines no {name!r}")
+        raise UsageError(f"{path} defines no {name!r}")
     target = namespace[name]
+    if isinstance(target, type) or not callable(target):
+        kind = type(target).__name__
+        what = (f"the class {target.__name__}" if isinstance(target, type)
+                else f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}")
+        raise UsageError(f"{name} in {path} is {what}, not a function or a Cell instance")
     if args_expr is None:
         function = target.construct if isinstance(target, nn.Cell) else target
-        params = list(inspect.signature(function).parameters)
+        try:
+            params = list(inspect.signature(function).parameters)
+        except (TypeError, ValueError):
+            raise UsageError(f"cannot read the parameters of {name}; give its arguments with --args") from None
         missing = [p for p in params if p not in namespace]
         if missing:
-            raise LookupError(f"{path} has no variables {missing} to use as example arguments; "
-                              "give them with --args")
+            raise UsageError(f"{path} has no variables {missing} to use as example arguments; "
+                             "give them with --args")
         args_expr = ', '.join(params)
-    args = eval(args_expr + ',', namespace)   # the user's own expression, in the user's module
+    try:
+        args = eval(args_expr + ',', namespace)   # the user's own expression, in the user's module
+    except (Exception, SystemExit) as e:
+        raise UsageError(f"--args {args_expr!r} failed: {type(e).__name__}: {e}") from None
     return target, tuple(args), namespace
 
 
-def _transformed(target, forward, args, options):
+def _positions(text, count, name):
+    """The argument positions of `--grad 0,2`, checked against the `count` example arguments."""
+    try:
+        positions = tuple(int(p) for p in text.split(','))
+    except ValueError:
+        raise UsageError(f"--grad takes argument positions such as 0 or 0,2, not {text!r}") from None
+    for p in positions:
+        if not 0 <= p < count:
+            takes = ("no arguments" if count == 0 else "1 argument (position 0)" if count == 1
+                     else f"{count} arguments (positions 0 to {count - 1})")
+            raise UsageError(f"--grad {text}: {name} takes {takes}; there is no position {p}")
+    return positions
+
+
+def _transformed(target, forward, args, options, name):
     """The gradient function the options ask for, or None."""
-    positions = tuple(int(p) for p in options.grad.split(',')) if options.grad else None
+    positions = _positions(options.grad, len(args), name) if options.grad else None
     if positions is None and not options.weights:
         return None
     weights = None

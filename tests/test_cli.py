@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 import autograph
 from autograph.cli import highlight, main
@@ -54,7 +55,6 @@ def test_export_runs_without_autograph(tmp_path):
 
 
 def test_bad_target_is_a_clear_error(capsys):
-    import pytest
     with pytest.raises(SystemExit):
         main(['show', f'{TUTORIAL}:no_such_function'])
     assert 'defines no' in capsys.readouterr().err
@@ -71,3 +71,99 @@ def test_highlighting_colours_keywords_and_keeps_the_text():
     assert '\033[35mdef\033[0m' in coloured and '\033[90m# done\033[0m' in coloured
     assert coloured.replace('\033[35m', '').replace('\033[34m', '').replace('\033[90m', '') \
         .replace('\033[0m', '') == 'def f(x):\n    return x  # done\n'
+
+
+# ---------------------------------------------------------------- user mistakes
+# Each prints one message on stderr, starting 'autograph: ', and exits with status 2: never a
+# traceback.
+USER_FILE = """\
+import numpy as np
+from autograph import Tensor
+
+x = Tensor(np.ones(3))
+count = 3
+
+
+def square_sum(x):
+    return (x * x).sum()
+
+
+def uses_try(x):
+    try:
+        y = x * 2
+    except ValueError:
+        y = x
+    return y
+"""
+
+
+@pytest.fixture
+def user_file(tmp_path):
+    path = tmp_path / 'model.py'
+    path.write_text(USER_FILE)
+    (tmp_path / 'broken.py').write_text('import numpy as np\nraise ValueError("no data here")\n')
+    (tmp_path / 'typo.py').write_text('def f(x:\n    return x\n')
+    return path
+
+
+MISTAKES = {
+    'grad_not_a_number': (['show', '{file}:square_sum', '--grad', 'x'], ['--grad', "'x'", 'positions']),
+    'grad_past_the_arguments': (['show', '{file}:square_sum', '--grad', '7'],
+                                ['square_sum takes 1 argument', 'no position 7']),
+    'grad_negative': (['show', '{file}:square_sum', '--grad', '-1'], ['no position -1']),
+    'missing_file': (['show', '{dir}/nowhere.py:f'], ['no file', 'nowhere.py']),
+    'directory_as_file': (['show', '{dir}:square_sum'], ['is not a file']),
+    'no_name': (['show', 'model.py'], ['expected FILE.py:NAME']),
+    'missing_name': (['show', '{file}:cube_sum'], ['defines no', "'cube_sum'"]),
+    'name_not_a_function': (['show', '{file}:count'], ['count', 'an int', 'not a function']),
+    'args_undefined_name': (['show', '{file}:square_sum', '--args', 'nope'],
+                            ['--args', 'NameError', 'nope']),
+    'args_bad_syntax': (['show', '{file}:square_sum', '--args', '(('], ['--args', 'SyntaxError']),
+    'args_too_many': (['show', '{file}:square_sum', '--args', '1, 2'], ['square_sum', 'too many']),
+    'file_that_raises': (['show', '{dir}/broken.py:f'], ['running', 'broken.py', 'ValueError: no data here']),
+    'file_with_a_syntax_error': (['show', '{dir}/typo.py:f'], ['typo.py', 'not valid Python']),
+    'output_is_a_directory': (['export', '{file}:square_sum', '-o', '{dir}'], ['cannot write', 'Is a directory']),
+    'output_in_a_missing_directory': (['export', '{file}:square_sum', '-o', '/nonexistent/dir/out.py'],
+                                      ['cannot write /nonexistent/dir/out.py', 'No such file']),
+}
+
+
+def _argv(argv, user_file):
+    return [a.format(file=user_file, dir=user_file.parent) for a in argv]
+
+
+@pytest.mark.parametrize('argv, words', MISTAKES.values(), ids=MISTAKES.keys())
+def test_user_mistake_is_one_line_and_status_2(argv, words, user_file, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(_argv(argv, user_file))
+    assert info.value.code == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith('autograph: '), captured.err
+    for word in words:
+        assert word in lines[0], f'{word!r} not in {lines[0]!r}'
+    assert 'Traceback' not in captured.err and captured.out == ''
+
+
+def test_compile_error_in_the_target_shows_its_place_without_a_traceback(user_file, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(['show', f'{user_file}:uses_try', '--grad', '0'])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    first, code_line, caret = err.splitlines()
+    assert first == f'autograph: File "{user_file}", line 13, column 5: try/except is not supported in compiled code'
+    assert code_line.strip() == 'try:' and caret.strip() == '^'
+    assert 'Traceback' not in err
+
+
+def test_export_to_a_bad_path_writes_nothing_else(user_file, capsys):
+    with pytest.raises(SystemExit):
+        main(['export', f'{user_file}:square_sum', '--grad', '0', '-o', str(user_file.parent / 'no' / 'out.py')])
+    assert not (user_file.parent / 'no').exists()
+
+
+def test_user_mistake_from_the_command_line_has_no_traceback(user_file):
+    result = subprocess.run([sys.executable, '-m', 'autograph', 'show', f'{user_file}:square_sum',
+                             '--grad', 'x'], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.startswith('autograph: --grad') and 'Traceback' not in result.stderr
