@@ -4,6 +4,11 @@ Generated code imports the few kernels NumPy lacks from `runtime.kernels`. `stan
 replaces that import with the kernels' own source, preceded by the source of the module-level
 helpers and constants they use (found through their code objects, following imports between
 kernel modules). The result runs, and reads, without autograph installed.
+
+A generated module may also read names from its namespace (`Generated.namespace`: arrays made
+while compiling that are too large to write out, objects it prints). `standalone(source,
+namespace)` writes each array as its raw bytes (a bytes literal, read back by
+`np.frombuffer`); any other object has no safe spelling in source, so it is a ValueError.
 """
 import ast
 import importlib
@@ -11,24 +16,40 @@ import inspect
 import re
 import types
 
+import numpy as np
+
+from .codegen.nodes import dtype_name
 from .frontend.parse import GENERATED_MARK
 from .source import parse
 
 _IMPORT = re.compile(r'^from (runtime\.kernels[\w.]*) import (.+)\n', re.M)
 
 
-def standalone(source):
-    """`source` (a generated module) with its runtime.kernels imports inlined."""
+def standalone(source, namespace=None):
+    """`source` (a generated module) with its runtime.kernels imports inlined, and the arrays
+    of `namespace` (its Generated.namespace) written as module constants."""
     pieces, seen = [], set()
     for module_name, names in _IMPORT.findall(source):
         module = importlib.import_module(module_name)
         for name in (n.strip() for n in names.split(',')):
             _collect(getattr(module, name), pieces, seen)
+    pieces += [_array_constant(name, value) for name, value in (namespace or {}).items()]
     body = _IMPORT.sub('', source).replace('import numpy as np\n', '', 1)
     body = '\n'.join(line for line in body.split('\n') if not line.startswith(GENERATED_MARK)).lstrip('\n')
     header = f'{GENERATED_MARK}: needs only NumPy (and is valid input to autograph.jit again).\nimport numpy as np\n'
     kernels = '\n\n\n'.join(pieces)
     return header + ('\n\n' + kernels + '\n' if kernels else '') + '\n\n' + body
+
+
+def _array_constant(name, value):
+    """`name = np.frombuffer(b'...', dtype=np.float32).reshape((3, 4))`: an array as literals
+    only (the name is the Namer's, the bytes a bytes literal)."""
+    if not (isinstance(value, np.ndarray) and value.dtype.kind in 'biufc'):
+        raise ValueError(f"the generated code uses a {type(value).__name__} object ({name}) that "
+                         "has no spelling in source; it cannot be exported")
+    data = np.ascontiguousarray(value, dtype=value.dtype.newbyteorder('='))
+    return (f'{name} = np.frombuffer({data.tobytes()!r}, dtype=np.{dtype_name(data.dtype)})'
+            f'.reshape({data.shape!r}).copy()')
 
 
 class _Constant:
@@ -80,8 +101,9 @@ def _dependencies(fn):
 
 
 def _names(code):
+    """The global names a code object and the code nested in it (lambdas, comprehensions) read."""
     names = set(code.co_names)
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            names |= _names(const)
+            names.update(_names(const))
     return sorted(names)

@@ -3,13 +3,23 @@ between versions, so they are spelled out once)."""
 import gast
 import numpy as np
 
+from ..ir.printer import is_identifier
+
+
+def _checked(identifier):
+    # Names come from the Namer (user data) or the primitive registry: a last check that
+    # nothing else reaches the source.
+    if not is_identifier(identifier):
+        raise ValueError(f'{identifier!r} is not a plain identifier')
+    return identifier
+
 
 def name(identifier):
-    return gast.Name(id=identifier, ctx=gast.Load(), annotation=None, type_comment=None)
+    return gast.Name(id=_checked(identifier), ctx=gast.Load(), annotation=None, type_comment=None)
 
 
 def store(identifier):
-    return gast.Name(id=identifier, ctx=gast.Store(), annotation=None, type_comment=None)
+    return gast.Name(id=_checked(identifier), ctx=gast.Store(), annotation=None, type_comment=None)
 
 
 def dotted(path):
@@ -17,7 +27,7 @@ def dotted(path):
     head, *rest = path.split('.')
     node = name(head)
     for attr in rest:
-        node = gast.Attribute(value=node, attr=attr, ctx=gast.Load())
+        node = gast.Attribute(value=node, attr=_checked(attr), ctx=gast.Load())
     return node
 
 
@@ -82,7 +92,7 @@ def prefix(symbol, operand):
 
 def call(func_path, args, keywords):
     return gast.Call(func=dotted(func_path), args=list(args),
-                     keywords=[gast.keyword(arg=k, value=v) for k, v in keywords])
+                     keywords=[gast.keyword(arg=_checked(k), value=v) for k, v in keywords])
 
 
 def tuple_(elts):

@@ -13,11 +13,16 @@ of get_source and export):
 """
 import ast
 import functools
+import io
+import keyword
+import tokenize
 import types
 
 import numpy as np
 
-from autograph.codegen.unparse import unparse
+from astunparse.unparser import interleave
+
+from autograph.codegen.unparse import _Unparser, unparse
 from autograph.ir.printer import is_identifier as _is_identifier
 
 is_identifier = functools.lru_cache(maxsize=None)(_is_identifier)
@@ -37,65 +42,125 @@ def check_generated(generated):
         _checked.add(key)
 
 
-def check_source(source, namespace=(), compiled=True):
-    """Raises AssertionError saying what is wrong with `source`, a generated module."""
+def check_source(source, namespace=(), compiled=True, function=None):
+    """Raises AssertionError saying what is wrong with `source`, a generated module. With
+    `function` (an exported module, which holds kernels' source too), names read and calls
+    are checked inside that def only."""
     if compiled:
         compile(source, '<generated>', 'exec')
     tree = ast.parse(source)
     _check_round_trip(source, tree)
     lines = source.splitlines()
     assert lines == source.split('\n')[:len(lines)], 'a character other than \\n breaks a line'
-    bound, loads, calls = set(namespace), [], []
-    for node in ast.walk(tree):
+    if not source.isascii():
+        # ast.parse has normalised names (NFKC) already: look at the text itself.
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            assert token.type != tokenize.NAME or is_identifier(token.string) or \
+                keyword.iskeyword(token.string), f'{token.string!r} is not a plain identifier'
+    bound = set(namespace)
+    strict = tree
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {alias.asname or alias.name for alias in node.names}
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+            if node.name == function:
+                strict = node
+        elif isinstance(node, ast.Assign):
+            bound |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+    assert function is None or strict is not tree, f'no def {function}'
+    loads, calls = [], []
+
+    def classify(node):
         kind = type(node)
         if kind is ast.Name:
-            assert is_identifier(node.id), f'{node.id!r} is not a plain identifier'
-            (loads.append(node.id) if kind is ast.Name and type(node.ctx) is ast.Load else bound.add(node.id))
+            (loads.append(node.id) if type(node.ctx) is ast.Load else bound.add(node.id))
         elif kind is ast.Call:
             calls.append(node)
         elif kind is ast.Constant:
             assert type(node.value) in _LITERALS, f'a constant {node.value!r}'
-        else:
-            for name in _identifiers(node):
-                assert is_identifier(name), f'{name!r} is not a plain identifier'
-            if kind is ast.Import or kind is ast.ImportFrom:
-                bound |= {alias.asname or alias.name for alias in node.names}
-            elif kind is ast.FunctionDef:
-                bound.add(node.name)
-            elif kind is ast.arg:
-                bound.add(node.arg)
+        elif kind is ast.FunctionDef:
+            bound.add(node.name)
+        elif kind is ast.arg:
+            bound.add(node.arg)
+
+    for node in ast.walk(tree):
+        for name in _identifiers(node):
+            assert is_identifier(name), f'{name!r} is not a plain identifier'
+        if function is None:
+            classify(node)
+    if function is not None:
+        for node in ast.walk(strict):
+            classify(node)
     for name in loads:
         assert name in bound or name in BUILTINS, f'{name!r} is read but not defined'
     for node in calls:
         _check_call(node)
 
 
+class _Unnested(_Unparser):
+    """autograph's unparser, writing `else: if` and `for a, b in` as generated code does
+    (astunparse writes `elif` and `for (a, b) in`)."""
+
+    def _For(self, t):
+        self.fill('for ')
+        if isinstance(t.target, ast.Tuple) and len(t.target.elts) > 1:
+            interleave(lambda: self.write(', '), self.dispatch, t.target.elts)
+        else:
+            self.dispatch(t.target)
+        self.write(' in ')
+        self.dispatch(t.iter)
+        self.enter()
+        self.dispatch(t.body)
+        self.leave()
+        if t.orelse:
+            self.fill('else')
+            self.enter()
+            self.dispatch(t.orelse)
+            self.leave()
+
+    def _If(self, t):
+        self.fill('if ')
+        self.dispatch(t.test)
+        self.enter()
+        self.dispatch(t.body)
+        self.leave()
+        if t.orelse:
+            self.fill('else')
+            self.enter()
+            self.dispatch(t.orelse)
+            self.leave()
+
+
 def _check_round_trip(source, tree):
     """parse(unparse(parse(source))) == parse(source). Quick path: unparsing gives back the
-    source's own lines (comments and blank lines aside), as it does unless the source nests an
-    `if` in an `else` (which unparses as `elif`)."""
-    again = unparse(tree)
+    source's own lines, comments and blank lines aside (so the AST read back is the source's)."""
+    out = io.StringIO()
+    _Unnested(tree, out)
+    again = out.getvalue()
     if [line for line in again.split('\n') if line.strip()] == \
             [line for line in source.split('\n') if line.strip() and not line.lstrip().startswith('#')]:
         return
-    assert ast.dump(ast.parse(again)) == ast.dump(tree), 'the source does not round-trip'
+    assert ast.dump(ast.parse(unparse(tree))) == ast.dump(tree), 'the source does not round-trip'
 
 
 _LITERALS = {int, float, complex, str, bytes, bool, type(None), type(Ellipsis)}
 
 
+_IDENTIFIERS = {
+    ast.Name: lambda node: [node.id],
+    ast.FunctionDef: lambda node: [node.name],
+    ast.ClassDef: lambda node: [node.name],
+    ast.arg: lambda node: [node.arg],
+    ast.Attribute: lambda node: [node.attr],
+    ast.keyword: lambda node: [node.arg] if node.arg is not None else [],
+    ast.alias: lambda node: [part for name in (node.name, node.asname) if name for part in name.split('.')],
+}
+
+
 def _identifiers(node):
-    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-        return [node.name]
-    if isinstance(node, ast.arg):
-        return [node.arg]
-    if isinstance(node, ast.Attribute):
-        return [node.attr]
-    if isinstance(node, ast.keyword):
-        return [node.arg] if node.arg is not None else []
-    if isinstance(node, ast.alias):
-        return [part for name in (node.name, node.asname) if name for part in name.split('.')]
-    return []
+    names = _IDENTIFIERS.get(type(node))
+    return names(node) if names else ()
 
 
 def _check_call(node):
