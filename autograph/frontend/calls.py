@@ -473,6 +473,9 @@ def _print(lowering, fn, args, kwargs):
         raise CompileError("print(file=...) is not supported in compiled code: it prints to "
                            "standard output when the code runs")
     kwargs.pop('file', None)
+    if any(not isinstance(a, Value) and _holds_value([a]) for a in args):
+        raise CompileError("print() of a list, tuple or dict holding Tensors: give each Tensor to "
+                           "print as an argument of its own: print('x =', x, 'y =', y)")
     unknown = sorted(set(kwargs) - {'sep', 'end'})
     if unknown:
         raise CompileError(f"TypeError: print() got unexpected keyword arguments {unknown}")
@@ -516,8 +519,9 @@ def _stacked(a, fn):
                        "supported in compiled code; make each item a Tensor, or use ops.stack")
 
 
-def _conversion_signature(a, dtype=None, *_, ndmin=0, **__):
-    """The arguments of np.array and np.asarray that matter here (order, copy and like do not)."""
+def _conversion_signature(a, dtype=None, order=None, *, copy=None, subok=False, ndmin=0, like=None,
+                          device=None):
+    """The arguments of np.array and np.asarray (only dtype and ndmin matter for a Tensor here)."""
 
 
 def _copy_signature(a, order='K', subok=False):

@@ -7,7 +7,7 @@ import numpy as np
 from ..primitives import reductions as P
 from ..primitives.core import axes_tuple, normalize_axis
 from .array import reshape
-from .common import aval_of, keep_arg, ndim_of, numpy_function, pick, tensor_method
+from .common import aval_of, keep_arg, ndim_of, numpy_function, pick, symbolic, tensor_method
 from .creation import full
 from .indexing import masked_fill
 from . import math as _math
@@ -15,7 +15,13 @@ from .math import cast, equal, maximum, minimum, sqrt
 
 
 def _axis(input, axis, dim=None):
-    return normalize_axis(pick('axis', axis, dim), ndim_of(input))
+    axis = pick('axis', axis, dim)
+    items = axis if isinstance(axis, (tuple, list)) else (axis,)
+    if axis is not None and not all(isinstance(a, (int, np.integer)) for a in items):
+        what = "a Tensor, whose value is known only when the code runs" if any(map(symbolic, items)) \
+            else repr(axis)
+        raise TypeError(f"axis must be an int or a tuple of ints known when compiling, not {what}")
+    return normalize_axis(axis, ndim_of(input))
 
 
 def _typed(input, dtype):
