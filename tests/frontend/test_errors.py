@@ -351,6 +351,15 @@ def calls_none(x):
     return handler(x)  # HERE
 
 
+def prints_a_list_of_tensors(x):
+    print([x, x * 2])  # HERE
+    return x
+
+
+def axis_from_a_tensor(x):
+    return x.sum(axis=ops.argmax(x))  # HERE
+
+
 class Case:
     def __init__(self, fn, words, arg=vec, where=None):
         self.fn = fn                        # what is compiled
@@ -419,6 +428,8 @@ CASES = [
     Case(array_mixing_tensors_and_numbers, ['np.array()', 'ops.stack']),
     Case(keywords_from_a_tensor, ['**', 'dict']),
     Case(calls_none, ['None is not callable']),
+    Case(prints_a_list_of_tensors, ['print() of a list', 'argument of its own']),
+    Case(axis_from_a_tensor, ['axis must be', 'not a Tensor']),
 ]
 if scipy is not None:
     CASES.append(Case(scipy_expit, ['scipy.special.expit', 'ops.sigmoid']))
