@@ -31,7 +31,7 @@ from ..ir import Value, flatten
 from ..ir.control import COND, FOR, FOR_SAVED, WHILE, carried_args, carried_inputs
 from ..ir.core import Region, walk
 from ..ir.effects import CHECK, PRINT, has_effect
-from ..ir.printer import BUILTINS, RESERVED, Namer, identifier
+from ..ir.printer import BUILTINS, RESERVED, Namer, identifier, is_identifier
 from ..passes.custom import inline_custom
 from ..frontend.parse import GENERATED_MARK
 from . import nodes
@@ -77,6 +77,8 @@ def _imports(graph):
             continue
         module = prim.kernel.__module__
         module = 'runtime.kernels' if module.startswith('runtime.kernels.') else module
+        if not all(is_identifier(part) for part in module.split('.') + [prim.spelling]):
+            raise ValueError(f'cannot import {prim.spelling!r} from {module!r}')
         imports.setdefault(module, set()).add(prim.spelling)
     return imports
 

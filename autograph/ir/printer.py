@@ -27,9 +27,9 @@ _MAX_LENGTH = 64     # longer names are cut (Namer keeps them unique)
 
 
 def is_identifier(text):
-    """Whether `text` may be written as a name in generated source as it is: a Python identifier,
-    not a keyword or soft keyword, and unchanged by NFKC (Python normalises identifiers with
-    NFKC when it parses them, so 'ﬁ' and 'fi' would be the same variable)."""
+    """Whether `text` may be written as a name in generated source as it is: a Python identifier
+    of at most 64 characters, not in RESERVED, and unchanged by NFKC (Python normalises
+    identifiers with NFKC when it parses them, so 'ﬁ' and 'fi' would be the same variable)."""
     return type(text) is str and text.isidentifier() and text not in RESERVED and \
         unicodedata.normalize('NFKC', text) == text and len(text) <= _MAX_LENGTH
 
@@ -47,17 +47,19 @@ def identifier(text, default='t'):
     # One character at a time: can it continue a name? ('_' + c, since a digit or a combining
     # mark cannot start one.)
     pieces = re.split(r'_*\0+_*', ''.join(c if ('_' + c).isidentifier() else '\0' for c in name))
-    name = '_'.join(p for p in pieces if p)[:_MAX_LENGTH]
-    if name and unicodedata.normalize('NFKC', name) != name:
-        # Joining pieces can compose characters anew; spell what is not ASCII by code point.
-        name = ''.join(c if c.isascii() else f'u{ord(c):x}' for c in name)[:_MAX_LENGTH]
+    name = '_'.join(p for p in pieces if p)
     if not name:
         return default
-    if not ('a' + name).isidentifier() or not name.isidentifier():
-        name = '_' + name if ('_' + name).isidentifier() else default
+    if not name.isidentifier():      # it starts with a digit or a combining mark
+        name = '_' + name
+    name = name[:_MAX_LENGTH]
     if name in RESERVED:
         name += '_'
-    return name
+    if not is_identifier(name):
+        # Joining or cutting pieces composed characters anew: spell what is not ASCII by its
+        # code point.
+        name = ''.join(c if c.isascii() else f'u{ord(c):x}' for c in name)[:_MAX_LENGTH]
+    return name if is_identifier(name) else default
 
 
 class Namer:
