@@ -92,13 +92,23 @@ class Tensor(ArrayMethods):
         return len(self._data)
 
     def __float__(self):
-        return float(self._data)
+        return self._to_number(float)
 
     def __int__(self):
-        return int(self._data)
+        return self._to_number(int)
 
     def __bool__(self):
+        if self._data.size != 1:    # NumPy's message suggests a.any(), which Tensors do not have
+            raise ValueError(f"the truth value of a Tensor of shape {list(self.shape)} is ambiguous; "
+                             "reduce it to one element first, such as (x != 0).sum() > 0")
         return bool(self._data)
+
+    def _to_number(self, kind):
+        try:
+            return kind(self._data)
+        except TypeError:       # NumPy's message speaks of arrays and scalars
+            raise TypeError(f"{kind.__name__}() of a Tensor of shape {list(self.shape)}: only a 0-d "
+                            "Tensor (shape []) converts to a Python number") from None
 
     def item(self):
         return self._data.item()

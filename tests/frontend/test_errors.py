@@ -638,3 +638,16 @@ def test_calls_with_one_meaning_on_tensors_compile(fn):
     def total(v):
         return fn(v).sum()
     autograph.check_grad(total, x)      # the gradient, against central differences
+
+
+# ---------------------------------------------------------------- outside compiled code
+@pytest.mark.parametrize('convert', [int, float])
+def test_python_number_of_a_tensor_with_many_elements_says_what_converts(convert):
+    with pytest.raises(TypeError, match=r"of a Tensor of shape \[3\]: only a 0-d Tensor"):
+        convert(vec())
+    assert convert(Tensor(np.array(2.0))) == 2
+
+
+def test_truth_value_of_a_tensor_with_many_elements_suggests_what_exists():
+    with pytest.raises(ValueError, match=r"shape \[3\] is ambiguous.*\(x != 0\).sum\(\) > 0"):
+        bool(vec())
