@@ -167,7 +167,11 @@ def set_log_level(level):
 
 
 if os.environ.get('AUTOGRAPH_LOG'):
-    set_log_level(os.environ['AUTOGRAPH_LOG'])
+    try:
+        set_log_level(os.environ['AUTOGRAPH_LOG'])
+    except ValueError as e:     # a typo in the environment must not stop `import autograph`
+        import warnings
+        warnings.warn(f"AUTOGRAPH_LOG: {e}; logging stays off", RuntimeWarning, stacklevel=2)
 
 
 def spec(arg, dynamic_floats):

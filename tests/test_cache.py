@@ -133,3 +133,12 @@ def test_the_reason_is_worked_out_only_when_the_log_is_on(monkeypatch, caplog):
         compiled(np.ones(4))
     assert len(calls) == 1
     assert 'x.shape changed from (3,) to (4,)' in caplog.records[-1].getMessage()
+
+
+def test_an_unknown_log_level_in_the_environment_warns_and_import_carries_on():
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, '-c', 'import autograph; print("imported")'],
+                            env={'AUTOGRAPH_LOG': 'loud', 'PATH': ''}, capture_output=True, text=True)
+    assert result.returncode == 0 and 'imported' in result.stdout
+    assert "log level must be one of" in result.stderr and 'logging stays off' in result.stderr
