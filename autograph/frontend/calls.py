@@ -101,13 +101,13 @@ def no_attribute(base, attr):
 
 
 _TO_PYTHON = (f"it would make a Python value, but {_RUN_TIME}; keep it a Tensor inside compiled "
-              "code, and call it on the result outside")
+              "code, and call .{name}() on the result outside")
 _SHAPE_OF_RESULT = ("its result's shape depends on the values, known only when the code runs; use a "
                     "mask with ops.where or ops.masked_fill")
 _SIZE = "use np.size(x) or math.prod(x.shape)"
 _GRADIENTS = "gradients come from autograph.grad or autograph.value_and_grad, not from a Tensor"
 _TENSOR_ATTRIBUTE_HINTS = {
-    'item': _TO_PYTHON, 'tolist': _TO_PYTHON,
+    'item': _TO_PYTHON.format(name='item'), 'tolist': _TO_PYTHON.format(name='tolist'),
     'asnumpy': "inside compiled code a Tensor already is an array: use it directly, and call "
                ".asnumpy() on the result outside",
     'copy': "arrays are never changed in place in compiled code, so x itself will do",
@@ -127,6 +127,32 @@ _TENSOR_ATTRIBUTE_HINTS = {
     'any': "use (x != 0).sum() > 0", 'all': "use (x == 0).sum() == 0",
 }
 _TENSOR_ATTRIBUTE_HINTS['numpy'] = _TENSOR_ATTRIBUTE_HINTS['asnumpy']
+# Methods of MindSpore's (and PyTorch's) Tensors that autograph spells differently.
+_TENSOR_ATTRIBUTE_HINTS.update({
+    **{name: f"use x.astype(autograph.{dtype})" for name, dtype in (
+        ('float', 'float32'), ('double', 'float64'), ('half', 'float16'), ('int', 'int32'),
+        ('long', 'int64'), ('bool', 'bool_'))},
+    'type_as': "use x.astype(y.dtype)", 'view_as': "use x.reshape(y.shape)",
+    'reshape_as': "use x.reshape(y.shape)", 'expand_as': "use x.broadcast_to(y.shape)",
+    'expand': "use x.broadcast_to(shape)",
+    'contiguous': "arrays are always contiguous in compiled code, so x itself will do",
+    'data': "use x itself",
+    'new_zeros': "use ops.zeros(shape, x.dtype)", 'new_ones': "use ops.ones(shape, x.dtype)",
+    'zero_': "use ops.zeros_like(x)", 'fill_': "use ops.full_like(x, value)",
+    'count_nonzero': "use (x != 0).sum()",
+    'nan_to_num': "use ops.where(ops.isnan(x), 0.0, x)",
+    'inv': "use x.inverse()", 'bmm': "use ops.matmul(x, y)",
+    'tril': "multiply by np.tri(n, m, k, dtype=x.dtype)",
+    'triu': "multiply by 1 - np.tri(n, m, k - 1, dtype=x.dtype)",
+    'nelement': _SIZE,
+    'isclose': "compare with ops.abs(x - y) <= atol + rtol * ops.abs(y)",
+    'allclose': "compare with ops.abs(x - y) <= atol + rtol * ops.abs(y)",
+    'log_softmax': "use ops.log_softmax(x, axis)", 'lerp': "use x + weight * (end - x)",
+    'addmm': "use beta * x + alpha * ops.matmul(a, b)", 'inner': "use np.inner(x, y)",
+    'bitwise_and': "use x & y", 'bitwise_or': "use x | y", 'bitwise_xor': "use x ^ y",
+    'roll': "autograph has no roll primitive; use ops.concat of two slices",
+    'is_contiguous': "arrays are always contiguous in compiled code",
+})
 
 
 def python_error(error):
