@@ -520,8 +520,8 @@ def _array(lowering, fn, args, kwargs):
     Tensors, their stack."""
     if not _holds_value(args, kwargs):
         return UNHANDLED       # compile-time data: a constant (or, with a dtype, the cast kernel)
-    if fn is np.asarray and (len(args) > 1 or kwargs.get('dtype') is not None):
-        return UNHANDLED       # np.asarray(x, dtype) is the cast kernel, as generated code calls it
+    if fn is np.asarray and len(args) == 1 and set(kwargs) == {'dtype'} and kwargs['dtype'] is not None:
+        return UNHANDLED       # np.asarray(x, dtype=t) is the cast kernel, as generated code calls it
     parameters = _CONVERSIONS[fn]
     try:
         bound = parameters.bind(*args, **kwargs)

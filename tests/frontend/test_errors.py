@@ -594,7 +594,7 @@ triple = functools.partial(scale, factor=3.0)
 
 def converts(x):
     a = np.asarray(x) + np.array(x, np.float64) + np.copy(x) + np.float64(x)
-    return a + np.array([x, x]).sum(0) + np.asarray(x, dtype=np.float64)
+    return a + np.array([x, x]).sum(0) + np.asarray(x, dtype=np.float64) + np.asarray(x, np.float32)
 
 
 def unpacks_rows(x):
@@ -622,7 +622,7 @@ def calls_functions_through_builtins(x):
 
 
 SUPPORTED = {
-    converts: lambda a: 5 * a + 2 * a,
+    converts: lambda a: 5 * a + 2 * a + a,
     unpacks_rows: lambda a: a[0] * a[1] + a[2] + 2 * a.sum() + a[0] + a[1] + a[2],
     python_builtins: lambda a: a + np.round(a * 1.26, 1) + a ** 2 + a // 2 + a % 2,
     static_facts: lambda a: a * 8,
