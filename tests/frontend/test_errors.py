@@ -594,7 +594,7 @@ triple = functools.partial(scale, factor=3.0)
 
 def converts(x):
     a = np.asarray(x) + np.array(x, np.float64) + np.copy(x) + np.float64(x)
-    return a + np.array([x, x]).sum(0) + np.asarray(x, dtype=np.float64) + np.asarray(x, np.float32)
+    return a + np.array([x, x]).sum(0) + np.asarray(x, dtype=np.float64) + np.asarray(x, np.float64)
 
 
 def unpacks_rows(x):
