@@ -66,7 +66,7 @@ def dtype_name(value):
     try:
         dtype = np.dtype(value)
     except TypeError:
-        raise TypeError(f'no literal for {value!r}') from None
+        raise TypeError(f'no literal for a {type(value).__name__}') from None
     if dtype.kind not in 'biufc' or not isinstance(getattr(np, dtype.name, None), type) or \
             np.dtype(getattr(np, dtype.name)) != dtype or (isinstance(value, type) and not (
                 issubclass(value, np.generic) or value in (bool, int, float, complex))):
