@@ -511,9 +511,17 @@ class Frame:
             self.locals[target.id] = value
         elif isinstance(target, (gast.Tuple, gast.List)):
             items = list(value) if not isinstance(value, Value) else _unpack_value(value)
-            if len(items) != len(target.elts):
-                raise CompileError(f"cannot unpack {len(items)} values into {len(target.elts)} names")
-            for t, v in zip(target.elts, items):
+            targets = target.elts
+            starred = [i for i, t in enumerate(targets) if isinstance(t, gast.Starred)]
+            if starred:     # a, *rest = items: the starred name takes a list of what is left over
+                i, after = starred[0], len(targets) - starred[0] - 1
+                if len(items) < len(targets) - 1:
+                    raise CompileError(f"cannot unpack {len(items)} values into {len(targets) - 1} or more names")
+                items = items[:i] + [items[i:len(items) - after]] + items[len(items) - after:]
+                targets = targets[:i] + [targets[i].value] + targets[i + 1:]
+            if len(items) != len(targets):
+                raise CompileError(f"cannot unpack {len(items)} values into {len(targets)} names")
+            for t, v in zip(targets, items):
                 self.assign(t, v)
         elif isinstance(target, gast.Attribute):
             raise CompileError("assigning to an attribute is not supported in compiled code; "

@@ -599,9 +599,10 @@ def converts(x):
 
 def unpacks_rows(x):
     first, second, third = x
+    head, *tail = x
     rows = list(x) + list(tuple(x))
     pairs = list(zip(x, reversed(x)))
-    return first * second + third + ops.stack(rows).sum() + ops.add(*x[:2]) + pairs[0][1]
+    return first * second + third + ops.stack(rows).sum() + ops.add(*x[:2]) + pairs[0][1] + tail[1] * head
 
 
 def python_builtins(x):
@@ -623,7 +624,7 @@ def calls_functions_through_builtins(x):
 
 SUPPORTED = {
     converts: lambda a: 5 * a + 2 * a + a,
-    unpacks_rows: lambda a: a[0] * a[1] + a[2] + 2 * a.sum() + a[0] + a[1] + a[2],
+    unpacks_rows: lambda a: a[0] * a[1] + a[2] + 2 * a.sum() + a[0] + a[1] + a[2] + a[2] * a[0],
     python_builtins: lambda a: a + np.round(a * 1.26, 1) + a ** 2 + a // 2 + a % 2,
     static_facts: lambda a: a * 8,
     calls_functions_through_builtins: lambda a: 2 * (a + 1) + a + a + 2 * a + 3 * a,
