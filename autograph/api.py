@@ -248,7 +248,7 @@ class _Transformed:
             self.cache.misses += 1
             if logger.isEnabledFor(logging.INFO):
                 names = _signature_names(self.fn, len(args))
-                logger.info('compiling %s(%s): %s', self.__name__, cache.describe(key, names),
+                cache.log('compiling %s(%s): %s', self.__name__, cache.describe(key, names),
                             why or cache.reason(self.cache.last_key(), key, names))
             try:
                 return key, self.compile(args)
@@ -256,7 +256,7 @@ class _Transformed:
                 if not (self.dynamic_floats and any(type(a) is float for a in args)):
                     raise
                 # A float decides control flow or shapes: specialise on float values from now on.
-                logger.info('%s needs its float arguments when compiling; compiling per value', self.__name__)
+                cache.log('%s needs its float arguments when compiling; compiling per value', self.__name__)
                 self.dynamic_floats = False
                 self.cache.clear()
                 return tuple([spec(a, False) for a in args]), self.compile(args)

@@ -153,6 +153,14 @@ class _InFlight:
         self.entry = None
 
 
+def log(message, *args):
+    """Log a compile event as one line whatever names it shows: a function, class or key name
+    holding a newline (or another line break) cannot start a forged line of its own."""
+    if logger.isEnabledFor(logging.INFO):
+        text = message % args
+        logger.info('%s', ''.join(c if c.isprintable() else repr(c)[1:-1] for c in text))
+
+
 def set_log_level(level):
     """'compiles' logs every compilation and its reason; 'warning' (the default) is quiet."""
     levels = {'compiles': logging.INFO, 'info': logging.INFO, 'debug': logging.DEBUG,

@@ -142,3 +142,13 @@ def test_an_unknown_log_level_in_the_environment_warns_and_import_carries_on():
                             env={'AUTOGRAPH_LOG': 'loud', 'PATH': ''}, capture_output=True, text=True)
     assert result.returncode == 0 and 'imported' in result.stdout
     assert "log level must be one of" in result.stderr and 'logging stays off' in result.stderr
+
+
+def test_a_name_with_line_breaks_cannot_forge_a_log_line(caplog):
+    def f(x):
+        return ops.sum(x)
+    f.__name__ = 'f\nautograph: FORGED\u2028line'
+    with caplog.at_level(logging.INFO, logger='autograph'):
+        autograph.jit(f)(np.ones(2))
+    (message,) = [r.getMessage() for r in caplog.records]
+    assert '\n' not in message and '\u2028' not in message and 'f\\nautograph: FORGED\\u2028line' in message
