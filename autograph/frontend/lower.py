@@ -121,7 +121,7 @@ class Lowering:
     def implicit_input(self, tensor, hint):
         if id(tensor) not in self.implicit:
             name = getattr(tensor, 'name', None) or hint
-            value = Value(Aval(tensor.shape, np.asarray(tensor).dtype), identifier(name),
+            value = Value(Aval(tensor.shape, np.asarray(tensor).dtype), parameter_hint(name),
                           param=tensor)
             self.implicit[id(tensor)] = self.inputs[id(tensor)] = value
             self.implicit_inputs.append(value)
@@ -353,8 +353,11 @@ class Frame:
             # A run-time loop that may return sets `pending_return` (loops nested in it must
             # not clear the outer loop's).
             continuation, enclosing, self.pending_return = self.continuation, self.pending_return, None
-            self.for_loop(stmt) if kind is gast.For else self.while_loop(stmt)
-            returning, self.pending_return = self.pending_return, enclosing
+            try:   # an error a loop enclosing this one recovers from must not lose its own
+                self.for_loop(stmt) if kind is gast.For else self.while_loop(stmt)
+                returning = self.pending_return
+            finally:
+                self.pending_return = enclosing
             if returning is not None:
                 self.after_returning_loop(returning, continuation)
         elif kind is gast.FunctionDef:
@@ -390,7 +393,7 @@ class Frame:
             try:
                 return first(stmt, bounds)
             except NotStatic:
-                self.locals = saved
+                self.locals, self.pending_return = saved, None
                 return second(stmt, bounds)
         runtime = self.runtime_sequence(stmt.iter)
         if runtime is not None:
@@ -792,11 +795,11 @@ def qualified(fn):
 describe = calls.describe
 
 
-def identifier(name):
-    """A Python identifier derived from a Parameter name: 'inner.a' -> inner_a,
-    '0.weight' -> weight_0, '1.0.bias' -> bias_1_0."""
+def parameter_hint(name):
+    """A readable name hint for a Parameter: 'inner.a' -> inner_a, '0.weight' -> weight_0,
+    '1.0.bias' -> bias_1_0. (Codegen makes any hint a safe identifier: ir.printer.identifier.)"""
     index = re.match(r'((?:\d+\.)+)(.*)', str(name))
     if index:
         name = f"{index.group(2)}_{index.group(1).rstrip('.').replace('.', '_')}"
-    name = re.sub(r'\W', '_', str(name))
+    name = str(name).replace('.', '_')
     return name if name and not name[0].isdigit() else 'p_' + name
