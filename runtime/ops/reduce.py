@@ -2,6 +2,8 @@
 negative counted from the end; `()` reduces nothing, as in NumPy) and `keepdims`, `keepdim` or
 `keep_dims`. The NumPy functions (`np.sum`, `np.max`, `np.var`, `np.linalg.norm`, ...) keep
 NumPy's signatures and results."""
+import builtins     # this module defines all() and any(), as MindSpore's ops do
+
 import numpy as np
 
 from ..primitives import reductions as P
@@ -17,8 +19,8 @@ from .math import cast, equal, maximum, minimum, sqrt
 def _axis(input, axis, dim=None):
     axis = pick('axis', axis, dim)
     items = axis if isinstance(axis, (tuple, list)) else (axis,)
-    if axis is not None and not all(isinstance(a, (int, np.integer)) for a in items):
-        what = "a Tensor, whose value is known only when the code runs" if any(map(symbolic, items)) \
+    if axis is not None and not builtins.all(isinstance(a, (int, np.integer)) for a in items):
+        what = "a Tensor, whose value is known only when the code runs" if builtins.any(map(symbolic, items)) \
             else repr(axis)
         raise TypeError(f"axis must be an int or a tuple of ints known when compiling, not {what}")
     return normalize_axis(axis, ndim_of(input))
@@ -329,3 +331,29 @@ def _numpy_cumsum(a, axis=None, dtype=None, out=None):
 def _numpy_cumprod(a, axis=None, dtype=None, out=None):
     _numpy_only('cumprod', out)
     return cumprod(a, axis, dtype)
+
+
+@tensor_method()
+def all(input, axis=None, keep_dims=False, *, dim=None, keepdim=None, keepdims=None):
+    """Whether every element (over `axis`) is nonzero; a bool Tensor. No gradient."""
+    return P.reduce_amin.bind(_math.not_equal(input, 0), axis=_axis(input, axis, dim),
+                              keepdims=keep_arg(keep_dims or None, keepdim, keepdims))
+
+
+@tensor_method()
+def any(input, axis=None, keep_dims=False, *, dim=None, keepdim=None, keepdims=None):
+    """Whether some element (over `axis`) is nonzero; a bool Tensor. No gradient."""
+    return P.reduce_amax.bind(_math.not_equal(input, 0), axis=_axis(input, axis, dim),
+                              keepdims=keep_arg(keep_dims or None, keepdim, keepdims))
+
+
+@numpy_function(np.all)
+def _numpy_all(a, axis=None, out=None, keepdims=False, *, where=None):
+    _numpy_only('all', out, where)
+    return all(a, axis, keepdims)
+
+
+@numpy_function(np.any)
+def _numpy_any(a, axis=None, out=None, keepdims=False, *, where=None):
+    _numpy_only('any', out, where)
+    return any(a, axis, keepdims)

@@ -300,3 +300,21 @@ def check_reads_back(name, sample, tmp_path):
 @pytest.mark.parametrize('name,sample', family_cases(reductions))
 def test_generated_code_reads_back(name, sample, tmp_path):
     check_reads_back(name, sample, tmp_path)
+
+
+@pytest.mark.parametrize('name', ['all', 'any'])
+@pytest.mark.parametrize('axis, keep', [(None, False), (0, False), (1, True), ((0, 1), False)])
+def test_all_and_any_eagerly_compiled_and_as_numpy(name, axis, keep):
+    data = np.array([[1.0, 0.0, 2.0], [3.0, 4.0, -1.0]])
+    want = getattr(np, name)(data != 0, axis=axis, keepdims=keep)
+    op = getattr(autograph.ops, name)
+    np.testing.assert_array_equal(op(Tensor(data), axis, keep).asnumpy(), want)
+    np.testing.assert_array_equal(getattr(Tensor(data), name)(axis, keep).asnumpy(), want)
+    compiled = autograph.jit(_all_any_user)
+    np.testing.assert_array_equal(compiled(data, name, axis, keep), want)
+
+
+def _all_any_user(x, name, axis, keep):
+    if name == 'all':
+        return ops.all(x, axis, keep) if axis is not None else np.all(x, keepdims=keep)
+    return ops.any(x, axis, keep) if axis is not None else np.any(x, keepdims=keep)
