@@ -23,7 +23,8 @@ from .ad import reverse
 from .codegen import generate, load, user_location
 from . import cache
 from .cache import CacheInfo, CompileCache, logger, spec
-from .errors import CompileError, NotStatic
+from .errors import CompileError, NotStatic, SourceLoc
+from .frontend.calls import describe
 from .frontend import Lowering
 from .ir import Builder, Graph, Value, flatten, map_tree
 from .ir.core import clone_into
@@ -159,10 +160,18 @@ def trace(fn, args, name, dynamic_floats=False):
         result = lowering.call(fn, call_args, dict(call_kwargs))
     for leaf in flatten(result):
         if not isinstance(leaf, (Value, bool, int, float, str, type(None))):
-            raise CompileError(f"{name} returns {type(leaf).__name__}; compiled functions return "
-                               "Tensors, numbers and tuples of them")
+            raise CompileError(f"{name} returns {describe(leaf)}; compiled functions return "
+                               "Tensors, numbers and tuples, lists or dicts of them", _definition(fn))
     graph = Graph(name, inputs + lowering.implicit_inputs, builder.ops, result)
     return graph, inputs, lowering
+
+
+def _definition(fn):
+    """Where `fn` (a function, a Cell's construct, a compiled function) is defined, if known."""
+    target = getattr(fn, '__autograph_target__', fn)
+    target = getattr(target, 'construct', target) if isinstance(target, nn.Cell) else target
+    code = getattr(target, '__code__', None)
+    return SourceLoc(code.co_filename, code.co_firstlineno) if code is not None else None
 
 
 class Keywords(dict):
@@ -203,6 +212,8 @@ class _Transformed:
     """A compiled callable with a cache per call signature (cache.CompileCache)."""
 
     def __init__(self, fn):
+        if not callable(fn):
+            raise TypeError(f"expected a function or a Cell to compile, got {describe(fn)}")
         self.fn = fn
         self.cache = CompileCache()
         self.last = None
@@ -286,7 +297,10 @@ class _Transformed:
     def _bind(self, args, kwargs):
         """Arguments that can be positional become positional; keyword-only ones and **kwargs
         travel as one last `Keywords` argument (a dict, flattened like any other)."""
-        bound = inspect.signature(self.__autograph_target__).bind(*args, **kwargs)
+        try:
+            bound = inspect.signature(self.__autograph_target__).bind(*args, **kwargs)
+        except TypeError as e:
+            raise TypeError(f"{self.__name__}(): {e}") from None
         bound.apply_defaults()
         return tuple(bound.args) + ((Keywords(bound.kwargs),) if bound.kwargs else ())
 

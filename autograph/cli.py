@@ -64,7 +64,8 @@ def _run(options):
         transformed = _transformed(target, forward, args, options, name)
         if options.command == 'export':
             chosen = transformed or forward
-            text = standalone(api.get_source(chosen, *args))
+            source = api.get_source(chosen, *args)
+            text = standalone(source, chosen.last.generated.namespace)
         else:
             shown = []      # everything is compiled before anything is printed
             for title, fn in (('forward', forward), ('gradient', transformed)):

@@ -650,3 +650,21 @@ def test_grad_of_a_function_without_a_tensor_result_is_a_type_error(fn, words):
     for transform in (autograph.grad, autograph.value_and_grad):
         with pytest.raises(TypeError, match=re.escape(words)):
             transform(fn)(Tensor(np.ones(3)))
+
+
+def _returns_zip(x):
+    return zip(x, x)
+
+
+def _keyword_only(x, *, k=1.0):
+    return ops.sum(x) * k
+
+
+def test_mistakes_at_the_boundary_name_the_function():
+    with pytest.raises(autograph.CompileError, match=r'test_api\.py", line \d+.*_returns_zip returns a zip'):
+        autograph.jit(_returns_zip)(np.ones(2))
+    with pytest.raises(TypeError, match=r"_keyword_only\(\): got an unexpected keyword argument 'y'"):
+        autograph.jit(_keyword_only)(np.ones(2), y=3)
+    for transform in (autograph.jit, autograph.grad, autograph.value_and_grad):
+        with pytest.raises(TypeError, match='expected a function or a Cell to compile, got an int'):
+            transform(3)
