@@ -1,5 +1,6 @@
 """README.md stays true: its primitive table is generated from the registry
-(AUTOGRAPH_REGEN_GOLDEN=1 rewrites it), and its example is the code that runs."""
+(AUTOGRAPH_REGEN_GOLDEN=1 rewrites it), its example is the code that runs, every ```python block
+runs, and so do its command-line examples."""
 import os
 import pathlib
 import re
@@ -38,3 +39,37 @@ def test_readme_example_source_is_what_get_source_prints():
     import tests.codegen.test_golden  # noqa: F401  (the golden file is checked there)
     golden = (README.parent / 'tests/codegen/golden/function_grad.py').read_text()
     assert golden in README.read_text()
+
+
+def python_blocks():
+    return re.findall(r'```python\n(.*?)```', README.read_text(), re.S)
+
+
+def test_every_python_block_runs(tmp_path, capsys, monkeypatch):
+    """Each ```python block runs as a file of its own (so that its functions and lambdas have
+    source), from a directory of its own."""
+    import runpy
+    monkeypatch.chdir(tmp_path)
+    blocks = python_blocks()
+    assert len(blocks) >= 4
+    for k, block in enumerate(blocks):
+        path = tmp_path / f'readme_block_{k}.py'
+        path.write_text(block)
+        runpy.run_path(str(path), run_name=f'readme_block_{k}')
+    out = capsys.readouterr().out
+    assert '[0.5 1. ]' in out                       # the custom_vjp example
+
+
+def test_the_command_line_examples_run(tmp_path, capsys, monkeypatch):
+    from autograph import cli
+    root = README.parent
+    commands = [line.strip() for line in README.read_text().splitlines()
+                if line.startswith('    autograph ')]
+    assert len(commands) == 3
+    monkeypatch.chdir(root)
+    for command in commands:
+        argv = command.split()[1:]
+        if '-o' in argv:
+            argv[argv.index('-o') + 1] = str(tmp_path / 'out.py')
+        assert cli.main(argv) in (0, None)
+    assert 'def function_value_and_grad' in (tmp_path / 'out.py').read_text()

@@ -221,8 +221,13 @@ class Lowering:
                                frame.parsed.loc(node))
         self.depth += 1
         try:
-            if isinstance(node, gast.Lambda):
-                return frame.expr(node.body)
+            if isinstance(node, gast.Lambda):    # its ops come from its line, as a statement's do
+                loc = frame.parsed.loc(node.body)
+                with self.builder.at(loc if frame.user_code else None):
+                    try:
+                        return frame.expr(node.body)
+                    except CompileError as e:
+                        raise e.located(loc) from None
             frame.run(node.body, top=True)
         except Return as r:
             return r.value
