@@ -78,13 +78,21 @@ def lower_if(frame, stmt, pred):
     builder = frame.lowering.builder
     lowering = frame.lowering
     before, bindings_before = dict(frame.locals), lowering.bindings()
-    branches, branch_bindings = [], []
+    # Lists and dicts a branch changes in place (`d['a'] = v`, `l[0] = v`) are merged like
+    # variables; each branch starts from their content before the if.
+    containers = list({id(obj): (obj, _content(obj)) for obj in before.values()
+                       if isinstance(obj, (list, dict))}.values())
+    branches, branch_bindings, branch_contents = [], [], []
     for body in (stmt.body, stmt.orelse):
         frame.locals = dict(before)
         lowering.implicit = dict(bindings_before)
-        with builder.region() as region_ops:
-            _run_branch(frame, body)
-            _strengthen(frame.locals, before)
+        try:
+            with builder.region() as region_ops:
+                _run_branch(frame, body)
+                _strengthen(frame.locals, before)
+                branch_contents.append([_strong(_content(obj)) for obj, _ in containers])
+        finally:
+            _restore(containers)
         branches.append((region_ops, frame.locals))
         branch_bindings.append(lowering.implicit)
     frame.locals = dict(before)
@@ -97,29 +105,102 @@ def lower_if(frame, stmt, pred):
         for (_, env), bindings in zip(branches, branch_bindings):
             env[key] = bindings.get(param, bindings_before[param])
         before[key] = bindings_before[param]
+    changed = []    # (pseudo-name, container) for containers a branch changed
+    for k, (obj, content) in enumerate(containers):
+        if any(not _same_content(contents[k], content) for contents in branch_contents):
+            key = f'#container{k}'
+            for (_, env), contents in zip(branches, branch_contents):
+                env[key] = contents[k]
+            before[key] = content
+            changed.append((key, obj))
     names = [n for n in assigned_names(stmt.body + stmt.orelse) + [f'#param{k}' for k in range(len(params))]
+             + [key for key, _ in changed]
              if any(env.get(n, _MISSING) is not before.get(n, _MISSING) for _, env in branches)]
-    results, merged = [[], []], []
+    display = {f'#param{k}': bindings_before[p].name for k, p in enumerate(params)}
+    display.update((key, _name_of(obj, before)) for key, obj in changed)
+    results, merged, out_names = [[], []], [], []
     for name in names:
         values = [env.get(name, _MISSING) for _, env in branches]
+        for k, exiting in enumerate(getattr(stmt, 'exits', ())):   # see exits: read only where
+            other = values[1 - k]                                  # the flags are down
+            if exiting and (values[k] is _MISSING or isinstance(values[k], Undefined)) and \
+                    other is not _MISSING and not isinstance(other, Undefined):
+                values[k] = map_tree(_stand_in, other)
         if any(v is _MISSING or isinstance(v, Undefined) for v in values):
             frame.locals[name] = Undefined(name, f"it is assigned in only one branch of the if at line {stmt.lineno}")
             continue
-        values = _same_type(name, values, builder, stmt, frame.parsed.generated)
-        if values is None:
-            continue
-        for i, v in enumerate(values):
-            results[i].append(v)
-        merged.append(name)
+        shown = display.get(name) or name
+        (then_leaves, tree), (else_leaves, other) = _leaves(values[0]), _leaves(values[1])
+        if tree != other:
+            raise Reshaped(f"{_what(shown)} holds {_describe_tree(values[0])} in one branch of the "
+                           f"if at line {stmt.lineno} and {_describe_tree(values[1])} in the other; "
+                           "both branches must give it the same structure", name=name, values=values)
+        slots = []
+        for k, pair in enumerate(zip(then_leaves, else_leaves)):
+            leaf = _same_type(shown if tree is None else f'{shown}[{k}]', list(pair), builder, stmt,
+                              frame.parsed.generated, widen=name)
+            if leaf is None:
+                slots.append(pair[0])     # one Python object in both branches
+                continue
+            for i, v in enumerate(leaf):
+                results[i].append(v)
+            slots.append(None)
+            out_names.append(display.get(name) or _hint(name))
+        merged.append((name, tree, slots))
     regions = (Region([], branches[0][0], results[0]), Region([], branches[1][0], results[1]))
-    display = {f'#param{k}': bindings_before[p].name for k, p in enumerate(params)}
-    outs = _weak_numbers(make(builder, COND, [truth(pred)], regions, _avals(results[0]),
-                              names=[display.get(n) or _hint(n) for n in merged]), *results)
-    for name, out in zip(merged, outs):
-        frame.locals[name] = saved_lists.wrap(out)
+    outs = iter(_weak_numbers(make(builder, COND, [truth(pred)], regions, _avals(results[0]),
+                                   names=out_names), *results))
+    for name, tree, slots in merged:
+        frame.locals[name] = _rebuild(tree, [saved_lists.wrap(next(outs)) if s is None else s for s in slots])
+    for key, obj in changed:
+        _refill(obj, frame.locals.pop(key))
     for k, param in enumerate(params):
-        if f'#param{k}' in merged:
+        if f'#param{k}' in frame.locals:
             _bind_params(lowering, [param], [frame.locals.pop(f'#param{k}')], bindings_before)
+
+
+def _stand_in(value):
+    """What a guard's skipped branch gives a name the guarded statements define (see exits)."""
+    if isinstance(value, Value) and not value.is_scalar_const:
+        return ops.full(value.shape, 0, value.dtype)
+    return value
+
+
+def _content(obj):
+    """A container's content as a tree the if can merge: a list's items, a dict's values by key."""
+    return list(obj) if isinstance(obj, list) else dict(obj)
+
+
+def _same_content(now, before):
+    if isinstance(before, list):
+        return len(now) == len(before) and all(a is b for a, b in zip(now, before))
+    return list(now) == list(before) and all(now[k] is before[k] for k in before)
+
+
+def _restore(containers):
+    """Put containers back as they were (a list of (container, its content then))."""
+    for obj, content in containers:
+        obj.clear()
+        obj.update(content) if not isinstance(obj, list) else obj.extend(content)
+
+
+def _refill(obj, content):
+    """Put the merged content back into the container, in place (other names may share it)."""
+    obj.clear()
+    obj.update(content) if not isinstance(obj, list) else obj.extend(content)
+
+
+def _name_of(obj, env):
+    return next((n for n, v in env.items() if v is obj and not n.startswith('#')), 'a container')
+
+
+def _what(name):
+    """How a message names a variable: the compiler's own (`#value@12:4`) say what they hold."""
+    if name.startswith(exits.VALUE):
+        return f'the value returned inside the loop at line {name.split("@")[1].split(":")[0]}'
+    if name.startswith('#'):
+        return 'a value the compiler carries'
+    return repr(name)
 
 
 def runtime_check(frame, test, message):
@@ -144,6 +225,11 @@ def lower_returning_if(frame, stmt, pred, continuation):
     """`if c: ... return a` followed by more statements: each branch takes the rest of the
     function after it, so both end in a return, and the `cond` yields the returned values."""
     from .lower import Return
+    if pred is frame.locals.get(exits.FALSE):
+        # `if #returned:` after a loop whose returns were never compiled (they sit under a
+        # condition known at compile time to be false): the loop does not return.
+        frame.run(stmt.orelse + continuation, top=True)
+        raise Return(None)
     builder = frame.lowering.builder
     before = dict(frame.locals)
     returned = []
@@ -193,14 +279,15 @@ def lower_ifexp(frame, node, pred):
 
 
 def _leaves(tree):
-    """(leaves, structure) of nested tuples/lists."""
-    if isinstance(tree, (tuple, list)):
+    """(leaves, structure) of nested tuples, lists and dicts."""
+    if isinstance(tree, (tuple, list, dict)):
         leaves, shape = [], []
-        for item in tree:
+        for item in (tree.values() if isinstance(tree, dict) else tree):
             item_leaves, item_shape = _leaves(item)
             leaves += item_leaves
             shape.append(item_shape)
-        return leaves, (type(tree), tuple(shape))
+        keys = tuple(tree) if isinstance(tree, dict) else None
+        return leaves, (type(tree), tuple(shape), keys)
     return [tree], None
 
 
@@ -210,13 +297,15 @@ def _rebuild(structure, leaves):
     def build(shape):
         if shape is None:
             return next(leaves)
-        kind, items = shape
+        kind, items, keys = shape
+        if keys is not None:
+            return kind(zip(keys, [build(item) for item in items]))
         return kind(build(item) for item in items)
     return build(structure)
 
 
 def _describe_tree(tree):
-    if isinstance(tree, (tuple, list)):
+    if isinstance(tree, (tuple, list, dict)):
         return f'a {type(tree).__name__} of {len(tree)}'
     return 'None' if tree is None else 'one value'
 
@@ -239,9 +328,28 @@ def _run_branch(frame, body):
 _MISSING = object()
 
 
-def _same_type(name, values, builder, stmt, generated=False):
+class Reshaped(NotStatic):
+    """A variable is a Tensor of one shape in one branch and of another (or a tuple) in the
+    other branch, or after an iteration. When a run-time loop started the variable as a Python
+    number (`total = 0.0`, and the value that a `return` in the loop gives), the loop catches
+    this, widens the number to what the body made of it, and lowers the body again; otherwise
+    the user sees the message. (NotStatic: were the condition known at compile time, a float
+    argument, this would go.)"""
+
+    def __init__(self, message, loc=None, name=None, values=()):
+        super().__init__(message, loc)
+        self.name, self.values = name, values
+
+    def located(self, loc):
+        if self.loc is not None or loc is None:
+            return self
+        return Reshaped(self.message, loc, self.name, self.values)
+
+
+def _same_type(name, values, builder, stmt, generated=False, widen=None):
     """Both branches' values of `name` as Values of one aval, or None when both are the same
-    Python object. Python numbers become arrays of the other branch's shape and dtype."""
+    Python object. Python numbers become arrays of the other branch's shape and dtype. `widen`:
+    the variable's name, for a loop that may widen it (see Reshaped)."""
     if any(isinstance(v, saved_lists.SavedList) for v in values):
         return _saved_lists_merged(name, values, stmt)
     if generated and any(v is None for v in values) and any(isinstance(v, Value) for v in values):
@@ -255,14 +363,14 @@ def _same_type(name, values, builder, stmt, generated=False):
             # Numbers chosen at run time stay Python numbers (weakly typed, see `_weak_numbers`).
             kind = float if any(isinstance(v, float) for v in values) else int
             return [constant(kind(v)) for v in values]
-        raise CompileError(f"{name!r} is a Python value ({values[0]!r} or {values[1]!r}) that would "
+        raise CompileError(f"{_what(name)} is a Python value ({values[0]!r} or {values[1]!r}) that would "
                            f"depend on a Tensor condition (line {stmt.lineno}); make it a Tensor")
     aval = next(v.aval for v in values if isinstance(v, Value))
     values = [_as_array(v, aval, name, builder) for v in values]
     if values[0].aval != values[1].aval:
-        # NotStatic: were the condition known at compile time (a float argument), this would go.
-        raise NotStatic(f"{name!r} is {_show(values[0].aval)} in one branch and "
-                           f"{_show(values[1].aval)} in the other; both branches must agree")
+        raise Reshaped(f"{_what(name)} is {_show(values[0].aval)} in one branch and "
+                       f"{_show(values[1].aval)} in the other; both branches must agree",
+                       name=widen, values=values)
     return values
 
 
@@ -283,6 +391,8 @@ def _strong(tree):
     region yields has one dtype whichever way it went. Built inside the region."""
     if isinstance(tree, (tuple, list)):
         return type(tree)(_strong(t) for t in tree)
+    if isinstance(tree, dict):
+        return type(tree)((k, _strong(t)) for k, t in tree.items())
     return ops.cast(tree, tree.dtype) if isinstance(tree, Value) and tree.weak else tree
 
 
@@ -312,7 +422,7 @@ def _as_array(v, aval, name, builder):
         return v
     number = v.const if isinstance(v, Value) else v
     if not isinstance(number, (bool, int, float)):
-        raise CompileError(f"{name!r} holds a {type(number).__name__} in one branch and a Tensor in the other")
+        raise CompileError(f"{_what(name)} holds a {type(number).__name__} in one branch and a Tensor in the other")
     return ops.full(aval.shape, number, aval.dtype)
 
 
@@ -401,7 +511,23 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
     lowering = frame.lowering
     bindings_before = lowering.bindings()
     params = []          # ids of Parameters the body assigns (ops.assign): carried like variables
-    for attempt in range(4):
+
+    def widen_number(error):
+        """A carried variable that starts as a Python number met a Tensor of another shape or a
+        tuple in the body (see Reshaped): start it as that, filled with the number."""
+        nonlocal slots, inits
+        widened = _widened(error, carried, before, inits)
+        if widened is None:
+            return False
+        if isinstance(widened, Value):
+            inits[error.name] = widened
+        else:
+            before[error.name] = widened
+            slots = _Slots(carried, before)
+            inits = {n: inits.get(n, v) for n, v in zip(slots.names, slots.read(before))}
+        return True
+
+    for attempt in range(6):
         frame.locals = dict(before)
         lowering.implicit = dict(bindings_before)
         init_values = [_init_value(n, inits[n]) for n in slots.names] + [bindings_before[p] for p in params]
@@ -432,13 +558,23 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
                     bind_target(*args[:len(leading_avals)])
                 _run_loop_body(frame, stmt.body)
                 results = [_strong(r) for r in slots.read(frame.locals)] + [lowering.implicit[p] for p in params]
+        except Reshaped as e:
+            _restore(containers)
+            if not widen_number(e):
+                raise
+            continue
         finally:
             lowering.loop_containers.pop()
         saves = saved_lists.loop_saves(containers, lowering.loop_containers, body_ops, frame.parsed.generated)
         bindings_before = {**lowering.inputs, **bindings_before}    # Parameters first met in the body
         written = [p for p, v in lowering.implicit.items()
                    if p not in params and v is not bindings_before.get(p)]
-        widened = _widen(slots.names, init_values, results, inits)
+        try:
+            widened = _widen(slots.names, init_values, results, inits)
+        except Reshaped as e:
+            if not widen_number(e):
+                raise
+            continue
         if written:
             params += written      # lower again, carrying what the body assigns
         elif not widened:
@@ -455,7 +591,11 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
                 [v.aval for v in init_values] + [list_aval(v.aval) for v in saved],
                 {'saves': len(saved)} if saved else None, names=[_hint(n) for n in names + list_names])
     outs, lists = outs[:len(init_values)], outs[len(init_values):]
-    slots.bind(frame.locals, outs)
+    # A value the body passes on unchanged is what it was before the loop (a Python number stays
+    # one; `#returned` stays the constant False when the loop's returns were never compiled).
+    originals = slots.read(before)
+    slots.bind(frame.locals, [original if result is arg else out for original, result, arg, out in
+                              zip(originals, results, carried_args, outs)])
     _bind_params(lowering, params, outs[len(slots.names):], bindings_before)
     saved_lists.rebind(frame.locals, before, saves, lists)
     for name in assigned:
@@ -477,15 +617,16 @@ def _bind_params(lowering, params, values, bindings):
 
 
 class _Slots:
-    """A loop's carried variables as a flat list of values: a variable holding a tuple or list
-    of Tensors (an LSTM's `(h, c)` state) is carried as its leaves, named `state_0`, `state_1`."""
+    """A loop's carried variables as a flat list of values: a variable holding a tuple, list or
+    dict of Tensors (an LSTM's `(h, c)` state) is carried as its leaves, named `state_0`,
+    `state_1`."""
 
     def __init__(self, names, env):
         self.structure = {}
         self.names = []
         for name in names:
             value = env[name]
-            if isinstance(value, (tuple, list)):
+            if isinstance(value, (tuple, list, dict)):
                 self.structure[name] = value
                 self.names += [f'{name}_{k}' for k in range(len(flatten(value)))]
             else:
@@ -497,7 +638,7 @@ class _Slots:
         for name in self.variables:
             value = env[name]
             if name in self.structure:
-                leaves = flatten(value) if isinstance(value, (tuple, list)) else None
+                leaves = flatten(value) if isinstance(value, (tuple, list, dict)) else None
                 if leaves is None or len(leaves) != len(flatten(self.structure[name])):
                     raise CompileError(f"{name!r} holds {len(flatten(self.structure[name]))} values before "
                                        "the loop and a different structure after an iteration")
@@ -545,16 +686,50 @@ def constant_array(number):
     return ops.full((), number, np.asarray(number).dtype)
 
 
+def _widened(error, carried, before, inits):
+    """The initial value to widen a loop-carried variable to, after `error` (a Reshaped) showed
+    what the body makes of it; None unless the variable starts as a Python number."""
+    name = error.name
+    if name not in carried:
+        return None
+    original = before[name]
+    if isinstance(original, Value):
+        if not original.is_scalar_const:
+            return None
+        original = original.const
+    if not isinstance(original, (bool, int, float)):
+        return None
+    current = inits.get(name)
+    aval = current.aval if isinstance(current, Value) and not current.is_scalar_const else \
+        Aval((), np.asarray(original).dtype)
+
+    def filled(leaf):
+        if isinstance(leaf, Value) and not leaf.is_scalar_const:
+            return ops.full(leaf.shape, original, leaf.dtype)
+        return original if isinstance(leaf, (bool, int, float, Value)) else leaf
+    for v in error.values:
+        if isinstance(v, (tuple, list, dict)):
+            return map_tree(filled, v)
+        if isinstance(v, Value) and not v.is_scalar_const and v.aval != aval:
+            return filled(v)
+    return None
+
+
 def _widen(carried, init_values, results, inits):
     """Where a carried value's aval changed in the body, widen its initial value (a number becomes
     an array of the result's shape and dtype); True when anything changed."""
     changed = False
     for name, init, result in zip(carried, init_values, results):
+        if isinstance(result, (tuple, list, dict)):
+            raise Reshaped(f"{_what(name)} is {_show(init.aval)} before the loop and "
+                           f"{_describe_tree(result)} after one iteration; a loop must keep it the same",
+                           name=name, values=[result])
         if isinstance(result, Value) and not result.is_scalar_const and result.aval != init.aval:
             original = inits[name]
             if isinstance(original, Value) and not original.is_scalar_const:
-                raise CompileError(f"{name!r} is {_show(init.aval)} before the loop and "
-                                   f"{_show(result.aval)} after one iteration; a loop must keep it the same")
+                raise Reshaped(f"{_what(name)} is {_show(init.aval)} before the loop and "
+                               f"{_show(result.aval)} after one iteration; a loop must keep it the same",
+                               name=name, values=[result])
             number = original.const if isinstance(original, Value) else original
             inits[name] = ops.full(result.shape, number, result.dtype)
             changed = True

@@ -141,7 +141,7 @@ def _cotangents_per_input(cotangents, args, inputs, backward_inputs, rule_name):
     index = {id(v): k for k, v in enumerate(inputs)}
     for position, (arg, ct) in enumerate(zip(args, cotangents)):
         arg_leaves, _ = _leaves(arg)
-        ct_leaves, _ = _leaves(ct) if isinstance(arg, (tuple, list)) else ([ct], None)
+        ct_leaves, _ = _leaves(ct) if isinstance(arg, (tuple, list, dict)) else ([ct], None)
         if ct is not None and len(ct_leaves) != len(arg_leaves):
             raise CompileError(f"{rule_name}: the gradient for input {position} has "
                                f"{len(ct_leaves)} part(s), the input has {len(arg_leaves)}")

@@ -15,6 +15,12 @@ flags are down:
                                                a = h(a)
                                            #i = #i + 1
 
+A name first assigned after an exit, or in the branch of an `if` whose other branch exits, has
+a value only where the flags are down; where they are up nothing reads it (everything after is
+guarded too). So the branch that raises a flag (or the guard's empty one) gives it zeros, and
+the name stays defined after the `if`, as it is in Python on every path that reaches a use: the
+rewritten `if` says which of its branches always exit (`exits`, read by control.lower_if).
+
 The flags are names no user code can write (they start with '#'), bound to 0-d bool Tensors
 before the loop, so they are loop-carried values like any other. Each loop has its own (see
 `flag`). Generated code calls them `broke`, `skip` and `i`.
@@ -108,7 +114,9 @@ def rewrite_body(statements, loop):
             rest = rewrite_body(statements[index + 1:], loop)
             if rest:
                 test = _not(_either(flag(BROKE, loop), flag(SKIP, loop), stmt), stmt)
-                out.append(at(gast.If(test=test, body=rest, orelse=[]), stmt))
+                guard = at(gast.If(test=test, body=rest, orelse=[]), stmt)
+                guard.exits = (False, True)     # its empty branch runs only with a flag up
+                out.append(guard)
             return out
     return out
 
@@ -121,8 +129,10 @@ def _rewrite(stmt, loop):
     if isinstance(stmt, gast.Continue):
         return assign(flag(SKIP, loop), True, stmt)
     if isinstance(stmt, gast.If) and _may_exit(stmt):
-        return at(gast.If(test=stmt.test, body=rewrite_body(stmt.body, loop) or [gast.Pass()],
-                          orelse=rewrite_body(stmt.orelse, loop)), stmt)
+        new = at(gast.If(test=stmt.test, body=rewrite_body(stmt.body, loop) or [gast.Pass()],
+                         orelse=rewrite_body(stmt.orelse, loop)), stmt)
+        new.exits = (_always_exits(stmt.body), _always_exits(stmt.orelse))
+        return new
     if _is_loop(stmt) and has_return(stmt.body + stmt.orelse):
         return _returning_inner(stmt, loop)
     return stmt
@@ -166,6 +176,16 @@ def _copy_loop(loop, body, orelse):
     new = copy.copy(loop)
     new.body, new.orelse = body, orelse
     return new
+
+
+def _always_exits(statements):
+    """Whether these statements end in break, continue or return on every path."""
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, (gast.Break, gast.Continue, gast.Return)):
+        return True
+    return isinstance(last, gast.If) and _always_exits(last.body) and _always_exits(last.orelse)
 
 
 def _may_exit(stmt):

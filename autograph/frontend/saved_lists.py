@@ -82,7 +82,7 @@ def loop_saves(snapshot_before, enclosing, body_ops, generated):
     saves, other = [], False
     for obj, content in snapshot_before:
         now = list(obj.items()) if isinstance(obj, dict) else list(obj)
-        if len(now) == len(content) and all(a is b for a, b in zip(now, content)):
+        if _unchanged(now, content, isinstance(obj, dict)):
             continue
         value = _saved_value(obj, content, now, enclosing, nested) if generated else None
         if value is None:
@@ -94,6 +94,16 @@ def loop_saves(snapshot_before, enclosing, body_ops, generated):
     if other:
         raise NotStatic(GROWS)
     return saves
+
+
+def _unchanged(now, content, items):
+    """Whether a container holds the same objects as before (a dict's items are new tuples each
+    time: compare their keys and values)."""
+    if len(now) != len(content):
+        return False
+    if items:
+        return all(k == j and v is w for (k, v), (j, w) in zip(now, content))
+    return all(a is b for a, b in zip(now, content))
 
 
 def _saved_value(obj, content, now, enclosing, nested):
