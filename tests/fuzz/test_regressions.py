@@ -1,0 +1,188 @@
+"""Programs the fuzzer found wrong, minimised: each compiled against plain Python on Tensors, and
+its gradient against central differences (tests/numerics.py), at inputs that take the branch
+or exit in question. The comment above each says what went wrong before the fix."""
+import numpy as np
+import pytest
+
+import autograph
+from autograph import Tensor, float64, ops
+from tests.numerics import central_difference_at
+
+A = np.array([[1.0, -2.0], [3.0, 4.0]])
+B = np.array([[1.0, 2.0], [-3.0, 4.0]])
+V = np.array([0.3, -0.7])
+M34 = np.array([[0.5, -0.2, 0.9, 0.1], [-0.4, 0.8, 0.3, -0.6], [0.2, 0.1, -0.7, 0.4]])
+
+
+# A non-scalar `return` under an if inside a run-time loop: the returned value started as the
+# number 0.0 and was never widened to the return's shape ('#value@5:4' is float64 of shape (4,)
+# in one branch and float64 of shape () in the other).
+def returns_a_row(x):
+    for row in x:
+        head = x[0] * 2.0
+        if ops.sum(row) > 0.5:
+            return head + row
+    return x[-1]
+
+
+# The same with a tuple: '#value@...' holds a tuple in one branch and a Tensor in the other.
+def returns_a_tuple(x, y):
+    for row in x:
+        if ops.sum(row) > 0.5:
+            return row * 2.0, y[0]
+    return y[1], x[0]
+
+
+# A return from the inner of two run-time loops: the outer loop's `if #returned: return` was
+# lost when the inner loop's first lowering was redone, and the function fell through (wrong
+# value).
+def returns_from_inner_loop(x, y):
+    for row in x:
+        for col in y:
+            if ops.sum(col) > 0:
+                return col * row
+    return x[0]
+
+
+# A tuple rebound in a branch of an if on a Tensor: 'the truth value of a Tensor is known only
+# when the code runs' (the branches' tuples were compared with ==).
+def swaps_a_tuple(x, y):
+    pair = (x, y)
+    if ops.sum(x) > 0:
+        pair = (y * 2.0, x)
+    return ops.sum(pair[0] * pair[1])
+
+
+# A number that grows into a Tensor inside a branch of a run-time loop: 'total' is float64 of
+# shape (2,) in one branch and float64 of shape () in the other.
+def sums_positive_rows(x):
+    total = 0.0
+    for row in x:
+        if ops.sum(row) > 0:
+            total = total + row * row
+    return total
+
+
+# A dict or list changed in a branch of an if on a Tensor: the change was made whichever way
+# the condition went (wrong values).
+def updates_dict_in_branch(x, y):
+    d = {'a': x, 'b': y}
+    if ops.sum(x) > 100.0:
+        d['a'] = y * 3.0
+    return d['a'] * d['b']
+
+
+def updates_list_in_branch(x, y):
+    items = [x, y]
+    if ops.sum(x) < 100.0:
+        items[1] = x * y
+    else:
+        items[0] = y
+    return items[0] + items[1]
+
+
+# Any dict in scope of a run-time loop: 'a loop over run-time values cannot change a Python list
+# or dict' (a dict's items are new tuples each time, and they were compared by identity).
+def dict_beside_a_loop(x, y):
+    d = {'a': x[0]}
+    for row in x:
+        y = y + row * d['a']
+    return y
+
+
+# A dict updated in a run-time loop: 'd' holds a dict and changes in a loop over run-time values.
+def updates_dict_in_loop(x):
+    d = {'a': x[0], 'b': x[1]}
+    for row in x:
+        if ops.sum(row) > 0:
+            d['a'] = d['a'] * row
+        d['b'] = d['b'] + row
+    return d['a'] + d['b']
+
+
+# A name first assigned after an exit, or in the branch that does not exit: 'name v may be
+# undefined here: it is assigned in only one branch of the if' (the exits' flags guard what
+# follows them, and the guard's other branch did not define it).
+def defines_after_continue(x, y):
+    for row in x:
+        if ops.sum(row) > -100.0:
+            if ops.sum(row) < 0:
+                continue
+            scaled = row * 2.0
+        else:
+            scaled = row
+        y = y + scaled
+    return y
+
+
+def defines_in_branch_that_stays(x, y):
+    for row in x:
+        if ops.sum(row) > 100.0:
+            return row
+        else:
+            kept = row * y
+        y = y + kept
+    return y
+
+
+# A run-time loop whose only return sits under a condition known at compile time to be false:
+# its returned value stayed the number 0.0 ('returned value 0' is float64 of shape () in one
+# branch and float64 of shape (2, 2) in the other).
+def return_never_compiled(x):
+    k = ops.sum(x) * 0.0
+    while k < 2.0:
+        k = k + 1.0
+        x = x * 0.5 + 0.25
+        if x.shape[0] > 3:
+            return x[0]
+    return x * x
+
+
+CASES = {
+    'returns_a_row': (returns_a_row, [M34], (0,)),
+    'returns_a_row_falls_through': (returns_a_row, [-M34], (0,)),
+    'returns_a_tuple': (returns_a_tuple, [A, B], (0, 1)),
+    'returns_a_tuple_falls_through': (returns_a_tuple, [-A, B], (0, 1)),
+    'returns_from_inner_loop': (returns_from_inner_loop, [A, B], (0, 1)),
+    'returns_from_inner_loop_later': (returns_from_inner_loop, [A, -B[::-1]], (0, 1)),
+    'swaps_a_tuple': (swaps_a_tuple, [V, V[::-1] * 2.0], (0, 1)),
+    'swaps_a_tuple_keeps': (swaps_a_tuple, [-V[::-1], V], (0, 1)),
+    'sums_positive_rows': (sums_positive_rows, [A], (0,)),
+    'updates_dict_in_branch': (updates_dict_in_branch, [V, V * 3.0], (0, 1)),
+    'updates_list_in_branch': (updates_list_in_branch, [V, V * 3.0], (0, 1)),
+    'dict_beside_a_loop': (dict_beside_a_loop, [A, V], (0, 1)),
+    'updates_dict_in_loop': (updates_dict_in_loop, [A], (0,)),
+    'defines_after_continue': (defines_after_continue, [B, V], (0, 1)),
+    'defines_in_branch_that_stays': (defines_in_branch_that_stays, [A, V], (0, 1)),
+    'return_never_compiled': (return_never_compiled, [A], (0,)),
+}
+
+
+def eager(fn, args):
+    out = fn(*[Tensor(a) for a in args])
+    return [np.asarray(o.asnumpy()) for o in (out if isinstance(out, tuple) else (out,))]
+
+
+@pytest.mark.parametrize('name', sorted(CASES))
+def test_compiled_equals_python(name):
+    fn, args, _ = CASES[name]
+    got = autograph.jit(fn)(*[Tensor(a) for a in args])
+    got = got if isinstance(got, tuple) else (got,)
+    want = eager(fn, args)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g.asnumpy(), w, rtol=1e-12)
+
+
+@pytest.mark.parametrize('name', sorted(CASES))
+def test_gradient_equals_finite_differences(name):
+    fn, args, positions = CASES[name]
+    grads = autograph.grad(fn, positions)(*[Tensor(a) for a in args])
+    grads = grads if len(positions) > 1 else (grads,)
+    total = lambda *xs: float(sum(np.sum(o) for o in eager(fn, xs)))  # noqa: E731
+    for g, want in zip(grads, central_difference_at(total, args, positions)):
+        np.testing.assert_allclose(g.asnumpy(), want, rtol=1e-6, atol=1e-8)
+
+
+def test_float64_is_what_the_fuzzer_uses():
+    assert ops.zeros((2,), float64).dtype == float64
