@@ -118,12 +118,18 @@ def lower_if(frame, stmt, pred):
              if any(env.get(n, _MISSING) is not before.get(n, _MISSING) for _, env in branches)]
     display = {f'#param{k}': bindings_before[p].name for k, p in enumerate(params)}
     display.update((key, _name_of(obj, before)) for key, obj in changed)
+    # Branches that always leave the loop (see exits): names they leave undefined are read only
+    # where the flags are down, and when all leave, what follows is dead.
+    loop = getattr(stmt, 'loop', None)
+    exiting = [syntactic or (loop is not None and any(
+        env.get(exits.flag(kind, loop)) is True for kind in (exits.BROKE, exits.SKIP)))
+        for syntactic, (_, env) in zip(getattr(stmt, 'exits', (False, False)), branches)]
     results, merged, out_names = [[], []], [], []
     for name in names:
         values = [env.get(name, _MISSING) for _, env in branches]
-        for k, exiting in enumerate(getattr(stmt, 'exits', ())):   # see exits: read only where
+        for k, exits_here in enumerate(exiting):                   # see exits: read only where
             other = values[1 - k]                                  # the flags are down
-            if exiting and (values[k] is _MISSING or isinstance(values[k], Undefined)) and \
+            if exits_here and (values[k] is _MISSING or isinstance(values[k], Undefined)) and \
                     other is not _MISSING and not isinstance(other, Undefined):
                 values[k] = map_tree(_stand_in, other)
         if any(v is _MISSING or isinstance(v, Undefined) for v in values):
@@ -157,6 +163,8 @@ def lower_if(frame, stmt, pred):
     for k, param in enumerate(params):
         if f'#param{k}' in frame.locals:
             _bind_params(lowering, [param], [frame.locals.pop(f'#param{k}')], bindings_before)
+    if loop is not None and all(exiting):
+        frame.locals[exits.flag(exits.SKIP, loop)] = True
 
 
 def _stand_in(value):

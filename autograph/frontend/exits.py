@@ -19,7 +19,11 @@ A name first assigned after an exit, or in the branch of an `if` whose other bra
 a value only where the flags are down; where they are up nothing reads it (everything after is
 guarded too). So the branch that raises a flag (or the guard's empty one) gives it zeros, and
 the name stays defined after the `if`, as it is in Python on every path that reaches a use: the
-rewritten `if` says which of its branches always exit (`exits`, read by control.lower_if).
+rewritten `if` says which of its branches always exit (`exits`, read by control.lower_if), and
+whose flags they raise (`loop`): a branch that raised one to the constant True when compiling
+(under a condition known then) exits too. When every branch of an `if` exits, `#skip` is True
+after it, so that the guard of what follows is known false and that dead code is not lowered
+(it may read names only the exits left undefined, as Python never runs it).
 
 The flags are names no user code can write (they start with '#'), bound to 0-d bool Tensors
 before the loop, so they are loop-carried values like any other. Each loop has its own (see
@@ -116,6 +120,7 @@ def rewrite_body(statements, loop):
                 test = _not(_either(flag(BROKE, loop), flag(SKIP, loop), stmt), stmt)
                 guard = at(gast.If(test=test, body=rest, orelse=[]), stmt)
                 guard.exits = (False, True)     # its empty branch runs only with a flag up
+                guard.loop = loop
                 out.append(guard)
             return out
     return out
@@ -132,6 +137,7 @@ def _rewrite(stmt, loop):
         new = at(gast.If(test=stmt.test, body=rewrite_body(stmt.body, loop) or [gast.Pass()],
                          orelse=rewrite_body(stmt.orelse, loop)), stmt)
         new.exits = (_always_exits(stmt.body), _always_exits(stmt.orelse))
+        new.loop = loop
         return new
     if _is_loop(stmt) and has_return(stmt.body + stmt.orelse):
         return _returning_inner(stmt, loop)
@@ -179,13 +185,14 @@ def _copy_loop(loop, body, orelse):
 
 
 def _always_exits(statements):
-    """Whether these statements end in break, continue or return on every path."""
-    if not statements:
-        return False
-    last = statements[-1]
-    if isinstance(last, (gast.Break, gast.Continue, gast.Return)):
-        return True
-    return isinstance(last, gast.If) and _always_exits(last.body) and _always_exits(last.orelse)
+    """Whether these statements leave by break, continue or return on every path (what follows
+    such a statement is dead: its guard is known false when compiling, and not lowered)."""
+    for stmt in statements:
+        if isinstance(stmt, (gast.Break, gast.Continue, gast.Return)):
+            return True
+        if isinstance(stmt, gast.If) and _always_exits(stmt.body) and _always_exits(stmt.orelse):
+            return True
+    return False
 
 
 def _may_exit(stmt):

@@ -198,7 +198,12 @@ def _check(program, module, path, full_differences):
         if g.shape != program.args[p].shape:
             return Outcome('wrong_gradient', 'grad', detail=f'gradient {p} has shape {g.shape}, '
                            f'argument {program.args[p].shape}')
-    outcome = _compare_gradients(program, fn, grads, full_differences)
+    try:
+        outcome = _compare_gradients(program, fn, grads, full_differences)
+    except Timeout:
+        raise
+    except Exception:
+        return Outcome('invalid', 'differences', detail=traceback.format_exc())
     if outcome.status == 'wrong_gradient':
         ir = _ir_values(grad_fn, args)
         if ir is not None and len(ir) == len(grads) and not all(
@@ -235,9 +240,9 @@ def _compare_gradients(program, fn, grads, full_differences):
     for _ in range(2):
         direction = {p: rng.standard_normal(program.args[p].shape) for p in program.positions}
 
-        def along(h):
-            plus = [a + h * direction[k] if k in direction else a for k, a in enumerate(base)]
-            minus = [a - h * direction[k] if k in direction else a for k, a in enumerate(base)]
+        def along(h):   # np.asarray: a 0-d array plus a number is a NumPy scalar
+            plus = [np.asarray(a + h * direction[k]) if k in direction else a for k, a in enumerate(base)]
+            minus = [np.asarray(a - h * direction[k]) if k in direction else a for k, a in enumerate(base)]
             return (total(*plus) - total(*minus)) / (2 * h)
         d1, d2 = (along(h) for h in STEPS)
         exact = sum(float(np.sum(g * direction[p])) for p, g in zip(program.positions, grads))
