@@ -112,6 +112,29 @@ def _replace_expr(tree, k, child):
     return Swap().visit(new)
 
 
+def _names_defined(tree):
+    """Whether every name a function reads is assigned somewhere in it, a parameter, or
+    module-level (a reduction that deletes a definition on a path eager execution never takes
+    would give a program Python runs and the compiler rightly refuses)."""
+    import builtins
+    module = {n.id for n in tree.body if isinstance(n, ast.Assign) for n in n.targets
+              if isinstance(n, ast.Name)} | {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    module |= {a.asname or a.name.split('.')[0] for n in tree.body
+               if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    for fn in ast.walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.Lambda)):
+            continue
+        known = module | set(dir(builtins)) | {a.arg for a in ast.walk(fn.args) if isinstance(a, ast.arg)}
+        known |= {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        known |= {n.name for n in ast.walk(fn) if isinstance(n, ast.FunctionDef)}
+        known |= {a.arg for lam in ast.walk(fn) if isinstance(lam, ast.Lambda) for a in ast.walk(lam.args)
+                  if isinstance(a, ast.arg)}
+        if any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in known
+               for n in ast.walk(fn)):
+            return False
+    return True
+
+
 def reduce(program: Program, directory, wanted=None, log=print):
     """The smallest program found whose outcome has signature `wanted` (the original's by
     default)."""
@@ -132,7 +155,7 @@ def reduce(program: Program, directory, wanted=None, log=print):
                     source = ast.unparse(ast.fix_missing_locations(cand)) + '\n'
                 except Exception:
                     continue
-                if len(source) >= len(best):
+                if len(source) >= len(best) or not _names_defined(cand):
                     continue
                 trial = Program(source, program.args, program.positions, program.returns)
                 try:
