@@ -25,6 +25,7 @@ end a line escaped (`comment_text`). Blocks never come out empty.
 """
 from typing import NamedTuple
 
+import gast
 import numpy as np
 
 from ..ir import Value, flatten
@@ -228,8 +229,19 @@ class _Writer:
         return nodes.call('print', args, keywords)
 
     def yields(self, indent, targets, results):
-        for target, result in zip(targets, results):
-            self.assign(indent, target, self.value(result))
+        """The targets take the results, as at once: where one result reads a variable that an
+        earlier target writes (a value before the if, yielded beside its new one), all of them
+        are one tuple assignment."""
+        pairs = [(self.name(t), self.value(r)) for t, r in zip(targets, results)]
+        pairs = [(t, v) for t, v in pairs if not (isinstance(v, gast.Name) and v.id == t)]
+        written = set()
+        for target, value in pairs:
+            if written & _names_read(value):
+                self.line(indent, nodes.assign_many([t for t, _ in pairs], [v for _, v in pairs]))
+                return
+            written.add(target)
+        for target, value in pairs:
+            self.line(indent, nodes.assign(target, value))
 
     def cond(self, op, indent):
         then, orelse = op.regions
@@ -422,6 +434,10 @@ def _coalesced(graph, inline):
     return alias
 
 
+def _names_read(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+
+
 def _defined_in(v, region):
     return isinstance(v, Value) and v.op is not None and any(v.op is op for op in region.ops)
 
@@ -460,7 +476,18 @@ def _clobbers(result, out, region, inline, alias, ignore=frozenset()):
             op = consumer[id(op.out)]
         return position[id(op)]
 
+    if not any(result.op is op for op in region.ops):
+        return True     # defined outside this block (an enclosing one): keep them apart
     defined_at = statement_of(result.op)
+    defining = result.op
+    if defining.regions and defining.prim is not COND:
+        # A loop writes its carried variables at every iteration, while its body still reads:
+        # a value of the same variable read inside it (not one of the loop's own) would change.
+        own = _inside(defining)
+        inner = [v for r in defining.regions for op in walk(r.ops) for v in op.inputs] + \
+            [v for r in defining.regions for v in r.results]
+        if any(shares(v) and id(v) not in own for v in inner):
+            return True
     for op in region.ops:
         reads = [v for v in op.inputs] + [v for r in op.regions for inner in walk(r.ops) for v in inner.inputs] \
             + [v for r in op.regions for v in r.results]

@@ -112,6 +112,12 @@ def assign(target, value):
     return gast.Assign(targets=[store(target)], value=value, type_comment=None)
 
 
+def assign_many(targets, values):
+    """`a, b = x, y`: every value is read before any name is written."""
+    return gast.Assign(targets=[gast.Tuple(elts=[store(t) for t in targets], ctx=gast.Store())],
+                       value=tuple_(values), type_comment=None)
+
+
 def raise_(exception, args):
     """raise AssertionError('message')"""
     return gast.Raise(exc=call(exception, args, []) if args else name(exception), cause=None)

@@ -244,9 +244,8 @@ def eager(fn, args):
     return [np.asarray(o.asnumpy()) for o in (out if isinstance(out, tuple) else (out,))]
 
 
-KNOWN = pytest.mark.xfail(reason='code generation (autograph/codegen/emit.py), reported', strict=False)
 ALL = {**CASES, **CODEGEN}
-NAMES = sorted(CASES) + [pytest.param(name, marks=KNOWN) for name in sorted(CODEGEN)]
+NAMES = sorted(ALL)
 
 
 @pytest.mark.parametrize('name', NAMES)
