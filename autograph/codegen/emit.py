@@ -476,9 +476,10 @@ def _clobbers(result, out, region, inline, alias, ignore=frozenset()):
             op = consumer[id(op.out)]
         return position[id(op)]
 
-    if not any(result.op is op for op in region.ops):
-        return True     # defined outside this block (an enclosing one): keep them apart
-    defined_at = statement_of(result.op)
+    try:
+        defined_at = statement_of(result.op)
+    except (KeyError, AttributeError):
+        return True     # defined in an enclosing block by an op this block cannot place: apart
     defining = result.op
     if defining.regions and defining.prim is not COND:
         # A loop writes its carried variables at every iteration, while its body still reads:

@@ -221,9 +221,11 @@ class Lowering:
                                frame.parsed.loc(node))
         self.depth += 1
         try:
-            if isinstance(node, gast.Lambda):    # its ops come from its line, as a statement's do
+            if isinstance(node, gast.Lambda):
+                # A lambda compiled on its own has its line for its ops; one called from a
+                # statement keeps that statement's.
                 loc = frame.parsed.loc(node.body)
-                with self.builder.at(loc if frame.user_code else None):
+                with self.builder.at(loc if frame.user_code and self.builder.loc is None else None):
                     try:
                         return frame.expr(node.body)
                     except CompileError as e:
