@@ -276,6 +276,10 @@ class LocalFunction:
                       parent=self.frame)
         return self.frame.lowering.execute(frame, self.node, self.__name__)
 
+    def __call__(self, *args, **kwargs):
+        """Called by library code while compiling (grad of it, say): lowered here."""
+        return self.call(args, kwargs)
+
 
 class Frame:
     """One activation of a user function: its locals and how to resolve the rest."""
