@@ -239,18 +239,29 @@ def lower_returning_if(frame, stmt, pred, continuation):
         frame.run(stmt.orelse + continuation, top=True)
         raise Return(None)
     builder = frame.lowering.builder
-    before = dict(frame.locals)
-    returned = []
+    lowering = frame.lowering
+    before, bindings_before = dict(frame.locals), lowering.bindings()
+    containers = list({id(obj): (obj, _content(obj)) for obj in before.values()
+                       if isinstance(obj, (list, dict))}.values())
+    returned, branch_bindings, branch_contents = [], [], []
     for body in (stmt.body + continuation, stmt.orelse + continuation):
+        # each branch starts from the state before the if: variables, Parameters, containers
         frame.locals = dict(before)
-        with builder.region() as region_ops:
-            try:
-                frame.run(body, top=True)
-                value = None
-            except Return as r:
-                value = _strong(r.value)
+        lowering.implicit = dict(bindings_before)
+        try:
+            with builder.region() as region_ops:
+                try:
+                    frame.run(body, top=True)
+                    value = None
+                except Return as r:
+                    value = _strong(r.value)
+                branch_contents.append([_strong(_content(obj)) for obj, _ in containers])
+        finally:
+            _restore(containers)
         returned.append((region_ops, value))
+        branch_bindings.append(lowering.implicit)
     frame.locals = before
+    lowering.implicit = bindings_after = lowering.bindings()
     (then_ops, then_value), (else_ops, else_value) = returned
     then_leaves, tree = _leaves(then_value)
     else_leaves, other = _leaves(else_value)
@@ -263,9 +274,43 @@ def lower_returning_if(frame, stmt, pred, continuation):
         if values is not None:
             results[0].append(values[0])
             results[1].append(values[1])
+    count = len(results[0])
+    # What the branches leave behind for the caller: Parameters they assign, containers they
+    # change (the caller may hold them), merged after the returned values.
+    params = [p for p in bindings_after if any(b.get(p, bindings_after[p]) is not bindings_after[p]
+                                               for b in branch_bindings)]
+    for param in params:
+        pair = [b.get(param, bindings_before.get(param, lowering.inputs[param])) for b in branch_bindings]
+        values = _same_type(bindings_after[param].name or 'a Parameter', pair, builder, stmt)
+        for i in (0, 1):
+            results[i].append(pair[i] if values is None else values[i])
+    changed = [(k, obj) for k, (obj, content) in enumerate(containers)
+               if any(not _same_content(contents[k], content) for contents in branch_contents)]
+    slots = []
+    for k, obj in changed:
+        (a, shape), (b, shape_b) = _leaves(branch_contents[0][k]), _leaves(branch_contents[1][k])
+        if shape != shape_b:
+            raise CompileError(f"{_what(_name_of(obj, before))} holds {_describe_tree(branch_contents[0][k])} "
+                               f"in one branch of the if at line {stmt.lineno} and "
+                               f"{_describe_tree(branch_contents[1][k])} in the other")
+        slot = []
+        for leaf in zip(a, b):
+            values = _same_type(_name_of(obj, before), list(leaf), builder, stmt)
+            if values is None:
+                slot.append(leaf[0])
+            else:
+                results[0].append(values[0])
+                results[1].append(values[1])
+                slot.append(None)
+        slots.append((obj, shape, slot))
     regions = (Region([], then_ops, results[0]), Region([], else_ops, results[1]))
-    outs = iter(_weak_numbers(make(builder, COND, [truth(pred)], regions, _avals(results[0]),
-                                   names=['out'] * len(results[0])), *results))
+    outs = _weak_numbers(make(builder, COND, [truth(pred)], regions, _avals(results[0]),
+                              names=['out'] * len(results[0])), *results)
+    rest = iter(outs[count:])
+    _bind_params(lowering, params, [next(rest) for _ in params], bindings_after)
+    for obj, shape, slot in slots:
+        _refill(obj, _rebuild(shape, [next(rest) if s is None else s for s in slot]))
+    outs = iter(outs[:count])
     merged = [leaf if _same_python(leaf, other_leaf) else next(outs)
               for leaf, other_leaf in zip(then_leaves, else_leaves)]
     raise Return(_rebuild(tree, merged))

@@ -119,6 +119,9 @@ class Lowering:
 
     # ------------------------------------------------------------ implicit inputs
     def implicit_input(self, tensor, hint):
+        if id(tensor) not in self.implicit and id(tensor) in self.inputs:
+            # first met in another branch of an if: the same input (one per Tensor)
+            self.implicit[id(tensor)] = self.inputs[id(tensor)]
         if id(tensor) not in self.implicit:
             name = getattr(tensor, 'name', None) or hint
             value = Value(Aval(tensor.shape, np.asarray(tensor).dtype), parameter_hint(name),

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import autograph
-from autograph import Tensor, float64, ops
+from autograph import Parameter, Tensor, float64, ops
 from tests.numerics import central_difference_at
 
 A = np.array([[1.0, -2.0], [3.0, 4.0]])
@@ -170,6 +170,38 @@ def return_never_compiled(x):
     return x * x
 
 
+# A global Tensor first read in both branches of an if became two inputs, merged by the if; in
+# a function whose if returns, the other branch then read the merged one, which only the first
+# branch defines ('G_2' not associated with a value, when the generated code ran).
+G = Tensor(np.array([[0.1, 0.2], [0.4, 0.5]]))
+
+
+def reads_a_global_in_branches(x):
+    if ops.sum(x) > 0.1:
+        if ops.sum(x) > 0.2:
+            x = x * G[0]
+        else:
+            x = x * G[1]
+    elif ops.sum(x) > 100.0:
+        return x
+    return x + G[0]
+
+
+# A container an inlined function changes in one branch of an if that returns: the change was
+# made whichever way it went (NameError when the generated code ran).
+def sets_in_a_returning_branch(d, x):
+    if ops.sum(x) > 0:
+        d['a'] = x * 2.0
+        return x
+    return x * 3.0
+
+
+def calls_a_returning_setter(x):
+    d = {'a': x}
+    y = sets_in_a_returning_branch(d, x)
+    return y + d['a']
+
+
 # ---------------------------------------------------------------- code generation's, reported
 # The optimised IR of these is right (tests/fuzz/ireval.py evaluates it to Python's values) and
 # the generated code is not; the fix lies in autograph/codegen/emit.py (_coalesced/_clobbers).
@@ -236,6 +268,10 @@ CASES = {
     'defines_after_dead_code': (defines_after_dead_code, [A, V], (0, 1)),
     'defines_after_dead_code_breaks': (defines_after_dead_code, [np.array([[1.0, 2.0], [40.0, 45.0]]), V], (0, 1)),
     'reads_after_all_branches_leave': (reads_after_all_branches_leave, [A, V], (0, 1)),
+    'reads_a_global_in_branches': (reads_a_global_in_branches, [np.array([1.0, 2.0])], (0,)),
+    'reads_a_global_in_branches_else': (reads_a_global_in_branches, [np.array([-1.0, -2.0])], (0,)),
+    'calls_a_returning_setter': (calls_a_returning_setter, [np.array([1.0, 2.0])], (0,)),
+    'calls_a_returning_setter_else': (calls_a_returning_setter, [np.array([-1.0, -2.0])], (0,)),
 }
 
 
@@ -271,3 +307,28 @@ def test_gradient_equals_finite_differences(name):
 
 def test_float64_is_what_the_fuzzer_uses():
     assert ops.zeros((2,), float64).dtype == float64
+
+
+# A Parameter assigned in a branch of an if that returns, in an inlined function: the other
+# branch read the assigned value ('assign_1' not associated with a value, when it ran).
+P = Parameter(Tensor(np.array([1.0, 2.0])), name='p')
+
+
+def assigns_and_returns(x):
+    if ops.sum(x) > 0:
+        ops.assign(P, P * 2.0)
+        return x * P
+    return x + P
+
+
+def calls_assigns_and_returns(x):
+    return assigns_and_returns(x) + P
+
+
+@pytest.mark.parametrize('x, want, after', [([-1.0, -2.0], [1.0, 2.0], [1.0, 2.0]),
+                                            ([1.0, 2.0], [4.0, 12.0], [2.0, 4.0])])
+def test_parameter_assigned_in_a_returning_branch(x, want, after):
+    P.set_data(Tensor(np.array([1.0, 2.0])))
+    got = autograph.jit(calls_assigns_and_returns)(Tensor(np.array(x)))
+    np.testing.assert_allclose(got.asnumpy(), want)
+    np.testing.assert_allclose(P.asnumpy(), after)
