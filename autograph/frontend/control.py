@@ -12,6 +12,8 @@ definitions, but over structured regions rather than basic blocks:
   pass (`total = 0` then `total = total + x[i]`), its initial value is widened and the body is
   lowered again. Names first assigned in the body are undefined after the loop.
 """
+import contextlib
+
 import gast
 import numpy as np
 
@@ -124,13 +126,15 @@ def lower_if(frame, stmt, pred):
     exiting = [syntactic or (loop is not None and any(
         env.get(exits.flag(kind, loop)) is True for kind in (exits.BROKE, exits.SKIP)))
         for syntactic, (_, env) in zip(getattr(stmt, 'exits', (False, False)), branches)]
+    containers_of = dict(changed)
     results, merged, out_names = [[], []], [], []
     for name in names:
         values = [env.get(name, _MISSING) for _, env in branches]
+        local = loop is not None and _iteration_local(frame, loop, name, containers_of.get(name))
         for k, exits_here in enumerate(exiting):                   # see exits: read only where
             other = values[1 - k]                                  # the flags are down
-            if exits_here and (values[k] is _MISSING or isinstance(values[k], Undefined)) and \
-                    other is not _MISSING and not isinstance(other, Undefined):
+            if exits_here and other is not _MISSING and not isinstance(other, Undefined) and (
+                    local or values[k] is _MISSING or isinstance(values[k], Undefined)):
                 values[k] = map_tree(_stand_in, other)
         if any(v is _MISSING or isinstance(v, Undefined) for v in values):
             frame.locals[name] = Undefined(name, f"it is assigned in only one branch of the if at line {stmt.lineno}")
@@ -534,16 +538,20 @@ def _lower_exiting_for(frame, stmt, bounds, element):
     if element is not None:
         frame.locals[exits.flag(exits.SEQUENCE, stmt)] = exits.Element(element)
     _returns_from(frame, stmt)
-    return _lower_loop(frame, exits.counted_loop(stmt, step, element is not None), WHILE, [], [], None)
+    with _exit_scope(frame, stmt):
+        return _lower_loop(frame, exits.counted_loop(stmt, step, element is not None), WHILE, [], [], None)
 
 
 def lower_while(frame, stmt):
-    if exits.has_exit(stmt.body):
-        _returns_from(frame, stmt)
-        stmt = exits.at(gast.While(test=exits.while_header(stmt, stmt.test),
-                                   body=[exits.reset_skip(stmt)] + exits.rewrite_body(stmt.body, stmt),
-                                   orelse=stmt.orelse), stmt)
-    return _lower_loop(frame, stmt, WHILE, [], [], None)
+    if not exits.has_exit(stmt.body):
+        return _lower_loop(frame, stmt, WHILE, [], [], None)
+    _returns_from(frame, stmt)
+    loop = stmt
+    stmt = exits.at(gast.While(test=exits.while_header(stmt, stmt.test),
+                               body=[exits.reset_skip(stmt)] + exits.rewrite_body(stmt.body, stmt),
+                               orelse=stmt.orelse), stmt)
+    with _exit_scope(frame, loop):
+        return _lower_loop(frame, stmt, WHILE, [], [], None)
 
 
 def _returns_from(frame, loop):
@@ -552,6 +560,33 @@ def _returns_from(frame, loop):
     exits.flags(frame, loop, returns)
     if returns:
         frame.pending_return = loop
+
+
+@contextlib.contextmanager
+def _exit_scope(frame, loop):
+    """While a loop with exits is lowered: the names and containers there are before it. What a
+    branch that leaves the loop does to anything else is never read (see lower_if)."""
+    scopes = getattr(frame.lowering, 'exit_scopes', None)
+    if scopes is None:
+        scopes = frame.lowering.exit_scopes = {}
+    scopes.setdefault(id(loop), []).append(
+        (set(frame.locals), {id(v) for v in frame.locals.values() if isinstance(v, (list, dict))}))
+    try:
+        yield
+    finally:
+        scopes[id(loop)].pop()
+
+
+def _iteration_local(frame, loop, name, obj=None):
+    """Whether a name (or a container) is made inside this iteration of `loop`: not there before
+    the loop, so nothing reads it after a branch that leaves the loop."""
+    scopes = getattr(frame.lowering, 'exit_scopes', {}).get(id(loop))
+    if not scopes:
+        return False
+    names, containers = scopes[-1]
+    if obj is not None:
+        return id(obj) not in containers
+    return not name.startswith('#') and name not in names
 
 
 def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, element=None):

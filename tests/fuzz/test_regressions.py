@@ -170,6 +170,19 @@ def return_never_compiled(x):
     return x * x
 
 
+# A list made in an iteration and grown after an exit: the growing sits in the exit's guard, a
+# branch of an if; merging containers changed in branches must not refuse it ('items' holds a
+# list of 3 in one branch and a list of 2 in the other).
+def appends_after_break(x, y):
+    for row in x:
+        items = [row, y]
+        if ops.sum(row) > 5.0:
+            break
+        items.append(row * 2.0)
+        y = y + items[-1] * items[0]
+    return y
+
+
 # A global Tensor first read in both branches of an if became two inputs, merged by the if; in
 # a function whose if returns, the other branch then read the merged one, which only the first
 # branch defines ('G_2' not associated with a value, when the generated code ran).
@@ -268,6 +281,8 @@ CASES = {
     'defines_after_dead_code': (defines_after_dead_code, [A, V], (0, 1)),
     'defines_after_dead_code_breaks': (defines_after_dead_code, [np.array([[1.0, 2.0], [40.0, 45.0]]), V], (0, 1)),
     'reads_after_all_branches_leave': (reads_after_all_branches_leave, [A, V], (0, 1)),
+    'appends_after_break': (appends_after_break, [A, V], (0, 1)),
+    'appends_after_break_never': (appends_after_break, [B, V], (0, 1)),
     'reads_a_global_in_branches': (reads_a_global_in_branches, [np.array([1.0, 2.0])], (0,)),
     'reads_a_global_in_branches_else': (reads_a_global_in_branches, [np.array([-1.0, -2.0])], (0,)),
     'calls_a_returning_setter': (calls_a_returning_setter, [np.array([1.0, 2.0])], (0,)),
