@@ -554,6 +554,57 @@ def lower_while(frame, stmt):
         return _lower_loop(frame, stmt, WHILE, [], [], None)
 
 
+def unrolled_loop(frame, stmt, items):
+    """A loop over a compile-time sequence (a tuple, list, dict items, zip): unrolled. When its
+    break, continue or return depend on Tensor values, it is unrolled again with the loop's
+    flags (see exits): each iteration's body is rewritten as a run-time loop's is, and runs under
+    `if not #broke`, so that the iterations after one that breaks or returns do nothing."""
+    items = list(items)
+    builder, lowering = frame.lowering.builder, frame.lowering
+    start, before, pending = len(builder.ops), dict(frame.locals), frame.pending_return
+    bindings = dict(lowering.implicit)
+    containers = list({id(obj): (obj, _content(obj)) for obj in before.values()
+                       if isinstance(obj, (list, dict))}.values())
+    try:
+        return frame.unrolled(stmt, items)
+    except LoopExit:
+        # forget the attempt: its ops, and what it did to names, Parameters and containers
+        del builder.ops[start:]
+        frame.locals, frame.pending_return, lowering.implicit = dict(before), pending, dict(bindings)
+        _restore(containers)
+    value = exits.flag(exits.VALUE, stmt)
+    template = None
+    for attempt in range(4):
+        frame.locals, lowering.implicit = dict(before), dict(bindings)
+        _restore(containers)
+        start = len(builder.ops)
+        _returns_from(frame, stmt)
+        if template is not None:
+            frame.locals[value] = template
+        try:
+            for item in items:
+                frame.assign(stmt.target, item)
+                body = [exits.reset_skip(stmt)] + exits.rewrite_body(stmt.body, stmt)
+                if frame.locals[exits.flag(exits.BROKE, stmt)] is frame.locals[exits.FALSE]:
+                    frame.run(body)      # nothing can have broken out yet
+                else:
+                    guard = exits.unless_broke(body, stmt)
+                    guard.exits = (False, True)     # its empty branch runs only after a break
+                    frame.run([guard])
+        except Reshaped as e:
+            # the value a return gives starts as a number: widen it to what the body returns
+            if e.name != value or template is not None:
+                raise
+            del builder.ops[start:]
+            template = _widened(e, [value], {value: 0.0}, {})
+            if template is None:
+                raise
+            continue
+        break
+    if stmt.orelse:
+        frame.run([exits.unless_broke(stmt.orelse, stmt)])
+
+
 def _returns_from(frame, loop):
     """Set the flags up; a loop that returns tells the frame to check `#returned` after it."""
     returns = exits.has_return(loop.body)

@@ -418,7 +418,7 @@ class Frame:
             items = iter(sequence)
         except TypeError:
             raise CompileError(f"cannot iterate over {describe(sequence)}") from None
-        return self.unrolled(stmt, items)
+        return control.unrolled_loop(self, stmt, items)
 
     def after_returning_loop(self, loop, continuation):
         if continuation is None:

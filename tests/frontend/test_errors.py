@@ -144,11 +144,13 @@ def comprehension(x):
 
 def return_in_runtime_loop(x):
     total = x.sum()
-    for scale in (1.0, 2.0):   # unrolled: the run-time loop in it is not at the top level
+    k = 0
+    while k < 2:   # unrolled: the run-time loop in it is not at the top level
+        k += 1
         for j in range(ops.sum(x > 1)):  # HERE
             if total > 3:
                 return total
-            total = total * scale
+            total = total * 2.0
     return total
 
 

@@ -183,6 +183,45 @@ def appends_after_break(x, y):
     return y
 
 
+# break, continue and return under a Tensor condition in loops the compiler unrolls (over a
+# tuple, a list, dict items): 'break/continue inside an if on Tensor values is not supported
+# yet', the fuzzer's most common refusal. Now the unrolled iterations carry the exit flags.
+def breaks_out_of_tuple_loop(x):
+    for s in (0.5, 1.5, 2.5):
+        x = x * s
+        if ops.sum(x) > 3.0:
+            break
+    return x
+
+
+def continues_in_list_loop(x):
+    y = x
+    for w in [x, x * 2.0, x * 3.0]:
+        if ops.sum(w * w) > 5.0:
+            continue
+        y = y + w * w
+    else:
+        y = y * 0.5
+    return y
+
+
+def returns_from_tuple_loop(x):
+    for s in (0.5, 1.5, 2.5):
+        if ops.sum(x * s) > 3.0:
+            return x * s, x[0] * s
+    return x, x[1]
+
+
+def returns_from_loop_in_tuple_loop(x):
+    total = x * 1.0
+    for s in (1.0, 2.0):
+        for row in x:
+            if ops.sum(total) > 3.0:
+                return total * row
+            total = total * s + row
+    return total
+
+
 # A global Tensor first read in both branches of an if became two inputs, merged by the if; in
 # a function whose if returns, the other branch then read the merged one, which only the first
 # branch defines ('G_2' not associated with a value, when the generated code ran).
@@ -283,6 +322,15 @@ CASES = {
     'reads_after_all_branches_leave': (reads_after_all_branches_leave, [A, V], (0, 1)),
     'appends_after_break': (appends_after_break, [A, V], (0, 1)),
     'appends_after_break_never': (appends_after_break, [B, V], (0, 1)),
+    'breaks_out_of_tuple_loop': (breaks_out_of_tuple_loop, [V + 1.0], (0,)),
+    'breaks_out_of_tuple_loop_never': (breaks_out_of_tuple_loop, [V], (0,)),
+    'continues_in_list_loop': (continues_in_list_loop, [V + 1.0], (0,)),
+    'continues_in_list_loop_never': (continues_in_list_loop, [V * 0.1], (0,)),
+    'returns_from_tuple_loop': (returns_from_tuple_loop, [np.array([1.0, 1.5])], (0,)),
+    'returns_from_tuple_loop_late': (returns_from_tuple_loop, [np.array([0.5, 0.9])], (0,)),
+    'returns_from_tuple_loop_never': (returns_from_tuple_loop, [V], (0,)),
+    'returns_from_loop_in_tuple_loop': (returns_from_loop_in_tuple_loop, [np.array([[0.5, 0.2], [0.3, 0.4]])], (0,)),
+    'returns_from_loop_in_tuple_loop_never': (returns_from_loop_in_tuple_loop, [-A], (0,)),
     'reads_a_global_in_branches': (reads_a_global_in_branches, [np.array([1.0, 2.0])], (0,)),
     'reads_a_global_in_branches_else': (reads_a_global_in_branches, [np.array([-1.0, -2.0])], (0,)),
     'calls_a_returning_setter': (calls_a_returning_setter, [np.array([1.0, 2.0])], (0,)),
