@@ -23,10 +23,11 @@ from .ad import reverse
 from .codegen import generate, load, user_location
 from . import cache
 from .cache import CacheInfo, CompileCache, logger, spec
-from .errors import CompileError, NotStatic, SourceLoc
+from .errors import CompileError, NotStatic
+from .source import SourceLoc
 from .frontend.calls import describe
 from .frontend import Lowering
-from .ir import Builder, Graph, Value, flatten, map_tree
+from .ir import Builder, Graph, Value, flatten, format_graph, map_tree
 from .ir.core import clone_into
 from .passes import optimize
 
@@ -549,4 +550,4 @@ def get_source(fn, *example_args):
 
 def get_ir(fn, *example_args):
     """The optimised IR, as text, of the last compilation of `fn` (or for `example_args`)."""
-    return str(_entry(fn, example_args, 'get_ir').graph)
+    return format_graph(_entry(fn, example_args, 'get_ir').graph)

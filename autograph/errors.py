@@ -1,21 +1,5 @@
-"""Errors a user sees, and the source locations they point at."""
+"""Errors a user sees; they point at a `source.SourceLoc`."""
 import linecache
-from typing import NamedTuple
-
-
-class SourceLoc(NamedTuple):
-    """A place in the user's code: the statement that an op came from."""
-    filename: str
-    lineno: int
-    col: int = 0
-    grad: bool = False      # True on adjoint ops: their comment reads "grad of: ..."
-
-    @property
-    def text(self):
-        return linecache.getline(self.filename, self.lineno).strip()
-
-    def __str__(self):
-        return f'File "{self.filename}", line {self.lineno}'
 
 
 class CompileError(RuntimeError):

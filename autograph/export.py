@@ -19,8 +19,7 @@ import types
 import numpy as np
 
 from .codegen.nodes import dtype_name
-from .frontend.parse import GENERATED_MARK
-from .source import parse
+from .source import GENERATED_MARK, parse
 
 _IMPORT = re.compile(r'^from (runtime\.kernels[\w.]*) import (.+)\n', re.M)
 

@@ -1,4 +1,5 @@
-"""Graph -> Python source of one function, readable and runnable.
+"""Graph -> Python source of one function, readable and runnable. The graph is what the passes
+leave (`passes.optimize`): custom-gradient ops already inlined.
 
 - Each op becomes NumPy: an operator (`x @ w + b`), a subscript (`x[1:, None]`) or a call of its
   kernel (`np.exp(z)`, `softplus(z)`); params are keywords, left out where they equal the
@@ -33,8 +34,7 @@ from ..ir.control import COND, FOR, FOR_SAVED, WHILE, carried_args, carried_inpu
 from ..ir.core import Region, walk
 from ..ir.effects import CHECK, PRINT, has_effect
 from ..ir.printer import BUILTINS, RESERVED, Namer, identifier, is_identifier
-from ..passes.custom import inline_custom
-from ..frontend.parse import GENERATED_MARK
+from ..source import GENERATED_MARK
 from . import nodes
 from .unparse import unparse
 
@@ -47,7 +47,6 @@ class Generated(NamedTuple):
 
 
 def generate(graph):
-    graph = inline_custom(graph)   # a custom gradient's op runs as its forward computation
     imports = _imports(graph)
     imported = set().union(*imports.values(), {'np'})
     name = identifier(graph.name, 'function')

@@ -11,7 +11,8 @@ Only Tensor arguments get gradients; Python values reach both functions as compi
 import inspect
 
 from runtime import ops
-from ..errors import CompileError, SourceLoc
+from ..errors import CompileError
+from ..source import SourceLoc
 from ..ir import Value
 from ..ir.control import CUSTOM, make
 from ..ir.core import Region

@@ -132,10 +132,6 @@ class Graph:
     def output_values(self):
         return [v for v in flatten(self.outputs) if isinstance(v, Value)]
 
-    def __str__(self):
-        from .printer import format_graph
-        return format_graph(self)
-
 
 def flatten(tree):
     """The leaves of nested tuples, lists and dicts (dict values in insertion order)."""
