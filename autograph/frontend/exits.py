@@ -90,7 +90,8 @@ def _is_loop(stmt):
 def flags(frame, loop, returns=False):
     """Bind `loop`'s flags to False before it (as Tensors: a branch may raise them). A loop
     that returns also carries the returned value, a number until the body shows its shape."""
-    frame.locals[FALSE] = ops.full((), False, bool)
+    if FALSE not in frame.locals:    # one for all loops: `if #returned` is known false by it
+        frame.locals[FALSE] = ops.full((), False, bool)
     frame.locals[flag(BROKE, loop)] = frame.locals[flag(SKIP, loop)] = frame.locals[FALSE]
     if returns:
         frame.locals[flag(RETURNED, loop)] = frame.locals[FALSE]

@@ -222,6 +222,19 @@ def returns_from_loop_in_tuple_loop(x):
     return total
 
 
+# A loop whose return is never compiled, inside a loop unrolled with exit flags: the inner
+# loop's flags made a new constant False, and `if returned:` after the outer loop no longer
+# knew it false ('the branches of the if return different structures').
+def dead_return_in_nested_loops(x, z):
+    for c in (0.7, 1.3):
+        for i in range(3):
+            if z.shape[0] > 5:
+                return z[0, -4], x[0] + 1.0
+            if ops.amax(x * c) > 0.5:
+                break
+    return z[0, 0] * 0.25 + x[0], x[1]
+
+
 # A global Tensor first read in both branches of an if became two inputs, merged by the if; in
 # a function whose if returns, the other branch then read the merged one, which only the first
 # branch defines ('G_2' not associated with a value, when the generated code ran).
@@ -254,9 +267,9 @@ def calls_a_returning_setter(x):
     return y + d['a']
 
 
-# ---------------------------------------------------------------- code generation's, reported
-# The optimised IR of these is right (tests/fuzz/ireval.py evaluates it to Python's values) and
-# the generated code is not; the fix lies in autograph/codegen/emit.py (_coalesced/_clobbers).
+# ---------------------------------------------------------------- code generation's
+# The optimised IR of these was right (tests/fuzz/ireval.py evaluates it to Python's values) and
+# the generated code was not: fixed in autograph/codegen/emit.py (_coalesced/_clobbers).
 
 # A loop nested in another iterates over a variable it rebinds: the inner loop's initial value
 # shares the variable its carried value is written to, and the body reads the new value where
@@ -331,6 +344,7 @@ CASES = {
     'returns_from_tuple_loop_never': (returns_from_tuple_loop, [V], (0,)),
     'returns_from_loop_in_tuple_loop': (returns_from_loop_in_tuple_loop, [np.array([[0.5, 0.2], [0.3, 0.4]])], (0,)),
     'returns_from_loop_in_tuple_loop_never': (returns_from_loop_in_tuple_loop, [-A], (0,)),
+    'dead_return_in_nested_loops': (dead_return_in_nested_loops, [np.array([0.3, 0.9]), np.ones((3, 4))], (0, 1)),
     'reads_a_global_in_branches': (reads_a_global_in_branches, [np.array([1.0, 2.0])], (0,)),
     'reads_a_global_in_branches_else': (reads_a_global_in_branches, [np.array([-1.0, -2.0])], (0,)),
     'calls_a_returning_setter': (calls_a_returning_setter, [np.array([1.0, 2.0])], (0,)),
