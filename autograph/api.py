@@ -18,7 +18,7 @@ import numpy as np
 
 from runtime.primitive import Aval, current_builder
 from runtime.tensor import Parameter, Tensor
-from . import nn
+from .nn.cell import Cell
 from .ad import reverse
 from .codegen import generate, load, user_location
 from . import cache
@@ -127,7 +127,7 @@ def _is_leaf_input(leaf):
 
 def _signature_names(fn, count):
     target = getattr(fn, '__autograph_target__', fn)
-    if isinstance(target, nn.Cell):
+    if isinstance(target, Cell):
         target = target.construct
     try:
         params = list(inspect.signature(target).parameters)
@@ -170,7 +170,7 @@ def trace(fn, args, name, dynamic_floats=False):
 def _definition(fn):
     """Where `fn` (a function, a Cell's construct, a compiled function) is defined, if known."""
     target = getattr(fn, '__autograph_target__', fn)
-    target = getattr(target, 'construct', target) if isinstance(target, nn.Cell) else target
+    target = getattr(target, 'construct', target) if isinstance(target, Cell) else target
     code = getattr(target, '__code__', None)
     return SourceLoc(code.co_filename, code.co_firstlineno) if code is not None else None
 
@@ -220,11 +220,11 @@ class _Transformed:
         self.last = None
         self.dynamic_floats = True
         self.__name__ = getattr(fn, '__name__', type(fn).__name__)
-        if isinstance(fn, nn.Cell):
+        if isinstance(fn, Cell):
             self.__name__ = type(fn).__name__.lower()
         self.__doc__ = getattr(fn, '__doc__', None)
         self.__autograph_target__ = getattr(fn, '__autograph_target__', fn)
-        if isinstance(fn, nn.Cell):
+        if isinstance(fn, Cell):
             self.__autograph_target__ = fn.construct
 
     def __call__(self, *args, **kwargs):

@@ -28,7 +28,7 @@ from runtime.tensor import Tensor
 from ..errors import CompileError, NotStatic
 from ..guards import MISSING, Guards
 from ..ir import Value, flatten
-from .. import nn
+from ..nn.cell import Cell
 from . import calls, control, custom, exits, saved_lists
 from .parse import parse_function
 
@@ -153,7 +153,7 @@ class Lowering:
         inline = getattr(fn, '__autograph_inline__', None)
         if inline is not None:
             return inline(self, args, kwargs)
-        if isinstance(fn, nn.Cell):
+        if isinstance(fn, Cell):
             construct = type(fn).construct
             if custom.has_bprop(fn):
                 return custom.call_cell_with_bprop(self, fn, args, kwargs)
