@@ -5,12 +5,19 @@ the frame runs the taken branch, or unrolls the loop over a tuple, list, zip or 
 SSA is built from the frame's environment, the way Braun et al. build it from a block's
 definitions, but over structured regions rather than basic blocks:
 - an `if` lowers each branch into a region from a copy of the environment; names whose values
-  differ afterwards become the results of the `cond` op; a name given a value in only one branch
-  (and none before) is undefined after the `if`, and using it is a compile error;
-- a loop's carried values are the names its body assigns that exist before it. The body is
-  lowered with region arguments for them; when a value's shape or dtype changes in the first
-  pass (`total = 0` then `total = total + x[i]`), its initial value is widened and the body is
-  lowered again. Names first assigned in the body are undefined after the loop.
+  differ afterwards become the results of the `cond` op (tuples, lists and dicts leaf by leaf);
+  lists and dicts that a branch changes in place (`d['a'] = v`) are restored before the other
+  branch and merged the same way. A name given a value in only one branch (and none before) is
+  undefined after the `if`, and using it is a compile error, unless the other branch leaves the
+  loop (see exits): then nothing reads it where it has no value;
+- a loop's carried values are the names its body assigns that exist before it (tuples, lists
+  and dicts as their leaves). The body is lowered with region arguments for them; when a
+  value's shape or dtype changes in the first pass (`total = 0` then `total = total + x[i]`,
+  also inside a branch or a nested loop, and the value a `return` in the loop gives), its
+  initial value is widened and the body is lowered again (see Reshaped). Names first assigned
+  in the body are undefined after the loop;
+- a loop over a compile-time sequence is unrolled; when its exits depend on Tensors, it is
+  unrolled again with the exits' flags (`unrolled_loop`).
 """
 import contextlib
 
@@ -237,7 +244,7 @@ def lower_returning_if(frame, stmt, pred, continuation):
     """`if c: ... return a` followed by more statements: each branch takes the rest of the
     function after it, so both end in a return, and the `cond` yields the returned values."""
     from .lower import Return
-    if pred is frame.locals.get(exits.FALSE):
+    if exits.known_false(pred):
         # `if #returned:` after a loop whose returns were never compiled (they sit under a
         # condition known at compile time to be false): the loop does not return.
         frame.run(stmt.orelse + continuation, top=True)

@@ -36,6 +36,7 @@ outer loop's flags and breaks out of each loop in between.
 import copy
 
 import gast
+import numpy as np
 
 from runtime import ops
 
@@ -90,12 +91,19 @@ def _is_loop(stmt):
 def flags(frame, loop, returns=False):
     """Bind `loop`'s flags to False before it (as Tensors: a branch may raise them). A loop
     that returns also carries the returned value, a number until the body shows its shape."""
-    if FALSE not in frame.locals:    # one for all loops: `if #returned` is known false by it
-        frame.locals[FALSE] = ops.full((), False, bool)
+    frame.locals[FALSE] = ops.full((), False, bool)
     frame.locals[flag(BROKE, loop)] = frame.locals[flag(SKIP, loop)] = frame.locals[FALSE]
     if returns:
         frame.locals[flag(RETURNED, loop)] = frame.locals[FALSE]
         frame.locals[flag(VALUE, loop)] = 0.0
+
+
+def known_false(value):
+    """Whether a flag is one of the constants False that `flags` binds (a loop's `#returned`
+    after it, when its returns were never compiled)."""
+    op = getattr(value, 'op', None)
+    return op is not None and op.prim.name == 'full' and op.params.get('shape') == () and \
+        op.params.get('fill_value') is False and op.params.get('dtype') == np.dtype(bool)
 
 
 def after_return(loop):
