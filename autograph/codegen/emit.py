@@ -405,8 +405,23 @@ def _coalesced(graph, inline):
         return all(u is user for u, _ in uses.get(id(v), [])) and id(v) not in inline
 
     block_of = {id(op): Region([], graph.ops, flatten(graph.outputs)) for op in graph.ops}
+    owner_of = {}       # id(region) -> the op that holds it
     for op in walk(graph.ops):
         block_of.update((id(inner), region) for region in op.regions for inner in region.ops)
+        owner_of.update((id(region), op) for region in op.regions)
+
+    def repeated_since(v, op):
+        """Whether a loop around `op` (but not around `v`'s definition) runs it again: then
+        `v`'s variable must keep `v` for the next round."""
+        region = block_of[id(op)]
+        while not any(v.op is inner for inner in region.ops):
+            owner = owner_of.get(id(region))
+            if owner is None:
+                return False
+            if owner.prim is not COND:
+                return True
+            region = block_of[id(owner)]
+        return False
     for op in walk(graph.ops):
         if op.prim is COND:
             for region in op.regions:
@@ -425,6 +440,7 @@ def _coalesced(graph, inline):
                                               body.results[:len(carried)]):
                 alias[id(arg)] = out
                 if init.op is not None and only_used_by(init, op) and id(init) not in alias \
+                        and not repeated_since(init, op) \
                         and not _clobbers(init, out, block_of[id(op)], inline, alias, _inside(op)):
                     alias[id(init)] = out
                 if _defined_in(result, body) and only_used_by(result, None) and id(result) not in alias \

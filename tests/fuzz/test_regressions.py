@@ -306,9 +306,9 @@ def loop_after_returning_loop(x, z):
     return x[1]
 
 
-# Not fixed yet: a value defined before a loop initialises a loop nested in it; the nested
-# loop's carried value shares that value's variable and overwrites it, and the next iteration of
-# the outer loop starts from the overwritten value (wrong values).
+# A value defined before a loop initialises a loop nested in it: the nested loop's carried value
+# shared that value's variable and overwrote it, so the next iteration of the outer loop started
+# from the overwritten value (wrong values).
 def restarts_from_an_outer_value(x):
     z = x * 0.0
     for i in range(3):
@@ -376,8 +376,7 @@ def eager(fn, args):
 
 
 ALL = {**CASES, **CODEGEN, **OPEN}
-OPEN_BUG = pytest.mark.xfail(reason='code generation (autograph/codegen/emit.py), reported', strict=False)
-NAMES = sorted({**CASES, **CODEGEN}) + [pytest.param(name, marks=OPEN_BUG) for name in sorted(OPEN)]
+NAMES = sorted(ALL)
 
 
 @pytest.mark.parametrize('name', NAMES)
