@@ -295,8 +295,11 @@ def lower_returning_if(frame, stmt, pred, continuation):
         values = _same_type(bindings_after[param].name or 'a Parameter', pair, builder, stmt)
         for i in (0, 1):
             results[i].append(pair[i] if values is None else values[i])
+    # Containers changed in place that a caller may hold (the compiled function's own are gone
+    # when it returns: each branch returns with its own).
     changed = [(k, obj) for k, (obj, content) in enumerate(containers)
-               if any(not _same_content(contents[k], content) for contents in branch_contents)]
+               if any(not _same_content(contents[k], content) for contents in branch_contents)
+               and lowering.depth > 1]
     slots = []
     for k, obj in changed:
         (a, shape), (b, shape_b) = _leaves(branch_contents[0][k]), _leaves(branch_contents[1][k])

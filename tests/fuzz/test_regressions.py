@@ -235,6 +235,27 @@ def dead_return_in_nested_loops(x, z):
     return z[0, 0] * 0.25 + x[0], x[1]
 
 
+# A list grown after a loop that may return, in the compiled function itself: the rest of the
+# function joins the branch where the loop did not return, and the list differs between the
+# branches; nothing sees it after the function returns ('l' holds a list of 2 in one branch of
+# the if and a list of 1 in the other). And each branch starts from the list as it was.
+def grows_a_list_after_a_returning_loop(x):
+    items = [x]
+    for row in x:
+        if ops.sum(row) > 100.0:
+            return row * items[-1][0]
+    items.append(x * 2.0)
+    return (items[-1] + items[0])[1]
+
+
+def grows_a_list_in_a_returning_branch(x):
+    items = [x]
+    if ops.sum(x) > 0:
+        items.append(x * 2.0)
+        return items[-1]
+    return items[-1] * 3.0
+
+
 # A global Tensor first read in both branches of an if became two inputs, merged by the if; in
 # a function whose if returns, the other branch then read the merged one, which only the first
 # branch defines ('G_2' not associated with a value, when the generated code ran).
@@ -385,6 +406,10 @@ CASES = {
     'returns_from_loop_in_tuple_loop': (returns_from_loop_in_tuple_loop, [np.array([[0.5, 0.2], [0.3, 0.4]])], (0,)),
     'returns_from_loop_in_tuple_loop_never': (returns_from_loop_in_tuple_loop, [-A], (0,)),
     'dead_return_in_nested_loops': (dead_return_in_nested_loops, [np.array([0.3, 0.9]), np.ones((3, 4))], (0, 1)),
+    'grows_a_list_after_a_returning_loop': (grows_a_list_after_a_returning_loop, [A], (0,)),
+    'grows_a_list_after_a_returning_loop_returns': (grows_a_list_after_a_returning_loop, [A * 50.0], (0,)),
+    'grows_a_list_in_a_returning_branch': (grows_a_list_in_a_returning_branch, [V + 1.0], (0,)),
+    'grows_a_list_in_a_returning_branch_else': (grows_a_list_in_a_returning_branch, [V - 1.0], (0,)),
     'reads_a_global_in_branches': (reads_a_global_in_branches, [np.array([1.0, 2.0])], (0,)),
     'reads_a_global_in_branches_else': (reads_a_global_in_branches, [np.array([-1.0, -2.0])], (0,)),
     'calls_a_returning_setter': (calls_a_returning_setter, [np.array([1.0, 2.0])], (0,)),
