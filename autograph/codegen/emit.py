@@ -427,7 +427,7 @@ def _coalesced(graph, inline):
             for region in op.regions:
                 for out, result in zip(op.outs, region.results):
                     if _defined_in(result, region) and only_used_by(result, None) and id(result) not in alias \
-                            and not _clobbers(result, out, region, inline, alias):
+                            and not _clobbers(result, out, region, inline, alias, owner_of):
                         alias[id(result)] = out
         elif op.regions:
             saves = op.params.get('saves', 0)
@@ -441,10 +441,10 @@ def _coalesced(graph, inline):
                 alias[id(arg)] = out
                 if init.op is not None and only_used_by(init, op) and id(init) not in alias \
                         and not repeated_since(init, op) \
-                        and not _clobbers(init, out, block_of[id(op)], inline, alias, _inside(op)):
+                        and not _clobbers(init, out, block_of[id(op)], inline, alias, owner_of, _inside(op)):
                     alias[id(init)] = out
                 if _defined_in(result, body) and only_used_by(result, None) and id(result) not in alias \
-                        and not _clobbers(result, out, body, inline, alias):
+                        and not _clobbers(result, out, body, inline, alias, owner_of):
                     alias[id(result)] = out
     return alias
 
@@ -469,10 +469,11 @@ def _inside(loop):
     return ids | {id(o) for inner in walk([loop]) for o in inner.outs}
 
 
-def _clobbers(result, out, region, inline, alias, ignore=frozenset()):
+def _clobbers(result, out, region, inline, alias, owner_of, ignore=frozenset()):
     """Whether writing `result` into `out`'s variable would overwrite a value that a later
-    statement of `region` still reads from that variable (a loop's argument, say). Reads of
-    values in `ignore` (a loop's own, when `result` initialises it) do not count."""
+    statement of `region` still reads from that variable (a loop's argument, say), or that the
+    region yields at its end. Reads of values in `ignore` (a loop's own, when `result`
+    initialises it) do not count. `owner_of`: id(region) -> the op holding it."""
     root = _root(out, alias)
 
     def shares(v):
@@ -509,8 +510,17 @@ def _clobbers(result, out, region, inline, alias, ignore=frozenset()):
             + [v for r in op.regions for v in r.results]
         if any(shares(v) for v in reads) and statement_of(op) > defined_at:
             return True
-    # Yielded values are read at the end, except arguments, which a loop saves as it starts.
-    return any(shares(v) for v in region.results if not any(v is a for a in region.args))
+    # Yielded values are read at the end, except arguments a loop saves (it saves them as it
+    # starts) or passes on unchanged into their own slot (nothing to read). An argument yielded
+    # into another carried slot (`v = x` where x changes) is read at the end.
+    owner = owner_of.get(id(region))
+    if owner is None or owner.prim is COND or region is not owner.regions[-1]:
+        return any(shares(v) for v in region.results if not any(v is a for a in region.args))
+    args = carried_args(owner)
+    moved = [r for a, r in zip(args, region.results) if r is not a and any(r is b for b in region.args)]
+    carried = region.results[:len(args)]
+    return any(shares(v) for v in carried if not any(v is a for a in region.args)) or \
+        any(shares(v) for v in moved)
 
 
 def _index_items(template, operands):

@@ -363,7 +363,6 @@ def shifts_two_values(x):
 
 OPEN = {'keeps_the_previous_value': (keeps_the_previous_value, [V], (0,)),
         'shifts_two_values': (shifts_two_values, [V], (0,))}
-OPEN_BUG = pytest.mark.xfail(reason='code generation (autograph/codegen/emit.py), reported', strict=False)
 
 
 CODEGEN = {
@@ -423,7 +422,7 @@ def eager(fn, args):
 
 
 ALL = {**CASES, **CODEGEN, **OPEN}
-NAMES = sorted({**CASES, **CODEGEN}) + [pytest.param(name, marks=OPEN_BUG) for name in sorted(OPEN)]
+NAMES = sorted(ALL)
 
 
 @pytest.mark.parametrize('name', NAMES)
