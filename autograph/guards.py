@@ -46,8 +46,11 @@ def snapshot(value, depth=0):
         if kind in (set, frozenset):
             return ('set', kind, frozenset(value))
     if isinstance(value, types.FunctionType):
-        return ('fn', value, value.__code__, snapshot(value.__defaults__, depth + 1),
-                snapshot(value.__kwdefaults__, depth + 1))
+        # Defaults are a tuple (rebinding makes a new one); only mutable ones need their contents.
+        defaults, keywords = value.__defaults__, value.__kwdefaults__
+        deep = None if _immutable(defaults) and keywords is None else \
+            (snapshot(defaults, depth + 1), snapshot(keywords, depth + 1))
+        return ('fn', value, value.__code__, defaults, keywords, deep)
     if isinstance(value, types.MethodType):
         return ('method', value.__func__, value.__self__, value.__func__.__code__)
     return ('is', value)
@@ -71,12 +74,18 @@ def holds(snap, value):
     if tag == 'set':
         return type(value) is snap[1] and value == snap[2]
     if tag == 'fn':
-        return value is snap[1] and value.__code__ is snap[2] and \
-            holds(snap[3], value.__defaults__) and holds(snap[4], value.__kwdefaults__)
+        return value is snap[1] and value.__code__ is snap[2] and value.__defaults__ is snap[3] and \
+            value.__kwdefaults__ is snap[4] and (snap[5] is None or (
+                holds(snap[5][0], value.__defaults__) and holds(snap[5][1], value.__kwdefaults__)))
     if tag == 'method':
         return type(value) is types.MethodType and value.__func__ is snap[1] and \
             value.__self__ is snap[2] and snap[1].__code__ is snap[3]
     return value is MISSING     # 'missing'
+
+
+def _immutable(value):
+    """Numbers, strings, None and tuples of them."""
+    return type(value) in _SCALARS or (type(value) is tuple and all(map(_immutable, value)))
 
 
 def _both_nan(a, b):
