@@ -94,7 +94,7 @@ class CompileCache:
     def compile_once(self, key, compile):
         """`compile()` -> (key, entry), run by one thread per key at a time; threads that ask
         for a key being compiled wait for that compilation and share its entry. The entry is
-        stored under the key `compile` returns (it may differ: see api's float arguments)."""
+        stored under the key `compile` returns (it may differ: see compiler.Transformed's float arguments)."""
         with self._lock:
             flight = self._compiling.get(key)
             mine = flight is None

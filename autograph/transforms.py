@@ -15,7 +15,9 @@ import numpy as np
 from runtime.primitive import Aval
 from runtime.tensor import Parameter, Tensor
 from .ad import forward
-from .api import GradFunction, Value, _Transformed, _array, _dtype_of, _input_leaves, jit, trace
+from .api import GradFunction, jit
+from .compiler import Transformed, array_of, dtype_of, input_leaves, trace
+from .ir import Value
 
 
 def vjp(fn, *inputs, weights=None, has_aux=False):
@@ -38,7 +40,7 @@ def vjp(fn, *inputs, weights=None, has_aux=False):
     return value, vjp_fn
 
 
-class JvpFunction(_Transformed):
+class JvpFunction(Transformed):
     """`fn` with its forward-mode derivative: called as (*primals, *tangents), it returns
     `(outputs, tangents of the outputs)` (and the aux outputs with has_aux)."""
 
@@ -52,15 +54,15 @@ class JvpFunction(_Transformed):
         count = len(args) // 2
         primals, tangents = args[:count], args[count:]
         graph, explicit, lowering = trace(self.fn, primals, self.__name__)
-        leaves = [leaf for t in tangents for leaf in _input_leaves(t, False)]
+        leaves = [leaf for t in tangents for leaf in input_leaves(t, False)]
         if len(leaves) != len(explicit):
             raise ValueError(f"jvp: give one tangent per input array ({len(explicit)}), got {len(leaves)}")
         tangent_values = []
         for value, leaf in zip(explicit, leaves):
-            shape = leaf.shape if isinstance(leaf, Value) else np.shape(_array(leaf))   # Values: inlined
+            shape = leaf.shape if isinstance(leaf, Value) else np.shape(array_of(leaf))   # Values: inlined
             if shape != value.shape:
                 raise ValueError(f"jvp: the tangent of {value.name} has shape {shape}, the input {value.shape}")
-            tangent_values.append(Value(Aval(value.shape, _dtype_of(leaf)), 'd' + value.name))
+            tangent_values.append(Value(Aval(value.shape, dtype_of(leaf)), 'd' + value.name))
         graph.inputs[len(explicit):len(explicit)] = tangent_values
         # Integer inputs (indices) have no tangent: theirs is accepted and ignored.
         result = forward(graph, {id(v): t for v, t in zip(explicit, tangent_values)
@@ -116,7 +118,7 @@ def jacfwd(fn, grad_position=0, has_aux=False):
 
     def jacobian(*inputs):
         forward_fn = JvpFunction(fn, has_aux)
-        arrays = [np.asarray(_array(a)) for a in inputs]
+        arrays = [np.asarray(array_of(a)) for a in inputs]
         zeros = [np.zeros_like(a) for a in arrays]
         blocks, outputs = {}, None
         for p in positions:
@@ -129,7 +131,7 @@ def jacfwd(fn, grad_position=0, has_aux=False):
                 outputs = result
                 columns.append(result[1] if isinstance(result[1], tuple) else (result[1],))
             for o in range(len(columns[0])):
-                column = [np.asarray(_array(c[o])) for c in columns]
+                column = [np.asarray(array_of(c[o])) for c in columns]
                 jac = np.stack(column, axis=-1).reshape(column[0].shape + arrays[p].shape)
                 blocks[o, p] = Tensor._wrap(jac) if isinstance(inputs[p], Tensor) else jac
         count = 1 + max(o for o, _ in blocks)
@@ -212,7 +214,7 @@ def jacrev(fn, grad_position=0, has_aux=False):
         values = out if several else (out[0] if has_aux else out,)
         grad_fn = GradFunction(fn, positions if len(positions) > 1 else positions[0], None,
                                has_aux, False, with_value=False, sens_param=True)
-        arrays = [np.asarray(_array(v)) for v in values]
+        arrays = [np.asarray(array_of(v)) for v in values]
         blocks = []
         for o, array in enumerate(arrays):
             rows = []

@@ -1,0 +1,365 @@
+"""The compile machinery behind every transformation: from a Python callable and the arguments of
+one call to generated code, loaded and cached.
+
+In: a function or Cell, and call arguments (Tensors, NumPy arrays, Python values, and tuples,
+lists and dicts of them).
+Out: a `Compiled` entry per call signature, holding the optimised IR (`graph`), the generated
+module (`generated`: source, namespace, line map) and the loaded function (`fn`), with what it
+takes to call it (which arguments are run-time inputs, which Parameters are read at each call,
+the guards checked before it is reused).
+
+    trace (source -> IR, via the frontend)  ->  a subclass's `build` (jit: as is; grad: reverse
+    mode)  ->  passes.optimize  ->  codegen.generate  ->  codegen.load  ->  Compiled
+
+`Transformed` is the callable all of them share (`jit`, `grad`, `value_and_grad`, `jvp`'s
+function): it keys its `cache.CompileCache` by `cache.spec` of the arguments, checks a cached
+entry's guards, and compiles when none holds. Subclasses say what to compile with `build`.
+`inline` is the other way out of `build`: when a compiled function is called inside code being
+compiled, its graph is copied into the caller's instead of being loaded.
+"""
+import inspect
+import linecache
+import logging
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any, Optional
+
+import numpy as np
+
+from runtime.primitive import Aval, current_builder
+from runtime.tensor import Parameter, Tensor
+from .nn.cell import Cell
+from .codegen import Generated, generate, load, user_location
+from . import cache
+from .cache import CacheInfo, CompileCache, logger, spec
+from .errors import CompileError, NotStatic
+from .guards import Guards
+from .source import SourceLoc
+from .frontend.calls import describe
+from .frontend import Lowering
+from .ir import Builder, Graph, Value, flatten, map_tree
+from .ir.core import clone_into
+from .passes import optimize
+
+Key = tuple[Any, ...]       # a call signature: one `cache.spec` per argument
+
+
+# ---------------------------------------------------------------- compiled entries
+class Compiled:
+    """One compilation: the generated function and how to call it with user arguments."""
+
+    def __init__(self, graph: Graph, array_positions: list[int], implicit: list[Any],
+                 tensor_boundary: bool, containers: bool, guards: Guards) -> None:
+        self.graph = graph
+        self.generated: Generated = generate(graph)
+        self.fn: Callable[..., Any] = load(self.generated)
+        # The source stays in linecache (for tracebacks) as long as the function lives.
+        weakref.finalize(self.fn, linecache.cache.pop, self.fn.__code__.co_filename, None)
+        self.array_positions = array_positions        # arguments holding run-time inputs
+        self.containers = containers                  # some of them are tuples, lists or dicts
+        self.implicit = implicit                      # objects read at each call
+        self.implicit_avals = [(np.shape(p), np.asarray(array_of(p)).dtype) for p in implicit]
+        self.guards = guards                          # Python values it was specialised on
+        self.checks = bool(implicit or len(guards))   # anything to check before a call
+        self.tensor_boundary = tensor_boundary
+
+    def __call__(self, args: Sequence[Any]) -> Any:
+        if self.containers:
+            arrays = [array_of(leaf) for i in self.array_positions for leaf in flatten(args[i])
+                      if _is_leaf_input(leaf)]
+        else:
+            arrays = [array_of(args[i]) for i in self.array_positions]
+        if self.implicit:
+            arrays += [array_of(p) for p in self.implicit]
+        try:
+            out = self.fn(*arrays)
+        except Exception as e:
+            raise _located(e, self) from e
+        return _wrap(out) if self.tensor_boundary else out
+
+    def stale(self) -> Optional[str]:
+        """Why this compilation no longer fits, or None: a Parameter the code reads changed
+        shape, or a Python value it was specialised on (`self.training`, a global, a helper
+        function) changed (see guards.py)."""
+        for p, (shape, dtype) in zip(self.implicit, self.implicit_avals):
+            data = array_of(p)
+            if data.shape != shape or data.dtype != dtype:
+                return (f'{getattr(p, "name", None) or "a Parameter"} changed from {dtype.name}{list(shape)} '
+                        f'to {data.dtype.name}{list(data.shape)}')
+        failure: Optional[str] = self.guards.failure()
+        return failure
+
+
+def array_of(x: Any) -> Any:
+    """The NumPy array behind a Tensor; anything else as it is."""
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _wrap(tree: Any) -> Any:
+    kind = type(tree)
+    if kind is np.ndarray or isinstance(tree, np.generic):
+        return Tensor._wrap(tree)
+    if kind is tuple:
+        return tuple([_wrap(t) for t in tree])
+    if kind is list:
+        return [_wrap(t) for t in tree]
+    if kind is dict:
+        return {key: _wrap(t) for key, t in tree.items()}
+    return tree
+
+
+def _located(exc: Exception, compiled: Compiled) -> Exception:
+    loc = user_location(exc, compiled.fn, compiled.generated.line_map)
+    if loc is None:
+        return exc
+    message = f"{exc}\n  (in compiled code, from {loc}: {loc.text})"
+    try:
+        return type(exc)(message)
+    except Exception:
+        return RuntimeError(message)
+
+
+# ---------------------------------------------------------------- tracing
+def is_array(arg: Any) -> bool:
+    """Whether `arg` is an array: a run-time input when passed to a compiled function."""
+    return isinstance(arg, (Tensor, np.ndarray, np.generic, Value))
+
+
+def _is_input(arg: Any, dynamic_floats: bool) -> bool:
+    """Whether an argument (or, for a tuple, list or dict, any of its leaves) is passed to the
+    generated function; the rest is compiled in."""
+    return any(is_array(leaf) or (dynamic_floats and type(leaf) is float) for leaf in flatten(arg))
+
+
+def input_leaves(arg: Any, dynamic_floats: bool) -> list[Any]:
+    """The leaves of an argument that the generated function takes as inputs, in order."""
+    return [leaf for leaf in flatten(arg) if is_array(leaf) or (dynamic_floats and type(leaf) is float)]
+
+
+def _is_leaf_input(leaf: Any) -> bool:
+    """At call time: which leaves of a container argument the compiled code takes (the cache key
+    guarantees floats are inputs exactly when they were while compiling)."""
+    return isinstance(leaf, (Tensor, np.ndarray, np.generic, float))
+
+
+def signature_names(fn: Any, count: int) -> list[str]:
+    """The names of `fn`'s first `count` parameters (`arg3` past the ones it declares)."""
+    target = getattr(fn, '__autograph_target__', fn)
+    if isinstance(target, Cell):
+        target = target.construct
+    try:
+        params = list(inspect.signature(target).parameters)
+    except (TypeError, ValueError):
+        params = []
+    return [params[i] if i < len(params) else f'arg{i}' for i in range(count)]
+
+
+def trace(fn: Any, args: Sequence[Any], name: str,
+          dynamic_floats: bool = False) -> tuple[Graph, list[Value], Lowering]:
+    """Lower `fn` applied to `args` into a Graph. Returns (graph, explicit inputs, lowering).
+    With `dynamic_floats`, Python float arguments are run-time inputs (weak values)."""
+    builder = Builder()
+    lowering = Lowering(builder)
+    names = signature_names(fn, len(args))
+    inputs: list[Value] = []
+
+    def input_value(leaf: Any, name: str) -> Any:
+        if dynamic_floats and type(leaf) is float:
+            value = Value(Aval((), np.dtype(np.float64)), name, weak=True)
+        elif is_array(leaf):
+            param = leaf if isinstance(leaf, Parameter) else getattr(leaf, 'param', None)
+            value = Value(Aval(tuple(np.shape(leaf)), dtype_of(leaf)), name, param=param)
+        else:
+            return leaf
+        inputs.append(value)
+        return value
+
+    call_args = [_map_named(input_value, arg, name) for arg, name in zip(args, names)]
+    call_kwargs = call_args.pop() if call_args and isinstance(args[-1], Keywords) else {}
+    with builder.active():
+        result = lowering.call(fn, call_args, dict(call_kwargs))
+    for leaf in flatten(result):
+        if not isinstance(leaf, (Value, bool, int, float, str, type(None))):
+            raise CompileError(f"{name} returns {describe(leaf)}; compiled functions return "
+                               "Tensors, numbers and tuples, lists or dicts of them", _definition(fn))
+    graph = Graph(name, inputs + lowering.implicit_inputs, builder.ops, result)
+    return graph, inputs, lowering
+
+
+def _definition(fn: Any) -> Optional[SourceLoc]:
+    """Where `fn` (a function, a Cell's construct, a compiled function) is defined, if known."""
+    target = getattr(fn, '__autograph_target__', fn)
+    target = getattr(target, 'construct', target) if isinstance(target, Cell) else target
+    code = getattr(target, '__code__', None)
+    return SourceLoc(code.co_filename, code.co_firstlineno) if code is not None else None
+
+
+class Keywords(dict[str, Any]):
+    """Keyword-only and **kwargs arguments of a call, carried as its last argument."""
+
+
+def _map_named(fn: Callable[[Any, str], Any], tree: Any, name: str) -> Any:
+    """map_tree that also names each leaf after its path: xs_0, params_w (keywords: their names)."""
+    if isinstance(tree, Keywords):
+        return Keywords({key: _map_named(fn, item, key) for key, item in tree.items()})
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(_map_named(fn, item, f'{name}_{i}') for i, item in enumerate(tree))
+    if isinstance(tree, dict):
+        return {key: _map_named(fn, item, f'{name}_{key}') for key, item in tree.items()}
+    return fn(tree, name)
+
+
+def dtype_of(arg: Any) -> np.dtype[Any]:
+    """The dtype of an array argument (a Tensor, an array, a NumPy scalar, a Value)."""
+    if isinstance(arg, Value):
+        dtype: np.dtype[Any] = arg.dtype
+        return dtype
+    return np.asarray(array_of(arg)).dtype
+
+
+def inline(lowering: Lowering, graph: Graph, args: Sequence[Any], dynamic_floats: bool) -> Any:
+    """Copy `graph`'s ops into `lowering`'s builder, applied to `args`; returns its outputs."""
+    explicit = [leaf for a in args for leaf in input_leaves(a, dynamic_floats)]
+    env: dict[int, Any] = {}
+    for value, arg in zip(graph.inputs, explicit):
+        env[id(value)] = arg
+    for value in graph.inputs[len(explicit):]:
+        env[id(value)] = lowering.implicit_input(value.param, value.name)
+    clone_into(lowering.builder, graph.ops, env)
+    return map_tree(lambda v: env.get(id(v), v) if isinstance(v, Value) else v, graph.outputs)
+
+
+# ---------------------------------------------------------------- the callable
+class Transformed:
+    """A compiled callable with a cache per call signature (cache.CompileCache). Subclasses
+    define `build(args) -> (graph, explicit inputs, lowering)`: what to compile for `args`."""
+
+    def __init__(self, fn: Any) -> None:
+        if not callable(fn):
+            raise TypeError(f"expected a function or a Cell to compile, got {describe(fn)}")
+        self.fn = fn
+        self.cache = CompileCache()
+        self.last: Optional[Compiled] = None
+        self.dynamic_floats = True
+        self.__name__: str = getattr(fn, '__name__', type(fn).__name__)
+        if isinstance(fn, Cell):
+            self.__name__ = type(fn).__name__.lower()
+        self.__doc__ = getattr(fn, '__doc__', None)
+        self.__autograph_target__: Any = getattr(fn, '__autograph_target__', fn)
+        if isinstance(fn, Cell):
+            self.__autograph_target__ = fn.construct
+
+    def build(self, args: Sequence[Any]) -> tuple[Graph, list[Value], Lowering]:
+        raise NotImplementedError(f'{type(self).__name__} does not say what to compile')
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        builder = current_builder()
+        if builder is not None and builder.lower_call is not None:
+            return builder.lower_call(self, args, kwargs)   # called by library code while compiling
+        if kwargs:
+            args = self._bind(args, kwargs)
+        # `compilation`'s steps, written out: this is every call's overhead.
+        key = tuple([spec(a, self.dynamic_floats) for a in args])
+        entry, why = self._cached(key)
+        if entry is None:
+            entry = self._compile_new(args, key, why)
+        self.last = entry
+        return entry(args)
+
+    def compilation(self, args: Sequence[Any]) -> Compiled:
+        """The compilation for positional `args`, compiled now if no cached one fits; it becomes
+        `last`."""
+        key = tuple([spec(a, self.dynamic_floats) for a in args])
+        entry, why = self._cached(key)
+        if entry is None:
+            entry = self._compile_new(args, key, why)
+        self.last = entry
+        return entry
+
+    def _cached(self, key: Key) -> tuple[Optional[Compiled], Optional[str]]:
+        """(the compilation for `key` whose guards hold, None) or (None, why none does)."""
+        variants = self.cache.get(key)
+        if not variants:
+            return None, None
+        why = None
+        for entry in variants:
+            why = entry.stale() if entry.checks else None
+            if why is None:
+                self.cache.hits += 1
+                self.cache.prefer(key, variants, entry)
+                return entry, None
+        return None, why
+
+    def _compile_new(self, args: Sequence[Any], key: Key, why: Optional[str] = None) -> Compiled:
+        """Compile for `args` (once per key, whichever threads ask), log why, cache it."""
+        def compile() -> tuple[Key, Compiled]:
+            self.cache.misses += 1
+            if logger.isEnabledFor(logging.INFO):
+                names = signature_names(self.fn, len(args))
+                cache.log('compiling %s(%s): %s', self.__name__, cache.describe(key, names),
+                          why or cache.reason(self.cache.last_key(), key, names))
+            try:
+                return key, self.compile(args)
+            except NotStatic:
+                if not (self.dynamic_floats and any(type(a) is float for a in args)):
+                    raise
+                # A float decides control flow or shapes: specialise on float values from now on.
+                cache.log('%s needs its float arguments when compiling; compiling per value', self.__name__)
+                self.dynamic_floats = False
+                self.cache.clear()
+                return tuple([spec(a, False) for a in args]), self.compile(args)
+        entry: Compiled = self.cache.compile_once(key, compile)
+        return entry
+
+    def cache_info(self) -> CacheInfo:
+        """Entries, hits, misses, each entry's signature, the size bound and evictions."""
+        keys = list(self.cache.entries)
+        names = signature_names(self.fn, max((len(k) for k in keys), default=0))
+        return CacheInfo(len(keys), self.cache.hits, self.cache.misses,
+                         [cache.describe(k, names) for k in keys], self.cache.size, self.cache.evictions)
+
+    def cache_clear(self) -> None:
+        """Drop every compilation (statistics stay)."""
+        self.cache.clear()
+        self.last = None
+
+    @property
+    def cache_size(self) -> int:
+        """The most call signatures kept; the least recently used is dropped past it."""
+        size: int = self.cache.size
+        return size
+
+    @cache_size.setter
+    def cache_size(self, size: int) -> None:
+        self.cache.resize(size)
+
+    def _bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+        """Arguments that can be positional become positional; keyword-only ones and **kwargs
+        travel as one last `Keywords` argument (a dict, flattened like any other)."""
+        try:
+            bound = inspect.signature(self.__autograph_target__).bind(*args, **kwargs)
+        except TypeError as e:
+            raise TypeError(f"{self.__name__}(): {e}") from None
+        bound.apply_defaults()
+        return tuple(bound.args) + ((Keywords(bound.kwargs),) if bound.kwargs else ())
+
+    def compile(self, args: Sequence[Any]) -> Compiled:
+        graph, explicit, lowering = self.build(args)
+        graph = optimize(graph)
+        positions = [i for i, a in enumerate(args) if _is_input(a, self.dynamic_floats)]
+        implicit = [v.param for v in graph.inputs[len(explicit):]]
+        # NumPy in, NumPy out: results are Tensors unless only NumPy arrays came in.
+        leaves = flatten(list(args))
+        numpy_only = (any(isinstance(a, (np.ndarray, np.generic)) for a in leaves) and
+                      not any(isinstance(a, Tensor) for a in leaves + implicit))
+        boundary = not numpy_only
+        containers = any(isinstance(args[i], (tuple, list, dict)) for i in positions)
+        return Compiled(graph, positions, implicit, boundary, containers, lowering.guards)
+
+    def __autograph_inline__(self, lowering: Lowering, args: Sequence[Any],
+                             kwargs: dict[str, Any]) -> Any:
+        if kwargs:
+            args = self._bind(tuple(args), kwargs)
+        graph, _, _ = self.build(args)
+        return inline(lowering, graph, args, self.dynamic_floats)
+
