@@ -9,6 +9,8 @@ once per input element (columns); `hessian` differentiates the gradient again (r
 reverse).
 """
 import inspect
+from collections.abc import Callable, Sequence
+from typing import Any, Optional, Union
 
 import numpy as np
 
@@ -17,10 +19,14 @@ from runtime.tensor import Parameter, Tensor
 from .ad import forward
 from .api import GradFunction, jit
 from .compiler import Transformed, array_of, dtype_of, input_leaves, trace
-from .ir import Value
+from .frontend import Lowering
+from .ir import Graph, Value
+
+Positions = Union[int, tuple[int, ...], list[int]]
 
 
-def vjp(fn, *inputs, weights=None, has_aux=False):
+def vjp(fn: Callable[..., Any], *inputs: Any, weights: Any = None,
+        has_aux: bool = False) -> tuple[Any, ...]:
     """`(outputs, vjp_fn)` as MindSpore's `mindspore.vjp`: `vjp_fn(v)` gives the gradients of
     `<v, fn(*inputs)>` with respect to every input (and to `weights`, if given), in the
     structure `grad` returns them. With `has_aux`, `(outputs, vjp_fn, aux)`."""
@@ -29,12 +35,12 @@ def vjp(fn, *inputs, weights=None, has_aux=False):
     grad_fn = GradFunction(fn, positions if len(positions) > 1 else positions[0], weights, has_aux,
                            False, with_value=False, sens_param=True)
 
-    def vjp_fn(*cotangent):
+    def vjp_fn(*cotangent: Any) -> Any:
         v = cotangent[0] if len(cotangent) == 1 else cotangent
         grads = grad_fn(*inputs, v)
         return grads[0] if has_aux else grads
 
-    vjp_fn.grad_fn = grad_fn
+    setattr(vjp_fn, 'grad_fn', grad_fn)     # the compiled function, for get_source
     if has_aux:
         return value[0], vjp_fn, tuple(value[1:])
     return value, vjp_fn
@@ -44,13 +50,13 @@ class JvpFunction(Transformed):
     """`fn` with its forward-mode derivative: called as (*primals, *tangents), it returns
     `(outputs, tangents of the outputs)` (and the aux outputs with has_aux)."""
 
-    def __init__(self, fn, has_aux=False):
+    def __init__(self, fn: Callable[..., Any], has_aux: bool = False) -> None:
         super().__init__(fn)
         self.has_aux = has_aux
         self.__name__ = f'{self.__name__}_jvp'
         self.dynamic_floats = False      # float primals would have no tangent input
 
-    def build(self, args):
+    def build(self, args: Sequence[Any]) -> tuple[Graph, list[Value], Lowering]:
         count = len(args) // 2
         primals, tangents = args[:count], args[count:]
         graph, explicit, lowering = trace(self.fn, primals, self.__name__)
@@ -75,7 +81,7 @@ class JvpFunction(Transformed):
         return result, explicit + tangent_values, lowering
 
 
-def jvp(fn, inputs, v, has_aux=False):
+def jvp(fn: Callable[..., Any], inputs: Any, v: Any, has_aux: bool = False) -> Any:
     """MindSpore's `mindspore.jvp(fn, inputs, v, has_aux=False)`: `(fn(*inputs), J v)`, by forward
     mode. `inputs` and `v` are a Tensor each or tuples of them."""
     inputs = inputs if isinstance(inputs, tuple) else (inputs,)
@@ -85,7 +91,7 @@ def jvp(fn, inputs, v, has_aux=False):
     return jvp_function(fn, has_aux)(*inputs, *v)
 
 
-def _inline_jvp(lowering, args, kwargs):
+def _inline_jvp(lowering: Lowering, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     """`autograph.jvp(fn, inputs, v)` called inside compiled code: inlined, like grad."""
     bound = inspect.signature(jvp).bind(*args, **kwargs)
     fn, inputs, v, has_aux = (bound.arguments.get(k, False) for k in ('fn', 'inputs', 'v', 'has_aux'))
@@ -94,10 +100,10 @@ def _inline_jvp(lowering, args, kwargs):
     return jvp_function(fn, has_aux).__autograph_inline__(lowering, list(inputs) + list(v), {})
 
 
-jvp.__autograph_inline__ = _inline_jvp
+setattr(jvp, '__autograph_inline__', _inline_jvp)
 
 
-def jvp_function(fn, has_aux=False):
+def jvp_function(fn: Callable[..., Any], has_aux: bool = False) -> JvpFunction:
     """The compiled forward-mode function `jvp` calls: `f(*primals, *tangents)` returns
     `(fn(*primals), J tangents)`. Pass it to `get_source` to read the tangent code. It is kept
     on `fn` itself, where fn takes attributes, so that it goes when fn goes."""
@@ -105,22 +111,24 @@ def jvp_function(fn, has_aux=False):
         store = vars(fn)
     except TypeError:       # a bound method, a builtin: compiled afresh
         return JvpFunction(fn, has_aux)
-    cached = store.setdefault('__autograph_jvp__', {})
+    cached: dict[bool, JvpFunction] = store.setdefault('__autograph_jvp__', {})
     if has_aux not in cached:
         cached[has_aux] = JvpFunction(fn, has_aux)
     return cached[has_aux]
 
 
-def jacfwd(fn, grad_position=0, has_aux=False):
+def jacfwd(fn: Callable[..., Any], grad_position: Positions = 0,
+           has_aux: bool = False) -> Callable[..., Any]:
     """MindSpore's `ops.jacfwd`: the Jacobian of `fn`'s outputs with respect to the inputs at
     `grad_position`, one forward-mode column per input element. Structure as `jacrev`'s."""
     positions = _positions(grad_position)
 
-    def jacobian(*inputs):
+    def jacobian(*inputs: Any) -> Any:
         forward_fn = JvpFunction(fn, has_aux)
         arrays = [np.asarray(array_of(a)) for a in inputs]
         zeros = [np.zeros_like(a) for a in arrays]
-        blocks, outputs = {}, None
+        blocks: dict[tuple[int, int], Any] = {}
+        outputs: Any = None
         for p in positions:
             columns = []
             for index in np.ndindex(arrays[p].shape):
@@ -143,13 +151,13 @@ def jacfwd(fn, grad_position=0, has_aux=False):
     return jacobian
 
 
-def _positions(grad_position):
+def _positions(grad_position: Positions) -> tuple[int, ...]:
     if isinstance(grad_position, bool) or not isinstance(grad_position, (int, tuple, list)):
         raise TypeError(f"grad_position must be an int or a tuple of ints, not {grad_position!r}")
     return (grad_position,) if isinstance(grad_position, int) else tuple(grad_position)
 
 
-def _arranged(blocks):
+def _arranged(blocks: list[list[Any]]) -> Any:
     """MindSpore's Jacobian structure from blocks[output][position]: one block alone; a flat
     tuple when there is one output or one position; else a tuple per output of a tuple per
     position."""
@@ -161,7 +169,7 @@ def _arranged(blocks):
     return tuple(tuple(row) for row in blocks)
 
 
-def _like(original, array):
+def _like(original: Any, array: Any) -> Any:
     return Tensor._wrap(array) if isinstance(original, Tensor) else array
 
 
@@ -172,24 +180,25 @@ class GradOperation:
     get_by_list gives the Parameters (a tuple); both give `(inputs, params)`. With sens_param the
     last argument is the output's sensitivity."""
 
-    def __init__(self, get_all=False, get_by_list=False, sens_param=False):
+    def __init__(self, get_all: bool = False, get_by_list: bool = False, sens_param: bool = False) -> None:
         self.get_all, self.get_by_list, self.sens_param = get_all, get_by_list, sens_param
 
-    def __call__(self, fn, weights=None):
+    def __call__(self, fn: Callable[..., Any], weights: Any = None) -> '_OperationGradient':
         if self.get_by_list and weights is None:
             raise TypeError("GradOperation(get_by_list=True) needs the Parameters: grad_op(net, params)")
         return _OperationGradient(self, fn, weights if self.get_by_list else None)
 
 
 class _OperationGradient:
-    def __init__(self, operation, fn, weights):
+    def __init__(self, operation: GradOperation, fn: Callable[..., Any], weights: Any) -> None:
         self.operation, self.fn, self.weights = operation, fn, weights
-        self.compiled = {}      # by number of arguments
+        self.compiled: dict[int, GradFunction] = {}      # by number of arguments
 
-    def __call__(self, *args):
+    def __call__(self, *args: Any) -> Any:
         op = self.operation
         count = len(args) - (1 if op.sens_param else 0)
-        positions = tuple(range(count)) if op.get_all else None if op.get_by_list else 0
+        positions: Optional[Union[int, tuple[int, ...]]] = \
+            tuple(range(count)) if op.get_all else None if op.get_by_list else 0
         if count not in self.compiled:
             self.compiled[count] = GradFunction(self.fn, positions, self.weights, False, False,
                                                 with_value=False, sens_param=op.sens_param)
@@ -199,14 +208,15 @@ class _OperationGradient:
         return grads
 
 
-def jacrev(fn, grad_position=0, has_aux=False):
+def jacrev(fn: Callable[..., Any], grad_position: Positions = 0,
+           has_aux: bool = False) -> Callable[..., Any]:
     """MindSpore's `ops.jacrev`: a function giving the Jacobian of `fn`'s outputs with respect to
     the inputs at `grad_position`, each block of shape `output.shape + input.shape`, arranged as
     `_arranged` says. With has_aux, `(jacobian, aux)`: aux is the second output, or a tuple of
     the rest when there are more. Rows come from one compiled vector-Jacobian product each."""
     positions = _positions(grad_position)
 
-    def jacobian(*inputs):
+    def jacobian(*inputs: Any) -> Any:
         out = jit(fn)(*inputs)
         if has_aux and not (isinstance(out, tuple) and len(out) >= 2):
             raise ValueError("When 'has_aux' is True, origin 'fn' requires more than one outputs.")
@@ -233,20 +243,21 @@ def jacrev(fn, grad_position=0, has_aux=False):
     return jacobian
 
 
-def hessian(fn, grad_position=0):
+def hessian(fn: Callable[..., Any], grad_position: Union[int, tuple[int, ...]] = 0) -> Callable[..., Any]:
     """The Hessian of a scalar `fn`: the Jacobian (reverse mode) of its compiled gradient. For
     one position, shape `input.shape * 2`; for several, H[i][j] of shape
     `inputs[i].shape + inputs[j].shape` (jacrev's structure)."""
     return jacrev(GradFunction(fn, grad_position, None, False, False, with_value=False), grad_position)
 
 
-def _stack(rows, out_shape):
+def _stack(rows: list[Any], out_shape: tuple[int, ...]) -> Any:
     arrays = [np.asarray(r._data if isinstance(r, Tensor) else r) for r in rows]
     stacked = np.stack(arrays).reshape(out_shape + arrays[0].shape)
     return Tensor._wrap(stacked) if isinstance(rows[0], Tensor) else stacked
 
 
-def check_grad(fn, *inputs, eps=1e-6, rtol=1e-5, atol=1e-8):
+def check_grad(fn: Callable[..., Any], *inputs: Any, eps: float = 1e-6, rtol: float = 1e-5,
+               atol: float = 1e-8) -> str:
     """Compare the compiled gradient of the scalar `fn` with central finite differences, for every
     float array input. Returns a report (one line per input with the worst mismatch); raises
     AssertionError, with the report, if any input is off by more than the tolerances."""
@@ -275,12 +286,12 @@ def check_grad(fn, *inputs, eps=1e-6, rtol=1e-5, atol=1e-8):
     return report
 
 
-def _is_float_array(a):
+def _is_float_array(a: Any) -> bool:
     data = a._data if isinstance(a, (Tensor, Parameter)) else a
     return isinstance(data, np.ndarray) and data.dtype.kind == 'f'
 
 
-def _central_difference(fn, arrays, k, eps):
+def _central_difference(fn: Callable[..., Any], arrays: list[Any], k: int, eps: float) -> Any:
     numeric = np.zeros_like(arrays[k])
     compiled = jit(fn)
     for index in np.ndindex(numeric.shape):
