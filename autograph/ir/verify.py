@@ -1,7 +1,7 @@
 """Checks that a Graph is well formed: each value defined once, before its uses, in a scope that
 encloses them; each primitive op's recorded shape and dtype equal to what its rule says; each
 control-flow op's regions consistent with its results. Tests run it after every pass."""
-from .control import COND, CUSTOM, carried_args, carried_inputs
+from .control import construct
 from .core import Value, flatten, operand
 
 
@@ -57,21 +57,6 @@ def _check_rule(op):
 
 
 def _check_control(op):
-    if op.prim is CUSTOM:
-        forward, rule = op.regions
-        if [v.aval for v in forward.results] != [v.aval for v in op.outs]:
-            raise IRError(f'{op}: its body yields {[v.aval for v in forward.results]}, the results are {[v.aval for v in op.outs]}')
-        if [v.aval for v in rule.results] != [v.aval for v in op.inputs]:
-            raise IRError(f'{op}: its rule yields {[v.aval for v in rule.results]} for inputs {[v.aval for v in op.inputs]}')
-        return
-    if op.prim is COND:
-        for region in op.regions:
-            if [v.aval for v in region.results] != [v.aval for v in op.outs]:
-                raise IRError(f'{op}: a branch yields {[v.aval for v in region.results]}, '
-                              f'the results are {[v.aval for v in op.outs]}')
-        return
-    inits, args = carried_inputs(op), carried_args(op)
-    results = op.regions[-1].results[:len(args)]
-    for init, arg, result, out in zip(inits, args, results, op.outs):
-        if not (init.aval == arg.aval == result.aval == out.aval):
-            raise IRError(f'{op}: carried value {out} changes from {init.aval} to {result.aval}')
+    problems = construct(op).problems(op)
+    if problems:
+        raise IRError(f'{op}: {problems[0]}')

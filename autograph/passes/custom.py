@@ -5,12 +5,12 @@ graph is optimised for code generation. Inlined, its forward computation is ordi
 the other passes simplify, and the results the caller never reads (the value, when only the
 gradient is returned) are removed like any other dead code."""
 from ..ir import Builder, Graph, Value, map_tree
-from ..ir.control import CUSTOM
+from ..ir.control import ControlFlow, body
 from ..ir.core import clone_into, walk
 
 
 def inline_custom(graph):
-    if not any(op.prim is CUSTOM for op in walk(graph.ops)):
+    if not any(_inlined(op) for op in walk(graph.ops)):
         return graph
     env = {}
     builder = Builder()
@@ -20,10 +20,14 @@ def inline_custom(graph):
     return Graph(graph.name, graph.inputs, builder.ops, outputs)
 
 
+def _inlined(op):
+    return isinstance(op.prim, ControlFlow) and op.prim.inlined_after_ad
+
+
 def _forward_in_place(builder, op, env):
-    if op.prim is not CUSTOM:
+    if not _inlined(op):
         return False
-    forward = op.regions[0]
+    forward = body(op)
     env.update(zip(map(id, forward.args), [env.get(id(v), v) for v in op.inputs]))
     clone_into(builder, forward.ops, env, _forward_in_place)
     env.update((id(out), env.get(id(r), r)) for out, r in zip(op.outs, forward.results))

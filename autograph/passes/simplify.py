@@ -16,7 +16,7 @@ import numpy as np
 
 from runtime.primitive import REGISTRY
 from ..ir import Builder, Graph, Value, constant, map_tree
-from ..ir.control import COND
+from ..ir.control import construct
 from ..ir.core import Op, Region, walk
 
 _FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB, _BROADCAST_TO = (
@@ -57,7 +57,7 @@ def _simplify_ops(ops, builder, env, seen):
                     _simplify_ops(region.ops, builder, env, dict(seen))
                 regions.append(Region(region.args, region_ops, [_get(env, v) for v in region.results]))
             builder.ops.append(Op(op.prim, inputs, op.params, op.outs, op.loc, tuple(regions)))
-            if op.prim is COND:   # a result both branches take from outside is that value
+            if construct(op).selects:   # a result all branches take from outside is that value
                 for k, out in enumerate(op.outs):
                     first = regions[0].results[k]
                     if all(r.results[k] is first for r in regions) and not _defined_in_any(first, regions):
