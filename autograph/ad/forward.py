@@ -22,8 +22,7 @@ import numpy as np
 
 from runtime import ops
 from ..ir import Builder, Graph, Value, map_tree
-from ..ir.control import (COND, CUSTOM, FOR, FOR_SAVED, WHILE, carried_args, carried_count,
-                          carried_inputs, is_list, placeholder, saved_lists)
+from ..ir.control import Cond, Custom, Loop, construct, is_list, placeholder, rule_for
 from ..ir.core import Op, Region, clone_into
 
 
@@ -57,14 +56,11 @@ def _tangents_of(op_list, env, builder):
         if getattr(op.prim, 'effect', False) and not op.outs:
             builder.ops.append(op)
             continue
-        if op.prim is CUSTOM:
-            _custom(op, env, builder)
-        elif op.prim is COND:
-            _cond(op, env, builder)
-        elif op.prim in (FOR, WHILE, FOR_SAVED):
-            _loop(op, env, builder)
-        elif op.regions:
-            raise ForwardModeError(f"forward mode through {op.prim.name} is not supported")
+        if op.regions:
+            rule = rule_for(_TANGENTS, op.prim)
+            if rule is None:
+                raise ForwardModeError(f"forward mode through {op.prim.name} is not supported")
+            rule(op, env, builder)
         else:
             builder.ops.append(op)
             tangents = [env.get(id(v)) for v in inputs]
@@ -165,10 +161,11 @@ def _loop(op, env, builder):
     """The loop also carries the tangents of its carried values. A loop made by reverse mode
     also saves the tangents of the values it saves, and a `for_saved` loop pops the tangents of
     its lists beside them."""
-    count = carried_count(op)
-    inits, args = carried_inputs(op), carried_args(op)
-    lists = saved_lists(op) if op.prim is FOR_SAVED else []
-    popped = op.regions[-1].args[:len(lists)]
+    prim = construct(op)
+    count = prim.carried_count(op)
+    inits, args = prim.carried_inputs(op), prim.carried_args(op)
+    lists, popped = prim.saved_lists(op), prim.popped_args(op)
+    repeated = prim.body(op)
     list_tangents = [(k, env[id(lst)]) for k, lst in enumerate(lists) if env.get(id(lst)) is not None]
     popped_tangents = [Value(popped[k].aval, 'd' + (popped[k].name or 't')) for k, _ in list_tangents]
     for (k, _), t in zip(list_tangents, popped_tangents):
@@ -180,7 +177,7 @@ def _loop(op, env, builder):
         env[id(args[k])] = t
     regions, saved_tangents = [], []
     for region in op.regions:
-        if region is not op.regions[-1]:        # a while test: its own arguments
+        if region is not repeated:              # a while test: its own arguments
             test_tangents = [Value(region.args[k].aval) for k in active]
             with builder.region() as body:
                 _tangents_of(region.ops, env, builder)
@@ -191,15 +188,13 @@ def _loop(op, env, builder):
             extra = [_tangent_or_zeros(region.results[k], env) for k in active]
         saved = list(region.results[count:])
         saved_tangents = [(j, env[id(v)]) for j, v in enumerate(saved) if env.get(id(v)) is not None]
-        leading = list(region.args[:len(region.args) - len(args) - len(lists)])   # a for loop's index
-        region_args = leading + list(popped) + popped_tangents + list(args) + tangent_args
+        region_args = prim.index_args(op) + popped + popped_tangents + args + tangent_args
         results = list(region.results[:count]) + extra + saved + [t for _, t in saved_tangents]
         regions.append(Region(region_args, body, results))
     carried_outs, saved_outs = list(op.outs[:count]), list(op.outs[count:])
     tangent_outs = [Value(op.outs[k].aval, 'd' + (op.outs[k].name or 't')) for k in active]
     tangent_lists = [Value(saved_outs[j].aval, 'd' + (saved_outs[j].name or 't')) for j, _ in saved_tangents]
-    leading_inputs = list(op.inputs[:len(op.inputs) - len(inits) - len(lists)])   # a for loop's bounds
-    inputs = leading_inputs + list(lists) + [t for _, t in list_tangents] + list(inits) + tangent_inits
+    inputs = prim.bounds(op) + lists + [t for _, t in list_tangents] + inits + tangent_inits
     params = op.params
     if saved_outs:
         params = {**op.params, 'saves': len(saved_outs) + len(tangent_lists)}
@@ -210,3 +205,7 @@ def _loop(op, env, builder):
     for (j, _), t in zip(saved_tangents, tangent_lists):
         env[id(saved_outs[j])] = t
 
+
+# How forward mode treats each construct: a rule re-emits the op so that it also yields the
+# tangents of its results, and records them in `env`.
+_TANGENTS = {Custom: _custom, Cond: _cond, Loop: _loop}

@@ -27,8 +27,8 @@ from runtime import ops
 from runtime.primitives import unbroadcast
 from ..errors import CompileError
 from ..ir import Builder, Graph, Value, constant, flatten
-from ..ir.control import (COND, CUSTOM, FOR, FOR_SAVED, carried_args, carried_count, carried_inputs,
-                          element_aval, free_values, is_list, list_aval, make, placeholder, saved_lists)
+from ..ir.control import (COND, FOR_SAVED, Cond, Custom, Loop, construct, element_aval, free_values, is_list,
+                          list_aval, make, placeholder, rule_for)
 from ..ir.core import Op, Region, clone_into, walk
 
 
@@ -64,40 +64,59 @@ def _inexact(v):
 
 def _propagate(ops_, active):
     for op in ops_:
-        if op.prim is CUSTOM:
-            _propagate(op.regions[0].ops, active)
-            if any(id(v) in active for v in op.inputs + free_values(op.regions[0])):
-                active.update(id(o) for o in op.outs if _inexact(o))
-        elif op.prim is COND:
-            for region in op.regions:
-                _propagate(region.ops, active)
-            for k, out in enumerate(op.outs):
-                if _inexact(out) and any(_is_active(r.results[k], active) for r in op.regions):
-                    active.add(id(out))
-        elif op.regions:
-            body = op.regions[-1]
-            carried = list(zip(carried_inputs(op), carried_args(op), body.results, op.outs))
-            if op.prim is FOR_SAVED:   # a gradient's loop, differentiated again
-                for lst, arg in zip(saved_lists(op), body.args):
-                    if id(lst) in active and _inexact(arg):
-                        active.add(id(arg))
-            while True:
-                before = len(active)
-                for init, arg, result, _ in carried:
-                    if _inexact(arg) and (_is_active(init, active) or _is_active(result, active)):
-                        active.add(id(arg))
-                _propagate(body.ops, active)
-                if len(active) == before:
-                    break
-            for _, arg, _, out in carried:
-                if id(arg) in active:
-                    active.add(id(out))
-            count = carried_count(op)
-            for out, saved in zip(op.outs[count:], body.results[count:]):
-                if _inexact(out) and _is_active(saved, active):
-                    active.add(id(out))
+        if op.regions:
+            _rule(_ACTIVITY, op)(op, active)
         elif op.prim.vjp is not None and _inexact(op.out) and any(id(v) in active for v in op.inputs):
             active.add(id(op.out))
+
+
+def _rule(table, op):
+    rule = rule_for(table, op.prim)
+    if rule is None:
+        raise CompileError(f"reverse mode through {op.prim.name} is not supported", op.loc)
+    return rule
+
+
+def _custom_activity(op, active):
+    """The rule decides: every result depends on every operand."""
+    _propagate(op.regions[0].ops, active)
+    if any(id(v) in active for v in op.inputs + free_values(op.regions[0])):
+        active.update(id(o) for o in op.outs if _inexact(o))
+
+
+def _cond_activity(op, active):
+    for region in op.regions:
+        _propagate(region.ops, active)
+    for k, out in enumerate(op.outs):
+        if _inexact(out) and any(_is_active(r.results[k], active) for r in op.regions):
+            active.add(id(out))
+
+
+def _loop_activity(op, active):
+    prim = construct(op)
+    body = prim.body(op)
+    carried = list(zip(prim.carried_inputs(op), prim.carried_args(op), body.results, op.outs))
+    for lst, arg in zip(prim.saved_lists(op), prim.popped_args(op)):   # a gradient's loop, differentiated again
+        if id(lst) in active and _inexact(arg):
+            active.add(id(arg))
+    while True:
+        before = len(active)
+        for init, arg, result, _ in carried:
+            if _inexact(arg) and (_is_active(init, active) or _is_active(result, active)):
+                active.add(id(arg))
+        _propagate(body.ops, active)
+        if len(active) == before:
+            break
+    for _, arg, _, out in carried:
+        if id(arg) in active:
+            active.add(id(out))
+    count = prim.carried_count(op)
+    for out, saved in zip(op.outs[count:], body.results[count:]):
+        if _inexact(out) and _is_active(saved, active):
+            active.add(id(out))
+
+
+_ACTIVITY = {Custom: _custom_activity, Cond: _cond_activity, Loop: _loop_activity}
 
 
 def _is_active(v, active):
@@ -149,12 +168,8 @@ class _Adjoint:
             if not any(self.cotangents.get(id(o)) is not None for o in op.outs):
                 continue
             with self.builder.at(_grad_loc(op)):
-                if op.prim is CUSTOM:
-                    self.custom(op)
-                elif op.prim is COND:
-                    forward_ops[index] = self.cond(op)
-                elif op.regions:
-                    forward_ops[index] = self.loop(op)
+                if op.regions:
+                    forward_ops[index] = _rule(_ADJOINTS, op)(self, op)
                 elif op.prim.vjp is not None:
                     self.primitive(op)
         return forward_ops
@@ -169,7 +184,7 @@ class _Adjoint:
 
     def custom(self, op):
         """A copy of the user's rule (the op's second region) gives the inputs' cotangents;
-        outputs without a cotangent give it zeros."""
+        outputs without a cotangent give it zeros. The forward op stays as it is."""
         count = op.params['outputs']
         gs = [self.cotangents.get(id(o)) for o in op.outs[:count]]
         gs = [g if g is not None else ops.zeros_like(o) for g, o in zip(gs, op.outs)]
@@ -182,6 +197,7 @@ class _Adjoint:
         residual_cts = [(r, self.cotangents.get(id(o))) for r, o in zip(op.regions[0].results[count:], op.outs[count:])]
         if any(ct is not None for _, ct in residual_cts):
             self.residuals(op, residual_cts)
+        return op
 
     def residuals(self, op, residual_cts):
         """Residuals are differentiated as ordinary code (as JAX does; it matters for gradients
@@ -242,7 +258,7 @@ class _Adjoint:
             Region([], region.ops, region.results + [v if _defined_within(v, region) else placeholder(v.aval)
                                                      for v in exports])
             for region in forward_now)
-        new_forward = Op(COND, op.inputs, op.params, list(op.outs) + new_outs, op.loc, forward_regions)
+        new_forward = Op(op.prim, op.inputs, op.params, list(op.outs) + new_outs, op.loc, forward_regions)
         backward_regions = tuple(Region([], b, rs) for (_, b, _), rs in zip(branches, results))
         merged = make(self.builder, COND, [op.inputs[0]], backward_regions, [v.aval for v in touched])
         for v, total in zip(touched, merged):
@@ -263,10 +279,11 @@ class _Adjoint:
         last iteration first. Differentiating a gradient again also meets loops' saved lists:
         the cotangents of a loop's saved lists are popped beside them, and a `for_saved` loop's
         adjoint saves the cotangents of the elements it popped, as lists."""
-        body = op.regions[-1]
-        args, inits = carried_args(op), carried_inputs(op)
-        count = carried_count(op)
-        popped_args = body.args[:len(saved_lists(op))] if op.prim is FOR_SAVED else []
+        prim = construct(op)
+        body = prim.body(op)
+        args, inits = prim.carried_args(op), prim.carried_inputs(op)
+        count = prim.carried_count(op)
+        popped_args = prim.popped_args(op)
         active = [k for k, arg in enumerate(args) if id(arg) in self.active]
         outer = _dedupe(v for v in free_values(body) if id(v) in self.active)
         d_carry = [Value(args[k].aval, 'd' + (args[k].name or 't')) for k in active]
@@ -295,8 +312,8 @@ class _Adjoint:
         region_ops = _Scope(body.args, new_body_ops)
         needed = [v for v in free_values(Region(d_saved + d_carry + d_outer, backward, results))
                   if region_ops.defines(v)]
-        if not needed:  # the adjoint loop still needs the trip count
-            needed = [body.args[0]] if op.prim is FOR else [constant(0)]
+        if not needed:  # the adjoint loop still needs the trip count: an index, or a 0 per iteration
+            needed = prim.index_args(op)[:1] or [constant(0)]
         popped = [Value(v.aval, _hint(v)) for v in needed]
         mapping = dict(zip(map(id, needed), popped))
         _substitute(backward, mapping)
@@ -323,7 +340,7 @@ class _Adjoint:
         for k, d in zip(active, outs):
             if _is_active(inits[k], self.active):
                 self.accumulate(inits[k], d)
-        lists_in = dict(zip(map(id, popped_args), saved_lists(op)))
+        lists_in = dict(zip(map(id, popped_args), prim.saved_lists(op)))
         for (arg, _), ct_list in zip(popped_cts, ct_lists):
             if id(lists_in[id(arg)]) in self.cotangents:
                 raise CompileError("differentiating this gradient again would add the cotangents of a "
@@ -382,3 +399,8 @@ def _dedupe(values):
             seen.add(id(v))
             out.append(v)
     return out
+
+
+# How reverse mode treats each construct: a rule returns the forward op as it is to run now
+# (exporting what the adjoint reads), having appended the adjoint.
+_ADJOINTS = {Custom: _Adjoint.custom, Cond: _Adjoint.cond, Loop: _Adjoint.loop}
