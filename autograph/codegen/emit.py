@@ -30,7 +30,7 @@ import gast
 import numpy as np
 
 from ..ir import Value, flatten
-from ..ir.control import COND, FOR, FOR_SAVED, WHILE, carried_args, carried_inputs
+from ..ir.control import Cond, ForRange, ForSaved, Loop, WhileLoop, carried_args, construct, rule_for
 from ..ir.core import Region, walk
 from ..ir.effects import CHECK, PRINT, has_effect
 from ..ir.printer import BUILTINS, RESERVED, Namer, identifier, is_identifier
@@ -205,10 +205,8 @@ class _Writer:
                 message = op.params['message']
                 args = [] if message is None else [self.const(message, 'message')]
                 self.line(indent + '    ', nodes.raise_('AssertionError', args))
-            elif op.prim is COND:
-                self.cond(op, indent)
-            elif op.prim in (FOR, WHILE, FOR_SAVED):
-                self.loop(op, indent)
+            elif op.regions:
+                _rule(_STATEMENTS, op)(self, op, indent)
             elif getattr(op.prim, 'effect', False) and not self.uses.get(id(op.out)):
                 self.line(indent, nodes.expression(self.op_expr(op)))   # assign(w, ...) for its effect
             else:
@@ -267,34 +265,16 @@ class _Writer:
         self.loc = loc
 
     def loop(self, op, indent):
+        prim = construct(op)
         inner = indent + '    '
-        saves = op.params.get('saves', 0)
-        carried = op.outs[:len(op.outs) - saves]
-        self.yields(indent, carried, carried_inputs(op))
+        carried = op.outs[:prim.carried_count(op)]
+        self.yields(indent, carried, prim.carried_inputs(op))
         for saved in op.outs[len(carried):]:
             self.text(indent, f'{self.name(saved, "saved")} = []')
-        body = op.regions[-1]
+        body = prim.body(op)
         header, loc = len(self.lines), self.loc
         before = self.statements + 1     # each header is one line; a while True's test is body
-        if op.prim is FOR:
-            bounds = ', '.join(self.expr_text(self.value(v)) for v in _range_args(op.inputs[:3]))
-            self.text(indent, f'for {self.name(body.args[0], "i")} in range({bounds}):')
-        elif op.prim is WHILE:
-            test = op.regions[0]
-            if any(id(o) not in self.inline for t in test.ops for o in t.outs):
-                self.text(indent, 'while True:')
-                self.block(test.ops, inner)
-                self.text(inner, f'if not {self.expr_text(self.value(test.results[0]))}:')
-                self.text(inner + '    ', 'break')
-            else:
-                self.text(indent, f'while {self.expr_text(self.value(test.results[0]))}:')
-        else:
-            lists = op.inputs[:len(body.args) - len(carried)]
-            popped = body.args[:len(lists)]
-            targets = ', '.join(self.name(v) for v in popped)
-            sources = [f'reversed({self.name(v)})' for v in lists]
-            over = sources[0] if len(sources) == 1 else f"zip({', '.join(sources)})"
-            self.text(indent, f'for {targets} in {over}:')
+        _rule(_HEADERS, op)(self, op, indent)
         # Saved values: an iteration's arguments are saved as it starts, before anything
         # reassigns their variables; values the body computes, as it ends.
         saves = list(zip(op.outs[len(carried):], body.results[len(carried):]))
@@ -305,15 +285,51 @@ class _Writer:
         for saved, value in saves:
             if all(saved is not s for s, _ in at_start):
                 self.text(inner, f'{self.name(saved)}.append({self.expr_text(self.value(value))})')
-        self.yields(inner, carried_args(op), body.results[:len(carried)])
+        self.yields(inner, prim.carried_args(op), body.results[:len(carried)])
         if self.statements == before:
             # Nothing to do in the body (an adjoint loop whose carried gradient passes through
             # unchanged). A for loop over a range or saved lists can go; a while loop stays, as
             # its test decides whether the code ends.
-            if op.prim is WHILE:
+            if prim.test(op) is not None:
                 self.text(inner, 'pass')
             else:
                 self.drop(header, loc)
+
+    # Loop headers: each writes the line that starts the loop (and a while True's test).
+    def range_header(self, op, indent):
+        prim = construct(op)
+        bounds = ', '.join(self.expr_text(self.value(v)) for v in _range_args(prim.bounds(op)))
+        self.text(indent, f'for {self.name(prim.index_args(op)[0], "i")} in range({bounds}):')
+
+    def while_header(self, op, indent):
+        test = construct(op).test(op)
+        inner = indent + '    '
+        if any(id(o) not in self.inline for t in test.ops for o in t.outs):
+            self.text(indent, 'while True:')
+            self.block(test.ops, inner)
+            self.text(inner, f'if not {self.expr_text(self.value(test.results[0]))}:')
+            self.text(inner + '    ', 'break')
+        else:
+            self.text(indent, f'while {self.expr_text(self.value(test.results[0]))}:')
+
+    def reversed_header(self, op, indent):
+        prim = construct(op)
+        targets = ', '.join(self.name(v) for v in prim.popped_args(op))
+        sources = [f'reversed({self.name(v)})' for v in prim.saved_lists(op)]
+        over = sources[0] if len(sources) == 1 else f"zip({', '.join(sources)})"
+        self.text(indent, f'for {targets} in {over}:')
+
+
+# How each construct is written: a statement, and a loop's header line.
+_STATEMENTS = {Cond: _Writer.cond, Loop: _Writer.loop}
+_HEADERS = {ForRange: _Writer.range_header, WhileLoop: _Writer.while_header, ForSaved: _Writer.reversed_header}
+
+
+def _rule(table, op):
+    rule = rule_for(table, op.prim)
+    if rule is None:
+        raise NotImplementedError(f"code generation has no rule for {op.prim.name}")
+    return rule
 
 
 def comment_text(text):
@@ -369,9 +385,10 @@ def _inlined(graph):
         for op in ops:
             for region in op.regions:
                 visit(region.ops)
-            if op.prim is WHILE:   # the test's value is written in the while header
-                test = op.regions[0].results[0]
-                if _defined_in(test, op.regions[0]) and len(uses.get(id(test), [])) == 1:
+            test_region = construct(op).test(op) if op.regions else None
+            if test_region is not None:   # the test's value is written in the loop's header
+                test = test_region.results[0]
+                if _defined_in(test, test_region) and len(uses.get(id(test), [])) == 1:
                     inline.add(id(test))
             if op.regions or not op.outs or op.out.name is not None:
                 continue
@@ -389,9 +406,7 @@ def _inlinable_into(user, v):
     an if's condition and a range's bounds."""
     if not user.regions:
         return True
-    if user.prim is COND:
-        return True
-    return user.prim is FOR and any(v is b for b in user.inputs[:3])
+    return any(v is b for b in construct(user).header_inputs(user))
 
 
 def _coalesced(graph, inline):
@@ -418,25 +433,28 @@ def _coalesced(graph, inline):
             owner = owner_of.get(id(region))
             if owner is None:
                 return False
-            if owner.prim is not COND:
+            if construct(owner).repeats:
                 return True
             region = block_of[id(owner)]
         return False
     for op in walk(graph.ops):
-        if op.prim is COND:
+        if not op.regions:
+            continue
+        prim = construct(op)
+        if prim.selects:
             for region in op.regions:
                 for out, result in zip(op.outs, region.results):
                     if _defined_in(result, region) and only_used_by(result, None) and id(result) not in alias \
                             and not _clobbers(result, out, region, inline, alias, owner_of):
                         alias[id(result)] = out
-        elif op.regions:
-            saves = op.params.get('saves', 0)
-            carried = op.outs[:len(op.outs) - saves]
-            body = op.regions[-1]
-            if op.prim is WHILE:
-                for out, arg in zip(carried, op.regions[0].args):
-                    alias[id(arg)] = out
-            for out, init, arg, result in zip(carried, carried_inputs(op), carried_args(op),
+        else:
+            carried = op.outs[:prim.carried_count(op)]
+            body = prim.body(op)
+            for region in op.regions:
+                if region is not body:   # a loop's test reads the carried variables too
+                    for out, arg in zip(carried, prim.carried_args(op, region)):
+                        alias[id(arg)] = out
+            for out, init, arg, result in zip(carried, prim.carried_inputs(op), prim.carried_args(op),
                                               body.results[:len(carried)]):
                 alias[id(arg)] = out
                 if init.op is not None and only_used_by(init, op) and id(init) not in alias \
@@ -497,7 +515,7 @@ def _clobbers(result, out, region, inline, alias, owner_of, ignore=frozenset()):
     except (KeyError, AttributeError):
         return True     # defined in an enclosing block by an op this block cannot place: apart
     defining = result.op
-    if defining.regions and defining.prim is not COND:
+    if defining.regions and construct(defining).repeats:
         # A loop writes its carried variables at every iteration, while its body still reads:
         # a value of the same variable read inside it (not one of the loop's own) would change.
         own = _inside(defining)
@@ -514,7 +532,7 @@ def _clobbers(result, out, region, inline, alias, owner_of, ignore=frozenset()):
     # starts) or passes on unchanged into their own slot (nothing to read). An argument yielded
     # into another carried slot (`v = x` where x changes) is read at the end.
     owner = owner_of.get(id(region))
-    if owner is None or owner.prim is COND or region is not owner.regions[-1]:
+    if owner is None or not construct(owner).repeats or region is not construct(owner).body(owner):
         return any(shares(v) for v in region.results if not any(v is a for a in region.args))
     args = carried_args(owner)
     moved = [r for a, r in zip(args, region.results) if r is not a and any(r is b for b in region.args)]
