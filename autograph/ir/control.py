@@ -353,7 +353,8 @@ def element_aval(aval: Aval) -> Aval:
 
 
 def is_list(v: Value) -> bool:
-    return bool(v.shape) and v.shape[0] == '*'
+    shape = v.aval.shape
+    return bool(shape) and shape[0] == '*'
 
 
 def placeholder(aval: Aval) -> Value:
