@@ -1,7 +1,7 @@
 """Calls of what is not the user's own code: Python builtins, NumPy, `math`, SciPy, and other
 callable objects, and the words the compiler uses for them in its errors.
 
-On compile-time values most of these calls simply run while compiling (lower.py's
+On compile-time values most of these calls simply run while compiling (pysemantics'
 PURE_BUILTINS). On Tensors some have an exact meaning in ops, and `special_call` gives them that
 meaning: `np.asarray(x)` is x, `np.float32(x)` a cast, `list(x)` the rows of x, `abs(x)`,
 `round(x)`, `divmod`, `np.shape(x)`. The rest are refused with a `CompileError` that says, in the
@@ -26,6 +26,7 @@ from runtime.tensor import Tensor
 from ..errors import CompileError
 from ..ir import Value
 from . import control
+from .pysemantics import is_user_code
 
 UNHANDLED = object()     # special_call's answer when the ordinary resolution should go on
 _MAX_ROWS = 10_000       # list(x) of a Tensor unrolls its rows; beyond this it is refused
@@ -190,7 +191,6 @@ def special_call(lowering, fn, args, kwargs):
         return lowering.call(fn.func, list(fn.args) + list(args), {**fn.keywords, **kwargs})
     call = getattr(type(fn), '__call__', None)
     if isinstance(call, types.FunctionType) and not isinstance(fn, type):
-        from .lower import is_user_code       # (lower imports this module)
         if is_user_code(call):                # an object of the user's own class with __call__
             return lowering.call(types.MethodType(call, fn), args, kwargs)
     return UNHANDLED

@@ -27,11 +27,13 @@ import numpy as np
 from runtime import ops
 from runtime.primitive import Aval
 from ..errors import CompileError, NotStatic
-from ..ir import Value, constant, flatten, map_tree
+from ..ir import Value, constant
 from ..ir.control import COND, FOR, FOR_SAVED, WHILE, element_aval, list_aval, make, placeholder
-from . import exits, saved_lists
 from ..ir import effects
 from ..ir.core import Region
+from ..tree import flatten, leaves, map_tree, rebuild
+from . import exits, saved_lists
+from .exits import Break, Return
 
 
 class Undefined:
@@ -46,8 +48,10 @@ class Undefined:
 
 
 class LoopExit(NotStatic):
-    """break/continue/return inside a loop or branch over run-time values (not supported yet).
-    A loop with compile-time bounds is unrolled instead, where they work."""
+    """A `return`, `break` or `continue` that a branch or loop over run-time values cannot take
+    where it is (it cannot stop half way). An unrolled loop that meets one is unrolled again
+    with its flags (`unrolled_loop`); a compile-time range tried as a run-time loop first is
+    unrolled instead; elsewhere the user sees the message."""
 
 
 def assigned_names(statements):
@@ -147,7 +151,7 @@ def lower_if(frame, stmt, pred):
             frame.locals[name] = Undefined(name, f"it is assigned in only one branch of the if at line {stmt.lineno}")
             continue
         shown = display.get(name) or name
-        (then_leaves, tree), (else_leaves, other) = _leaves(values[0]), _leaves(values[1])
+        (then_leaves, tree), (else_leaves, other) = leaves(values[0]), leaves(values[1])
         if tree != other:
             raise Reshaped(f"{_what(shown)} holds {_describe_tree(values[0])} in one branch of the "
                            f"if at line {stmt.lineno} and {_describe_tree(values[1])} in the other; "
@@ -168,7 +172,7 @@ def lower_if(frame, stmt, pred):
     outs = iter(_weak_numbers(make(builder, COND, [truth(pred)], regions, _avals(results[0]),
                                    names=out_names), *results))
     for name, tree, slots in merged:
-        frame.locals[name] = _rebuild(tree, [saved_lists.wrap(next(outs)) if s is None else s for s in slots])
+        frame.locals[name] = rebuild(tree, [saved_lists.wrap(next(outs)) if s is None else s for s in slots])
     for key, obj in changed:
         _refill(obj, frame.locals.pop(key))
     for k, param in enumerate(params):
@@ -243,7 +247,6 @@ def returns(stmt):
 def lower_returning_if(frame, stmt, pred, continuation):
     """`if c: ... return a` followed by more statements: each branch takes the rest of the
     function after it, so both end in a return, and the `cond` yields the returned values."""
-    from .lower import Return
     if exits.known_false(pred):
         # `if #returned:` after a loop whose returns were never compiled (they sit under a
         # condition known at compile time to be false): the loop does not return.
@@ -274,8 +277,8 @@ def lower_returning_if(frame, stmt, pred, continuation):
     frame.locals = before
     lowering.implicit = bindings_after = lowering.bindings()
     (then_ops, then_value), (else_ops, else_value) = returned
-    then_leaves, tree = _leaves(then_value)
-    else_leaves, other = _leaves(else_value)
+    then_leaves, tree = leaves(then_value)
+    else_leaves, other = leaves(else_value)
     if tree != other:
         raise CompileError(f"the branches of the if at line {stmt.lineno} return different structures "
                            f"({_describe_tree(then_value)} and {_describe_tree(else_value)})")
@@ -302,7 +305,7 @@ def lower_returning_if(frame, stmt, pred, continuation):
                and lowering.depth > 1]
     slots = []
     for k, obj in changed:
-        (a, shape), (b, shape_b) = _leaves(branch_contents[0][k]), _leaves(branch_contents[1][k])
+        (a, shape), (b, shape_b) = leaves(branch_contents[0][k]), leaves(branch_contents[1][k])
         if shape != shape_b:
             raise CompileError(f"{_what(_name_of(obj, before))} holds {_describe_tree(branch_contents[0][k])} "
                                f"in one branch of the if at line {stmt.lineno} and "
@@ -323,11 +326,11 @@ def lower_returning_if(frame, stmt, pred, continuation):
     rest = iter(outs[count:])
     _bind_params(lowering, params, [next(rest) for _ in params], bindings_after)
     for obj, shape, slot in slots:
-        _refill(obj, _rebuild(shape, [next(rest) if s is None else s for s in slot]))
+        _refill(obj, rebuild(shape, [next(rest) if s is None else s for s in slot]))
     outs = iter(outs[:count])
     merged = [leaf if _same_python(leaf, other_leaf) else next(outs)
               for leaf, other_leaf in zip(then_leaves, else_leaves)]
-    raise Return(_rebuild(tree, merged))
+    raise Return(rebuild(tree, merged))
 
 
 def lower_ifexp(frame, node, pred):
@@ -345,32 +348,6 @@ def lower_ifexp(frame, node, pred):
     return _weak_numbers(make(builder, COND, [truth(pred)], regions, _avals([values[0]])), [values[0]], [values[1]])[0]
 
 
-def _leaves(tree):
-    """(leaves, structure) of nested tuples, lists and dicts."""
-    if isinstance(tree, (tuple, list, dict)):
-        leaves, shape = [], []
-        for item in (tree.values() if isinstance(tree, dict) else tree):
-            item_leaves, item_shape = _leaves(item)
-            leaves += item_leaves
-            shape.append(item_shape)
-        keys = tuple(tree) if isinstance(tree, dict) else None
-        return leaves, (type(tree), tuple(shape), keys)
-    return [tree], None
-
-
-def _rebuild(structure, leaves):
-    leaves = iter(leaves)
-
-    def build(shape):
-        if shape is None:
-            return next(leaves)
-        kind, items, keys = shape
-        if keys is not None:
-            return kind(zip(keys, [build(item) for item in items]))
-        return kind(build(item) for item in items)
-    return build(structure)
-
-
 def _describe_tree(tree):
     if isinstance(tree, (tuple, list, dict)):
         return f'a {type(tree).__name__} of {len(tree)}'
@@ -382,7 +359,6 @@ def _same_python(a, b):
 
 
 def _run_branch(frame, body):
-    from .lower import Break, Return
     try:
         frame.run(body)
     except Return:
@@ -787,11 +763,11 @@ class _Slots:
         for name in self.variables:
             value = env[name]
             if name in self.structure:
-                leaves = flatten(value) if isinstance(value, (tuple, list, dict)) else None
-                if leaves is None or len(leaves) != len(flatten(self.structure[name])):
+                items = flatten(value) if isinstance(value, (tuple, list, dict)) else None
+                if items is None or len(items) != len(flatten(self.structure[name])):
                     raise CompileError(f"{name!r} holds {len(flatten(self.structure[name]))} values before "
                                        "the loop and a different structure after an iteration")
-                values += leaves
+                values += items
             else:
                 values.append(value)
         return values
@@ -809,7 +785,6 @@ _hint = exits.display_name
 
 
 def _run_loop_body(frame, body):
-    from .lower import Break, Return
     try:
         frame.run(body)
     except Return:

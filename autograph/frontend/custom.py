@@ -16,7 +16,7 @@ from ..source import SourceLoc
 from ..ir import Value
 from ..ir.control import CUSTOM, make
 from ..ir.core import Region
-from .control import _leaves, _rebuild
+from ..tree import leaves, rebuild
 
 
 class CustomVJP:
@@ -93,21 +93,21 @@ def custom_call(lowering, args, forward, backward, rule):
     rule returns point at the rule's def."""
     rule_name, where = _name(rule), _def_loc(rule)
     builder = lowering.builder
-    leaves, structure = _leaves(tuple(args))
-    inputs = [leaf for leaf in leaves if isinstance(leaf, Value) and not leaf.is_const]
+    arg_leaves, structure = leaves(tuple(args))
+    inputs = [leaf for leaf in arg_leaves if isinstance(leaf, Value) and not leaf.is_const]
 
     def region_args(values):
         return [Value(v.aval, v.name) for v in values]
 
     def substitute(values, fresh):
         swap = {id(v): f for v, f in zip(values, fresh)}
-        return _rebuild(structure, [swap.get(id(leaf), leaf) for leaf in leaves])
+        return rebuild(structure, [swap.get(id(leaf), leaf) for leaf in arg_leaves])
 
     forward_args = region_args(inputs)
     with _no_assign(lowering, 'the forward computation'), builder.region() as forward_ops:
         out, residuals = forward(substitute(inputs, forward_args))
-    out_leaves, out_structure = _leaves(out)
-    residual_leaves, residual_structure = _leaves(residuals)
+    out_leaves, out_structure = leaves(out)
+    residual_leaves, residual_structure = leaves(residuals)
     _check_values(out_leaves, rule_name)
     yielded = out_leaves + [r for r in residual_leaves if isinstance(r, Value)]
 
@@ -117,9 +117,9 @@ def custom_call(lowering, args, forward, backward, rule):
     residual_swap = dict(zip(map(id, yielded[len(out_leaves):]), backward_outs[len(out_leaves):]))
     with _no_assign(lowering, 'a gradient rule'), builder.region() as backward_ops:
         cotangents = backward(substitute(inputs, backward_inputs),
-                              _rebuild(out_structure, backward_outs[:len(out_leaves)]),
-                              _rebuild(residual_structure, [residual_swap.get(id(r), r) for r in residual_leaves]),
-                              _rebuild(out_structure, douts))
+                              rebuild(out_structure, backward_outs[:len(out_leaves)]),
+                              rebuild(residual_structure, [residual_swap.get(id(r), r) for r in residual_leaves]),
+                              rebuild(out_structure, douts))
         try:
             per_input = _cotangents_per_input(cotangents, args, inputs, backward_inputs, rule_name)
         except CompileError as e:
@@ -128,7 +128,7 @@ def custom_call(lowering, args, forward, backward, rule):
                Region(backward_inputs + backward_outs + douts, backward_ops, per_input))
     outs = make(builder, CUSTOM, inputs, regions, [v.aval for v in yielded],
                 {'outputs': len(out_leaves)}, names=[v.name for v in yielded])
-    return _rebuild(out_structure, outs[:len(out_leaves)])
+    return rebuild(out_structure, outs[:len(out_leaves)])
 
 
 def _cotangents_per_input(cotangents, args, inputs, backward_inputs, rule_name):
@@ -141,8 +141,8 @@ def _cotangents_per_input(cotangents, args, inputs, backward_inputs, rule_name):
     per_input = []
     index = {id(v): k for k, v in enumerate(inputs)}
     for position, (arg, ct) in enumerate(zip(args, cotangents)):
-        arg_leaves, _ = _leaves(arg)
-        ct_leaves, _ = _leaves(ct) if isinstance(arg, (tuple, list, dict)) else ([ct], None)
+        arg_leaves, _ = leaves(arg)
+        ct_leaves, _ = leaves(ct) if isinstance(arg, (tuple, list, dict)) else ([ct], None)
         if ct is not None and len(ct_leaves) != len(arg_leaves):
             raise CompileError(f"{rule_name}: the gradient for input {position} has "
                                f"{len(ct_leaves)} part(s), the input has {len(arg_leaves)}")
@@ -171,8 +171,8 @@ def _as_cotangent(g, x, position, rule_name):
     return g if g.dtype == x.dtype else ops.cast(g, x.dtype)
 
 
-def _check_values(leaves, rule_name):
-    for leaf in leaves:
+def _check_values(values, rule_name):
+    for leaf in values:
         if not isinstance(leaf, Value):
             raise CompileError(f"a function with a custom gradient ({rule_name}) returns "
                                f"{type(leaf).__name__}; it must return Tensors")

@@ -1,4 +1,8 @@
-"""`break` and `continue` in loops over run-time values, by rewriting the loop's AST.
+"""How `return`, `break` and `continue` leave what is being lowered.
+
+Where the compiler runs the code's course itself (a function's statements, an unrolled loop),
+they are the exceptions `Return`, `Break` and `Continue`, caught by the call or loop they leave.
+In loops over run-time values they become flags, by rewriting the loop's AST.
 
 A run-time loop's body is compiled once, so it cannot stop half way. As AutoGraph and Tangent do,
 the body is rewritten to set flags instead, and the statements after an exit run only while the
@@ -39,6 +43,26 @@ import gast
 import numpy as np
 
 from runtime import ops
+
+
+class Return(Exception):
+    """Carries a `return` value out of nested statement lists to the call being lowered."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class Break(Exception):
+    """`break` met while lowering: the unrolled loop it belongs to stops there. (A branch or a
+    loop over run-time values cannot stop half way: see control.LoopExit.)"""
+
+    def __init__(self, loc=None):
+        self.loc = loc
+
+
+class Continue(Break):
+    """`continue` met while lowering: the unrolled loop goes on with its next item."""
+
 
 BROKE, SKIP, INDEX, STOP, SEQUENCE = '#broke', '#skip', '#i', '#stop', '#sequence'
 RETURNED, VALUE = '#returned', '#value'

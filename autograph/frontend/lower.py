@@ -12,9 +12,7 @@ calls of helpers) is done now; only array work becomes IR. Consequences worth kn
 """
 import builtins
 import inspect
-import operator
 import re
-import sysconfig
 import types
 
 import gast
@@ -27,76 +25,19 @@ from runtime.primitive import BY_KERNEL, Aval
 from runtime.tensor import Tensor
 from ..errors import CompileError, NotStatic
 from ..guards import MISSING, Guards
-from ..ir import Value, flatten
+from ..ir import Value
 from ..nn.cell import Cell
+from ..tree import flatten
 from . import calls, control, custom, exits, saved_lists
+from .calls import describe
+from .exits import Break, Continue, Return
 from .parse import parse_function
+from .pysemantics import (BINARY, COMPARE, CONTAINERS, UNARY, as_load, is_library, is_user_code,
+                          isinstance_of_value, qualified, runs_at_compile_time, unsupported)
 
-_LIBRARY_MODULES = ('runtime', 'autograph')
 _MAX_INLINE_DEPTH = 64
-
-BINARY = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
-          gast.Div: operator.truediv, gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod,
-          gast.Pow: operator.pow, gast.MatMult: operator.matmul, gast.BitAnd: operator.and_,
-          gast.BitOr: operator.or_, gast.BitXor: operator.xor}
-UNARY = {gast.USub: operator.neg, gast.UAdd: operator.pos, gast.Not: operator.not_,
-         gast.Invert: operator.invert}
-COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt, gast.GtE: operator.ge,
-           gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Is: operator.is_,
-           gast.IsNot: operator.is_not, gast.In: lambda a, b: a in b,
-           gast.NotIn: lambda a, b: a not in b}
-# Builtins that are safe to run at compile time on compile-time values.
-PURE_BUILTINS = {len, tuple, list, dict, int, float, bool, range, zip, enumerate, min, max, abs,
-                 isinstance, str, reversed, sorted, sum, all, any, slice, hasattr, getattr, iter, next,
-                 round, pow, divmod, repr, ascii, format, callable, chr, ord, bin, hex, oct, type, complex}
-
-UNSUPPORTED_STATEMENTS = {
-    gast.Try: "try/except",
-    gast.With: "a with block", gast.Raise: "raise", gast.Global: "global",
-    gast.Nonlocal: "nonlocal", gast.Delete: "del", gast.ClassDef: "a class definition",
-    gast.Import: "import", gast.ImportFrom: "import", gast.AsyncFunctionDef: "async def",
-}
-HINTS = {
-    gast.Import: "import at module level instead",
-    gast.ImportFrom: "import at module level instead",
-}
-
-
-class Return(Exception):
-    """Carries a `return` value out of nested statement lists."""
-
-    def __init__(self, value):
-        self.value = value
-
-
-class Break(Exception):
-    """`break` in a loop the compiler unrolls."""
-
-    def __init__(self, loc=None):
-        self.loc = loc
-
-
-class Continue(Break):
-    """`continue` in a loop the compiler unrolls."""
-
-
-# NumPy calls on compile-time data that make constants (np.array([0, 2]), np.float32(0.5)).
-COMPILE_TIME_NUMPY = {np.array, np.asarray, np.dtype, np.finfo, np.iinfo}
-
-
-def _isinstance_of_value(classes):
-    """isinstance(x, classes) for a Tensor in compiled code: true for Tensor and its bases."""
-    classes = classes if isinstance(classes, tuple) else (classes,)
-    return any(isinstance(c, type) and issubclass(Tensor, c) for c in classes)
-
-
-def _is_numpy_scalar_type(fn):
-    return isinstance(fn, type) and issubclass(fn, np.generic)
-
-
-_UNROLL_LIMIT = 10_000
-_SHORT_LOOP = 16   # a compile-time range this short with break/continue is unrolled first
-_CONTAINERS = (list, dict, tuple, set, str)  # iterations of a compile-time while loop before the compiler gives up
+_UNROLL_LIMIT = 10_000   # iterations of a compile-time while loop before the compiler gives up
+_SHORT_LOOP = 16         # a compile-time range this short with break/continue is unrolled first
 
 
 class Lowering:
@@ -182,18 +123,17 @@ class Lowering:
                 not isinstance(args[0], Value):
             # getattr(obj, 'name') reads an attribute as `obj.name` does: guard it the same way.
             self.guards.attribute(args[0], args[1], getattr(args[0], args[1], MISSING))
-        if (fn in PURE_BUILTINS or fn in COMPILE_TIME_NUMPY or _is_numpy_scalar_type(fn)) and \
-                not any(isinstance(a, (Value, Tensor)) for a in list(args) + list(kwargs.values())):
+        if runs_at_compile_time(fn) and not any(isinstance(a, (Value, Tensor)) for a in list(args) + list(kwargs.values())):
             return fn(*args, **kwargs)
         if fn is len and len(args) == 1 and isinstance(args[0], Value):
             return len(args[0])            # the first dimension, known when compiling
         if fn is isinstance and len(args) == 2 and isinstance(args[0], Value):
-            return _isinstance_of_value(args[1])
+            return isinstance_of_value(args[1])
         if getattr(fn, '__autograph_compile_time__', False):
             return fn(*args, **kwargs)     # autograph.grad/jit inside compiled code make functions
         if isinstance(fn, LocalFunction):
             return fn.call(args, kwargs)
-        if isinstance(fn, types.BuiltinMethodType) and type(getattr(fn, '__self__', None)) in _CONTAINERS:
+        if isinstance(fn, types.BuiltinMethodType) and type(getattr(fn, '__self__', None)) in CONTAINERS:
             return fn(*args, **kwargs)   # xs.append(v), d.items(): Python containers at compile time
         if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType):
             if is_library(fn.__func__):
@@ -322,72 +262,99 @@ class Frame:
                 raise CompileError(calls.python_error(e), loc) from None
 
     def statement(self, stmt):
-        kind = type(stmt)
-        if kind is gast.Assign:
-            value = self.expr(stmt.value)
-            for target in stmt.targets:
-                self.assign(target, value)
-        elif kind is gast.AugAssign:
-            current = self.expr(_as_load(stmt.target))
-            self.assign(stmt.target, BINARY[type(stmt.op)](current, self.expr(stmt.value)))
-        elif kind is gast.AnnAssign and stmt.value is not None:
-            self.assign(stmt.target, self.expr(stmt.value))
-        elif kind is gast.Return:
-            result = None if stmt.value is None else self.expr(stmt.value)
-            if self.lowering.depth == 1:   # the compiled function's own result
-                for leaf in flatten(result):
-                    if isinstance(leaf, Value) and leaf.name is None and not leaf.is_const:
-                        leaf.name = 'out'
-            raise Return(result)
-        elif kind is gast.Expr:
-            if not (isinstance(stmt.value, gast.Constant) and isinstance(stmt.value.value, str)):
-                self.expr(stmt.value)
-        elif kind is gast.Pass:
-            pass
-        elif kind is gast.If and self.parsed.generated and _generated_check(stmt):
+        method = getattr(self, 'stmt_' + type(stmt).__name__, None)
+        if method is None:
+            raise unsupported(stmt)
+        method(stmt)
+
+    def stmt_Assign(self, stmt):
+        value = self.expr(stmt.value)
+        for target in stmt.targets:
+            self.assign(target, value)
+
+    def stmt_AugAssign(self, stmt):
+        current = self.expr(as_load(stmt.target))
+        self.assign(stmt.target, BINARY[type(stmt.op)](current, self.expr(stmt.value)))
+
+    def stmt_AnnAssign(self, stmt):
+        if stmt.value is None:
+            raise unsupported(stmt)
+        self.assign(stmt.target, self.expr(stmt.value))
+
+    def stmt_Return(self, stmt):
+        result = None if stmt.value is None else self.expr(stmt.value)
+        if self.lowering.depth == 1:   # the compiled function's own result
+            for leaf in flatten(result):
+                if isinstance(leaf, Value) and leaf.name is None and not leaf.is_const:
+                    leaf.name = 'out'
+        raise Return(result)
+
+    def stmt_Expr(self, stmt):
+        if not (isinstance(stmt.value, gast.Constant) and isinstance(stmt.value.value, str)):
+            self.expr(stmt.value)
+
+    def stmt_Pass(self, stmt):
+        pass
+
+    def stmt_If(self, stmt):
+        if self.parsed.generated and _generated_check(stmt):
             # codegen's form of a run-time assert: if not np.all(test): raise AssertionError(msg)
             raised = stmt.body[0].exc
             message = self.expr(raised.args[0]) if isinstance(raised, gast.Call) and raised.args else None
-            control.runtime_check(self, self.expr(stmt.test.operand.args[0]), message)
-        elif kind is gast.If:
-            test = self.expr(stmt.test)
-            continuation = self.continuation
-            if isinstance(test, Value) and continuation is not None and control.returns(stmt):
-                control.lower_returning_if(self, stmt, test, continuation)
-            elif isinstance(test, Value):
-                control.lower_if(self, stmt, test)
-            elif continuation is not None:
-                # At the top level the taken branch continues with the rest of the function,
-                # so that a returning `if` on a Tensor inside it sees what follows.
-                self.run((stmt.body if test else stmt.orelse) + continuation, top=True)
-                raise Return(None)
-            else:
-                self.run(stmt.body if test else stmt.orelse)
-        elif kind in (gast.For, gast.While):
-            # A run-time loop that may return sets `pending_return` (loops nested in it must
-            # not clear the outer loop's).
-            continuation, enclosing, self.pending_return = self.continuation, self.pending_return, None
-            try:   # an error a loop enclosing this one recovers from must not lose its own
-                self.for_loop(stmt) if kind is gast.For else self.while_loop(stmt)
-                returning = self.pending_return
-            finally:
-                self.pending_return = enclosing
-            if returning is not None:
-                self.after_returning_loop(returning, continuation)
-        elif kind is gast.FunctionDef:
-            if stmt.decorator_list:
-                raise CompileError("decorators on a def inside compiled code are not supported")
-            self.locals[stmt.name] = self.local_function(stmt)
-        elif kind is gast.Assert:
-            self.check(stmt)
-        elif kind is gast.Break:
-            raise Break(self.parsed.loc(stmt))
-        elif kind is gast.Continue:
-            raise Continue(self.parsed.loc(stmt))
+            return control.runtime_check(self, self.expr(stmt.test.operand.args[0]), message)
+        test = self.expr(stmt.test)
+        continuation = self.continuation
+        if isinstance(test, Value) and continuation is not None and control.returns(stmt):
+            control.lower_returning_if(self, stmt, test, continuation)
+        elif isinstance(test, Value):
+            control.lower_if(self, stmt, test)
+        elif continuation is not None:
+            # At the top level the taken branch continues with the rest of the function,
+            # so that a returning `if` on a Tensor inside it sees what follows.
+            self.run((stmt.body if test else stmt.orelse) + continuation, top=True)
+            raise Return(None)
         else:
-            what = UNSUPPORTED_STATEMENTS.get(kind, type(stmt).__name__)
-            hint = HINTS.get(kind)
-            raise CompileError(f"{what} is not supported in compiled code" + (f"; {hint}" if hint else ""))
+            self.run(stmt.body if test else stmt.orelse)
+
+    def stmt_For(self, stmt):
+        self.loop(stmt, self.for_loop)
+
+    def stmt_While(self, stmt):
+        self.loop(stmt, self.while_loop)
+
+    def loop(self, stmt, lower):
+        # A run-time loop that may return sets `pending_return` (loops nested in it must
+        # not clear the outer loop's).
+        continuation, enclosing, self.pending_return = self.continuation, self.pending_return, None
+        try:   # an error a loop enclosing this one recovers from must not lose its own
+            lower(stmt)
+            returning = self.pending_return
+        finally:
+            self.pending_return = enclosing
+        if returning is not None:
+            self.after_returning_loop(returning, continuation)
+
+    def stmt_FunctionDef(self, stmt):
+        if stmt.decorator_list:
+            raise CompileError("decorators on a def inside compiled code are not supported")
+        self.locals[stmt.name] = self.local_function(stmt)
+
+    def stmt_Assert(self, stmt):
+        """`assert` on compile-time values is checked now; on Tensors, when the code runs."""
+        test = self.expr(stmt.test)
+        message = None if stmt.msg is None else self.expr(stmt.msg)
+        calls.check_text(message, "an assert message with a Tensor in it")
+        if isinstance(test, Value):
+            return control.runtime_check(self, test, message)
+        if not test:
+            raise CompileError(f"assertion failed while compiling: {message}" if message is not None
+                               else "assertion failed while compiling")
+
+    def stmt_Break(self, stmt):
+        raise Break(self.parsed.loc(stmt))
+
+    def stmt_Continue(self, stmt):
+        raise Continue(self.parsed.loc(stmt))
 
     def for_loop(self, stmt):
         saved = self.saved_sequence(stmt.iter)
@@ -514,20 +481,14 @@ class Frame:
                                    "make it a Tensor from the start")
         raise CompileError(f"a while loop on compile-time values ran {_UNROLL_LIMIT} times; it does not end")
 
-    def condition(self, test):
-        value = self.expr(test)
-        if isinstance(value, Value):
-            raise CompileError("this condition depends on Tensor values, known only at run time; "
-                               "branching on Tensor values is not supported yet")
-        return bool(value)
-
     def assign(self, target, value):
         if isinstance(target, gast.Name):
             if isinstance(value, Value) and value.name is None and not value.is_const:
                 value.name = exits.display_name(target.id)
             self.locals[target.id] = value
         elif isinstance(target, (gast.Tuple, gast.List)):
-            items = list(value) if not isinstance(value, Value) else _unpack_value(value)
+            # `a, b = x` unpacks the rows of x, as Python does
+            items = list(value) if not isinstance(value, Value) else calls.rows(value)
             targets = target.elts
             starred = [i for i, t in enumerate(targets) if isinstance(t, gast.Starred)]
             if starred:     # a, *rest = items: the starred name takes a list of what is left over
@@ -560,8 +521,7 @@ class Frame:
     def expr(self, node):
         method = getattr(self, 'expr_' + type(node).__name__, None)
         if method is None:
-            raise CompileError(f"{_EXPRESSION_NAMES.get(type(node).__name__, type(node).__name__)} "
-                               "is not supported in compiled code")
+            raise unsupported(node)
         return method(node)
 
     def expr_Constant(self, node):
@@ -674,17 +634,6 @@ class Frame:
         kw_defaults = [None if d is None else self.expr(d) for d in node.args.kw_defaults]
         return LocalFunction(self, node, defaults, kw_defaults)
 
-    def check(self, stmt):
-        """`assert` on compile-time values is checked now; on Tensors, when the code runs."""
-        test = self.expr(stmt.test)
-        message = None if stmt.msg is None else self.expr(stmt.msg)
-        calls.check_text(message, "an assert message with a Tensor in it")
-        if isinstance(test, Value):
-            return control.runtime_check(self, test, message)
-        if not test:
-            raise CompileError(f"assertion failed while compiling: {message}" if message is not None
-                               else "assertion failed while compiling")
-
     def expr_IfExp(self, node):
         test = self.expr(node.test)
         if isinstance(test, Value):
@@ -744,13 +693,6 @@ class Frame:
             raise e.located(self.parsed.loc(node)) from None
 
 
-_EXPRESSION_NAMES = {'ListComp': 'a list comprehension',
-                     'GeneratorExp': 'a generator expression', 'DictComp': 'a dict comprehension',
-                     'SetComp': 'a set comprehension', 'Yield': 'yield', 'YieldFrom': 'yield from',
-                     'Await': 'await', 'NamedExpr': 'the := operator',
-                     'Set': 'a set literal'}
-
-
 _NP_ALL = gast.dump(gast.parse('np.all', mode='eval').body)
 
 
@@ -770,43 +712,6 @@ def _index_operands(args, kwargs):
     template = tuple('array' if isinstance(item, Value) else item for item in index)
     operands = [item for item in index if isinstance(item, Value)]
     return tuple(args) + tuple(operands), {**kwargs, 'index': template}
-
-
-def _as_load(target):
-    """The expression that reads an assignment target (for `target += value`)."""
-    if isinstance(target, gast.Name):
-        return gast.Name(id=target.id, ctx=gast.Load(), annotation=None, type_comment=None)
-    if isinstance(target, gast.Subscript):
-        return gast.Subscript(value=_as_load(target.value), slice=target.slice, ctx=gast.Load())
-    if isinstance(target, gast.Attribute):
-        return gast.Attribute(value=_as_load(target.value), attr=target.attr, ctx=gast.Load())
-    raise CompileError(f"cannot update {type(target).__name__} in place")
-
-
-def _unpack_value(value):
-    return calls.rows(value)       # `a, b = x` unpacks the rows of x, as Python does
-
-
-def is_library(fn):
-    module = getattr(fn, '__module__', None) or ''
-    return module.split('.')[0] in _LIBRARY_MODULES
-
-
-_INSTALLED = tuple({sysconfig.get_paths()[k] for k in ('stdlib', 'platstdlib', 'purelib', 'platlib')})
-
-
-def is_user_code(fn):
-    """Functions compiled from source: not autograph's own, not the standard library's or an
-    installed package's (NumPy's Python functions are not ours to inline)."""
-    return not is_library(fn) and not fn.__code__.co_filename.startswith(_INSTALLED)
-
-
-def qualified(fn):
-    return f"{fn.__module__.replace('runtime.tensor', 'autograph')}.{fn.__qualname__}"
-
-
-# A phrase for an object in an error message, in the user's words (calls.py).
-describe = calls.describe
 
 
 def parameter_hint(name):

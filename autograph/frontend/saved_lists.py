@@ -52,13 +52,6 @@ class SavedList:
         raise CompileError(_USE)
 
 
-class Reversed:
-    """`reversed(saved_list)` in a loop header."""
-
-    def __init__(self, saved):
-        self.saved = saved
-
-
 def wrap(value):
     return SavedList(value) if isinstance(value, Value) and is_list(value) else value
 
