@@ -5,6 +5,8 @@ compiler's symbolic values: every one of them is a call of an op in `runtime.ops
 works the same eagerly and inside compiled code. Display follows MindSpore: `repr` is
 `Tensor(shape=[3], dtype=Float32, value= [...])`, `str` is NumPy's.
 """
+from typing import Any
+
 import numpy as np
 
 from . import dtypes
@@ -52,7 +54,7 @@ class Tensor(ArrayMethods):
         self._data = np.array(input_data, dtype=np_dtype)
 
     @staticmethod
-    def _wrap(array):
+    def _wrap(array: Any) -> 'Tensor':
         t = _new_tensor(Tensor)
         t._data = array if type(array) is np.ndarray else np.asarray(array)
         return t

@@ -1,16 +1,19 @@
 """Forward mode: Graph -> Graph that also computes tangents (a Jacobian-vector product).
 
 `forward(graph, tangents)` walks the ops in order and builds, beside each result, its tangent
-from its inputs' tangents with the primitive's forward rule, chosen by `prim.jvp_kind`:
+from its inputs' tangents with the forward rule its primitive declares (`jvp=` in its one
+declaration, `runtime.primitives`): one of four structural kinds, which need nothing more of
+the primitive than its adjoint rule or itself,
 
-- 'diagonal' (and every elementwise primitive): the derivative is elementwise, so the tangent is
-  the adjoint rule applied to the tangents: sum over inputs of vjp(g=t_i)[i];
+- 'diagonal': the derivative is elementwise (every member of the elementwise family), so the
+  tangent is the adjoint rule applied to the tangents: sum over inputs of vjp(g=t_i)[i];
 - 'linear': the primitive is linear in its float operands: the tangent is the primitive applied
   to the tangents (index operands keep their values);
 - 'bilinear': f(t_x, y) + f(x, t_y) (matmul, einsum, convolutions);
 - 'reduction': a reduction whose adjoint is the output cotangent broadcast times an elementwise
   partial derivative: sum(vjp(ones) * t) over the reduced axes;
-- otherwise `prim.jvp(primals, tangents, out, **params)`, written beside the primitive.
+or a rule `jvp(primals, tangents, out, **params)` of its own. A primitive with no derivative
+declares jvp None (with vjp None): its result gets no tangent.
 
 Tangents that are zero are None and cost nothing. Control flow carries tangents too: a `cond`
 yields its results' tangents from each branch, and a loop carries the tangents of its carried
@@ -53,7 +56,7 @@ def _tangents_of(op_list, env, builder):
     """Re-emit `op_list` into the builder, each op followed by its result's tangent."""
     for op in op_list:
         inputs = op.inputs
-        if getattr(op.prim, 'effect', False) and not op.outs:
+        if op.prim.effect and not op.outs:
             builder.ops.append(op)
             continue
         if op.regions:
@@ -76,7 +79,7 @@ def _tangents_of(op_list, env, builder):
 
 
 def tangent_rule(prim, primals, tangents, out, params):
-    kind = getattr(prim, 'jvp_kind', 'diagonal' if prim.elementwise else None)
+    kind = prim.jvp
     if kind == 'diagonal':
         total = None
         for k, t in enumerate(tangents):
@@ -108,10 +111,9 @@ def tangent_rule(prim, primals, tangents, out, params):
         axis = params.get('axis')
         axis = tuple(axis) if isinstance(axis, (list, tuple)) else axis
         return ops.sum(partial * tangents[0], axis, keepdims=bool(params.get('keepdims', False)))
-    rule = getattr(prim, 'jvp', None)
-    if rule is None:
+    if kind is None:
         raise ForwardModeError(f"forward mode has no rule for the primitive {prim.name!r}")
-    return rule(primals, tangents, out, **params)
+    return kind(primals, tangents, out, **params)
 
 
 def _is_float(v):

@@ -72,8 +72,8 @@ def _imports(graph):
     imports = {}
     for op in walk(graph.ops):
         prim = op.prim
-        if op.regions or getattr(prim, 'kernel', None) is None or prim.infix or prim.prefix or \
-                getattr(prim, 'subscript', False) or '.' in prim.spelling:
+        if op.regions or prim.kernel is None or prim.infix or prim.prefix or prim.subscript or \
+                '.' in prim.spelling:
             continue
         module = prim.kernel.__module__
         module = 'runtime.kernels' if module.startswith('runtime.kernels.') else module
@@ -141,7 +141,7 @@ class _Writer:
             return nodes.infix(prim.infix, *args)
         if prim.prefix:
             return nodes.prefix(prim.prefix, *args)
-        if getattr(prim, 'subscript', False):
+        if prim.subscript:
             return nodes.subscript(args[0], _index_items(op.params['index'], args[1:]))
         if prim.name == 'full' and op.params['fill_value'] in (0, 1):
             # np.zeros/np.ones read better than np.full (runtime.ops reads them back).
@@ -150,7 +150,7 @@ class _Writer:
                               [('dtype', self.const(op.params['dtype']))])
         if 'index' in op.params:
             # Index arrays go inside the index, where they belong: index=np.s_[idx, ::2].
-            lead = getattr(prim, 'index_after', 1)
+            lead = prim.index_after
             index = nodes.subscript(nodes.dotted('np.s_'), _index_items(op.params['index'], args[lead:]))
             return nodes.call(prim.spelling, args[:lead], [('index', index)] + [
                 (k, self.const(p)) for k, p in op.params.items() if k != 'index'])
@@ -207,7 +207,7 @@ class _Writer:
                 self.line(indent + '    ', nodes.raise_('AssertionError', args))
             elif op.regions:
                 _rule(_STATEMENTS, op)(self, op, indent)
-            elif getattr(op.prim, 'effect', False) and not self.uses.get(id(op.out)):
+            elif op.prim.effect and not self.uses.get(id(op.out)):
                 self.line(indent, nodes.expression(self.op_expr(op)))   # assign(w, ...) for its effect
             else:
                 self.assign(indent, op.out, self.op_expr(op))
@@ -381,7 +381,7 @@ def _inlined(graph):
         count = 0
         for op in ops:
             effects_before[id(op)] = count
-            count += getattr(op.prim, 'effect', False) or bool(op.regions and has_effect(op))
+            count += op.prim.effect or bool(op.regions and has_effect(op))
         for op in ops:
             for region in op.regions:
                 visit(region.ops)

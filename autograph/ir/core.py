@@ -207,7 +207,7 @@ class Builder:
             all(v.weak or v.is_scalar_const for v in inputs) and any(v.weak for v in inputs)
         out = Value(aval, weak=weak)
         self.ops.append(Op(prim, inputs, params, [out], self.loc))
-        if getattr(prim, 'writes_first', False):
+        if prim.writes_first:
             self.after_write(inputs[0], out)
         return out
 
@@ -234,7 +234,7 @@ def clone_into(builder, ops, env, replace=None):
         if replace is not None and replace(builder, op, env):
             continue
         inputs = [env.get(id(v), v) for v in op.inputs]
-        if not op.regions and not getattr(op.prim, 'effect', False):
+        if not op.regions and not op.prim.effect:
             env[id(op.out)] = builder.emit(op.prim, inputs, op.params, op.loc)
             env[id(op.out)].name = op.out.name
             continue

@@ -19,8 +19,7 @@ CHECK = Effect('check')
 
 def has_effect(op):
     """Whether `op`, or anything in its regions, acts."""
-    return getattr(op.prim, 'effect', False) or any(
-        getattr(inner.prim, 'effect', False) for region in op.regions for inner in walk(region.ops))
+    return op.prim.effect or any(inner.prim.effect for region in op.regions for inner in walk(region.ops))
 
 
 def append(builder, prim, inputs, params):

@@ -37,7 +37,7 @@ def _verify_ops(ops, visible, everywhere):
             visible.add(id(out))
         if op.regions:
             _check_control(op)
-        elif not getattr(op.prim, 'effect', False):
+        elif not op.prim.effect:
             _check_rule(op)
 
 

@@ -12,8 +12,6 @@ from ..ir.control import carried_args, carried_inputs
 from ..ir.core import Op, walk
 
 _ADD, _INDEX_ADD, _INDEX_ADD_TO = (REGISTRY[n] for n in ('add', 'index_add', 'index_add_to'))
-# Primitives whose result is a new array (NumPy returns no view of an operand).
-_FRESH = {'matmul', 'full', 'index_add', 'index_add_to', 'setitem', 'concat', 'stack'}
 
 
 def inplace(graph):
@@ -68,7 +66,7 @@ def _owned(graph, uses):
     owned = set()
     for op in walk(graph.ops):
         if not op.regions and op.outs and op.out.shape != () and (
-                getattr(op.prim, 'elementwise', False) or op.prim.name in _FRESH):
+                op.prim.elementwise or op.prim.fresh):
             owned.add(id(op.out))
     changed = True
     while changed:   # loop-carried values: owned when both their start and each update are

@@ -1,14 +1,18 @@
 """Graph -> smaller equivalent Graph: algebraic simplification, constant folding and CSE.
 
-One forward sweep rebuilds every op through a fresh builder, after trying these rewrites:
-- `stop_gradient(x)` -> `x` (it only matters to AD, which has run by now);
-- ops that do nothing at these shapes: reshape/broadcast_to to the same shape, cast to the same
-  dtype, transpose of a vector or of a transpose, `x * 1`, `x + 0`, `x - 0`, `x / 1`, `x ** 1`;
-  `x * -1` is `-x`; `x * 0` is 0 (as in
-  algebra, and as symbolic zeros in AD: an inf or NaN in x does not survive it);
+One forward sweep rebuilds every op through a fresh builder, after trying the rewrites its
+primitive's declaration names (`rewrites=`, the table `REWRITES` here) and those its algebraic
+facts allow (`runtime.primitive.Primitive`):
+- named rewrites: `stop_gradient(x)` -> `x` (it only matters to AD, which has run by now);
+  reshape/broadcast_to to the same shape, cast to the same dtype, transpose of a vector or of a
+  transpose do nothing; `x ** 0` is 1; a sum of a fill is a fill;
+- identities (`x * 1`, `x + 0`, `x - 0`, `x / 1`, `x ** 1`), negation (`x * -1` is `-x`),
+  absorbing elements (`x * 0` is 0, as in algebra, and as symbolic zeros in AD: an inf or NaN in
+  x does not survive it), `x + -y` -> `x - y`, idempotence (`relu(relu(x))`, `max(x, x)`);
 - folding of fills (`full`, as `ops.ones_like` makes): an elementwise op on fills and scalars is a
-  fill; a reshape, broadcast, sum or mean of a fill is a fill; and a fill operand whose broadcast changes
-  nothing becomes a Python number in the code (`(1 - y) * 0.33333334`), never an array;
+  fill; a primitive that keeps fills (reshape, broadcast, mean) of a fill is a fill; and a fill
+  operand whose broadcast changes nothing becomes a Python number in the code
+  (`(1 - y) * 0.33333334`), never an array;
 - common subexpressions: the same primitive on the same inputs with the same params is computed once.
 The output has the same outputs and input list; dead ops are left to `dce`.
 """
@@ -21,9 +25,6 @@ from ..ir.core import Op, Region, walk
 
 _FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB, _BROADCAST_TO = (
     REGISTRY[n] for n in ('full', 'reshape', 'transpose', 'neg', 'add', 'sub', 'broadcast_to'))
-_NEUTRAL_RIGHT = {'add': 0, 'sub': 0, 'mul': 1, 'div': 1, 'logical_and': True, 'logical_or': False}
-_NEUTRAL_LEFT = {'add': 0, 'mul': 1, 'logical_and': True, 'logical_or': False}
-_SHAPE_ONLY = {'reshape', 'broadcast_to'}
 
 
 def simplify(graph):
@@ -47,7 +48,7 @@ def _simplify_ops(ops, builder, env, seen):
     CSE table of this scope (a region gets a copy, so nothing inside leaks out)."""
     for op in ops:
         inputs = [_get(env, v) for v in op.inputs]
-        if getattr(op.prim, 'effect', False):   # acts: kept as it is, never merged
+        if op.prim.effect:   # acts: kept as it is, never merged
             builder.ops.append(Op(op.prim, inputs, op.params, op.outs, op.loc))
             continue
         if op.regions:
@@ -71,7 +72,7 @@ def _simplify_ops(ops, builder, env, seen):
             # Unseeded random draws differ each time: never merge two of them.
             # Arrays of zeros or ones are not shared either: each may become an accumulator
             # written in place (see passes.inplace), and they cost little to make.
-            unique = (getattr(op.prim, 'random', False) and op.params.get('seed') is None) or \
+            unique = (op.prim.random and op.params.get('seed') is None) or \
                 (op.prim is _FULL and op.params['shape'] != ())
             key = (id(op),) if unique else _cse_key(op.prim, inputs, op.params)
             new = seen.get(key)
@@ -96,64 +97,108 @@ def fill_value(v):
 
 
 def rewrite(builder, op, inputs):
-    """An existing or new Value equal to `op` applied to `inputs`, or None to keep the op."""
-    name, out = op.prim.name, op.out
-    if name == 'stop_gradient':
-        return inputs[0]
-    if name in _SHAPE_ONLY | {'cast'} and _same(inputs[0], out):
-        return inputs[0]
-    if name == 'transpose' and len(out.shape) < 2:
-        return inputs[0]
-    if name == 'broadcast_to' and inputs[0].op is not None and inputs[0].op.prim is _RESHAPE:
+    """An existing or new Value equal to `op` applied to `inputs`, or None to keep the op. What
+    applies is what the primitive declares: its own rewrites by name, then its algebraic facts."""
+    prim, out = op.prim, op.out
+    for name in prim.rewrites:
+        new = REWRITES[name](builder, op, inputs)
+        if new is not None:
+            return new
+    fills = [fill_value(v) for v in inputs]
+    if prim.keeps_fill and fills[0] is not None:
+        return _fill(builder, fills[0], out, op.loc)
+    if prim.elementwise and inputs and all(f is not None for f in fills):
+        with np.errstate(all='ignore'):
+            value = prim.kernel(*(np.asarray(f, v.dtype or _weak(f)) for f, v in zip(fills, inputs)),
+                                **op.params)
+        return _fill(builder, value.item(), out, op.loc)
+    if len(inputs) == 2:
+        x, y = inputs
+        if prim.negate_right is not None:
+            flipped = REGISTRY[prim.negate_right]
+            if y.is_scalar_const and isinstance(y.const, (int, float)) and not isinstance(y.const, bool) \
+                    and y.const < 0:
+                return builder.emit(flipped, [x, constant(-y.const)], {}, op.loc)   # x + -0.2 -> x - 0.2
+            if y.op is not None and y.op.prim is _NEG:
+                # x + -y -> x - y, x - -y -> x + y (the adjoint of `-` makes these)
+                return builder.emit(flipped, [x, y.op.inputs[0]], {}, op.loc)
+        right = prim.identity if prim.identity is not None else prim.right_identity
+        if right is not None and fills[1] == right and _same(x, out):
+            return x
+        if prim.identity is not None and fills[0] == prim.identity and _same(y, out):
+            return y
+        if prim.negating is not None and prim.negating in (fills[0], fills[1]):
+            other = y if fills[0] == prim.negating else x
+            if _same(other, out):
+                return builder.emit(_NEG, [other], {}, op.loc)
+        if prim.absorbing is not None and prim.absorbing in (fills[0], fills[1]) and out.dtype is not None:
+            return _fill(builder, prim.absorbing, out, op.loc)   # as algebra has it, even for inf or NaN
+        if prim.idempotent and x is y and _same(x, out):
+            return x                                             # max(x, x) is x
+    if prim.idempotent and len(inputs) == 1 and inputs[0].op is not None and inputs[0].op.prim is prim \
+            and inputs[0].op.params == op.params and _same(inputs[0], out):
+        return inputs[0]                                         # relu(relu(x)) is relu(x)
+    return None
+
+
+# ---------------------------------------------------------------- rewrites primitives name
+def _erase(builder, op, inputs):
+    return inputs[0]
+
+
+def _same_aval(builder, op, inputs):
+    return inputs[0] if _same(inputs[0], op.out) else None
+
+
+def _vector_transpose(builder, op, inputs):
+    return inputs[0] if len(op.out.shape) < 2 else None
+
+
+def _broadcast_of_reshape(builder, op, inputs):
+    if inputs[0].op is not None and inputs[0].op.prim is _RESHAPE:
         source = inputs[0].op.inputs[0]
         if _only_adds_leading_ones(source.shape, inputs[0].shape):
             # broadcast_to(reshape(s, (1,)), (n,)) -> broadcast_to(s, (n,)): NumPy adds the ones
             return builder.emit(op.prim, [source], op.params, op.loc)
-    if name == 'reshape' and inputs[0].op is not None and inputs[0].op.prim is _RESHAPE:
-        return builder.emit(_RESHAPE, inputs[0].op.inputs, op.params, op.loc)
-    if name == 'transpose' and inputs[0].op is not None and inputs[0].op.prim is _TRANSPOSE:
-        inner = inputs[0].op
-        if _permutation(inner.params['axes'], len(out.shape), op.params['axes']) == tuple(range(len(out.shape))):
-            return inner.inputs[0]
-    if name == 'pow' and fill_value(inputs[1]) == 1 and _same(inputs[0], out):
-        return inputs[0]
-    if name == 'pow' and fill_value(inputs[1]) == 0 and out.dtype is not None:
-        return _fill(builder, 1, out, op.loc)          # x ** 0 is 1 (as NumPy has it, even for 0)
-    if name == 'add' and _writes_back_what_it_zeroed(*inputs):
-        return inputs[0].op.inputs[0]
-    fills = [fill_value(v) for v in inputs]
-    if name in _SHAPE_ONLY | {'mean'} and fills[0] is not None:
-        return _fill(builder, fills[0], out, op.loc)
-    if name == 'sum' and fills[0] is not None and not inputs[0].is_const:
-        count = int(np.prod(inputs[0].shape)) // max(int(np.prod(out.shape)), 1)
-        return _fill(builder, fills[0] * count, out, op.loc)
-    if getattr(op.prim, 'elementwise', False) and inputs and all(f is not None for f in fills):
-        with np.errstate(all='ignore'):
-            value = op.prim.kernel(*(np.asarray(f, v.dtype or _weak(f)) for f, v in zip(fills, inputs)),
-                                   **op.params)
-        return _fill(builder, value.item(), out, op.loc)
-    if len(inputs) == 2:
-        x, y = inputs
-        if name in ('add', 'sub') and y.is_scalar_const and isinstance(y.const, (int, float)) \
-                and not isinstance(y.const, bool) and y.const < 0:
-            # x + -0.2 -> x - 0.2
-            flipped = _SUB if name == 'add' else _ADD
-            return builder.emit(flipped, [x, constant(-y.const)], {}, op.loc)
-        if name in ('add', 'sub') and y.op is not None and y.op.prim is _NEG:
-            # x + -y -> x - y, x - -y -> x + y (the adjoint of `-` makes these)
-            flipped = _SUB if name == 'add' else _ADD
-            return builder.emit(flipped, [x, y.op.inputs[0]], {}, op.loc)
-        if name in _NEUTRAL_RIGHT and fills[1] == _NEUTRAL_RIGHT[name] and _same(x, out):
-            return x
-        if name in _NEUTRAL_LEFT and fills[0] == _NEUTRAL_LEFT[name] and _same(y, out):
-            return y
-        if name == 'mul' and -1 in (fills[0], fills[1]):
-            other = y if fills[0] == -1 else x
-            if _same(other, out):
-                return builder.emit(_NEG, [other], {}, op.loc)
-        if name == 'mul' and 0 in (fills[0], fills[1]) and out.dtype is not None:
-            return _fill(builder, 0, out, op.loc)   # as algebra has it, even for inf or NaN
     return None
+
+
+def _reshape_of_reshape(builder, op, inputs):
+    if inputs[0].op is not None and inputs[0].op.prim is _RESHAPE:
+        return builder.emit(_RESHAPE, inputs[0].op.inputs, op.params, op.loc)
+    return None
+
+
+def _transpose_of_transpose(builder, op, inputs):
+    inner, out = inputs[0].op, op.out
+    if inner is not None and inner.prim is _TRANSPOSE and \
+            _permutation(inner.params['axes'], len(out.shape), op.params['axes']) == tuple(range(len(out.shape))):
+        return inner.inputs[0]
+    return None
+
+
+def _zero_power(builder, op, inputs):
+    if fill_value(inputs[1]) == 0 and op.out.dtype is not None:
+        return _fill(builder, 1, op.out, op.loc)          # x ** 0 is 1 (as NumPy has it, even for 0)
+    return None
+
+
+def _write_back(builder, op, inputs):
+    return inputs[0].op.inputs[0] if _writes_back_what_it_zeroed(*inputs) else None
+
+
+def _sum_of_fill(builder, op, inputs):
+    value = fill_value(inputs[0])
+    if value is None or inputs[0].is_const:
+        return None
+    count = int(np.prod(inputs[0].shape)) // max(int(np.prod(op.out.shape)), 1)
+    return _fill(builder, value * count, op.out, op.loc)
+
+
+REWRITES = {'erase': _erase, 'same_aval': _same_aval, 'vector_transpose': _vector_transpose,
+            'broadcast_of_reshape': _broadcast_of_reshape, 'reshape_of_reshape': _reshape_of_reshape,
+            'transpose_of_transpose': _transpose_of_transpose, 'zero_power': _zero_power,
+            'write_back': _write_back, 'sum_of_fill': _sum_of_fill}
 
 
 def _only_adds_leading_ones(shape, reshaped):
@@ -208,7 +253,7 @@ def _literal_fill(v, inputs, op):
     """A fill operand of an elementwise op becomes a Python number when the other operand already
     has the result's shape and dtype (NumPy 2 gives Python numbers the array's dtype)."""
     value = fill_value(v)
-    if value is None or v.is_const or not getattr(op.prim, 'elementwise', False):
+    if value is None or v.is_const or not op.prim.elementwise:
         return v
     others = [o for o in inputs if o is not v]
     if v.dtype == op.out.dtype and any(_same(o, op.out) for o in others):
@@ -218,7 +263,7 @@ def _literal_fill(v, inputs, op):
 
 def _without_broadcasts(inputs, op):
     """An elementwise op broadcasts by itself: `a + np.broadcast_to(s, a.shape)` is `a + s`."""
-    if not getattr(op.prim, 'elementwise', False):
+    if not op.prim.elementwise:
         return inputs
     out = list(inputs)
     for k, v in enumerate(inputs):

@@ -93,7 +93,7 @@ def gather_nd(x, indices):
 def tensor_scatter_add(x, indices, updates):
     """x with updates added at the positions that index rows of `indices` name (as gather_nd
     reads them); repeated rows accumulate. The adjoint of gather_nd."""
-    out = np.array(x, copy=True)
+    out = np.array(x, copy=True, order='C')    # C order: the reshape below must be a view
     if updates.size == 0:
         return out
     k = indices.shape[-1]

@@ -1,5 +1,6 @@
-"""Every primitive, each defined once (kernel, shape/dtype rule, adjoint rule, samples) in the module
-of its family; `core` says what a definition holds. Importing this package registers them all."""
+"""Every primitive, each declared once (kernel, shape/dtype rule, adjoint, tangent and batching
+rules, samples, traits) in the module of its family; `core` says what a declaration holds.
+Importing this package registers them all."""
 from . import (activations, creation, elementwise, indexing, linalg, nn, reductions, shapes,  # noqa: F401
                state, subscript)
-from .core import SAMPLES, normalize_axis, unbroadcast  # noqa: F401
+from .core import normalize_axis, unbroadcast  # noqa: F401

@@ -8,6 +8,7 @@ leaky_relu and elu take the negative side's slope (alpha) at x == 0.
 import numpy as np
 
 from .. import kernels, ops
+from .batching import axis_batch, reduction_batch
 from .core import MATRIX, Aval, defprim, keepdims_shape, normalize_axis, reduction, result_dtype
 from .elementwise import elementwise_prim
 
@@ -15,18 +16,18 @@ from .elementwise import elementwise_prim
 ANY = [((MATRIX,), {}), ((np.array(-0.4),), {})]
 
 
-def activation(name, kernel, vjp, samples=ANY, params=()):
+def activation(name, kernel, vjp, samples=ANY, params=(), **facts):
     """An elementwise activation; `params` are extra sample params (the defaults are sampled too).
-    With params it is not marked foldable: constant folding would drop them."""
+    With params it is not marked `elementwise`, which folds without params."""
     samples = list(samples) + [((MATRIX,), p) for p in params]
-    return elementwise_prim(name, kernel, vjp, samples, foldable=not params)
+    return elementwise_prim(name, kernel, vjp, samples, foldable=not params, **facts)
 
 
 sigmoid = activation('sigmoid', kernels.sigmoid, lambda g, x, out: (g * out * (1 - out),))
-relu = activation('relu', kernels.relu, lambda g, x, out: (g * (x > 0),))
+relu = activation('relu', kernels.relu, lambda g, x, out: (g * (x > 0),), idempotent=True)
 relu6 = activation('relu6', kernels.relu6,
                    lambda g, x, out: (g * ops.logical_and(x > 0, x < 6),),
-                   [((np.array([[0.7, -1.3, 6.5], [5.2, 3.0, -0.1]]),), {})])
+                   [((np.array([[0.7, -1.3, 6.5], [5.2, 3.0, -0.1]]),), {})], idempotent=True)
 silu = activation('silu', kernels.silu,
                   lambda g, x, out: (g * _silu_slope(x, out),))
 softsign = activation('softsign', kernels.softsign,
@@ -58,7 +59,7 @@ elu = activation('elu', kernels.elu,
 hardtanh = activation('hardtanh', kernels.hardtanh,
                       lambda g, x, out, min_val=-1.0, max_val=1.0:
                       (g * ops.logical_and(x > min_val, x < max_val),),
-                      params=[{'min_val': -0.5, 'max_val': 2.5}])
+                      params=[{'min_val': -0.5, 'max_val': 2.5}], idempotent=True)
 
 _SQRT_HALF = 0.7071067811865476
 _INV_SQRT_2PI = 0.3989422804014327
@@ -103,20 +104,17 @@ def _logsumexp_vjp(g, x, out, axis=None, keepdims=False):
 
 CUBE = np.arange(24.).reshape(2, 3, 4) / 7 - 1
 _AXIS_SAMPLES = [((MATRIX,), {}), ((MATRIX,), {'axis': 0}), ((CUBE,), {'axis': 1})]
-softmax = defprim('softmax', kernels.softmax, _over_axis(kernels.softmax), _softmax_vjp,
-                  _AXIS_SAMPLES)
+softmax = defprim('softmax', kernels.softmax, _over_axis(kernels.softmax), vjp=_softmax_vjp,
+                  jvp=lambda primals, tangents, out, axis=-1:
+                  out * (tangents[0] - ops.sum(out * tangents[0], axis, keepdims=True)),
+                  batch=axis_batch('axis'), samples=_AXIS_SAMPLES)
 log_softmax = defprim('log_softmax', kernels.log_softmax, _over_axis(kernels.log_softmax),
-                      _log_softmax_vjp, _AXIS_SAMPLES)
-logsumexp = defprim('logsumexp', kernels.logsumexp, reduction(kernels.logsumexp), _logsumexp_vjp,
-                    [((MATRIX,), {}), ((MATRIX,), {'axis': 1}),
-                     ((MATRIX,), {'axis': 0, 'keepdims': True}), ((CUBE,), {'axis': (0, 2)}),
-                     ((MATRIX,), {'axis': ()}), ((np.array(1.5),), {})])
-
-
-# ---------------------------------------------------------------- forward mode
-for _prim in (softplus, leaky_relu, elu, hardtanh, gelu):
-    _prim.jvp_kind = 'diagonal'      # elementwise: the tangent comes from the adjoint rule
-logsumexp.jvp_kind = 'reduction'
-softmax.jvp = lambda primals, tangents, out, axis=-1: out * (tangents[0] - ops.sum(out * tangents[0], axis, keepdims=True))
-log_softmax.jvp = lambda primals, tangents, out, axis=-1: \
-    tangents[0] - ops.sum(ops.exp(out) * tangents[0], axis, keepdims=True)
+                      vjp=_log_softmax_vjp,
+                      jvp=lambda primals, tangents, out, axis=-1:
+                      tangents[0] - ops.sum(ops.exp(out) * tangents[0], axis, keepdims=True),
+                      batch=axis_batch('axis'), samples=_AXIS_SAMPLES)
+logsumexp = defprim('logsumexp', kernels.logsumexp, reduction(kernels.logsumexp), vjp=_logsumexp_vjp,
+                    jvp='reduction', batch=reduction_batch,
+                    samples=[((MATRIX,), {}), ((MATRIX,), {'axis': 1}),
+                             ((MATRIX,), {'axis': 0, 'keepdims': True}), ((CUBE,), {'axis': (0, 2)}),
+                             ((MATRIX,), {'axis': ()}), ((np.array(1.5),), {})])

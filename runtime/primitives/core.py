@@ -1,8 +1,11 @@
-"""What every primitive family builds on: `defprim`, the sample registry, shape/dtype rule
-factories, axis normalisation and `unbroadcast`.
+"""What every primitive family builds on: `defprim`, shape/dtype rule factories, axis
+normalisation and `unbroadcast`. (The batching rules families share are in `batching`.)
 
-A primitive is defined once, in its family's module, by `defprim(name, kernel, abstract, vjp,
-samples, ...)`:
+A primitive is declared once, in its family's module, by one call:
+
+    exp = defprim('exp', np.exp, pointwise(np.exp), vjp=lambda g, x, out: (g * out,),
+                  jvp='diagonal', batch=elementwise_batch, samples=ANY, elementwise=True)
+
 - `kernel(*arrays, **params)`: NumPy; generated code calls it (or writes its operator).
 - `abstract(*operands, **params) -> Aval`: the shape/dtype rule, run at compile time. Operands are
   `Aval`s for arrays and plain Python numbers for weakly typed scalars. Raise ValueError with a
@@ -10,22 +13,27 @@ samples, ...)`:
 - `vjp(g, *inputs, out, **params) -> tuple`: the adjoint, one cotangent per input (None: zero),
   written with `runtime.ops` and operators so it builds IR while the compiler differentiates. A
   cotangent may come back in the output's broadcast shape; the differentiator sums it back.
+- `jvp`: a structural kind ('diagonal', 'linear', 'bilinear', 'reduction') or a rule
+  `jvp(primals, tangents, out, **params)`; None, with vjp None, for what has no derivative.
+- `batch(prim, args, dims, **params) -> (out, out_dim)`: the batching rule, most often one of
+  `batching`'s shared rules; a string says why there is none.
 - `samples`: [(inputs, params), ...] with float64 arrays (integer arrays for index operands): the
-  registry-wide tests check every adjoint against finite differences on them, and every forward
+  registry-wide tests check every adjoint, tangent and batching rule on them, and every forward
   result eagerly and compiled.
+- traits and algebraic facts (`elementwise`, `effect`, `identity`, `rewrites`, ...): see
+  `runtime.primitive.Primitive`.
+
+Families wrap `defprim` where all their members share rules (`elementwise.unary` states
+'diagonal' and the broadcasting batch rule once for all of them).
 """
 import numpy as np
 
 from .. import ops
 from ..primitive import Aval, Primitive, register
 
-SAMPLES = {}
 
-
-def defprim(name, kernel, abstract, vjp=None, samples=(), **spelling):
-    prim = register(Primitive(name, kernel, abstract, vjp, **spelling))
-    SAMPLES[name] = list(samples)
-    return prim
+def defprim(name, kernel, abstract, **rules_and_traits):
+    return register(Primitive(name, kernel, abstract, **rules_and_traits))
 
 
 # ---------------------------------------------------------------- shape and dtype rules

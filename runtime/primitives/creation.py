@@ -2,14 +2,15 @@
 random draws. None is differentiable.
 
 Random primitives take their seed as a param: the same seed gives the same numbers on every call,
-eagerly and in compiled code; seed=None draws fresh numbers at every call. They are marked
-`random = True`: two draws with seed=None are different draws even when their params agree, so
-common-subexpression elimination must not merge them."""
+eagerly and in compiled code; seed=None draws fresh numbers at every call. They are declared
+`random`: two draws with seed=None are different draws even when their params agree, so
+common-subexpression elimination must not merge them. Having no operands, none has a batching rule."""
 import math
 
 import numpy as np
 
 from .. import kernels
+from .batching import NO_OPERANDS
 from .core import Aval, defprim
 
 
@@ -47,26 +48,25 @@ def _random_rule(shape, seed=None, dtype=np.float32, **p):
 
 
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
-full = defprim('full', np.full, _full_rule,
+_NONE = {'vjp': None, 'jvp': None, 'batch': NO_OPERANDS}      # no operands, no derivatives
+full = defprim('full', np.full, _full_rule, **_NONE, fresh=True,
                samples=[((), {'shape': (2, 3), 'fill_value': 1.5, 'dtype': _F32})])
-arange = defprim('arange', np.arange, _arange_rule,
+arange = defprim('arange', np.arange, _arange_rule, **_NONE,
                  samples=[((), {'start': 0, 'stop': 5, 'step': 1, 'dtype': np.dtype(np.int64)}),
                           ((), {'start': 1.0, 'stop': 2.0, 'step': 0.25, 'dtype': _F32}),
                           ((), {'start': 5, 'stop': -1, 'step': -2, 'dtype': _F64})])
-linspace = defprim('linspace', np.linspace, _linspace_rule,
+linspace = defprim('linspace', np.linspace, _linspace_rule, **_NONE,
                    samples=[((), {'start': 0.0, 'stop': 1.0, 'num': 5, 'dtype': _F32}),
                             ((), {'start': -1.0, 'stop': 1.0, 'num': 4, 'endpoint': False, 'dtype': _F64})])
-eye = defprim('eye', np.eye, _eye_rule,
+eye = defprim('eye', np.eye, _eye_rule, **_NONE,
               samples=[((), {'N': 3, 'dtype': _F32}), ((), {'N': 2, 'M': 4, 'k': 1, 'dtype': _F64})])
-tri = defprim('tri', np.tri, _eye_rule,
+tri = defprim('tri', np.tri, _eye_rule, **_NONE,
               samples=[((), {'N': 3, 'dtype': _F32}), ((), {'N': 2, 'M': 4, 'k': -1, 'dtype': _F64})])
-randn = defprim('randn', kernels.randn, _random_rule,
+randn = defprim('randn', kernels.randn, _random_rule, **_NONE, random=True,
                 samples=[((), {'shape': (2, 3), 'seed': 0, 'dtype': _F32}),
                          ((), {'shape': (4,), 'seed': 7, 'dtype': _F64})])
-rand = defprim('rand', kernels.rand, _random_rule,
+rand = defprim('rand', kernels.rand, _random_rule, **_NONE, random=True,
                samples=[((), {'shape': (2, 3), 'seed': 0, 'dtype': _F32}),
                         ((), {'shape': (), 'seed': 3, 'dtype': _F64})])
-bernoulli = defprim('bernoulli', kernels.bernoulli, _random_rule,
+bernoulli = defprim('bernoulli', kernels.bernoulli, _random_rule, **_NONE, random=True,
                     samples=[((), {'shape': (3, 4), 'p': 0.3, 'seed': 1, 'dtype': _F32})])
-for _draw in (randn, rand, bernoulli):
-    _draw.random = True

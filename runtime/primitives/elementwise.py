@@ -8,13 +8,16 @@ Gradient conventions at points where a function is not differentiable:
 - floor_div, round, floor, ceil, trunc and sign are piecewise constant: zero gradient (vjp None);
 - mod (x - y floor(x/y)) and fmod (x - y trunc(x/y)) give g to x and -g floor(x/y) or
   -g trunc(x/y) to y, the derivative away from the jumps.
-Primitives with params are not marked `elementwise` (constant folding would drop the params).
+Every member has a diagonal Jacobian (its tangent comes from its adjoint rule) and broadcasts
+over a batch axis like any other. Primitives with params are not marked `elementwise`, the trait
+that lets the simplifier fold them over fills.
 """
 import math
 
 import numpy as np
 
 from .. import kernels, ops
+from .batching import elementwise_batch
 from .core import ANY, MATRIX, POSITIVE, Aval, defprim, result_dtype, shape_of
 
 
@@ -31,42 +34,45 @@ def pointwise(kernel):
     return rule
 
 
-def elementwise_prim(name, kernel, vjp, samples, foldable=True, **spelling):
-    prim = defprim(name, kernel, pointwise(kernel), vjp, samples, **spelling)
-    prim.elementwise = foldable
-    return prim
+def elementwise_prim(name, kernel, vjp, samples, foldable=True, **traits):
+    """A member of the elementwise family: diagonal Jacobian, broadcasting batch rule."""
+    return defprim(name, kernel, pointwise(kernel), vjp=vjp, jvp=None if vjp is None else 'diagonal',
+                   batch=elementwise_batch, samples=samples, elementwise=foldable, **traits)
 
 
 BROADCAST = [((np.array([[0.5, -1.2, 2.0]]), np.array([[1.5], [-0.7]])), {}),
              ((np.array(0.3), np.array([1.1, -2.0])), {})]
 
 
-def binary(name, kernel, vjp, infix=None, samples=BROADCAST):
+def binary(name, kernel, vjp, infix=None, samples=BROADCAST, **facts):
     """A broadcasting binary primitive; default samples exercise broadcasting and a scalar."""
-    return elementwise_prim(name, kernel, vjp, samples, infix=infix)
+    return elementwise_prim(name, kernel, vjp, samples, infix=infix, **facts)
 
 
-def unary(name, kernel, vjp, samples=ANY, **spelling):
-    return elementwise_prim(name, kernel, vjp, samples, **spelling)
+def unary(name, kernel, vjp, samples=ANY, **traits):
+    return elementwise_prim(name, kernel, vjp, samples, **traits)
 
 
 # Truth-valued primitives have no adjoint: they give zero gradient.
 TRUTH = [((np.array([[0.0, -1.2, 2.0]]), np.array([[0.0], [-1.2]])), {})]
 
 
-def comparison(name, kernel, infix=None, samples=TRUTH):
-    return elementwise_prim(name, kernel, None, samples, infix=infix)
+def comparison(name, kernel, infix=None, samples=TRUTH, **facts):
+    return elementwise_prim(name, kernel, None, samples, infix=infix, **facts)
 
 
 # ---------------------------------------------------------------- arithmetic
-add = binary('add', np.add, lambda g, x, y, out: (g, g), '+')
-sub = binary('sub', np.subtract, lambda g, x, y, out: (g, -g), '-')
-mul = binary('mul', np.multiply, lambda g, x, y, out: (g * y, g * x), '*')
-div = binary('div', np.true_divide, lambda g, x, y, out: (g / y, -g * out / y), '/')
+add = binary('add', np.add, lambda g, x, y, out: (g, g), '+', identity=0, negate_right='sub',
+             rewrites=('write_back',))
+sub = binary('sub', np.subtract, lambda g, x, y, out: (g, -g), '-', right_identity=0, negate_right='add')
+mul = binary('mul', np.multiply, lambda g, x, y, out: (g * y, g * x), '*', identity=1, absorbing=0,
+             negating=-1)
+div = binary('div', np.true_divide, lambda g, x, y, out: (g / y, -g * out / y), '/', right_identity=1)
 pow = binary('pow', np.power,
              lambda g, x, y, out: (g * y * x ** (y - 1), g * out * ops.log(x)), '**',
              samples=[((np.array([[0.5, 1.2, 2.0]]), np.array([[1.5], [-0.7]])), {}),
-                      ((np.array([0.3, 1.7]), np.array(2.5)), {})])
+                      ((np.array([0.3, 1.7]), np.array(2.5)), {})],
+             right_identity=1, rewrites=('zero_power',))
 
 # Away from multiples of y (where the quotient jumps) and from y == 0.
 _QUOTIENTS = [((np.array([[5.3, -2.2, 7.9]]), np.array([[1.5], [-2.1]])), {}),
@@ -90,8 +96,8 @@ def _minimum_vjp(g, x, y, out):
 
 _NO_TIES = [((np.array([[0.5, -1.2, 2.0]]), np.array([[1.5], [-0.7]])), {}),
             ((np.array([0.2, -0.9]), np.array(-0.1)), {})]
-maximum = binary('maximum', np.maximum, _maximum_vjp, samples=_NO_TIES)
-minimum = binary('minimum', np.minimum, _minimum_vjp, samples=_NO_TIES)
+maximum = binary('maximum', np.maximum, _maximum_vjp, samples=_NO_TIES, idempotent=True)
+minimum = binary('minimum', np.minimum, _minimum_vjp, samples=_NO_TIES, idempotent=True)
 
 # ---------------------------------------------------------------- comparisons and logic
 less = comparison('less', np.less, '<')
@@ -100,8 +106,8 @@ greater = comparison('greater', np.greater, '>')
 greater_equal = comparison('greater_equal', np.greater_equal, '>=')
 equal = comparison('equal', np.equal, '==')
 not_equal = comparison('not_equal', np.not_equal, '!=')
-logical_and = comparison('logical_and', np.logical_and)
-logical_or = comparison('logical_or', np.logical_or)
+logical_and = comparison('logical_and', np.logical_and, identity=True, idempotent=True)
+logical_or = comparison('logical_or', np.logical_or, identity=False, idempotent=True)
 logical_xor = comparison('logical_xor', np.logical_xor)
 
 _SPECIAL = [((np.array([[0.0, np.nan, np.inf], [-np.inf, -2.5, 1e30]]),), {})]
@@ -114,8 +120,8 @@ isfinite = unary('isfinite', np.isfinite, None, _SPECIAL)
 UNIT = [((np.array([[0.7, -0.3, 0.1], [-0.6, 0.45, -0.9]]),), {}), ((np.array(-0.2),), {})]
 
 neg = unary('neg', np.negative, lambda g, x, out: (-g,), prefix='-')
-abs = unary('abs', np.abs, lambda g, x, out: (g * ops.sign(x),))
-sign = unary('sign', np.sign, None)
+abs = unary('abs', np.abs, lambda g, x, out: (g * ops.sign(x),), idempotent=True)
+sign = unary('sign', np.sign, None, idempotent=True)
 square = unary('square', np.square, lambda g, x, out: (2 * g * x,))
 sqrt = unary('sqrt', np.sqrt, lambda g, x, out: (g / (2 * out),), POSITIVE)
 rsqrt = unary('rsqrt', kernels.rsqrt, lambda g, x, out: (-0.5 * g * out / x,), POSITIVE)
@@ -149,10 +155,10 @@ atan2 = binary('atan2', np.arctan2, _atan2_vjp)
 # ---------------------------------------------------------------- rounding: zero gradient
 _ROUNDING = [((np.array([[0.7, -1.3, 2.5], [-0.5, 3.0, -1.55]]),), {})]
 round = elementwise_prim('round', np.round, None,
-                         _ROUNDING + [((MATRIX * 3.33,), {'decimals': 1})], foldable=False)
-floor = unary('floor', np.floor, None, _ROUNDING)
-ceil = unary('ceil', np.ceil, None, _ROUNDING)
-trunc = unary('trunc', np.trunc, None, _ROUNDING)
+                         _ROUNDING + [((MATRIX * 3.33,), {'decimals': 1})], foldable=False, idempotent=True)
+floor = unary('floor', np.floor, None, _ROUNDING, idempotent=True)
+ceil = unary('ceil', np.ceil, None, _ROUNDING, idempotent=True)
+trunc = unary('trunc', np.trunc, None, _ROUNDING, idempotent=True)
 
 
 # ---------------------------------------------------------------- where and clamp
@@ -178,7 +184,7 @@ def _clamp_vjp(g, x, out, min=None, max=None):
 # `np.clip(x, min=..., max=...)` (NumPy >= 2.1): a missing bound is left out of generated code.
 clamp = elementwise_prim('clamp', np.clip, _clamp_vjp,
                          [((MATRIX,), {'min': -1.0, 'max': 1.5}), ((MATRIX,), {'min': 0.0}),
-                          ((np.array(0.8),), {'max': 0.5})], foldable=False)
+                          ((np.array(0.8),), {'max': 0.5})], foldable=False, idempotent=True)
 
 
 # ---------------------------------------------------------------- casts and stop_gradient
@@ -190,13 +196,9 @@ def _cast_vjp(g, x, out, dtype):
     return (ops.cast(g, x.dtype) if np.issubdtype(x.dtype, np.inexact) else None,)
 
 
-cast = defprim('cast', np.asarray, _cast_rule, _cast_vjp, [((MATRIX,), {'dtype': np.float64})])
+cast = defprim('cast', np.asarray, _cast_rule, vjp=_cast_vjp, jvp='linear', batch=elementwise_batch,
+              samples=[((MATRIX,), {'dtype': np.float64})], rewrites=('same_aval',))
 
-
-stop_gradient = defprim('stop_gradient', kernels.stop_gradient, lambda x: x, samples=ANY)
-
-
-# ---------------------------------------------------------------- forward mode
-# Elementwise primitives get their tangent from their adjoint rule (autograph.ad.forward).
-clamp.jvp_kind = 'diagonal'
-cast.jvp_kind = 'linear'
+# Only AD reads it; afterwards it is its operand.
+stop_gradient = defprim('stop_gradient', kernels.stop_gradient, lambda x: x, vjp=None, jvp=None,
+                        batch=elementwise_batch, samples=ANY, idempotent=True, rewrites=('erase',))

@@ -6,7 +6,9 @@ import string
 import numpy as np
 
 from .. import kernels, ops
+from .batching import axis_batch, front_batch, lift, ndim, to_front
 from .core import Aval, defprim, result_dtype, unbroadcast
+from .subscript import getitem, setitem
 
 
 def _array(x, prim, least=0):
@@ -69,8 +71,32 @@ def _matmul_vjp(g, x, y, out):
     return ops.matmul(g, _mT(y)), ops.matmul(_mT(x), g)
 
 
-matmul = defprim('matmul', np.matmul, _matmul_rule, _matmul_vjp,
-                 [((np.array([[0.5, -1.2, 2.0], [1.0, 0.3, -0.4]]), np.array([[1.5, 0.2], [-0.7, 1.1], [0.4, 0.9]])), {}),
+def _matmul_batch(prim, args, dims):
+    """NumPy reads a 1-D operand as a vector and a 2-D one as a matrix, so a batch of vectors
+    becomes a batch of 1-row (left) or 1-column (right) matrices, and that axis goes again
+    after. Batched operands get leading 1s to broadcast against the other's batch axes."""
+    (x, y), (dx, dy) = args, dims
+    rx, ry = ndim(x) - (dx is not None), ndim(y) - (dy is not None)
+    x, y = to_front(x, dx), to_front(y, dy)
+    if rx == 1:
+        x = ops.expand_dims(x, -2)
+    if ry == 1:
+        y = ops.expand_dims(y, -1)
+    rank = max(rx, ry, 2)
+    x = x if dx is None else lift(x, rank)
+    y = y if dy is None else lift(y, rank)
+    out = prim.bind(x, y)
+    shape = tuple(out.shape)
+    if rx == 1:
+        shape = shape[:-2] + shape[-1:]
+    if ry == 1:
+        shape = shape[:-1]
+    return ops.reshape(out, shape), 0
+
+
+# Bilinear: the tangent is f(t_x, y) + f(x, t_y), here and for tensordot, einsum and outer.
+matmul = defprim('matmul', np.matmul, _matmul_rule, vjp=_matmul_vjp, jvp='bilinear', batch=_matmul_batch,
+                 fresh=True, samples=[((np.array([[0.5, -1.2, 2.0], [1.0, 0.3, -0.4]]), np.array([[1.5, 0.2], [-0.7, 1.1], [0.4, 0.9]])), {}),
                   ((np.array([0.5, -1.2, 2.0]), np.array([[1.5, 0.2], [-0.7, 1.1], [0.4, 0.9]])), {}),
                   ((np.array([[0.5, -1.2, 2.0], [1.0, 0.3, -0.4]]), np.array([0.2, -0.7, 1.1])), {}),
                   ((np.array([0.5, -1.2, 2.0]), np.array([0.2, -0.7, 1.1])), {}),
@@ -111,9 +137,28 @@ def _tensordot_vjp(g, a, b, out, axes):
     return da, db
 
 
+def _tensordot_batch(prim, args, dims, axes):
+    """One batched operand: its axes shift past the batch, which stays among its free axes.
+    Both: a per-example contraction, which tensordot cannot write but einsum can."""
+    (a, b), (da, db) = args, dims
+    ax, bx = axes
+    if db is None:
+        return prim.bind(to_front(a, da), b, axes=(tuple(i + 1 for i in ax), bx)), 0
+    if da is None:
+        out_dim = ndim(a) - len(ax)
+        return prim.bind(a, to_front(b, db), axes=(ax, tuple(j + 1 for j in bx))), out_dim
+    a, b = to_front(a, da), to_front(b, db)
+    letters = iter(string.ascii_letters[1:])
+    a_terms = [next(letters) for _ in range(ndim(a) - 1)]
+    b_terms = [a_terms[ax[bx.index(j)]] if j in bx else next(letters) for j in range(ndim(b) - 1)]
+    free = [c for i, c in enumerate(a_terms) if i not in ax] + [c for j, c in enumerate(b_terms) if j not in bx]
+    equation = 'a' + ''.join(a_terms) + ',a' + ''.join(b_terms) + '->a' + ''.join(free)
+    return einsum.bind(a, b, equation=equation), 0
+
+
 _T3 = np.arange(24.).reshape(2, 3, 4) / 10 - 1
-tensordot = defprim('tensordot', np.tensordot, _tensordot_rule, _tensordot_vjp,
-                    [((_T3, np.arange(24.).reshape(4, 3, 2) / 7), {'axes': ((1, 2), (1, 0))}),
+tensordot = defprim('tensordot', np.tensordot, _tensordot_rule, vjp=_tensordot_vjp, jvp='bilinear',
+                    batch=_tensordot_batch, samples=[((_T3, np.arange(24.).reshape(4, 3, 2) / 7), {'axes': ((1, 2), (1, 0))}),
                      ((_T3, np.arange(40.).reshape(4, 5, 2) / 9), {'axes': ((2, 0), (0, 2))}),
                      ((np.array([[0.5, -1.2, 2.0], [1.0, 0.3, -0.4]]), np.array([[1.5, 0.2], [-0.7, 1.1], [0.4, 0.9]])),
                       {'axes': ((1,), (0,))}),
@@ -236,10 +281,22 @@ def _einsum_vjp(g, *operands, out, equation):
     return tuple(cts)
 
 
+def _einsum_batch(prim, args, dims, equation):
+    """A letter the equation does not use names the batch, in each batched operand's term and
+    first in the output (spelled out, or the batch would be summed)."""
+    shapes = [tuple(x.shape[:d]) + tuple(x.shape[d + 1:]) if d is not None else tuple(x.shape)
+              for x, d in zip(args, dims)]
+    lhs, rhs = canonical_einsum(equation, shapes).split('->')
+    letter = next(c for c in string.ascii_letters if c not in equation)
+    terms = [letter + t if d is not None else t for t, d in zip(lhs.split(','), dims)]
+    moved = [to_front(x, d) for x, d in zip(args, dims)]
+    return prim.bind(*moved, equation=','.join(terms) + '->' + letter + rhs), 0
+
+
 _M23 = np.array([[0.5, -1.2, 2.0], [1.0, 0.3, -0.4]])
 _M32 = np.array([[1.5, 0.2], [-0.7, 1.1], [0.4, 0.9]])
-einsum = defprim('einsum', kernels.einsum, _einsum_rule, _einsum_vjp,
-                 [((_M23, _M32), {'equation': 'ij,jk->ik'}),
+einsum = defprim('einsum', kernels.einsum, _einsum_rule, vjp=_einsum_vjp, jvp='bilinear', batch=_einsum_batch,
+                 samples=[((_M23, _M32), {'equation': 'ij,jk->ik'}),
                   ((_T3, np.arange(24.).reshape(2, 4, 3) / 9), {'equation': 'bij,bjk->bik'}),
                   ((np.array([0.5, -1.2, 2.0]), np.array([0.2, -0.7, 1.1])), {'equation': 'i,i->'}),
                   ((_M23,), {'equation': 'ij->ji'}),
@@ -264,9 +321,17 @@ def _outer_vjp(g, a, b, out):
             ops.reshape(ops.matmul(a_flat, g), b.shape))
 
 
-outer = defprim('outer', np.outer, _outer_rule, _outer_vjp,
-                [((np.array([0.5, -1.2, 2.0]), np.array([0.2, -0.7, 1.1, 0.4])), {}),
-                 ((_M23, np.array([0.3, -0.8])), {})])
+def _outer_batch(prim, args, dims):
+    """Each example flattened on its own: a column times a row, broadcast over the batch."""
+    (a, b), (da, db) = args, dims
+    col = ops.reshape(a, (-1, 1)) if da is None else ops.reshape(to_front(a, da), (a.shape[da], -1, 1))
+    row = ops.reshape(b, (1, -1)) if db is None else ops.reshape(to_front(b, db), (b.shape[db], 1, -1))
+    return col * row, 0
+
+
+outer = defprim('outer', np.outer, _outer_rule, vjp=_outer_vjp, jvp='bilinear', batch=_outer_batch,
+                samples=[((np.array([0.5, -1.2, 2.0]), np.array([0.2, -0.7, 1.1, 0.4])), {}),
+                         ((_M23, np.array([0.3, -0.8])), {})])
 
 
 # ---------------------------------------------------------------- matrix functions
@@ -334,21 +399,70 @@ def _cholesky_vjp(g, x, out, upper=False):
 _SPD = np.array([[4.0, 1.2, -0.5], [0.7, 3.0, 0.4], [-0.3, 0.2, 2.5]])
 _BATCH = np.array([[[2.0, 0.3], [-0.4, 1.5]], [[1.2, -0.7], [0.5, 3.1]]])
 
-inverse = defprim('inverse', np.linalg.inv, _matrix_rule('inverse', np.linalg.inv), _inverse_vjp,
-                  [((_SPD,), {}), ((_BATCH,), {})], spelling='np.linalg.inv')
-det = defprim('det', np.linalg.det, _matrix_rule('det', np.linalg.det, lambda s: s[:-2]), _det_vjp,
-              [((_SPD,), {}), ((_BATCH,), {})], spelling='np.linalg.det')
-solve = defprim('solve', np.linalg.solve, _solve_rule, _solve_vjp,
-                [((_SPD, _M32), {}), ((_SPD, np.array([0.3, -1.1, 0.8])), {}),
-                 ((_BATCH, np.array([[[0.3], [-1.1]], [[0.8], [0.2]]])), {}),
-                 ((_BATCH, np.array([[0.3, 0.5], [-1.1, 0.9]])), {}),
-                 ((_BATCH, np.array([0.3, -1.1])), {}),
-                 ((_SPD, np.arange(12.).reshape(2, 3, 2) / 7 - 0.5), {})],
+def _solve_jvp(primals, tangents, out):
+    """x = a^-1 b: dx = a^-1 (db - da x), with a 1-D b solved as a column."""
+    (a, b), (da, db) = primals, tangents
+    vector = len(b.shape) == 1
+    x = ops.expand_dims(out, -1) if vector else out
+    rhs = None
+    if db is not None:
+        rhs = ops.broadcast_to(ops.expand_dims(db, -1) if vector else db, x.shape)
+    if da is not None:
+        moved = ops.matmul(da, x)
+        rhs = -moved if rhs is None else rhs - moved
+    dx = ops.matrix_solve(a, rhs)
+    return ops.reshape(dx, out.shape) if vector else dx
+
+
+def _cholesky_jvp(primals, tangents, out, upper=False):
+    """dL = L Phi(L^-1 S L^-T), S the symmetric matrix NumPy reads from the tangent's lower
+    triangle (upper, with upper=True, where U = L^T), Phi the lower triangle with its diagonal
+    halved."""
+    (x,), (t,) = primals, tangents
+    n = x.shape[-1]
+    lower = ops.creation._numpy_tri(n, dtype=x.dtype)
+    eye = ops.eye(n, dtype=x.dtype)
+    read = _mT(lower) if upper else lower          # the triangle NumPy reads
+    s = t * read + _mT(t * (read - eye))
+    factor = _mT(out) if upper else out
+    m = ops.matrix_solve(factor, _mT(ops.matrix_solve(factor, s)))
+    d_factor = ops.matmul(factor, m * (lower - 0.5 * eye))
+    return _mT(d_factor) if upper else d_factor
+
+
+def _solve_batch(prim, args, dims):
+    """A batch of vectors b goes as columns (NumPy would read it as a matrix); batched operands
+    get leading 1s to broadcast against the other's batch axes."""
+    (a, b), (da, db) = args, dims
+    vector = ndim(b) - (db is not None) == 1
+    a, b = to_front(a, da), to_front(b, db)
+    if vector and db is not None:
+        b = ops.expand_dims(b, -1)
+    rank = max(ndim(a) - (da is not None), ndim(b) - (db is not None))
+    a = a if da is None else lift(a, rank)
+    b = b if db is None else lift(b, rank)
+    out = prim.bind(a, b)
+    return (ops.reshape(out, tuple(out.shape[:-1])) if vector and db is not None else out), 0
+
+
+# Matrix functions act on the last two axes and broadcast over the rest: a batch goes in front.
+inverse = defprim('inverse', np.linalg.inv, _matrix_rule('inverse', np.linalg.inv), vjp=_inverse_vjp,
+                  jvp=lambda primals, tangents, out: -ops.matmul(ops.matmul(out, tangents[0]), out),
+                  batch=front_batch, samples=[((_SPD,), {}), ((_BATCH,), {})], spelling='np.linalg.inv')
+det = defprim('det', np.linalg.det, _matrix_rule('det', np.linalg.det, lambda s: s[:-2]), vjp=_det_vjp,
+              jvp=lambda primals, tangents, out: out * ops.sum(_mT(ops.inverse(primals[0])) * tangents[0], (-2, -1)),
+              batch=front_batch, samples=[((_SPD,), {}), ((_BATCH,), {})], spelling='np.linalg.det')
+solve = defprim('solve', np.linalg.solve, _solve_rule, vjp=_solve_vjp, jvp=_solve_jvp, batch=_solve_batch,
+                samples=[((_SPD, _M32), {}), ((_SPD, np.array([0.3, -1.1, 0.8])), {}),
+                         ((_BATCH, np.array([[[0.3], [-1.1]], [[0.8], [0.2]]])), {}),
+                         ((_BATCH, np.array([[0.3, 0.5], [-1.1, 0.9]])), {}),
+                         ((_BATCH, np.array([0.3, -1.1])), {}),
+                         ((_SPD, np.arange(12.).reshape(2, 3, 2) / 7 - 0.5), {})],
                 spelling='np.linalg.solve')
 cholesky = defprim('cholesky', np.linalg.cholesky, _matrix_rule('cholesky', np.linalg.cholesky),
-                   _cholesky_vjp,
-                   [((_SPD,), {}), ((_SPD,), {'upper': True}),
-                    ((np.array([[[2.0, 0.3], [-0.4, 1.5]], [[3.2, -0.7], [0.5, 3.1]]]),), {})],
+                   vjp=_cholesky_vjp, jvp=_cholesky_jvp, batch=front_batch,
+                   samples=[((_SPD,), {}), ((_SPD,), {'upper': True}),
+                            ((np.array([[[2.0, 0.3], [-0.4, 1.5]], [[3.2, -0.7], [0.5, 3.1]]]),), {})],
                    spelling='np.linalg.cholesky')
 
 
@@ -402,51 +516,25 @@ def _diag_vjp(g, v, out, k=0):
     return (ops.matmul(rows * g, cols),)
 
 
-trace = defprim('trace', np.trace, _trace_rule, _trace_vjp,
-                [((_M23,), {}), ((_M23,), {'offset': 1}),
-                 ((_T3,), {'axis1': 1, 'axis2': 2}), ((_T3,), {'offset': -1, 'axis1': 2, 'axis2': 0})])
-diag = defprim('diag', np.diag, _diag_rule, _diag_vjp,
-               [((np.array([0.5, -1.2, 2.0]),), {}), ((np.array([0.5, -1.2, 2.0]),), {'k': 1}),
-                ((_SPD,), {}), ((_M23,), {}), ((_M32,), {'k': -1}), ((_M23,), {'k': 1})])
+def _diag_batch(prim, args, dims, k=0):
+    """Through subscripts: a batch of vectors written onto the k-th diagonals of zeros, or the
+    k-th diagonals of a batch of matrices read (exact for any value, inf and NaN included)."""
+    v = to_front(args[0], dims[0])
+    size = v.shape[0]
+    if ndim(v) == 2:
+        n = v.shape[1]
+        rows, cols = np.arange(n) + max(-k, 0), np.arange(n) + max(k, 0)
+        zeros = ops.zeros((size, n + abs(k), n + abs(k)), v.dtype)
+        return setitem.bind(zeros, v, rows, cols, index=(slice(None), 'array', 'array')), 0
+    p = _diag_length(v.shape[1:], k)
+    rows, cols = np.arange(p) + max(-k, 0), np.arange(p) + max(k, 0)
+    return getitem.bind(v, rows, cols, index=(slice(None), 'array', 'array')), 0
 
 
-# ---------------------------------------------------------------- forward mode
-matmul.jvp_kind = tensordot.jvp_kind = einsum.jvp_kind = outer.jvp_kind = 'bilinear'
-trace.jvp_kind = diag.jvp_kind = 'linear'
-
-
-def _solve_jvp(primals, tangents, out):
-    """x = a^-1 b: dx = a^-1 (db - da x), with a 1-D b solved as a column."""
-    (a, b), (da, db) = primals, tangents
-    vector = len(b.shape) == 1
-    x = ops.expand_dims(out, -1) if vector else out
-    rhs = None
-    if db is not None:
-        rhs = ops.broadcast_to(ops.expand_dims(db, -1) if vector else db, x.shape)
-    if da is not None:
-        moved = ops.matmul(da, x)
-        rhs = -moved if rhs is None else rhs - moved
-    dx = ops.matrix_solve(a, rhs)
-    return ops.reshape(dx, out.shape) if vector else dx
-
-
-def _cholesky_jvp(primals, tangents, out, upper=False):
-    """dL = L Phi(L^-1 S L^-T), S the symmetric matrix NumPy reads from the tangent's lower
-    triangle (upper, with upper=True, where U = L^T), Phi the lower triangle with its diagonal
-    halved."""
-    (x,), (t,) = primals, tangents
-    n = x.shape[-1]
-    lower = ops.creation._numpy_tri(n, dtype=x.dtype)
-    eye = ops.eye(n, dtype=x.dtype)
-    read = _mT(lower) if upper else lower          # the triangle NumPy reads
-    s = t * read + _mT(t * (read - eye))
-    factor = _mT(out) if upper else out
-    m = ops.matrix_solve(factor, _mT(ops.matrix_solve(factor, s)))
-    d_factor = ops.matmul(factor, m * (lower - 0.5 * eye))
-    return _mT(d_factor) if upper else d_factor
-
-
-inverse.jvp = lambda primals, tangents, out: -ops.matmul(ops.matmul(out, tangents[0]), out)
-det.jvp = lambda primals, tangents, out: out * ops.sum(_mT(ops.inverse(primals[0])) * tangents[0], (-2, -1))
-solve.jvp = _solve_jvp
-cholesky.jvp = _cholesky_jvp
+trace = defprim('trace', np.trace, _trace_rule, vjp=_trace_vjp, jvp='linear', batch=axis_batch('axis1', 'axis2'),
+                samples=[((_M23,), {}), ((_M23,), {'offset': 1}),
+                         ((_T3,), {'axis1': 1, 'axis2': 2}), ((_T3,), {'offset': -1, 'axis1': 2, 'axis2': 0})])
+diag = defprim('diag', np.diag, _diag_rule, vjp=_diag_vjp, jvp='linear', batch=_diag_batch,
+               samples=[((np.array([0.5, -1.2, 2.0]),), {}), ((np.array([0.5, -1.2, 2.0]),), {'k': 1}),
+                        ((np.array([0.5, -1.2, 2.0]),), {'k': -2}),
+                        ((_SPD,), {}), ((_M23,), {}), ((_M32,), {'k': -1}), ((_M23,), {'k': 1})])

@@ -7,7 +7,8 @@ Params are canonical (the ops normalise them): kernel_size, stride and dilation 
 padding is ((top, bottom), (left, right))."""
 import numpy as np
 
-from .. import kernels
+from .. import kernels, ops
+from .batching import batch_size, batched_front, merged_batch, to_front
 from .core import Aval, defprim
 
 
@@ -93,16 +94,73 @@ def _conv_out(x, w, params):
     return kernels.conv2d(x, w, **params).shape
 
 
-conv2d = defprim('conv2d', kernels.conv2d, _conv2d_rule, _conv2d_vjp,
-                 [((_grid(xs, 0), _grid(ws, 1) / 3), p) for xs, ws, p in _CONV_CASES])
+# Batching. Examples of the image operand alone merge into N. Examples of the weights become
+# groups: each example's channels form groups of their own, convolved with that example's weights.
+def _examples_as_channels(x, d, size):
+    """(N, C, ...) examples -> one (N, examples * C, ...) array."""
+    x = batched_front(x, d, size)
+    x = ops.transpose(x, (1, 0) + tuple(range(2, len(x.shape))))
+    return ops.reshape(x, (x.shape[0], x.shape[1] * x.shape[2]) + tuple(x.shape[3:]))
+
+
+def _examples_as_rows(w, d, size):
+    """(O, ...) examples -> one (examples * O, ...) array."""
+    w = batched_front(w, d, size)
+    return ops.reshape(w, (w.shape[0] * w.shape[1],) + tuple(w.shape[2:]))
+
+
+def _split_channels(out, size):
+    """(N, examples * C, ...) -> (N, examples, C, ...): the batch in axis 1."""
+    return ops.reshape(out, (out.shape[0], size, out.shape[1] // size) + tuple(out.shape[2:])), 1
+
+
+def _merge_first(prim, x, d, *rest, **params):
+    """The first operand's examples merged into its N; the other operands shared."""
+    x = to_front(x, d)
+    size = x.shape[0]
+    out = prim.bind(ops.reshape(x, (size * x.shape[1],) + tuple(x.shape[2:])), *rest, **params)
+    return ops.reshape(out, (size, out.shape[0] // size) + tuple(out.shape[1:])), 0
+
+
+def _conv2d_batch(prim, args, dims, groups=1, **conv):
+    (x, w), (dx, dw) = args, dims
+    if dw is None:
+        return _merge_first(prim, x, dx, w, groups=groups, **conv)
+    size = batch_size(args, dims)
+    out = prim.bind(_examples_as_channels(x, dx, size), _examples_as_rows(w, dw, size), groups=groups * size, **conv)
+    return _split_channels(out, size)
+
+
+def _conv2d_input_grad_batch(prim, args, dims, groups=1, **conv):
+    (g, w), (dg, dw) = args, dims
+    if dw is None:
+        return _merge_first(prim, g, dg, w, groups=groups, **conv)
+    size = batch_size(args, dims)
+    out = prim.bind(_examples_as_channels(g, dg, size), _examples_as_rows(w, dw, size), groups=groups * size, **conv)
+    return _split_channels(out, size)
+
+
+def _conv2d_weight_grad_batch(prim, args, dims, groups=1, **conv):
+    (x, g), (dx, dg) = args, dims
+    size = batch_size(args, dims)
+    out = prim.bind(_examples_as_channels(x, dx, size), _examples_as_channels(g, dg, size),
+                    groups=groups * size, **conv)
+    return ops.reshape(out, (size, out.shape[0] // size) + tuple(out.shape[1:])), 0
+
+
+# Bilinear: the tangent is f(t_x, w) + f(x, t_w).
+conv2d = defprim('conv2d', kernels.conv2d, _conv2d_rule, vjp=_conv2d_vjp, jvp='bilinear', batch=_conv2d_batch,
+                 samples=[((_grid(xs, 0), _grid(ws, 1) / 3), p) for xs, ws, p in _CONV_CASES])
 conv2d_input_grad = defprim(
-    'conv2d_input_grad', kernels.conv2d_input_grad, _conv2d_input_grad_rule, _conv2d_input_grad_vjp,
-    [((_grid(_conv_out(np.zeros(xs), np.zeros(ws), p), 2), _grid(ws, 3) / 3), dict(p, input_size=xs[2:]))
-     for xs, ws, p in _CONV_CASES])
+    'conv2d_input_grad', kernels.conv2d_input_grad, _conv2d_input_grad_rule, vjp=_conv2d_input_grad_vjp,
+    jvp='bilinear', batch=_conv2d_input_grad_batch,
+    samples=[((_grid(_conv_out(np.zeros(xs), np.zeros(ws), p), 2), _grid(ws, 3) / 3), dict(p, input_size=xs[2:]))
+             for xs, ws, p in _CONV_CASES])
 conv2d_weight_grad = defprim(
-    'conv2d_weight_grad', kernels.conv2d_weight_grad, _conv2d_weight_grad_rule, _conv2d_weight_grad_vjp,
-    [((_grid(xs, 4), _grid(_conv_out(np.zeros(xs), np.zeros(ws), p), 5)), dict(p, kernel_size=ws[2:]))
-     for xs, ws, p in _CONV_CASES])
+    'conv2d_weight_grad', kernels.conv2d_weight_grad, _conv2d_weight_grad_rule, vjp=_conv2d_weight_grad_vjp,
+    jvp='bilinear', batch=_conv2d_weight_grad_batch,
+    samples=[((_grid(xs, 4), _grid(_conv_out(np.zeros(xs), np.zeros(ws), p), 5)), dict(p, kernel_size=ws[2:]))
+             for xs, ws, p in _CONV_CASES])
 
 
 # ---------------------------------------------------------------- max pooling
@@ -145,16 +203,25 @@ def _pool_out(xs, params):
     return kernels.max_pool2d(np.zeros(xs), **params).shape
 
 
+# The maximum of each window moves with the tangent at its position (the first, on ties).
 max_pool2d = defprim('max_pool2d', kernels.max_pool2d, _max_pool2d_rule,
-                     lambda g, x, out, **pool: (max_pool2d_grad.bind(x, g, **pool),),
-                     [((_grid(xs, 6),), p) for xs, p in _POOL_CASES])
+                     vjp=lambda g, x, out, **pool: (max_pool2d_grad.bind(x, g, **pool),),
+                     jvp=lambda primals, tangents, out, **pool: max_pool2d_select.bind(primals[0], tangents[0], **pool),
+                     batch=merged_batch, samples=[((_grid(xs, 6),), p) for xs, p in _POOL_CASES])
 max_pool2d_grad = defprim('max_pool2d_grad', kernels.max_pool2d_grad, _max_pool2d_grad_rule,
-                          lambda ct, x, g, out, **pool: (None, max_pool2d_select.bind(x, ct, **pool)),
-                          [((_grid(xs, 7), _grid(_pool_out(xs, p), 8)), p) for xs, p in _POOL_CASES])
+                          vjp=lambda ct, x, g, out, **pool: (None, max_pool2d_select.bind(x, ct, **pool)),
+                          jvp=lambda primals, tangents, out, **pool:
+                          None if tangents[1] is None else max_pool2d_grad.bind(primals[0], tangents[1], **pool),
+                          batch=merged_batch,
+                          samples=[((_grid(xs, 7), _grid(_pool_out(xs, p), 8)), p) for xs, p in _POOL_CASES])
 max_pool2d_select = defprim('max_pool2d_select', kernels.max_pool2d_select, _max_pool2d_select_rule,
-                            lambda ct, x, h, out, **pool: (None, max_pool2d_grad.bind(x, ct, **pool)),
-                            [((_grid(xs, 9), _grid(xs, 10)), p) for xs, p in _POOL_CASES])
+                            vjp=lambda ct, x, h, out, **pool: (None, max_pool2d_grad.bind(x, ct, **pool)),
+                            jvp=lambda primals, tangents, out, **pool:
+                            None if tangents[1] is None else max_pool2d_select.bind(primals[0], tangents[1], **pool),
+                            batch=merged_batch,
+                            samples=[((_grid(xs, 9), _grid(xs, 10)), p) for xs, p in _POOL_CASES])
 max_pool2d_indices = defprim('max_pool2d_indices', kernels.max_pool2d_indices, _max_pool2d_indices_rule,
+                             vjp=None, jvp=None, batch=merged_batch,
                              samples=[((_grid(xs, 11),), p) for xs, p in _POOL_CASES])
 
 
@@ -181,21 +248,12 @@ _AVG_CASES = [
     ((1, 1, 4, 5), {'kernel_size': (2, 2), 'stride': (1, 1), 'divisor_override': 3}),
 ]
 
+# Linear: the tangent is the pooling of the tangent.
 avg_pool2d = defprim('avg_pool2d', kernels.avg_pool2d, _avg_pool2d_rule,
-                     lambda g, x, out, **pool: (avg_pool2d_grad.bind(g, input_size=tuple(x.shape[2:]), **pool),),
-                     [((_grid(xs, 12),), p) for xs, p in _AVG_CASES])
+                     vjp=lambda g, x, out, **pool: (avg_pool2d_grad.bind(g, input_size=tuple(x.shape[2:]), **pool),),
+                     jvp='linear', batch=merged_batch, samples=[((_grid(xs, 12),), p) for xs, p in _AVG_CASES])
 avg_pool2d_grad = defprim('avg_pool2d_grad', kernels.avg_pool2d_grad, _avg_pool2d_grad_rule,
-                          lambda ct, g, out, input_size, **pool: (avg_pool2d.bind(ct, **pool),),
-                          [((_grid(kernels.avg_pool2d(np.zeros(xs), **p).shape, 13),), dict(p, input_size=xs[2:]))
-                           for xs, p in _AVG_CASES])
-
-
-# ---------------------------------------------------------------- forward mode
-conv2d.jvp_kind = conv2d_input_grad.jvp_kind = conv2d_weight_grad.jvp_kind = 'bilinear'
-avg_pool2d.jvp_kind = avg_pool2d_grad.jvp_kind = 'linear'
-# The maximum of each window moves with the tangent at its position (the first, on ties).
-max_pool2d.jvp = lambda primals, tangents, out, **pool: max_pool2d_select.bind(primals[0], tangents[0], **pool)
-max_pool2d_grad.jvp = lambda primals, tangents, out, **pool: \
-    None if tangents[1] is None else max_pool2d_grad.bind(primals[0], tangents[1], **pool)
-max_pool2d_select.jvp = lambda primals, tangents, out, **pool: \
-    None if tangents[1] is None else max_pool2d_select.bind(primals[0], tangents[1], **pool)
+                          vjp=lambda ct, g, out, input_size, **pool: (avg_pool2d.bind(ct, **pool),),
+                          jvp='linear', batch=merged_batch,
+                          samples=[((_grid(kernels.avg_pool2d(np.zeros(xs), **p).shape, 13),), dict(p, input_size=xs[2:]))
+                                   for xs, p in _AVG_CASES])

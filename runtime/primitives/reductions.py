@@ -7,6 +7,7 @@ gradients stay right where inputs are zero."""
 import numpy as np
 
 from .. import kernels, ops
+from .batching import axis_batch, reduction_batch, to_front
 from .core import MATRIX, Aval, axes_tuple, defprim, keepdims_shape, reduction, result_dtype
 from .shapes import CUBE as _CUBE, torch_padding
 
@@ -34,8 +35,10 @@ def _mean_vjp(g, x, out, axis=None, keepdims=False):
     return _sum_vjp(g / _count(x.shape, axis), x, out, axis, keepdims)
 
 
-reduce_sum = defprim('sum', np.sum, reduction(np.sum), _sum_vjp, _AXES_SAMPLES)
-reduce_mean = defprim('mean', np.mean, reduction(np.mean), _mean_vjp, _AXES_SAMPLES)
+reduce_sum = defprim('sum', np.sum, reduction(np.sum), vjp=_sum_vjp, jvp='linear', batch=reduction_batch,
+                     samples=_AXES_SAMPLES, rewrites=('sum_of_fill',))
+reduce_mean = defprim('mean', np.mean, reduction(np.mean), vjp=_mean_vjp, jvp='linear', batch=reduction_batch,
+                      samples=_AXES_SAMPLES, keeps_fill=True)
 
 
 # ---------------------------------------------------------------- prod
@@ -72,9 +75,11 @@ def _prod_vjp(g, x, out, axis=None, keepdims=False):
 
 
 _ZEROS = np.array([[0.7, 0.0, 2.1], [-0.2, 3.0, -1.1]])
-reduce_prod = defprim('prod', np.prod, reduction(np.prod), _prod_vjp,
-                      _AXES_SAMPLES + [((_ZEROS,), {}), ((_ZEROS,), {'axis': 1}),
-                                       ((np.array([[0.0, 1.5, 0.0], [2.0, -1.0, 0.5]]),), {'axis': 1})])
+# The forward rules of prod, amax, amin and vector_norm ('reduction'): the sum over the reduced
+# axes of the adjoint's partials times the tangent.
+reduce_prod = defprim('prod', np.prod, reduction(np.prod), vjp=_prod_vjp, jvp='reduction', batch=reduction_batch,
+                      samples=_AXES_SAMPLES + [((_ZEROS,), {}), ((_ZEROS,), {'axis': 1}),
+                                               ((np.array([[0.0, 1.5, 0.0], [2.0, -1.0, 0.5]]),), {'axis': 1})])
 
 
 # ---------------------------------------------------------------- amax, amin, argmax, argmin
@@ -85,8 +90,10 @@ def _extreme_vjp(g, x, out, axis=None, keepdims=False):
     return (_keep(g, x.shape, axis, keepdims) * share,)
 
 
-reduce_amax = defprim('amax', np.max, reduction(np.max), _extreme_vjp, _AXES_SAMPLES)
-reduce_amin = defprim('amin', np.min, reduction(np.min), _extreme_vjp, _AXES_SAMPLES)
+reduce_amax = defprim('amax', np.max, reduction(np.max), vjp=_extreme_vjp, jvp='reduction',
+                      batch=reduction_batch, samples=_AXES_SAMPLES)
+reduce_amin = defprim('amin', np.min, reduction(np.min), vjp=_extreme_vjp, jvp='reduction',
+                      batch=reduction_batch, samples=_AXES_SAMPLES)
 
 
 def _arg_rule(x, axis=None, keepdims=False):
@@ -102,8 +109,17 @@ def _arg_rule(x, axis=None, keepdims=False):
 
 _ARG_SAMPLES = [((MATRIX,), {}), ((MATRIX,), {'axis': 1}), ((MATRIX,), {'axis': 0, 'keepdims': True}),
                 ((_CUBE,), {'axis': 2}), ((MATRIX,), {'keepdims': True})]
-argmax = defprim('argmax', np.argmax, _arg_rule, samples=_ARG_SAMPLES)
-argmin = defprim('argmin', np.argmin, _arg_rule, samples=_ARG_SAMPLES)
+def _arg_batch(prim, args, dims, axis=None, keepdims=False):
+    """With no axis, the index into each example flattened: the examples become rows."""
+    x = to_front(args[0], dims[0])
+    if axis is not None:
+        return prim.bind(x, axis=axis + 1, keepdims=keepdims), 0
+    out = prim.bind(ops.reshape(x, (x.shape[0], -1)), axis=1)
+    return (ops.reshape(out, (x.shape[0],) + (1,) * (len(x.shape) - 1)) if keepdims else out), 0
+
+
+argmax = defprim('argmax', np.argmax, _arg_rule, vjp=None, jvp=None, batch=_arg_batch, samples=_ARG_SAMPLES)
+argmin = defprim('argmin', np.argmin, _arg_rule, vjp=None, jvp=None, batch=_arg_batch, samples=_ARG_SAMPLES)
 
 
 # ---------------------------------------------------------------- vector norms
@@ -133,8 +149,9 @@ def _norm_vjp(g, x, out, ord=2.0, axis=None, keepdims=False):
     return (g * ops.sign(x) * ops.abs(x) ** (ord - 1) / _safe(out) ** (ord - 1),)
 
 
-vector_norm = defprim('vector_norm', kernels.vector_norm, _norm_rule, _norm_vjp,
-                      _AXES_SAMPLES + [((MATRIX,), {'ord': 1.0}), ((_CUBE,), {'ord': 1.0, 'axis': (0, 2)}),
+vector_norm = defprim('vector_norm', kernels.vector_norm, _norm_rule, vjp=_norm_vjp, jvp='reduction',
+                      batch=reduction_batch,
+                      samples=_AXES_SAMPLES + [((MATRIX,), {'ord': 1.0}), ((_CUBE,), {'ord': 1.0, 'axis': (0, 2)}),
                                        ((MATRIX,), {'ord': np.inf, 'axis': 1}), ((MATRIX,), {'ord': -np.inf}),
                                        ((_CUBE,), {'ord': 3.0, 'axis': 1, 'keepdims': True}),
                                        ((MATRIX,), {'ord': 0.0, 'axis': 0})])
@@ -167,15 +184,6 @@ def _cumprod_vjp(g, x, out, axis):
     return (_exclusive_cumprod(x, axis) * s,)
 
 
-_SCAN_SAMPLES = [((MATRIX,), {'axis': 1}), ((MATRIX,), {'axis': 0}), ((_CUBE,), {'axis': 2}),
-                 ((np.array([0.3, -1.2, 0.8, 1.7, -0.6, 2.2, 0.9]),), {'axis': 0})]
-cumsum = defprim('cumsum', np.cumsum, _scan_rule(np.cumsum), _cumsum_vjp, _SCAN_SAMPLES)
-cumprod = defprim('cumprod', np.cumprod, _scan_rule(np.cumprod), _cumprod_vjp,
-                  _SCAN_SAMPLES + [((np.array([[0.7, 0.0, 2.1, -0.4, 0.0], [0.0, 3.0, -1.1, 0.5, 1.2]]),), {'axis': 1}),
-                                   ((np.array([[0.0, 1.3], [2.0, -0.5], [0.0, 0.0]]),), {'axis': 0})])
-
-
-# ---------------------------------------------------------------- forward mode
 def _cumprod_jvp(primals, tangents, out, axis):
     """u_k = d out_k solves u_k = x_k u_{k-1} + t_k prod(x[:k]); the same doubling scan as the
     adjoint's, forwards: after the step of width d, u_k sums the terms i > k - 2d and
@@ -191,7 +199,11 @@ def _cumprod_jvp(primals, tangents, out, axis):
     return u
 
 
-cumprod.jvp = _cumprod_jvp
-reduce_sum.jvp_kind = reduce_mean.jvp_kind = cumsum.jvp_kind = 'linear'
-for _prim in (reduce_prod, reduce_amax, reduce_amin, vector_norm):
-    _prim.jvp_kind = 'reduction'     # sum over the reduced axes of the adjoint's partials times t
+_SCAN_SAMPLES = [((MATRIX,), {'axis': 1}), ((MATRIX,), {'axis': 0}), ((_CUBE,), {'axis': 2}),
+                 ((np.array([0.3, -1.2, 0.8, 1.7, -0.6, 2.2, 0.9]),), {'axis': 0})]
+cumsum = defprim('cumsum', np.cumsum, _scan_rule(np.cumsum), vjp=_cumsum_vjp, jvp='linear',
+                 batch=axis_batch('axis'), samples=_SCAN_SAMPLES)
+cumprod = defprim('cumprod', np.cumprod, _scan_rule(np.cumprod), vjp=_cumprod_vjp, jvp=_cumprod_jvp,
+                  batch=axis_batch('axis'),
+                  samples=_SCAN_SAMPLES + [((np.array([[0.7, 0.0, 2.1, -0.4, 0.0], [0.0, 3.0, -1.1, 0.5, 1.2]]),), {'axis': 1}),
+                                           ((np.array([[0.0, 1.3], [2.0, -0.5], [0.0, 0.0]]),), {'axis': 0})])

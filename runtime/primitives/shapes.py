@@ -6,6 +6,7 @@ per axis, `repeat` always has an axis, `pad_width` one (before, after) pair per 
 import numpy as np
 
 from .. import kernels, ops
+from .batching import axis_batch, lift, to_front
 from .core import MATRIX, Aval, defprim, normalize_axis, result_dtype, shape_of, unbroadcast
 
 CUBE = np.array([[[0.7, -1.3, 2.1, 0.4], [-0.2, 3.0, -1.1, 1.6], [0.9, -0.5, 1.2, -2.4]],
@@ -50,14 +51,37 @@ def _broadcast_to_rule(x, shape):
     raise ValueError(f"cannot broadcast an array of shape {x.shape} to shape {shape}")
 
 
+def _reshape_batch(prim, args, dims, shape):
+    x = to_front(args[0], dims[0])
+    return prim.bind(x, shape=(x.shape[0],) + tuple(shape)), 0
+
+
+def _transpose_batch(prim, args, dims, axes=None):
+    x = to_front(args[0], dims[0])
+    axes = tuple(reversed(range(len(x.shape) - 1))) if axes is None else axes
+    return prim.bind(x, axes=(0,) + tuple(a + 1 for a in axes)), 0
+
+
+def _broadcast_to_batch(prim, args, dims, shape):
+    x = lift(to_front(args[0], dims[0]), len(shape))
+    return prim.bind(x, shape=(x.shape[0],) + tuple(shape)), 0
+
+
+# Everything here is linear: the tangent is the primitive applied to the tangents.
 reshape = defprim('reshape', np.reshape, _reshape_rule,
-                  lambda g, x, out, shape: (ops.reshape(g, x.shape),),
-                  [((MATRIX,), {'shape': (3, 2)}), ((MATRIX,), {'shape': (6,)})])
-transpose = defprim('transpose', np.transpose, _transpose_rule, _transpose_vjp,
-                    [((MATRIX,), {}), ((np.arange(24.).reshape(2, 3, 4),), {'axes': (1, 2, 0)})])
+                  vjp=lambda g, x, out, shape: (ops.reshape(g, x.shape),), jvp='linear', batch=_reshape_batch,
+                  samples=[((MATRIX,), {'shape': (3, 2)}), ((MATRIX,), {'shape': (6,)})],
+                  keeps_fill=True, rewrites=('same_aval', 'reshape_of_reshape'))
+transpose = defprim('transpose', np.transpose, _transpose_rule, vjp=_transpose_vjp, jvp='linear',
+                    batch=_transpose_batch,
+                    samples=[((MATRIX,), {}), ((np.arange(24.).reshape(2, 3, 4),), {'axes': (1, 2, 0)})],
+                    rewrites=('vector_transpose', 'transpose_of_transpose'))
 broadcast_to = defprim('broadcast_to', np.broadcast_to, _broadcast_to_rule,
-                       lambda g, x, out, shape: (unbroadcast(g, x.shape),),
-                       [((np.array([[0.5], [1.5]]),), {'shape': (3, 2, 4)})])
+                       vjp=lambda g, x, out, shape: (unbroadcast(g, x.shape),), jvp='linear',
+                       batch=_broadcast_to_batch,
+                       samples=[((np.array([[0.5], [1.5]]),), {'shape': (3, 2, 4)}),
+                                ((np.array(0.5),), {'shape': (2,)})],
+                       keeps_fill=True, rewrites=('same_aval', 'broadcast_of_reshape'))
 
 
 # ---------------------------------------------------------------- concat and stack
@@ -104,12 +128,14 @@ def _stack_vjp(g, *xs, out, axis=0):
 
 
 _M2 = np.array([[1.1, 0.4, -0.6], [2.3, -0.9, 0.2]])
-concat = defprim('concat', kernels.concat, _concat_rule, _concat_vjp,
-                 [((MATRIX, _M2), {}), ((MATRIX, _M2[:, :1], CUBE[:, 0, :]), {"axis": 1}),
-                  ((np.array([0.5, -1.5]), np.array([2.5])), {})])
-stack = defprim('stack', kernels.stack, _stack_rule, _stack_vjp,
-                [((MATRIX, _M2), {}), ((MATRIX, _M2, 2 * MATRIX), {'axis': 2}),
-                 ((np.array(0.5), np.array(-1.5)), {})])
+concat = defprim('concat', kernels.concat, _concat_rule, vjp=_concat_vjp, jvp='linear', batch=axis_batch('axis'),
+                 samples=[((MATRIX, _M2), {}), ((MATRIX, _M2[:, :1], CUBE[:, 0, :]), {"axis": 1}),
+                          ((np.array([0.5, -1.5]), np.array([2.5])), {})],
+                 fresh=True)
+stack = defprim('stack', kernels.stack, _stack_rule, vjp=_stack_vjp, jvp='linear', batch=axis_batch('axis'),
+                samples=[((MATRIX, _M2), {}), ((MATRIX, _M2, 2 * MATRIX), {'axis': 2}),
+                         ((np.array(0.5), np.array(-1.5)), {})],
+                fresh=True)
 
 
 # ---------------------------------------------------------------- slicing and padding
@@ -139,15 +165,24 @@ def _pad_vjp(g, x, out, pad_width, value=0.0):
     return (ops.pad(g, torch_padding(tuple((-lo, -hi) for lo, hi in pad_width))),)
 
 
-slice_axis = defprim('slice_axis', kernels.slice_axis, _slice_axis_rule, _slice_axis_vjp,
-                     [((MATRIX,), {'axis': 1, 'start': 1, 'stop': 3}),
-                      ((CUBE,), {'axis': 0, 'start': 1, 'stop': 2}),
-                      ((CUBE,), {'axis': 2, 'start': 0, 'stop': 3})])
-pad = defprim('pad', kernels.pad, _pad_rule, _pad_vjp,
-              [((MATRIX,), {'pad_width': ((1, 2), (0, 1))}),
-               ((MATRIX,), {'pad_width': ((0, 0), (2, 1)), 'value': 0.5}),
-               ((CUBE,), {'pad_width': ((0, 0), (-1, 1), (2, -3))}),
-               ((np.array([0.3, -1.2, 0.8]),), {'pad_width': ((-1, 2),)})])
+def _pad_jvp(primals, tangents, out, pad_width, value=0.0):
+    return pad.bind(tangents[0], pad_width=pad_width, value=0.0)     # the padding is constant
+
+
+def _pad_batch(prim, args, dims, pad_width, value=0.0):
+    return prim.bind(to_front(args[0], dims[0]), pad_width=((0, 0),) + tuple(pad_width), value=value), 0
+
+
+slice_axis = defprim('slice_axis', kernels.slice_axis, _slice_axis_rule, vjp=_slice_axis_vjp, jvp='linear',
+                     batch=axis_batch('axis'),
+                     samples=[((MATRIX,), {'axis': 1, 'start': 1, 'stop': 3}),
+                              ((CUBE,), {'axis': 0, 'start': 1, 'stop': 2}),
+                              ((CUBE,), {'axis': 2, 'start': 0, 'stop': 3})])
+pad = defprim('pad', kernels.pad, _pad_rule, vjp=_pad_vjp, jvp=_pad_jvp, batch=_pad_batch,
+              samples=[((MATRIX,), {'pad_width': ((1, 2), (0, 1))}),
+                       ((MATRIX,), {'pad_width': ((0, 0), (2, 1)), 'value': 0.5}),
+                       ((CUBE,), {'pad_width': ((0, 0), (-1, 1), (2, -3))}),
+                       ((np.array([0.3, -1.2, 0.8]),), {'pad_width': ((-1, 2),)})])
 
 
 # ---------------------------------------------------------------- tile, repeat, flip
@@ -193,20 +228,27 @@ def _flip_rule(x, axis=None):
     return Aval(shape_of(x), x.dtype)
 
 
-tile = defprim('tile', np.tile, _tile_rule, _tile_vjp,
-               [((MATRIX,), {'reps': (2, 3)}), ((MATRIX,), {'reps': (1, 2)}), ((CUBE,), {'reps': (2, 1, 1)})])
-repeat = defprim('repeat', np.repeat, _repeat_rule, _repeat_vjp,
-                 [((MATRIX,), {'repeats': 2, 'axis': 1}), ((MATRIX,), {'repeats': 3, 'axis': 0}),
-                  ((MATRIX,), {'repeats': (1, 0, 3), 'axis': 1}), ((CUBE,), {'repeats': (2, 1, 2), 'axis': 1})])
+def _tile_batch(prim, args, dims, reps):
+    return prim.bind(to_front(args[0], dims[0]), reps=(1,) + tuple(reps)), 0
+
+
+def _flip_batch(prim, args, dims, axis=None):
+    x = to_front(args[0], dims[0])
+    axes = tuple(range(1, len(x.shape))) if axis is None else \
+        tuple(a + 1 for a in (axis if isinstance(axis, tuple) else (axis,)))
+    return prim.bind(x, axis=axes[0] if len(axes) == 1 else axes), 0
+
+
+tile = defprim('tile', np.tile, _tile_rule, vjp=_tile_vjp, jvp='linear', batch=_tile_batch,
+               samples=[((MATRIX,), {'reps': (2, 3)}), ((MATRIX,), {'reps': (1, 2)}), ((CUBE,), {'reps': (2, 1, 1)})])
+repeat = defprim('repeat', np.repeat, _repeat_rule, vjp=_repeat_vjp, jvp='linear', batch=axis_batch('axis'),
+                 samples=[((MATRIX,), {'repeats': 2, 'axis': 1}), ((MATRIX,), {'repeats': 3, 'axis': 0}),
+                          ((MATRIX,), {'repeats': (1, 0, 3), 'axis': 1}), ((CUBE,), {'repeats': (2, 1, 2), 'axis': 1})])
 segment_sum = defprim('segment_sum', kernels.segment_sum, _segment_sum_rule,
-                      lambda g, x, out, lengths, axis=0: (ops.repeat_interleave(g, lengths, axis),),
-                      [((MATRIX,), {'lengths': (2, 0, 1), 'axis': 1}), ((CUBE,), {'lengths': (0, 2), 'axis': 0}),
-                       ((CUBE,), {'lengths': (0, 1, 2, 0), 'axis': 1})])
-flip = defprim('flip', np.flip, _flip_rule, lambda g, x, out, axis=None: (ops.flip(g, axis),),
-               [((MATRIX,), {}), ((MATRIX,), {'axis': 1}), ((CUBE,), {'axis': (0, 2)})])
-
-
-# ---------------------------------------------------------------- forward mode
-for _prim in (reshape, transpose, broadcast_to, concat, stack, slice_axis, tile, repeat, segment_sum, flip):
-    _prim.jvp_kind = 'linear'
-pad.jvp = lambda primals, tangents, out, pad_width, value=0.0: pad.bind(tangents[0], pad_width=pad_width, value=0.0)
+                      vjp=lambda g, x, out, lengths, axis=0: (ops.repeat_interleave(g, lengths, axis),),
+                      jvp='linear', batch=axis_batch('axis'),
+                      samples=[((MATRIX,), {'lengths': (2, 0, 1), 'axis': 1}), ((CUBE,), {'lengths': (0, 2), 'axis': 0}),
+                               ((CUBE,), {'lengths': (0, 1, 2, 0), 'axis': 1})])
+flip = defprim('flip', np.flip, _flip_rule, vjp=lambda g, x, out, axis=None: (ops.flip(g, axis),), jvp='linear',
+               batch=_flip_batch,
+               samples=[((MATRIX,), {}), ((MATRIX,), {'axis': 1}), ((CUBE,), {'axis': (0, 2)})])

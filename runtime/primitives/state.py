@@ -18,6 +18,7 @@ def _assign_rule(variable, value):
     return Aval(variable.shape, variable.dtype)
 
 
-assign = defprim('assign', K.assign, _assign_rule, None, [((MATRIX, MATRIX * 2), {})])
-assign.effect = True
-assign.writes_first = True   # the compiler makes later reads of the variable see the result
+# writes_first: the compiler makes later reads of the variable see the result.
+assign = defprim('assign', K.assign, _assign_rule, vjp=None, jvp=None,
+                 batch='it writes a Parameter in place; a batch of writes to one Parameter has no single result',
+                 samples=[((MATRIX, MATRIX * 2), {})], effect=True, writes_first=True)

@@ -270,7 +270,7 @@ def test_eager_axis_error_is_a_value_error():
 def family_cases(module):
     """(name, sample index) of every primitive a family module defines."""
     names = sorted({p.name for p in vars(module).values() if isinstance(p, Primitive)})
-    return [(name, i) for name in names for i in range(len(primitives.SAMPLES[name]))]
+    return [(name, i) for name in names for i in range(len(REGISTRY[name].samples))]
 
 
 def check_reads_back(name, sample, tmp_path):
@@ -278,7 +278,7 @@ def check_reads_back(name, sample, tmp_path):
     that autograph compiles again to the same results: params left out of generated code because
     they equal the kernel's defaults mean the same to the primitive."""
     prim = REGISTRY[name]
-    inputs, params = primitives.SAMPLES[name][sample]
+    inputs, params = REGISTRY[name].samples[sample]
     inputs = [np.array(x) for x in inputs]
     cotangent = np.random.default_rng(sample).uniform(0.5, 1.5, np.shape(prim.kernel(*inputs, **params)))
     loss = make_loss(prim, params, cotangent)
