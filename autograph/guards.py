@@ -23,7 +23,7 @@ import math
 import sys
 import types
 
-from .nn.cell import Cell, cell_version
+from .cell import Cell, cell_version
 
 MISSING = object()
 _SCALARS = (bool, int, float, complex, str, bytes, type(None))

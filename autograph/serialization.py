@@ -50,7 +50,7 @@ import numpy as np
 
 from runtime import dtypes
 from runtime.tensor import Parameter, Tensor
-from .nn.cell import Cell
+from .cell import Cell
 
 FORMAT = 'autograph-checkpoint'
 VERSION = 2

@@ -26,7 +26,7 @@ from runtime.tensor import Tensor
 from ..errors import CompileError, NotStatic
 from ..guards import MISSING, Guards
 from ..ir import Value
-from ..nn.cell import Cell
+from ..cell import Cell
 from ..tree import flatten
 from . import calls, control, custom, exits, saved_lists
 from .calls import describe

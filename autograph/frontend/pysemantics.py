@@ -52,7 +52,7 @@ def isinstance_of_value(classes):
 _LIBRARY_MODULES = ('runtime', 'autograph')
 _INSTALLED = tuple({sysconfig.get_paths()[k] for k in ('stdlib', 'platstdlib', 'purelib', 'platlib')})
 # Where users import what a library module defines, as messages name it (MindSpore's spelling).
-_PUBLIC_MODULES = {'runtime.tensor': 'autograph'}
+_PUBLIC_MODULES = {'runtime.tensor': 'autograph', 'autograph.cell': 'autograph.nn.cell'}
 
 
 def is_library(fn):

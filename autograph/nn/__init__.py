@@ -1,7 +1,9 @@
 """`autograph.nn`: Cells (MindSpore's modules), layers, losses, optimizers and learning-rate
-schedules. One module per kind: `cell` (Cell, SequentialCell, CellList), `layers`, `loss`,
-`optim`, `learning_rate_schedule`, `wrap` (WithLossCell, WithEvalCell, TrainOneStepCell)."""
-from .cell import Cell, CellList, SequentialCell
+schedules. One module per kind: `cell` (SequentialCell, CellList; the Cell base class is
+`autograph.cell`), `layers`, `loss`, `optim`, `learning_rate_schedule`, `wrap` (WithLossCell,
+WithEvalCell, TrainOneStepCell)."""
+from ..cell import Cell
+from .cell import CellList, SequentialCell
 from .layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dense, Dropout, Embedding, Flatten,
                      GELU, LayerNorm, MaxPool2d, ReLU, Sigmoid, Softmax, Tanh)
 from .learning_rate_schedule import (CosineDecayLR, ExponentialDecayLR, InverseDecayLR,

@@ -21,7 +21,7 @@ from runtime import dtypes as runtime_dtypes
 from runtime import ops
 from runtime.ops.common import aval_of
 from runtime.tensor import Parameter, Tensor
-from .cell import Cell
+from ..cell import Cell
 
 _FLOAT32 = runtime_dtypes.float32
 

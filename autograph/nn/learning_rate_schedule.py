@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from runtime import dtypes, ops
-from .cell import Cell
+from ..cell import Cell
 
 
 # ---------------------------------------------------------------- argument checks

@@ -8,7 +8,7 @@ import numpy as np
 
 from runtime import ops
 from runtime.tensor import Tensor
-from .cell import Cell
+from ..cell import Cell
 
 _REDUCTIONS = ('mean', 'sum', 'none')
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from runtime import dtypes, ops
 from runtime.tensor import Parameter, ParameterTuple, Tensor
-from .cell import Cell
+from ..cell import Cell
 from .learning_rate_schedule import LearningRateSchedule, flag_arg, number_arg
 
 

@@ -5,7 +5,7 @@ They work called eagerly and compiled (`autograph.jit(train_net)`): in compiled 
 they wrap is inlined from its source, and the gradient is the compiled adjoint."""
 from runtime import ops
 from ..api import value_and_grad
-from .cell import Cell
+from ..cell import Cell
 
 
 class WithLossCell(Cell):
