@@ -28,7 +28,7 @@ import numpy as np
 
 from runtime.primitive import Aval, current_builder
 from runtime.tensor import Parameter, Tensor
-from .nn.cell import Cell
+from .cell import Cell
 from .codegen import Generated, generate, load, user_location
 from . import cache
 from .cache import CacheInfo, CompileCache, logger, spec
