@@ -21,7 +21,8 @@ from runtime.tensor import Parameter
 from .ad import reverse
 from .compiler import Compiled, Keywords, Transformed, array_of, input_leaves, is_array, trace
 from .frontend import Lowering
-from .ir import Builder, Graph, Value, flatten, format_graph, map_tree
+from .ir import Builder, Graph, Value, format_graph
+from .tree import flatten, map_tree
 
 GradPosition = Union[int, tuple[int, ...], None]
 class Jitted(Transformed):

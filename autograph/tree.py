@@ -4,9 +4,15 @@ Every stage meets such trees: a function's arguments and results, a loop's carri
 LSTM's `(h, c)`), the branches of an `if` that must agree leaf by leaf, a custom gradient's
 residuals. Dicts keep their keys in insertion order; anything else is a leaf.
 """
+from collections.abc import Callable, Iterable
+from typing import Any, Optional
+
+# How a tree nests (from `leaves`): None for a leaf, else (kind, the items' structures, the keys
+# of a dict or None).
+Structure = Optional[tuple[type, tuple[Any, ...], Optional[tuple[Any, ...]]]]
 
 
-def flatten(tree):
+def flatten(tree: Any) -> list[Any]:
     """The leaves, depth first (dict values in insertion order)."""
     if isinstance(tree, (tuple, list)):
         return [leaf for item in tree for leaf in flatten(item)]
@@ -15,7 +21,7 @@ def flatten(tree):
     return [tree]
 
 
-def map_tree(fn, tree):
+def map_tree(fn: Callable[[Any], Any], tree: Any) -> Any:
     """The same nesting, with `fn` applied to each leaf."""
     if isinstance(tree, (tuple, list)):
         return type(tree)(map_tree(fn, item) for item in tree)
@@ -24,11 +30,12 @@ def map_tree(fn, tree):
     return fn(tree)
 
 
-def leaves(tree):
+def leaves(tree: Any) -> tuple[list[Any], Structure]:
     """(leaves, structure): `structure` compares equal for trees of the same nesting, kinds and
     keys, and `rebuild` puts other leaves into it."""
     if isinstance(tree, (tuple, list, dict)):
-        found, shape = [], []
+        found: list[Any] = []
+        shape: list[Structure] = []
         for item in (tree.values() if isinstance(tree, dict) else tree):
             item_leaves, item_shape = leaves(item)
             found += item_leaves
@@ -38,15 +45,15 @@ def leaves(tree):
     return [tree], None
 
 
-def rebuild(structure, values):
+def rebuild(structure: Structure, values: Iterable[Any]) -> Any:
     """The tree of `structure` (from `leaves`) holding `values` in order."""
-    values = iter(values)
+    items = iter(values)
 
-    def build(shape):
+    def build(shape: Structure) -> Any:
         if shape is None:
-            return next(values)
-        kind, items, keys = shape
+            return next(items)
+        kind, inner, keys = shape
         if keys is not None:
-            return kind(zip(keys, [build(item) for item in items]))
-        return kind(build(item) for item in items)
+            return kind(zip(keys, [build(item) for item in inner]))
+        return kind(build(item) for item in inner)
     return build(structure)

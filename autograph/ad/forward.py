@@ -24,9 +24,10 @@ differentiates). The result's outputs are
 import numpy as np
 
 from runtime import ops
-from ..ir import Builder, Graph, Value, map_tree
+from ..ir import Builder, Graph, Value
 from ..ir.control import Cond, Custom, Loop, construct, is_list, placeholder, rule_for
 from ..ir.core import Op, Region, clone_into
+from ..tree import map_tree
 
 
 class ForwardModeError(TypeError):

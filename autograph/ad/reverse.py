@@ -26,10 +26,11 @@ import numpy as np
 from runtime import ops
 from runtime.primitives import unbroadcast
 from ..errors import CompileError
-from ..ir import Builder, Graph, Value, constant, flatten
+from ..ir import Builder, Graph, Value, constant
 from ..ir.control import (COND, FOR_SAVED, Cond, Custom, Loop, construct, element_aval, free_values, is_list,
                           list_aval, make, placeholder, rule_for)
 from ..ir.core import Op, Region, clone_into, walk
+from ..tree import flatten
 
 
 def reverse(graph, wrt, seed_all=True, seeds=None):

@@ -29,11 +29,12 @@ from typing import NamedTuple
 import gast
 import numpy as np
 
-from ..ir import Value, flatten
+from ..ir import Value
 from ..ir.control import Cond, ForRange, ForSaved, Loop, WhileLoop, carried_args, construct, rule_for
 from ..ir.core import Region, walk
 from ..ir.effects import CHECK, PRINT, has_effect
 from ..ir.printer import BUILTINS, RESERVED, Namer, identifier, is_identifier
+from ..tree import flatten
 from ..source import GENERATED_MARK
 from . import nodes
 from .unparse import unparse

@@ -4,9 +4,10 @@ A custom op keeps the user's gradient rule only for reverse mode, which has run 
 graph is optimised for code generation. Inlined, its forward computation is ordinary code that
 the other passes simplify, and the results the caller never reads (the value, when only the
 gradient is returned) are removed like any other dead code."""
-from ..ir import Builder, Graph, Value, map_tree
+from ..ir import Builder, Graph, Value
 from ..ir.control import ControlFlow, body
 from ..ir.core import clone_into, walk
+from ..tree import map_tree
 
 
 def inline_custom(graph):

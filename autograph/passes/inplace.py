@@ -7,9 +7,10 @@ elements where they are. In a loop over time steps this turns quadratic work int
 Runs last, after dead-code elimination, on use counts that are then final.
 """
 from runtime.primitive import REGISTRY
-from ..ir import Value, flatten
+from ..ir import Value
 from ..ir.control import carried_args, carried_inputs
 from ..ir.core import Op, walk
+from ..tree import flatten
 
 _ADD, _INDEX_ADD, _INDEX_ADD_TO = (REGISTRY[n] for n in ('add', 'index_add', 'index_add_to'))
 

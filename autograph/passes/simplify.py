@@ -19,9 +19,10 @@ The output has the same outputs and input list; dead ops are left to `dce`.
 import numpy as np
 
 from runtime.primitive import REGISTRY
-from ..ir import Builder, Graph, Value, constant, map_tree
+from ..ir import Builder, Graph, Value, constant
 from ..ir.control import construct
 from ..ir.core import Op, Region, walk
+from ..tree import map_tree
 
 _FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB, _BROADCAST_TO = (
     REGISTRY[n] for n in ('full', 'reshape', 'transpose', 'neg', 'add', 'sub', 'broadcast_to'))

@@ -7,7 +7,7 @@ import numpy as np
 
 from autograph.ir import Value
 from autograph.ir.control import COND, CUSTOM, FOR, FOR_SAVED, WHILE, body, carried_count
-from autograph.ir.core import map_tree
+from autograph.tree import map_tree
 
 
 def evaluate(graph, inputs):
