@@ -1,17 +1,20 @@
 """Errors a user sees; they point at a `source.SourceLoc`."""
 import linecache
+from typing import Optional
+
+from .source import SourceLoc
 
 
 class CompileError(RuntimeError):
     """The compiler cannot lower this code. The message names the file and line and shows the
     statement with a caret. (A RuntimeError, as MindSpore's graph-mode compile failures are.)"""
 
-    def __init__(self, message, loc=None):
+    def __init__(self, message: str, loc: Optional[SourceLoc] = None) -> None:
         self.message = message
         self.loc = loc
         super().__init__(self._render())
 
-    def _render(self):
+    def _render(self) -> str:
         if self.loc is None:
             return self.message
         line = linecache.getline(self.loc.filename, self.loc.lineno).rstrip('\n')
@@ -19,7 +22,7 @@ class CompileError(RuntimeError):
         caret = ' ' * (4 + max(self.loc.col - (len(line) - len(stripped)), 0)) + '^'
         return f'{self.loc}, column {self.loc.col + 1}: {self.message}\n    {stripped}\n{caret}'
 
-    def located(self, loc):
+    def located(self, loc: Optional[SourceLoc]) -> 'CompileError':
         """This error, pointed at `loc` if it has no place yet."""
         return self if self.loc is not None or loc is None else type(self)(self.message, loc)
 

@@ -11,7 +11,7 @@ thread at a time. Compiling source text to a code object builds no Python AST an
 import ast
 import linecache
 import threading
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import gast
 
@@ -26,23 +26,24 @@ class SourceLoc(NamedTuple):
     grad: bool = False      # True on adjoint ops: their comment reads "grad of: ..."
 
     @property
-    def text(self):
+    def text(self) -> str:
         return linecache.getline(self.filename, self.lineno).strip()
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f'File "{self.filename}", line {self.lineno}'
 
 
 _LOCK = threading.Lock()
 
 
-def parse(source, **options):
+def parse(source: str, **options: Any) -> ast.AST:
     """`ast.parse`, one thread at a time."""
     with _LOCK:
-        return ast.parse(source, **options)
+        tree: ast.AST = ast.parse(source, **options)
+        return tree
 
 
-def parse_gast(source, **options):
+def parse_gast(source: str, **options: Any) -> Any:
     """`gast.parse`, one thread at a time."""
     with _LOCK:
         return gast.parse(source, **options)

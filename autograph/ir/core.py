@@ -15,12 +15,16 @@
   every op function (`ops.matmul`, `x + y`, adjoint rules) that runs in that thread records into it.
 """
 import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Optional, Union
 
 import numpy as np
 
-from runtime.primitive import Aval, tracing_into
+from runtime.primitive import Aval, Primitive, tracing_into
 from runtime.tensor import ArrayMethods, Tensor
 from ..errors import CompileError, NotStatic
+from ..source import SourceLoc
+from ..tree import flatten
 
 
 class Value(ArrayMethods):
@@ -31,38 +35,49 @@ class Value(ArrayMethods):
     __slots__ = ('aval', 'name', 'const', 'op', 'param', 'weak')
     _NO_CONST = object()
 
-    def __init__(self, aval, name=None, const=_NO_CONST, param=None, weak=False):
+    def __init__(self, aval: Aval, name: Optional[str] = None, const: Any = _NO_CONST,
+                 param: Any = None, weak: bool = False) -> None:
         self.aval = aval
         self.name = name
         self.const = const
-        self.op = None          # the Op that defines it, if any
-        self.param = param      # the runtime Parameter an implicit input stands for
+        self.op: Optional[Op] = None    # the Op that defines it, if any
+        # The object an implicit input stands for, read at each call: a Parameter, a Tensor or
+        # an array the code reached through a global, a closure or `self`.
+        self.param = param
         self.weak = weak
 
-    shape = property(lambda self: self.aval.shape)
-    dtype = property(lambda self: self.aval.dtype)
-    ndim = property(lambda self: len(self.aval.shape))
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.aval.shape
 
     @property
-    def is_const(self):
+    def dtype(self) -> Any:
+        return self.aval.dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.aval.shape)
+
+    @property
+    def is_const(self) -> bool:
         return self.const is not Value._NO_CONST
 
     @property
-    def is_scalar_const(self):
+    def is_scalar_const(self) -> bool:
         return self.is_const and not isinstance(self.const, np.ndarray)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f'Value({self.name}: {format_aval(self.aval)})'
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         raise NotStatic("the truth value of a Tensor is known only when the code runs; use it in "
                         "an if or while statement, or ops.where, not in a Python expression")
 
-    def __index__(self):
+    def __index__(self) -> int:
         raise NotStatic("a Tensor cannot index a Python sequence: its value is known only when the "
                         "code runs")
 
-    def __len__(self):
+    def __len__(self) -> int:
         if not self.shape:
             raise CompileError("len() of a 0-d Tensor")
         return self.shape[0]
@@ -71,7 +86,8 @@ class Value(ArrayMethods):
 class Op:
     __slots__ = ('prim', 'inputs', 'params', 'outs', 'loc', 'regions')
 
-    def __init__(self, prim, inputs, params, outs, loc, regions=()):
+    def __init__(self, prim: 'Prim', inputs: list[Value], params: dict[str, Any], outs: list[Value],
+                 loc: Optional[SourceLoc], regions: tuple['Region', ...] = ()) -> None:
         self.prim = prim
         self.inputs = inputs
         self.params = params
@@ -82,25 +98,27 @@ class Op:
             v.op = self
 
     @property
-    def out(self):
+    def out(self) -> Value:
         """The result of a single-result op (every primitive application)."""
         return self.outs[0]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f'Op({self.prim.name}, {self.inputs}, {self.params})'
 
 
 class Construct:
     """An operation the compiler itself defines (control flow, print, checks), where a
     primitive's kernel and adjoint rule would be: codegen and reverse mode know each one."""
-    kernel = vjp = None
+    kernel: None = None
+    vjp: None = None
     elementwise = subscript = effect = False
-    infix = prefix = None
+    infix: Optional[str] = None
+    prefix: Optional[str] = None
 
-    def __init__(self, name):
+    def __init__(self, name: str) -> None:
         self.name = name
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f'{type(self).__name__}({self.name})'
 
 
@@ -108,13 +126,17 @@ class Region:
     """Ops nested in a control-flow op: `args` are bound by the op, `results` are yielded."""
     __slots__ = ('args', 'ops', 'results')
 
-    def __init__(self, args, ops, results):
+    def __init__(self, args: list[Value], ops: list[Op], results: list[Value]) -> None:
         self.args = args
         self.ops = ops
         self.results = results
 
 
-def walk(ops):
+Prim = Union[Primitive, Construct]
+"""What an op applies: a primitive (runtime.primitive) or one of the compiler's own constructs."""
+
+
+def walk(ops: Iterable[Op]) -> Iterator[Op]:
     """Every op in `ops` and, depth first, in their regions."""
     for op in ops:
         yield op
@@ -123,35 +145,20 @@ def walk(ops):
 
 
 class Graph:
-    def __init__(self, name, inputs, ops, outputs):
+    """A compiled function: `outputs` is a tree (nested tuples, lists and dicts) of Values and
+    Python constants."""
+
+    def __init__(self, name: str, inputs: list[Value], ops: list[Op], outputs: Any) -> None:
         self.name = name
         self.inputs = inputs
         self.ops = ops
         self.outputs = outputs
 
-    def output_values(self):
+    def output_values(self) -> list[Value]:
         return [v for v in flatten(self.outputs) if isinstance(v, Value)]
 
 
-def flatten(tree):
-    """The leaves of nested tuples, lists and dicts (dict values in insertion order)."""
-    if isinstance(tree, (tuple, list)):
-        return [leaf for item in tree for leaf in flatten(item)]
-    if isinstance(tree, dict):
-        return [leaf for item in tree.values() for leaf in flatten(item)]
-    return [tree]
-
-
-def map_tree(fn, tree):
-    """The same nesting of tuples, lists and dicts, with `fn` applied to each leaf."""
-    if isinstance(tree, (tuple, list)):
-        return type(tree)(map_tree(fn, item) for item in tree)
-    if isinstance(tree, dict):
-        return {key: map_tree(fn, item) for key, item in tree.items()}
-    return fn(tree)
-
-
-def format_aval(aval):
+def format_aval(aval: Aval) -> str:
     if aval.dtype is None:
         return 'weak'
     short = {'float': 'f', 'int': 'i', 'uint': 'u', 'bool': 'bool', 'complex': 'c'}
@@ -163,25 +170,26 @@ def format_aval(aval):
 class Builder:
     """Collects ops. `loc` is the user source location stamped on each new op."""
 
-    def __init__(self, tensor_input=None):
-        self.ops = []
-        self.loc = None
+    def __init__(self, tensor_input: Optional[Callable[[Tensor], Value]] = None) -> None:
+        self.ops: list[Op] = []
+        self.loc: Optional[SourceLoc] = None
         # How a concrete Tensor met by an op becomes a Value: the frontend makes it an input read
         # at each call (a Parameter of a built-in Cell, say); without a frontend, a constant.
-        self.tensor_input = tensor_input or (lambda tensor: constant(tensor.asnumpy()))
+        self.tensor_input: Callable[[Tensor], Value] = \
+            tensor_input or (lambda tensor: constant(tensor.asnumpy()))
         # Called after an op that writes into its first operand (ops.assign on a Parameter), so
         # that the frontend's later reads of that Parameter see the result.
-        self.after_write = lambda variable, result: None
+        self.after_write: Callable[[Value, Value], object] = lambda variable, result: None
         # How a Cell or a compiled function that library code calls while this builder records
         # is lowered (the frontend inlines it as if user code had called it); None: called as is.
-        self.lower_call = None
+        self.lower_call: Optional[Callable[[Any, tuple[Any, ...], dict[str, Any]], Any]] = None
 
-    def active(self):
+    def active(self) -> contextlib.AbstractContextManager[object]:
         """Within the block, primitives applied in this thread build ops here."""
         return tracing_into(self)
 
     @contextlib.contextmanager
-    def at(self, loc):
+    def at(self, loc: Optional[SourceLoc]) -> Iterator[None]:
         """Stamp ops built inside with `loc` (None keeps the current one)."""
         saved = self.loc
         self.loc = loc or saved
@@ -190,7 +198,7 @@ class Builder:
         finally:
             self.loc = saved
 
-    def apply(self, prim, args, params):
+    def apply(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Value:
         for key, param in params.items():
             if any(isinstance(p, Value) for p in flatten(param)):
                 raise NotStatic(f"{prim.name}: its {key} must be known at compile time, not a run-time value")
@@ -212,7 +220,7 @@ class Builder:
         return out
 
     @contextlib.contextmanager
-    def region(self):
+    def region(self) -> Iterator[list[Op]]:
         """Collect the ops built inside into a fresh list (the body of a region)."""
         saved, self.ops = self.ops, []
         try:
@@ -220,13 +228,18 @@ class Builder:
         finally:
             self.ops = saved
 
-    def emit(self, prim, inputs, params, loc):
+    def emit(self, prim: Primitive, inputs: Sequence[Any], params: dict[str, Any],
+             loc: Optional[SourceLoc]) -> Value:
         """Append an application whose avals are already known to be right (graph copies)."""
         with self.at(loc):
             return self.apply(prim, inputs, params)
 
 
-def clone_into(builder, ops, env, replace=None):
+Replace = Callable[[Builder, Op, dict[int, Value]], bool]
+
+
+def clone_into(builder: Builder, ops: Iterable[Op], env: dict[int, Value],
+               replace: Optional[Replace] = None) -> None:
     """Copy `ops` (at any depth) into `builder` with fresh values, reading inputs through `env`
     (id -> value), which receives the copies' results: how a graph is inlined where it is called.
     `replace(builder, op, env)`, if given, may copy an op its own way (returning True)."""
@@ -234,7 +247,7 @@ def clone_into(builder, ops, env, replace=None):
         if replace is not None and replace(builder, op, env):
             continue
         inputs = [env.get(id(v), v) for v in op.inputs]
-        if not op.regions and not op.prim.effect:
+        if not op.regions and isinstance(op.prim, Primitive) and not op.prim.effect:
             env[id(op.out)] = builder.emit(op.prim, inputs, op.params, op.loc)
             env[id(op.out)].name = op.out.name
             continue
@@ -250,7 +263,7 @@ def clone_into(builder, ops, env, replace=None):
         builder.ops.append(Op(op.prim, inputs, op.params, outs, op.loc, tuple(regions)))
 
 
-def operand(v, prim):
+def operand(v: Value, prim: Prim) -> Any:
     """What `prim`'s shape/dtype rule sees of a value: a Python number for constants, and for
     weak values in elementwise primitives (so NumPy's promotion treats them as weak); else an Aval."""
     if v.is_scalar_const:
@@ -260,7 +273,7 @@ def operand(v, prim):
     return v.aval
 
 
-def constant(x):
+def constant(x: Any) -> Value:
     """A Python scalar stays a weakly typed scalar constant; anything else becomes an array."""
     if isinstance(x, (bool, int, float)):
         return Value(Aval((), None), const=x)
@@ -268,7 +281,7 @@ def constant(x):
     return Value(Aval(array.shape, array.dtype), const=array)
 
 
-def as_value(x):
+def as_value(x: Any) -> Value:
     if isinstance(x, Value):
         return x
     if isinstance(x, Tensor):

@@ -5,7 +5,10 @@ no results; dead-code elimination keeps them, and reverse mode passes over them.
             goes; `sep`, `end`.
 - `check`:  inputs [condition]; param `message`; raises AssertionError when not all true.
 """
-from .core import Construct, Op, walk
+from collections.abc import Iterable
+from typing import Any
+
+from .core import Builder, Construct, Op, Value, walk
 
 
 class Effect(Construct):
@@ -17,10 +20,10 @@ PRINT = Effect('print')
 CHECK = Effect('check')
 
 
-def has_effect(op):
+def has_effect(op: Op) -> bool:
     """Whether `op`, or anything in its regions, acts."""
     return op.prim.effect or any(inner.prim.effect for region in op.regions for inner in walk(region.ops))
 
 
-def append(builder, prim, inputs, params):
+def append(builder: Builder, prim: Effect, inputs: Iterable[Value], params: dict[str, Any]) -> None:
     builder.ops.append(Op(prim, list(inputs), params, [], builder.loc))

@@ -13,10 +13,12 @@ import builtins
 import keyword
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
-from .core import Value, format_aval
+from .core import Graph, Op, Value, format_aval
 
 # Words a name may not be: keywords, and soft keywords (`match`, `case`, 3.12's `type`), which
 # are legal names today but read as syntax. `_` stays: it is a soft keyword only inside a case
@@ -26,7 +28,7 @@ BUILTINS = frozenset(dir(builtins)) | {'__builtins__'}
 _MAX_LENGTH = 64     # longer names are cut (Namer keeps them unique)
 
 
-def is_identifier(text):
+def is_identifier(text: object) -> bool:
     """Whether `text` may be written as a name in generated source as it is: a Python identifier
     of at most 64 characters, not in RESERVED, and unchanged by NFKC (Python normalises
     identifiers with NFKC when it parses them, so 'ﬁ' and 'fi' would be the same variable)."""
@@ -34,7 +36,7 @@ def is_identifier(text):
         unicodedata.normalize('NFKC', text) == text and len(text) <= _MAX_LENGTH
 
 
-def identifier(text, default='t'):
+def identifier(text: object, default: str = 't') -> str:
     """Any string -> a name that `is_identifier`. Ordinary names come back unchanged; otherwise
     the name is NFKC-normalised ('x²' -> x2, 'ﬁ' -> fi), each run of characters that cannot be in
     a name becomes one '_' ('x y' -> x_y), a leading digit gets a '_' in front, a keyword gets
@@ -66,11 +68,11 @@ class Namer:
     """Unique, deterministic names for values, from their hints. Every name passes through
     `identifier`, and is never one of `taken` (in generated code: keywords, builtins, imports)."""
 
-    def __init__(self, taken=()):
-        self.names = {}
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.names: dict[int, str] = {}
         self.used = set(taken)
 
-    def fresh(self, hint):
+    def fresh(self, hint: object) -> str:
         hint = identifier(hint)
         name, n = hint, 0
         while name in self.used:
@@ -79,26 +81,26 @@ class Namer:
         self.used.add(name)
         return name
 
-    def __call__(self, value, default='t'):
+    def __call__(self, value: Value, default: str = 't') -> str:
         if id(value) not in self.names:
             self.names[id(value)] = self.fresh(value.name or default)
         return self.names[id(value)]
 
 
-def format_graph(graph):
+def format_graph(graph: Graph) -> str:
     namer = Namer()
 
-    def ref(v):
+    def ref(v: Any) -> str:
         if not isinstance(v, Value):
             return text_of(v)
         if v.is_const:
             return text_of(v.const) if v.is_scalar_const else f'const{format_aval(v.aval)}'
         return namer(v)
 
-    def typed(v, default='t'):
+    def typed(v: Value, default: str = 't') -> str:
         return f'{namer(v, default)}: {format_aval(v.aval)}'
 
-    def ops(op_list, indent):
+    def ops(op_list: Iterable[Op], indent: str) -> list[str]:
         lines = []
         for op in op_list:
             params = [f'{identifier(k)}={text_of(p)}' for k, p in op.params.items()]
@@ -118,7 +120,7 @@ def format_graph(graph):
     return '\n'.join(lines)
 
 
-def _tree(tree, ref):
+def _tree(tree: Any, ref: Callable[[Any], str]) -> str:
     if isinstance(tree, dict):
         return '{' + ', '.join(f'{text_of(key)}: {_tree(item, ref)}' for key, item in tree.items()) + '}'
     if isinstance(tree, (tuple, list)):
@@ -130,13 +132,14 @@ def _tree(tree, ref):
 _PLAIN = (bool, int, float, complex, str, bytes, type(None), type(Ellipsis))
 
 
-def text_of(p):
+def text_of(p: object) -> str:
     """A param or constant as one line of text that cannot be mistaken for anything else: the
     repr of plain values (by their built-in type's repr, so a subclass cannot choose its own),
     dtype names, and `<TypeName>` for any other object."""
     if isinstance(p, (np.dtype, type)):
         try:
-            return np.dtype(p).name
+            name: str = np.dtype(p).name
+            return name
         except TypeError:
             return f'<{identifier(getattr(p, "__name__", "type"), "type")}>'
     if isinstance(p, np.generic):
@@ -151,7 +154,8 @@ def text_of(p):
     for kind in _PLAIN:
         if isinstance(p, kind):
             try:
-                return kind.__repr__(p)
+                # The type's own repr, unbound (mypy reads it as bound to the class object).
+                return kind.__repr__(p)     # type: ignore[call-arg]
             except ValueError:      # an int too long to print
                 return f'<{kind.__name__}>'
     return f'<{identifier(type(p).__name__, "object")}>'
