@@ -21,7 +21,8 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
@@ -35,7 +36,7 @@ class CacheInfo(NamedTuple):
     entries: int
     hits: int
     misses: int
-    signatures: list    # one readable signature per entry, e.g. ['x: f32[5], n=3']
+    signatures: list[str]   # one readable signature per entry, e.g. ['x: f32[5], n=3']
     size: int = 64      # the most entries kept
     evictions: int = 0  # entries dropped to keep within `size`
 
@@ -43,13 +44,16 @@ class CacheInfo(NamedTuple):
 _DEFAULT_SIZE = [64]
 
 
-def set_cache_size(size):
+Key = tuple[Any, ...]       # a call signature: one `spec` per argument
+
+
+def set_cache_size(size: int) -> None:
     """The number of call signatures a compiled function keeps (64 by default); functions
     created afterwards use it. `f.cache_size = n` sets it for one function."""
     _DEFAULT_SIZE[0] = _check_size(size)
 
 
-def _check_size(size):
+def _check_size(size: object) -> int:
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise ValueError(f"the cache size must be a positive int, got {size!r}")
     return size
@@ -62,17 +66,17 @@ class CompileCache:
     """One function's compilations by call signature, least recently used first; per signature
     a list of variants, most recently used first."""
 
-    def __init__(self):
-        self.entries = OrderedDict()
+    def __init__(self) -> None:
+        self.entries: OrderedDict[Key, list[Any]] = OrderedDict()
         self.size = _DEFAULT_SIZE[0]
         self.hits = self.misses = self.evictions = 0
         self._lock = threading.Lock()
-        self._compiling = {}        # key -> _InFlight
+        self._compiling: dict[Key, _InFlight] = {}
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.entries)
 
-    def get(self, key):
+    def get(self, key: Key) -> Optional[list[Any]]:
         """The variants for `key` (a list, most recent first), or None; marks it as recently
         used."""
         variants = self.entries.get(key)
@@ -83,7 +87,7 @@ class CompileCache:
                 pass
         return variants
 
-    def prefer(self, key, variants, entry):
+    def prefer(self, key: Key, variants: list[Any], entry: Any) -> None:
         """`entry`, one of `variants`, was used: try it first from now on."""
         if variants[0] is not entry:
             with self._lock:
@@ -91,14 +95,14 @@ class CompileCache:
                     variants.remove(entry)
                     variants.insert(0, entry)
 
-    def compile_once(self, key, compile):
+    def compile_once(self, key: Key, compile: Callable[[], tuple[Key, Any]]) -> Any:
         """`compile()` -> (key, entry), run by one thread per key at a time; threads that ask
         for a key being compiled wait for that compilation and share its entry. The entry is
         stored under the key `compile` returns (it may differ: see compiler.Transformed's float arguments)."""
         with self._lock:
             flight = self._compiling.get(key)
             mine = flight is None
-            if mine:
+            if flight is None:
                 flight = self._compiling[key] = _InFlight()
         if not mine:
             if flight.owner != threading.get_ident():   # the same thread asks again: no waiting
@@ -116,7 +120,7 @@ class CompileCache:
                 del self._compiling[key]
             flight.done.set()
 
-    def put(self, key, entry):
+    def put(self, key: Key, entry: Any) -> None:
         with self._lock:
             variants = self.entries.setdefault(key, [])
             variants.insert(0, entry)
@@ -124,21 +128,21 @@ class CompileCache:
             self.entries.move_to_end(key)
             self._evict()
 
-    def clear(self):
+    def clear(self) -> None:
         with self._lock:
             self.entries.clear()
 
-    def resize(self, size):
+    def resize(self, size: int) -> None:
         with self._lock:
             self.size = _check_size(size)
             self._evict()
 
-    def _evict(self):
+    def _evict(self) -> None:
         while len(self.entries) > self.size:
             self.entries.popitem(last=False)
             self.evictions += 1
 
-    def last_key(self):
+    def last_key(self) -> Optional[Key]:
         """The most recently used signature (what a log's reason compares with), or None."""
         try:
             return next(reversed(self.entries))
@@ -147,13 +151,13 @@ class CompileCache:
 
 
 class _InFlight:
-    def __init__(self):
+    def __init__(self) -> None:
         self.owner = threading.get_ident()
         self.done = threading.Event()
-        self.entry = None
+        self.entry: Any = None
 
 
-def log(message, *args):
+def log(message: str, *args: object) -> None:
     """Log a compile event as one line whatever names it shows: a function, class or key name
     holding a newline (or another line break) cannot start a forged line of its own."""
     if logger.isEnabledFor(logging.INFO):
@@ -161,7 +165,7 @@ def log(message, *args):
         logger.info('%s', ''.join(c if c.isprintable() else repr(c)[1:-1] for c in text))
 
 
-def set_log_level(level):
+def set_log_level(level: str) -> None:
     """'compiles' logs every compilation and its reason; 'warning' (the default) is quiet."""
     levels = {'compiles': logging.INFO, 'info': logging.INFO, 'debug': logging.DEBUG,
               'warning': logging.WARNING, 'quiet': logging.WARNING}
@@ -182,7 +186,7 @@ if os.environ.get('AUTOGRAPH_LOG'):
         warnings.warn(f"AUTOGRAPH_LOG: {e}; logging stays off", RuntimeWarning, stacklevel=2)
 
 
-def spec(arg, dynamic_floats):
+def spec(arg: Any, dynamic_floats: bool) -> Any:
     """The part of an argument that a compilation depends on."""
     kind = type(arg)
     if kind is Tensor:
@@ -210,11 +214,11 @@ def spec(arg, dynamic_floats):
                     "numpy arrays or Python numbers")
 
 
-def describe(key, names):
+def describe(key: Key, names: Sequence[str]) -> str:
     return ', '.join(_describe_one(name, item) for name, item in zip(names, key))
 
 
-def _describe_one(name, item):
+def _describe_one(name: str, item: Any) -> str:
     if item[0] in ('tuple', 'list', 'dict', 'Keywords'):
         return f'{name}: {item[0]}'
     if item == 'F':
@@ -225,7 +229,7 @@ def _describe_one(name, item):
     return f'{name}: {np.dtype(dtype).name}{list(shape)}'
 
 
-def reason(previous, key, names):
+def reason(previous: Optional[Key], key: Key, names: Sequence[str]) -> str:
     """Why `key` needed a compilation, compared with `previous`, the signature used last (one
     comparison, whatever the size of the cache)."""
     if previous is None:

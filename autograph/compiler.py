@@ -31,17 +31,16 @@ from runtime.tensor import Parameter, Tensor
 from .cell import Cell
 from .codegen import Generated, generate, load, user_location
 from . import cache
-from .cache import CacheInfo, CompileCache, logger, spec
+from .cache import CacheInfo, CompileCache, Key, logger, spec
 from .errors import CompileError, NotStatic
 from .guards import Guards
 from .source import SourceLoc
 from .frontend.calls import describe
 from .frontend import Lowering
-from .ir import Builder, Graph, Value, flatten, map_tree
+from .ir import Builder, Graph, Value
 from .ir.core import clone_into
 from .passes import optimize
-
-Key = tuple[Any, ...]       # a call signature: one `cache.spec` per argument
+from .tree import flatten, map_tree
 
 
 # ---------------------------------------------------------------- compiled entries
@@ -254,7 +253,7 @@ class Transformed:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         builder = current_builder()
-        if builder is not None and builder.lower_call is not None:
+        if builder is not None and isinstance(builder, Builder) and builder.lower_call is not None:
             return builder.lower_call(self, args, kwargs)   # called by library code while compiling
         if kwargs:
             args = self._bind(args, kwargs)

@@ -68,7 +68,7 @@ class JvpFunction(Transformed):
             shape = leaf.shape if isinstance(leaf, Value) else np.shape(array_of(leaf))   # Values: inlined
             if shape != value.shape:
                 raise ValueError(f"jvp: the tangent of {value.name} has shape {shape}, the input {value.shape}")
-            tangent_values.append(Value(Aval(value.shape, dtype_of(leaf)), 'd' + value.name))
+            tangent_values.append(Value(Aval(value.shape, dtype_of(leaf)), f'd{value.name}'))
         graph.inputs[len(explicit):len(explicit)] = tangent_values
         # Integer inputs (indices) have no tangent: theirs is accepted and ignored.
         result = forward(graph, {id(v): t for v, t in zip(explicit, tangent_values)
