@@ -39,8 +39,6 @@ from typing import Any, NamedTuple, Optional, Protocol, Union
 
 import numpy as np
 
-from .tensor import Tensor
-
 
 class Aval(NamedTuple):
     """The abstract value of an array: what is known at compile time."""
@@ -212,3 +210,7 @@ def register(prim: Primitive) -> Primitive:
     REGISTRY[prim.name] = prim
     BY_KERNEL.setdefault(id(prim.kernel), prim)
     return prim
+
+
+# Last: Tensor's module loads the ops, and they the primitives, which need this module whole.
+from .tensor import Tensor  # noqa: E402

@@ -1,5 +1,5 @@
-"""Kernels of the neural-network family: convolution and pooling over NCHW arrays (with their
-adjoints), and the random draws behind dropout and the random creation ops.
+"""Kernels of the neural-network family: convolution and pooling over NCHW arrays, with their
+adjoints.
 
 Convolution and pooling share one layout of params, canonical by the time a kernel sees them:
 `stride=(sh, sw)`, `padding=((top, bottom), (left, right))`, `dilation=(dh, dw)`. Windows are a
@@ -157,21 +157,3 @@ def avg_pool2d_grad(g, input_size, kernel_size, stride, padding=_NO_PAD, count_i
                          divisor_override, g.dtype)
     cols = np.broadcast_to(g[..., None, None], g.shape + tuple(kernel_size))
     return _scatter_taps(cols, _padded_shape(*g.shape[:2], input_size, padding), stride, (1, 1), padding)
-
-
-# ---------------------------------------------------------------- random draws
-# Each draw makes its generator from `seed`: the same seed gives the same numbers on every call;
-# seed=None draws fresh numbers from the operating system's entropy at every call.
-def randn(shape, seed=None, dtype=np.float32):
-    """Standard normal samples."""
-    return np.random.default_rng(seed).standard_normal(shape, dtype=dtype)
-
-
-def rand(shape, seed=None, dtype=np.float32):
-    """Uniform samples in [0, 1)."""
-    return np.random.default_rng(seed).random(shape, dtype=dtype)
-
-
-def bernoulli(shape, p=0.5, seed=None, dtype=np.float32):
-    """1 with probability p, else 0."""
-    return (np.random.default_rng(seed).random(shape) < p).astype(dtype)

@@ -3,10 +3,11 @@
 Each op normalises its arguments (axis spellings, shapes, dtypes) and binds primitives, so it runs
 eagerly on Tensors and, inside the compiler, builds IR. Composites such as
 `binary_cross_entropy_with_logits` are Python over other ops; the compiler runs them on its
-symbolic values, and their gradient comes from their parts. One module per family; `common`
-holds the argument helpers and the Tensor-method and NumPy-function registrations.
+symbolic values, and their gradient comes from their parts. One module per family, named as in
+`primitives` and `kernels`; `common` holds the argument helpers and the Tensor-method and
+NumPy-function registrations.
 """
-from . import activation, array, creation, indexing, linalg, math, nn, reduce, state, subscript
+from . import activations, creation, elementwise, indexing, linalg, nn, reductions, shapes, state, subscript
 from .common import NUMPY_FUNCTIONS  # noqa: F401
 
 
@@ -16,7 +17,7 @@ def _public_ops(module):
 
 
 __all__ = []
-for _module in (activation, array, creation, indexing, linalg, math, nn, reduce, state, subscript):
+for _module in (activations, shapes, creation, indexing, linalg, elementwise, nn, reductions, state, subscript):
     _ops = _public_ops(_module)
     globals().update(_ops)
     __all__ += sorted(_ops)

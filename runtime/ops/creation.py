@@ -10,8 +10,8 @@ import numpy as np
 from ..primitives import creation as P
 from ..tensor import ArrayMethods, Tensor
 from .common import aval_of, dtype_arg, numpy_function, shape_arg, tensor_method
-from .array import broadcast_to
-from .math import add, cast, mul, sub
+from .shapes import broadcast_to
+from .elementwise import add, cast, mul, sub
 
 
 def full(size, fill_value, dtype=None):

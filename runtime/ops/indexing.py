@@ -7,7 +7,7 @@ import numpy as np
 
 from ..primitives import indexing as P
 from ..primitives.core import normalize_axis
-from .array import broadcast_to, reshape
+from .shapes import broadcast_to, reshape
 from .common import aval_of, dtype_arg, ndim_of, numpy_function, tensor_method
 from .creation import ones, zeros_like
 

@@ -3,9 +3,9 @@ Tensor methods MindSpore has, and the NumPy functions (`np.dot`, `np.einsum`, `n
 import numpy as np
 
 from ..primitives import linalg as P
-from .array import reshape, swapaxes, transpose
+from .shapes import reshape, swapaxes, transpose
 from .common import aval_of, ndim_of, numpy_function, tensor_method
-from .math import mul
+from .elementwise import mul
 
 
 # ---------------------------------------------------------------- products

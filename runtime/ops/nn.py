@@ -6,13 +6,13 @@ import math
 import numpy as np
 
 from ..primitives import nn as P
-from .activation import log_softmax
-from .array import expand_dims, reshape, transpose
+from .activations import log_softmax
+from .shapes import expand_dims, reshape, transpose
 from .common import aval_of, ndim_of, pick, shape_arg
 from .creation import arange, bernoulli
 from .linalg import matmul
-from .math import abs, cast, equal, exp, log, maximum, minimum, not_equal, softplus, sqrt
-from .reduce import mean, sum
+from .elementwise import abs, cast, equal, exp, log, maximum, minimum, not_equal, softplus, sqrt
+from .reductions import mean, sum
 
 
 # ---------------------------------------------------------------- layers

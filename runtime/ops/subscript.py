@@ -20,7 +20,7 @@ def setitem(input, index, value):
     A boolean mask selects where `value` goes: `where(mask, value, input)`."""
     items = index if isinstance(index, tuple) else (index,)
     if len(items) == 1 and _is_mask(items[0]):
-        from .math import where
+        from .elementwise import where
         return where(items[0], value, input)
     template, arrays = split_index(index)
     return P.setitem.bind(input, value, *arrays, index=template)

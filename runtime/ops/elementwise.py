@@ -273,4 +273,4 @@ def stop_gradient(value):
 
 
 # ops.nn builds its losses from these (they live with the activations).
-from .activation import relu, sigmoid, softplus  # noqa: E402,F401
+from .activations import relu, sigmoid, softplus  # noqa: E402,F401

@@ -68,7 +68,7 @@ def _activation_axis(axis, dim, input):
 def softmax(input, axis=None, *, dtype=None, dim=None):
     """exp(input) / sum(exp(input)) over `axis` (default -1), computed shifted by the maximum."""
     if dtype is not None:
-        from .math import cast
+        from .elementwise import cast
         input = cast(input, dtype_arg(dtype))
     axis = -1 if axis is None and dim is None else _activation_axis(axis, dim, input)
     return P.softmax.bind(input, axis=axis)

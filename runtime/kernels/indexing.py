@@ -1,63 +1,8 @@
-"""Kernels of the array families (reductions, shapes, indexing) that NumPy lacks in the form a
-primitive calls them: `kernel(*arrays, **params)`. Scatter-adds accumulate repeated indices."""
+"""Indexing kernels: gathers and the scatter-adds that are their adjoints (repeated indices
+accumulate), masked_fill and one_hot."""
 import numpy as np
 
 
-# ---------------------------------------------------------------- reductions
-def vector_norm(x, ord=2.0, axis=None, keepdims=False):
-    """The vector p-norm over `axis` (all axes for None): 2, 1, inf, -inf, 0 (count of non-zeros)
-    or any other p as sum(|x|**p)**(1/p)."""
-    a = np.abs(x)
-    if ord == 2:
-        return np.sqrt(np.sum(a * a, axis=axis, keepdims=keepdims))
-    if ord == 1:
-        return np.sum(a, axis=axis, keepdims=keepdims)
-    if ord == np.inf:
-        return np.max(a, axis=axis, keepdims=keepdims)
-    if ord == -np.inf:
-        return np.min(a, axis=axis, keepdims=keepdims)
-    if ord == 0:
-        return np.sum(a != 0, axis=axis, keepdims=keepdims).astype(np.result_type(a.dtype, np.float16))
-    return np.sum(a ** ord, axis=axis, keepdims=keepdims) ** (1 / ord)
-
-
-# ---------------------------------------------------------------- shapes
-def concat(*arrays, axis=0):
-    return np.concatenate(arrays, axis=axis)
-
-
-def stack(*arrays, axis=0):
-    return np.stack(arrays, axis=axis)
-
-
-def slice_axis(x, axis, start, stop):
-    """x[start:stop] along `axis` (a view)."""
-    return x[(slice(None),) * axis + (slice(start, stop),)]
-
-
-def pad(x, pad_width, value=0.0):
-    """Constant padding with one (before, after) pair per axis; negative widths crop instead,
-    so pad with negated widths undoes (and is the adjoint of) a pad."""
-    crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(pad_width, x.shape))
-    grow = tuple((max(lo, 0), max(hi, 0)) for lo, hi in pad_width)
-    return np.pad(x[crop], grow, constant_values=value)
-
-
-def segment_sum(x, lengths, axis=0):
-    """Sums of consecutive runs of lengths[i] elements along `axis` (0 for an empty run): the
-    adjoint of np.repeat with a count per element."""
-    lengths = np.asarray(lengths)
-    starts = np.cumsum(lengths) - lengths
-    full = lengths > 0
-    if full.all():
-        return np.add.reduceat(x, starts, axis=axis)
-    out = np.zeros(x.shape[:axis] + (len(lengths),) + x.shape[axis + 1:], x.dtype)
-    if full.any():
-        out[(slice(None),) * axis + (full,)] = np.add.reduceat(x, starts[full], axis=axis)
-    return out
-
-
-# ---------------------------------------------------------------- indexing
 def _add_rows(out, rows, values):
     """out[rows[i]] += values[i] for a 2-D `out`, summing repeated rows."""
     if out.shape[1] == 1:

@@ -8,12 +8,12 @@ import numpy as np
 
 from ..primitives import reductions as P
 from ..primitives.core import axes_tuple, normalize_axis
-from .array import reshape
+from .shapes import reshape
 from .common import aval_of, keep_arg, ndim_of, numpy_function, pick, symbolic, tensor_method
 from .creation import full
 from .indexing import masked_fill
-from . import math as _math
-from .math import cast, equal, maximum, minimum, sqrt
+from . import elementwise as _elementwise
+from .elementwise import cast, equal, maximum, minimum, sqrt
 
 
 def _axis(input, axis, dim=None):
@@ -256,7 +256,7 @@ def _matrix_norm(x, ord, axes, keepdims):
         raise ValueError(f"norm: the matrix norm ord={ord!r} (2, -2 and 'nuc' need singular values) "
                          "is not supported")
     rows, cols = axes if abs(ord) == 1 else axes[::-1]     # sum over `rows`, then extreme over `cols`
-    sums = sum(_math.abs(x), rows, keepdim=True)
+    sums = sum(_elementwise.abs(x), rows, keepdim=True)
     extreme = amax(sums, cols, keepdims=True) if ord > 0 else amin(sums, cols, keepdims=True)
     if keepdims:
         return extreme
@@ -336,14 +336,14 @@ def _numpy_cumprod(a, axis=None, dtype=None, out=None):
 @tensor_method()
 def all(input, axis=None, keep_dims=False, *, dim=None, keepdim=None, keepdims=None):
     """Whether every element (over `axis`) is nonzero; a bool Tensor. No gradient."""
-    return P.reduce_amin.bind(_math.not_equal(input, 0), axis=_axis(input, axis, dim),
+    return P.reduce_amin.bind(_elementwise.not_equal(input, 0), axis=_axis(input, axis, dim),
                               keepdims=keep_arg(keep_dims or None, keepdim, keepdims))
 
 
 @tensor_method()
 def any(input, axis=None, keep_dims=False, *, dim=None, keepdim=None, keepdims=None):
     """Whether some element (over `axis`) is nonzero; a bool Tensor. No gradient."""
-    return P.reduce_amax.bind(_math.not_equal(input, 0), axis=_axis(input, axis, dim),
+    return P.reduce_amax.bind(_elementwise.not_equal(input, 0), axis=_axis(input, axis, dim),
                               keepdims=keep_arg(keep_dims or None, keepdim, keepdims))
 
 
