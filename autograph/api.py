@@ -24,7 +24,9 @@ from .frontend import Lowering
 from .ir import Builder, Graph, Value, format_graph
 from .tree import flatten, map_tree
 
-GradPosition = Union[int, tuple[int, ...], None]
+GradPosition = Union[int, tuple[int, ...], None]     # None: differentiate the weights only
+
+
 class Jitted(Transformed):
     """`autograph.jit(fn)`: fn compiled to NumPy source."""
 
