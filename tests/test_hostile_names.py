@@ -31,7 +31,7 @@ import pytest
 import autograph
 from autograph import Parameter, Tensor, nn, ops
 from autograph.export import standalone
-from autograph.ir import flatten
+from autograph.tree import flatten
 from autograph.ir.printer import Namer, identifier, is_identifier
 from tests.codegen.checks import check_source
 
