@@ -155,6 +155,10 @@ def atan2(input, other):
     """The angle of the point (other, input): atan(input / other) in the right quadrant."""
     return P.atan2.bind(input, other)
 @tensor_method()
+def logaddexp(input, other):
+    """log(exp(input) + exp(other)), with no overflow for large inputs."""
+    return P.logaddexp.bind(input, other)
+@tensor_method()
 def sinh(input): return P.sinh.bind(input)
 @tensor_method()
 def cosh(input): return P.cosh.bind(input)

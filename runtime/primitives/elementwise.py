@@ -152,6 +152,10 @@ def _atan2_vjp(g, y, x, out):
 
 atan2 = binary('atan2', np.arctan2, _atan2_vjp)
 
+# log(exp(x) + exp(y)); each operand's share of the cotangent, exp(operand - out), never overflows.
+logaddexp = binary('logaddexp', np.logaddexp, lambda g, x, y, out: (g * ops.exp(x - out), g * ops.exp(y - out)),
+                   samples=BROADCAST + [((np.array([[800.0, -3.5, 0.2]]), np.array([[799.5], [-700.0]])), {})])
+
 # ---------------------------------------------------------------- rounding: zero gradient
 _ROUNDING = [((np.array([[0.7, -1.3, 2.5], [-0.5, 3.0, -1.55]]),), {})]
 round = elementwise_prim('round', np.round, None,

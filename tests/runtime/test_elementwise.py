@@ -103,7 +103,7 @@ B = np.array([[1.5], [-2.1]])
 BINARY = [('add', np.add), ('sub', np.subtract), ('mul', np.multiply), ('div', np.true_divide),
           ('pow', lambda a, b: np.abs(a) ** b), ('maximum', np.maximum), ('minimum', np.minimum),
           ('floor_divide', np.floor_divide), ('remainder', np.remainder), ('fmod', np.fmod),
-          ('atan2', np.arctan2)]
+          ('atan2', np.arctan2), ('logaddexp', np.logaddexp)]
 
 
 @pytest.mark.parametrize('dtype', DTYPES, ids=lambda d: d.__name__)
@@ -157,7 +157,8 @@ def test_binary_tensor_methods_and_aliases():
                               ('divide', np.divide), ('true_divide', np.divide),
                               ('maximum', np.maximum), ('minimum', np.minimum),
                               ('floor_divide', np.floor_divide), ('remainder', np.remainder),
-                              ('fmod', np.fmod), ('atan2', np.arctan2), ('arctan2', np.arctan2)]:
+                              ('fmod', np.fmod), ('atan2', np.arctan2), ('arctan2', np.arctan2),
+                              ('logaddexp', np.logaddexp)]:
         np.testing.assert_allclose(getattr(x, method)(y).asnumpy(), reference(A, B), rtol=1e-12)
 
 
@@ -419,3 +420,12 @@ def test_generated_code_compiles_again(tmp_path):
     np.testing.assert_allclose(again[0], expected[0], rtol=1e-12)
     for got, want in zip(again[1], expected[1]):
         np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_logaddexp_of_large_numbers_in_numpy_code():
+    """np.logaddexp in compiled code is the primitive; its gradient is a softmax of the two,
+    finite where exp would overflow."""
+    x, y = np.array([800.0, -3.0, 0.5]), np.array([799.0, 40.0, 0.5])
+    dx, dy = autograph.grad(lambda x, y: np.sum(np.logaddexp(x, y)), (0, 1))(x, y)
+    np.testing.assert_allclose(dx, 1 / (1 + np.exp(y - x)), rtol=1e-12)
+    np.testing.assert_allclose(dx + dy, 1.0, rtol=1e-12)
