@@ -37,6 +37,7 @@ before the loop, so they are loop-carried values like any other. Each loop has i
 `if #returned: return #value` after the loop. A `return` in a loop nested in the loop sets the
 outer loop's flags and breaks out of each loop in between.
 """
+import contextlib
 import copy
 
 import gast
@@ -120,6 +121,34 @@ def flags(frame, loop, returns=False):
     if returns:
         frame.locals[flag(RETURNED, loop)] = frame.locals[FALSE]
         frame.locals[flag(VALUE, loop)] = 0.0
+
+
+@contextlib.contextmanager
+def scope(frame, loop):
+    """While a loop with exits is lowered: the names and containers there are before it. What a
+    branch that leaves the loop does to anything else is never read (see control.lower_if)."""
+    scopes = getattr(frame.lowering, 'exit_scopes', None)
+    if scopes is None:
+        scopes = frame.lowering.exit_scopes = {}
+    scopes.setdefault(id(loop), []).append(
+        (set(frame.locals), {id(v) for v in frame.locals.values() if isinstance(v, (list, dict))}))
+    try:
+        yield
+    finally:
+        scopes[id(loop)].pop()
+
+
+def iteration_local(frame, loop, name, obj=None):
+    """Whether a name (or a container) is made inside this iteration of `loop`: not there before
+    the loop, so nothing reads it after a branch that leaves the loop."""
+    scopes = getattr(frame.lowering, 'exit_scopes', {}).get(id(loop))
+    if not scopes:
+        return False
+    names, containers = scopes[-1]
+    if obj is not None:
+        return id(obj) not in containers
+    return not name.startswith('#') and name not in names
+
 
 
 def known_false(value):

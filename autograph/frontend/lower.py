@@ -28,7 +28,7 @@ from ..guards import MISSING, Guards
 from ..ir import Value
 from ..cell import Cell
 from ..tree import flatten
-from . import calls, control, custom, exits, saved_lists
+from . import calls, control, custom, exits, loops, saved_lists
 from .calls import describe
 from .exits import Break, Continue, Return
 from .parse import parse_function
@@ -359,14 +359,14 @@ class Frame:
     def for_loop(self, stmt):
         saved = self.saved_sequence(stmt.iter)
         if saved is not None:
-            return control.lower_for_saved(self, stmt, *saved)
+            return loops.lower_for_saved(self, stmt, *saved)
         bounds = self.range_bounds(stmt.iter)
         if bounds is not None and any(isinstance(b, Value) for b in bounds):
-            return control.lower_for_range(self, stmt, bounds)
+            return loops.lower_for_range(self, stmt, bounds)
         if bounds is not None:
             # A short loop whose break/continue may be decided at compile time is unrolled;
             # otherwise a run-time loop, unless the body needs the index at compile time.
-            runtime = lambda stmt, bounds: control.lower_for_range(self, stmt, bounds)  # noqa: E731
+            runtime = lambda stmt, bounds: loops.lower_for_range(self, stmt, bounds)  # noqa: E731
             first, second = (self.unrolled, runtime)
             if not (exits.has_exit(stmt.body) and len(range(*bounds)) <= _SHORT_LOOP):
                 first, second = second, first
@@ -379,13 +379,13 @@ class Frame:
         runtime = self.runtime_sequence(stmt.iter)
         if runtime is not None:
             length, element = runtime
-            return control.lower_for_range(self, stmt, (0, length, 1), element=element)
+            return loops.lower_for_range(self, stmt, (0, length, 1), element=element)
         sequence = self.expr(stmt.iter)
         try:
             items = iter(sequence)
         except TypeError:
             raise CompileError(f"cannot iterate over {describe(sequence)}") from None
-        return control.unrolled_loop(self, stmt, items)
+        return loops.unrolled_loop(self, stmt, items)
 
     def after_returning_loop(self, loop, continuation):
         if continuation is None:
@@ -465,7 +465,7 @@ class Frame:
     def while_loop(self, stmt):
         test = self.expr(stmt.test)
         if isinstance(test, Value):
-            return control.lower_while(self, stmt)
+            return loops.lower_while(self, stmt)
         for _ in range(_UNROLL_LIMIT):
             if not test:
                 return self.run(stmt.orelse)

@@ -1,0 +1,385 @@
+"""Lowering of `for` and `while` whose course depends on run-time values into the IR's loops
+(`ir.control`), and of loops over compile-time sequences whose exits depend on Tensors.
+Compile-time sequences without such exits never get here: the frame unrolls the loop over a
+tuple, list, zip or enumerate.
+
+- A loop's carried values are the names its body assigns that exist before it (tuples, lists
+  and dicts as their leaves). The body is lowered with region arguments for them; when a
+  value's shape or dtype changes in the first pass (`total = 0` then `total = total + x[i]`,
+  also inside a branch or a nested loop, and the value a `return` in the loop gives), its
+  initial value is widened and the body is lowered again (see control.Reshaped). Names first
+  assigned in the body are undefined after the loop.
+- A loop over a compile-time sequence is unrolled; when its exits depend on Tensors, it is
+  unrolled again with the exits' flags (`unrolled_loop`).
+"""
+import gast
+import numpy as np
+
+from runtime import ops
+from runtime.primitive import Aval
+from ..errors import CompileError
+from ..ir import Value, constant
+from ..ir.control import FOR, FOR_SAVED, WHILE, element_aval, list_aval, make
+from ..ir.core import Region
+from ..tree import flatten, map_tree
+from . import exits, saved_lists
+from .control import (LoopExit, Reshaped, Undefined, as_array, assigned_names, bind_params, contents_of,
+                      describe_tree, restore_containers, show_aval, shown_name, strong, truth)
+from .exits import Break, Return
+from .exits import display_name as _hint
+
+
+def lower_for_range(frame, stmt, bounds, element=None):
+    """`for target in range(*bounds)` (or over a Tensor's first axis: `element(i)` gives the
+    target's value) as a run-time loop."""
+    if exits.has_exit(stmt.body):
+        return _lower_exiting_for(frame, stmt, bounds, element)
+    start, stop, step = (constant(b) if not isinstance(b, Value) else b for b in bounds)
+
+    def bind_target(index):
+        frame.assign(stmt.target, index if element is None else element(index))
+
+    index_aval = Aval((), np.dtype(np.int64))
+    return _lower_loop(frame, stmt, FOR, [start, stop, step], [index_aval], bind_target, element)
+
+
+def lower_for_saved(frame, stmt, lists, zipped):
+    """`for v in reversed(lst)` or `for a, b in zip(reversed(la), reversed(lb))` over lists a
+    run-time loop saved (see saved_lists): a `for_saved` loop, last element first."""
+    if exits.has_exit(stmt.body) or stmt.orelse:
+        raise CompileError("break, continue and else are not supported in a loop over saved lists")
+
+    def bind_target(*popped):
+        items = [saved_lists.wrap(p) for p in popped]
+        frame.assign(stmt.target, tuple(items) if zipped else items[0])
+
+    avals = [element_aval(lst.aval) for lst in lists]
+    return _lower_loop(frame, stmt, FOR_SAVED, list(lists), avals, bind_target)
+
+
+def _leading_names(stmt, prim, element, count):
+    """Names for a loop's leading body arguments: a range loop's index, a saved-list loop's
+    popped elements (after the loop's target variables)."""
+    if count == 0:
+        return []
+    targets = stmt.target.elts if isinstance(stmt.target, (gast.Tuple, gast.List)) else [stmt.target]
+    if prim is FOR_SAVED:
+        return [t.id if isinstance(t, gast.Name) else 'popped' for t in targets][:count] + ['popped'] * count
+    name = stmt.target.id if prim is FOR and element is None and isinstance(stmt.target, gast.Name) else 'i'
+    return [name] * count
+
+
+def _lower_exiting_for(frame, stmt, bounds, element):
+    """A `for` with break/continue: a while loop over its index (see `exits`)."""
+    start, stop, step = bounds
+    if isinstance(step, Value):
+        raise CompileError("a loop with break or continue needs a range step known at compile time")
+    frame.locals[exits.flag(exits.INDEX, stmt)] = start
+    frame.locals[exits.flag(exits.STOP, stmt)] = stop
+    if element is not None:
+        frame.locals[exits.flag(exits.SEQUENCE, stmt)] = exits.Element(element)
+    _returns_from(frame, stmt)
+    with exits.scope(frame, stmt):
+        return _lower_loop(frame, exits.counted_loop(stmt, step, element is not None), WHILE, [], [], None)
+
+
+def lower_while(frame, stmt):
+    if not exits.has_exit(stmt.body):
+        return _lower_loop(frame, stmt, WHILE, [], [], None)
+    _returns_from(frame, stmt)
+    loop = stmt
+    stmt = exits.at(gast.While(test=exits.while_header(stmt, stmt.test),
+                               body=[exits.reset_skip(stmt)] + exits.rewrite_body(stmt.body, stmt),
+                               orelse=stmt.orelse), stmt)
+    with exits.scope(frame, loop):
+        return _lower_loop(frame, stmt, WHILE, [], [], None)
+
+
+def unrolled_loop(frame, stmt, items):
+    """A loop over a compile-time sequence (a tuple, list, dict items, zip): unrolled. When its
+    break, continue or return depend on Tensor values, it is unrolled again with the loop's
+    flags (see exits): each iteration's body is rewritten as a run-time loop's is, and runs under
+    `if not #broke`, so that the iterations after one that breaks or returns do nothing."""
+    items = list(items)
+    builder, lowering = frame.lowering.builder, frame.lowering
+    start, before, pending = len(builder.ops), dict(frame.locals), frame.pending_return
+    bindings = dict(lowering.implicit)
+    containers = list({id(obj): (obj, contents_of(obj)) for obj in before.values()
+                       if isinstance(obj, (list, dict))}.values())
+    try:
+        return frame.unrolled(stmt, items)
+    except LoopExit:
+        # forget the attempt: its ops, and what it did to names, Parameters and containers
+        del builder.ops[start:]
+        frame.locals, frame.pending_return, lowering.implicit = dict(before), pending, dict(bindings)
+        restore_containers(containers)
+    value = exits.flag(exits.VALUE, stmt)
+    template = None
+    for attempt in range(4):
+        frame.locals, lowering.implicit = dict(before), dict(bindings)
+        restore_containers(containers)
+        start = len(builder.ops)
+        _returns_from(frame, stmt)
+        if template is not None:
+            frame.locals[value] = template
+        try:
+            for item in items:
+                frame.assign(stmt.target, item)
+                body = [exits.reset_skip(stmt)] + exits.rewrite_body(stmt.body, stmt)
+                if frame.locals[exits.flag(exits.BROKE, stmt)] is frame.locals[exits.FALSE]:
+                    frame.run(body)      # nothing can have broken out yet
+                else:
+                    guard = exits.unless_broke(body, stmt)
+                    guard.exits = (False, True)     # its empty branch runs only after a break
+                    frame.run([guard])
+        except Reshaped as e:
+            # the value a return gives starts as a number: widen it to what the body returns
+            if e.name != value or template is not None:
+                raise
+            del builder.ops[start:]
+            template = _widened(e, [value], {value: 0.0}, {})
+            if template is None:
+                raise
+            continue
+        break
+    if stmt.orelse:
+        frame.run([exits.unless_broke(stmt.orelse, stmt)])
+
+
+def _returns_from(frame, loop):
+    """Set the flags up; a loop that returns tells the frame to check `#returned` after it."""
+    returns = exits.has_return(loop.body)
+    exits.flags(frame, loop, returns)
+    if returns:
+        frame.pending_return = loop
+
+
+def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, element=None):
+    builder = frame.lowering.builder
+    before = dict(frame.locals)
+    assigned = assigned_names(stmt.body) + (assigned_names([stmt.target]) if bind_target else [])
+    carried = [n for n in assigned_names(stmt.body) if n in before and not isinstance(before[n], Undefined)]
+    slots = _Slots(carried, before)
+    inits = dict(zip(slots.names, slots.read(before)))
+    lowering = frame.lowering
+    bindings_before = lowering.bindings()
+    params = []          # ids of Parameters the body assigns (ops.assign): carried like variables
+
+    def widen_number(error):
+        """A carried variable that starts as a Python number met a Tensor of another shape or a
+        tuple in the body (see Reshaped): start it as that, filled with the number."""
+        nonlocal slots, inits
+        widened = _widened(error, carried, before, inits)
+        if widened is None:
+            return False
+        if isinstance(widened, Value):
+            inits[error.name] = widened
+        else:
+            before[error.name] = widened
+            slots = _Slots(carried, before)
+            inits = {n: inits.get(n, v) for n, v in zip(slots.names, slots.read(before))}
+        return True
+
+    for attempt in range(6):
+        frame.locals = dict(before)
+        lowering.implicit = dict(bindings_before)
+        init_values = [_init_value(n, inits[n]) for n in slots.names] + [bindings_before[p] for p in params]
+        names = slots.names + [bindings_before[p].name for p in params]
+        args = [Value(a, name) for a, name in zip(leading_avals, _leading_names(stmt, prim, element, len(leading_avals)))]
+        args += [Value(v.aval, _hint(n)) for n, v in zip(names, init_values)]
+        carried_args = args[len(leading_avals):]
+        slots.bind(frame.locals, carried_args)
+        bind_params(lowering, params, carried_args[len(slots.names):], bindings_before)
+        regions = []
+        if prim is WHILE:
+            test_args = [Value(v.aval, _hint(n)) for n, v in zip(names, init_values)]
+            slots.bind(frame.locals, test_args)
+            bind_params(lowering, params, test_args[len(slots.names):], bindings_before)
+            with builder.region() as test_ops:
+                test = frame.expr(stmt.test)
+            if not isinstance(test, Value):
+                raise CompileError("this while condition is known at compile time; a loop whose "
+                                   "course is known then is unrolled only over for, so write it as a for loop")
+            regions.append(Region(test_args, test_ops, [truth(test)]))
+            slots.bind(frame.locals, carried_args)
+            bind_params(lowering, params, carried_args[len(slots.names):], bindings_before)
+        containers = saved_lists.snapshot(before)
+        lowering.loop_containers.append({id(obj) for obj, _ in containers})
+        try:
+            with builder.region() as body_ops:
+                if bind_target:
+                    bind_target(*args[:len(leading_avals)])
+                _run_loop_body(frame, stmt.body)
+                results = [strong(r) for r in slots.read(frame.locals)] + [lowering.implicit[p] for p in params]
+        except Reshaped as e:
+            restore_containers(containers)
+            if not widen_number(e):
+                raise
+            continue
+        finally:
+            lowering.loop_containers.pop()
+        saves = saved_lists.loop_saves(containers, lowering.loop_containers, body_ops, frame.parsed.generated)
+        bindings_before = {**lowering.inputs, **bindings_before}    # Parameters first met in the body
+        written = [p for p, v in lowering.implicit.items()
+                   if p not in params and v is not bindings_before.get(p)]
+        try:
+            widened = _widen(slots.names, init_values, results, inits)
+        except Reshaped as e:
+            if not widen_number(e):
+                raise
+            continue
+        if written:
+            params += written      # lower again, carrying what the body assigns
+        elif not widened:
+            break
+    else:
+        raise CompileError("a loop-carried value keeps changing its shape or dtype")
+    results = [_carried_result(n, r, v.aval, builder) for n, r, v in zip(names, results, init_values)]
+    saved = [value for _, value in saves]
+    regions.append(Region(args, body_ops, results + saved))
+    frame.locals = dict(before)
+    lowering.implicit = dict(bindings_before)
+    list_names = [next((n for n, v in before.items() if v is obj), 'saved') for obj, _ in saves]
+    outs = make(builder, prim, leading_inputs + init_values, tuple(regions),
+                [v.aval for v in init_values] + [list_aval(v.aval) for v in saved],
+                {'saves': len(saved)} if saved else None, names=[_hint(n) for n in names + list_names])
+    outs, lists = outs[:len(init_values)], outs[len(init_values):]
+    # A value the body passes on unchanged is what it was before the loop (a Python number stays
+    # one; `#returned` stays the constant False when the loop's returns were never compiled).
+    originals = slots.read(before)
+    slots.bind(frame.locals, [original if result is arg else out for original, result, arg, out in
+                              zip(originals, results, carried_args, outs)])
+    bind_params(lowering, params, outs[len(slots.names):], bindings_before)
+    saved_lists.rebind(frame.locals, before, saves, lists)
+    for name in assigned:
+        if name not in carried:
+            frame.locals[name] = Undefined(name, f"it is first assigned inside the loop at line {stmt.lineno}; "
+                                                 "give it a value before the loop")
+    if stmt.orelse:   # `else` runs when the loop ends without break
+        broke = exits.flag(exits.BROKE, stmt) in carried
+        frame.run([exits.unless_broke(stmt.orelse, stmt)] if broke else stmt.orelse)
+    return outs
+
+
+class _Slots:
+    """A loop's carried variables as a flat list of values: a variable holding a tuple, list or
+    dict of Tensors (an LSTM's `(h, c)` state) is carried as its leaves, named `state_0`,
+    `state_1`."""
+
+    def __init__(self, names, env):
+        self.structure = {}
+        self.names = []
+        for name in names:
+            value = env[name]
+            if isinstance(value, (tuple, list, dict)):
+                self.structure[name] = value
+                self.names += [f'{name}_{k}' for k in range(len(flatten(value)))]
+            else:
+                self.names.append(name)
+        self.variables = names
+
+    def read(self, env):
+        values = []
+        for name in self.variables:
+            value = env[name]
+            if name in self.structure:
+                items = flatten(value) if isinstance(value, (tuple, list, dict)) else None
+                if items is None or len(items) != len(flatten(self.structure[name])):
+                    raise CompileError(f"{name!r} holds {len(flatten(self.structure[name]))} values before "
+                                       "the loop and a different structure after an iteration")
+                values += items
+            else:
+                values.append(value)
+        return values
+
+    def bind(self, env, values):
+        values = iter(values)
+        for name in self.variables:
+            if name in self.structure:
+                env[name] = map_tree(lambda _: next(values), self.structure[name])
+            else:
+                env[name] = next(values)
+
+
+def _run_loop_body(frame, body):
+    try:
+        frame.run(body)
+    except Return:
+        raise LoopExit("return inside a loop over run-time values is not supported yet") from None
+    except Break as e:   # Continue too
+        raise LoopExit("break/continue in a loop over run-time values is not supported yet", e.loc) from None
+
+
+def _init_value(name, value):
+    if isinstance(value, Value) and value.weak:
+        return ops.cast(value, value.dtype)
+    if isinstance(value, Value) and not value.is_scalar_const:
+        return value
+    number = value.const if isinstance(value, Value) else value
+    if isinstance(number, (bool, int, float)):
+        return constant_array(number)
+    raise CompileError(f"{name!r} holds a {type(number).__name__} and changes in a loop over run-time "
+                       "values; only Tensors and numbers can")
+
+
+def constant_array(number):
+    """A Python number carried by a loop: a 0-d array of NumPy's type for it."""
+    return ops.full((), number, np.asarray(number).dtype)
+
+
+def _widened(error, carried, before, inits):
+    """The initial value to widen a loop-carried variable to, after `error` (a Reshaped) showed
+    what the body makes of it; None unless the variable starts as a Python number."""
+    name = error.name
+    if name not in carried:
+        return None
+    original = before[name]
+    if isinstance(original, Value):
+        if not original.is_scalar_const:
+            return None
+        original = original.const
+    if not isinstance(original, (bool, int, float)):
+        return None
+    current = inits.get(name)
+    aval = current.aval if isinstance(current, Value) and not current.is_scalar_const else \
+        Aval((), np.asarray(original).dtype)
+
+    def filled(leaf):
+        if isinstance(leaf, Value) and not leaf.is_scalar_const:
+            return ops.full(leaf.shape, original, leaf.dtype)
+        return original if isinstance(leaf, (bool, int, float, Value)) else leaf
+    for v in error.values:
+        if isinstance(v, (tuple, list, dict)):
+            return map_tree(filled, v)
+        if isinstance(v, Value) and not v.is_scalar_const and v.aval != aval:
+            return filled(v)
+    return None
+
+
+def _widen(carried, init_values, results, inits):
+    """Where a carried value's aval changed in the body, widen its initial value (a number becomes
+    an array of the result's shape and dtype); True when anything changed."""
+    changed = False
+    for name, init, result in zip(carried, init_values, results):
+        if isinstance(result, (tuple, list, dict)):
+            raise Reshaped(f"{shown_name(name)} is {show_aval(init.aval)} before the loop and "
+                           f"{describe_tree(result)} after one iteration; a loop must keep it the same",
+                           name=name, values=[result])
+        if isinstance(result, Value) and not result.is_scalar_const and result.aval != init.aval:
+            original = inits[name]
+            if isinstance(original, Value) and not original.is_scalar_const:
+                raise Reshaped(f"{shown_name(name)} is {show_aval(init.aval)} before the loop and "
+                               f"{show_aval(result.aval)} after one iteration; a loop must keep it the same",
+                               name=name, values=[result])
+            number = original.const if isinstance(original, Value) else original
+            inits[name] = ops.full(result.shape, number, result.dtype)
+            changed = True
+    return changed
+
+
+def _carried_result(name, result, aval, builder):
+    if isinstance(result, Undefined):
+        raise result.error()
+    if isinstance(result, Value) and result.aval == aval and not result.weak:
+        return result
+    return as_array(result, aval, name, builder)
