@@ -14,12 +14,13 @@ from .api import get_ir, get_source, grad, jit, value_and_grad
 from .cache import set_cache_size, set_log_level
 from .frontend.custom import custom_vjp
 from .transforms import GradOperation, check_grad, hessian, jacfwd, jacrev, jvp, jvp_function, vjp
+from .vmap import vmap
 from .errors import CompileError
 from .serialization import load_checkpoint, load_param_into_net, save_checkpoint
 
 __version__ = '0.1.0'
 
 # MindSpore also offers the transformations under `ops` (ops.GradOperation, ops.grad, ...).
-for _transform in (GradOperation, grad, value_and_grad, vjp, jvp, jacrev, jacfwd):
+for _transform in (GradOperation, grad, value_and_grad, vjp, jvp, jacrev, jacfwd, vmap):
     setattr(ops, _transform.__name__, _transform)
 del _transform
