@@ -2,43 +2,76 @@
 mode, its own IR transformation: autograph.ad.forward), MindSpore's `GradOperation`, `jacrev`,
 `jacfwd`, `hessian`, and `check_grad` for users.
 
-Each is compiled: `vjp` and `GradOperation(sens_param=True)` compile one gradient function that
-takes the cotangent as an input; `jacrev` calls it once per output element (rows of the
-Jacobian); `jvp` compiles one function that takes the tangents as inputs, and `jacfwd` calls it
-once per input element (columns); `hessian` differentiates the gradient again (reverse over
-reverse).
+Each is compiled once per call signature: `vjp` and `GradOperation(sens_param=True)` compile one
+gradient function that takes the cotangent as an input (`vjp` keeps it on `fn`, so calling `vjp`
+again reuses it); `jvp` compiles one function that takes the tangents as inputs. `jacrev` and
+`jacfwd` are IR transformations: the adjoint (or the tangent code) batched over the rows (or
+columns) of an identity (`ad.batching`), one compiled function for the whole Jacobian, so they
+compose with each other and with grad, jit and vmap. `hessian` is `jacfwd(jacrev(fn))`.
 """
 import inspect
-from collections.abc import Callable, Sequence
-from typing import Any, Optional, Union
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Optional, TypeVar, Union
 
 import numpy as np
 
+from runtime.ops.creation import eye, zeros
+from runtime.ops.shapes import moveaxis, narrow, reshape
 from runtime.primitive import Aval
 from runtime.tensor import Parameter, Tensor
-from .ad import forward
+from .ad import forward, reverse
+from .ad.batching import Batcher
 from .api import GradFunction, jit
-from .compiler import Transformed, array_of, dtype_of, input_leaves, trace
+from .compiler import Keywords, Transformed, array_of, dtype_of, input_leaves, is_array, trace
 from .frontend import Lowering
-from .ir import Graph, Value
+from .ir import Builder, Graph, Value
+from .tree import flatten, map_tree
 
 Positions = Union[int, tuple[int, ...], list[int]]
+F = TypeVar('F', bound=Callable[..., Any])
+
+
+def _compile_time(fn: F) -> F:
+    """Mark a transformation as callable inside compiled code: it runs while compiling."""
+    setattr(fn, '__autograph_compile_time__', True)
+    return fn
+
+
+def _memo(fn: Any, key: tuple[Any, ...], make: Callable[[], Transformed]) -> Any:
+    """The transformed function `make` gives, kept on `fn` itself under `key` (so that it goes
+    when fn goes, and a second `vjp(fn, ...)` reuses its compilations); made afresh for what
+    takes no attributes (a bound method, a builtin)."""
+    try:
+        store = vars(fn)
+    except TypeError:
+        return make()
+    cached: dict[tuple[Any, ...], Transformed] = store.setdefault('__autograph_transforms__', {})
+    if key not in cached:
+        cached[key] = make()
+    return cached[key]
 
 
 def vjp(fn: Callable[..., Any], *inputs: Any, weights: Any = None,
         has_aux: bool = False) -> tuple[Any, ...]:
     """`(outputs, vjp_fn)` as MindSpore's `mindspore.vjp`: `vjp_fn(v)` gives the gradients of
-    `<v, fn(*inputs)>` with respect to every input (and to `weights`, if given), in the
-    structure `grad` returns them. With `has_aux`, `(outputs, vjp_fn, aux)`."""
-    value = jit(fn)(*inputs)
-    positions = tuple(range(len(inputs)))
-    grad_fn = GradFunction(fn, positions if len(positions) > 1 else positions[0], weights, has_aux,
-                           False, with_value=False, sens_param=True)
+    `<v, fn(*inputs)>` with respect to every input, as a tuple (a 1-tuple for one input), and
+    `(inputs' gradients, weights' gradients)` when `weights` is given. With `has_aux`,
+    `(outputs, vjp_fn, aux)`. Both the forward function and the gradient function are compiled
+    once per call signature and kept on `fn`, so calling `vjp` again costs a cached call."""
+    weight_key = None if weights is None else (type(weights), tuple(id(w) for w in flatten(weights)))
+    forward_fn = _memo(fn, ('jit',), lambda: jit(fn))
+    grad_fn = _memo(fn, ('vjp', len(inputs), has_aux, weight_key),
+                    lambda: GradFunction(fn, tuple(range(len(inputs))), weights, has_aux, False,
+                                         with_value=False, sens_param=True))
+    value = forward_fn(*inputs)
 
     def vjp_fn(*cotangent: Any) -> Any:
         v = cotangent[0] if len(cotangent) == 1 else cotangent
         grads = grad_fn(*inputs, v)
-        return grads[0] if has_aux else grads
+        grads = grads[0] if has_aux else grads
+        if len(inputs) == 1:        # grad gives one gradient alone; vjp_fn gives a tuple
+            grads = ((grads[0],), grads[1]) if weights is not None else (grads,)
+        return grads
 
     setattr(vjp_fn, 'grad_fn', grad_fn)     # the compiled function, for get_source
     if has_aux:
@@ -117,40 +150,6 @@ def jvp_function(fn: Callable[..., Any], has_aux: bool = False) -> JvpFunction:
     return cached[has_aux]
 
 
-def jacfwd(fn: Callable[..., Any], grad_position: Positions = 0,
-           has_aux: bool = False) -> Callable[..., Any]:
-    """MindSpore's `ops.jacfwd`: the Jacobian of `fn`'s outputs with respect to the inputs at
-    `grad_position`, one forward-mode column per input element. Structure as `jacrev`'s."""
-    positions = _positions(grad_position)
-
-    def jacobian(*inputs: Any) -> Any:
-        forward_fn = JvpFunction(fn, has_aux)
-        arrays = [np.asarray(array_of(a)) for a in inputs]
-        zeros = [np.zeros_like(a) for a in arrays]
-        blocks: dict[tuple[int, int], Any] = {}
-        outputs: Any = None
-        for p in positions:
-            columns = []
-            for index in np.ndindex(arrays[p].shape):
-                tangents = list(zeros)
-                tangents[p] = zeros[p].copy()
-                tangents[p][index] = 1
-                result = forward_fn(*inputs, *[_like(inputs[k], t) for k, t in enumerate(tangents)])
-                outputs = result
-                columns.append(result[1] if isinstance(result[1], tuple) else (result[1],))
-            for o in range(len(columns[0])):
-                column = [np.asarray(array_of(c[o])) for c in columns]
-                jac = np.stack(column, axis=-1).reshape(column[0].shape + arrays[p].shape)
-                blocks[o, p] = Tensor._wrap(jac) if isinstance(inputs[p], Tensor) else jac
-        count = 1 + max(o for o, _ in blocks)
-        jac = _arranged([[blocks[o, p] for p in positions] for o in range(count)])
-        if has_aux:
-            aux = outputs[2]
-            return jac, aux[0] if len(aux) == 1 else aux
-        return jac
-    return jacobian
-
-
 def _positions(grad_position: Positions) -> tuple[int, ...]:
     if isinstance(grad_position, bool) or not isinstance(grad_position, (int, tuple, list)):
         raise TypeError(f"grad_position must be an int or a tuple of ints, not {grad_position!r}")
@@ -167,10 +166,6 @@ def _arranged(blocks: list[list[Any]]) -> Any:
     if len(blocks) == 1 or len(blocks[0]) == 1:
         return tuple(flat)
     return tuple(tuple(row) for row in blocks)
-
-
-def _like(original: Any, array: Any) -> Any:
-    return Tensor._wrap(array) if isinstance(original, Tensor) else array
 
 
 class GradOperation:
@@ -208,52 +203,170 @@ class _OperationGradient:
         return grads
 
 
-def jacrev(fn: Callable[..., Any], grad_position: Positions = 0,
-           has_aux: bool = False) -> Callable[..., Any]:
+class Jacobian(Transformed):
+    """What `jacrev` and `jacfwd` return: one compiled function giving the whole Jacobian. The
+    derivative (reverse mode's adjoint with the output cotangent as an input, or forward mode's
+    tangents with the input tangents as inputs) is batched (`ad.batching`) over the rows or
+    columns of an identity matrix, so every row or column comes from the same NumPy calls. The
+    result is a graph like any other, so Jacobians of Jacobians, `grad` of them and `vmap` of
+    them compile too."""
+    mode = ''
+
+    def __init__(self, fn: Callable[..., Any], grad_position: Positions = 0, has_aux: bool = False) -> None:
+        super().__init__(fn)
+        self.positions = _positions(grad_position)
+        self.has_aux = has_aux
+        self.__name__ = f'{self.__name__}_{self.mode}'
+
+    def build(self, args: Sequence[Any]) -> tuple[Graph, list[Value], Lowering]:
+        positional = len(args) - (1 if args and isinstance(args[-1], Keywords) else 0)
+        for p in self.positions:
+            if not 0 <= p < positional:
+                raise RuntimeError(f"Position index {p} is exceed input size.")
+            if not any(is_array(leaf) for leaf in flatten(args[p])):
+                raise TypeError(f"{self.mode}: grad_position {p}: argument is a {type(args[p]).__name__}; "
+                                "Jacobians are taken with respect to Tensors or numpy arrays")
+        graph, explicit, lowering = trace(self.fn, args, self.__name__, self.dynamic_floats)
+        inputs = iter(explicit)
+        leaves_of = [[next(inputs) for _ in input_leaves(a, self.dynamic_floats)] for a in args]
+        wrt = [leaf for p in self.positions for leaf in leaves_of[p]]
+        outputs = graph.outputs
+        if self.has_aux and not (isinstance(outputs, tuple) and len(outputs) >= 2):
+            raise ValueError("When 'has_aux' is True, origin 'fn' requires more than one outputs.")
+        differentiated = outputs[0] if self.has_aux else outputs
+        outs = list(differentiated) if isinstance(differentiated, tuple) else [differentiated]
+        for out in outs:
+            if not isinstance(out, Value):
+                raise TypeError(f"{self.mode} of {getattr(self.fn, '__name__', 'fn')}: an output is "
+                                f"{out!r}, not a Tensor computed from the inputs")
+        builder = Builder()
+        with builder.active():
+            blocks, values = self.blocks(graph, outs, wrt, builder)
+            per_leaf = iter(zip(*blocks)) if blocks else iter(())
+            by_leaf = {id(leaf): column for leaf, column in zip(wrt, per_leaf)}
+            rows: list[list[Any]] = [[] for _ in outs]
+            for p in self.positions:
+                for o in range(len(outs)):
+                    leaves = iter(by_leaf[id(leaf)][o] for leaf in leaves_of[p])
+                    rows[o].append(_regroup(args[p], leaves, self.dynamic_floats))
+        jac = _arranged(rows)
+        if self.has_aux:
+            aux = values[1] if len(values) == 2 else tuple(values[1:])
+            result: Any = (jac, aux)
+        else:
+            result = jac
+        return Graph(graph.name, graph.inputs, builder.ops, result), explicit, lowering
+
+    def blocks(self, graph: Graph, outs: list[Value], wrt: list[Value],
+               builder: Builder) -> tuple[list[list[Value]], Any]:
+        """blocks[output][input leaf], each of shape `output.shape + input.shape`, and the
+        function's outputs; built into `builder`."""
+        raise NotImplementedError
+
+
+class JacRev(Jacobian):
+    """Reverse mode: the adjoint, batched over one cotangent per output element."""
+    mode = 'jacrev'
+
+    def blocks(self, graph: Graph, outs: list[Value], wrt: list[Value],
+               builder: Builder) -> tuple[list[list[Value]], Any]:
+        seeds = [Value(o.aval, 'sens') for o in outs]
+        with Builder().active():
+            grad_graph = reverse(graph, [[leaf] for leaf in wrt], seed_all=not self.has_aux, seeds=seeds)
+        rows = int(sum(np.prod(o.shape, dtype=int) for o in outs))
+        batcher = Batcher(builder, rows)
+        offsets = _offsets(outs)
+        for seed, out, offset in zip(seeds, outs, offsets):
+            basis = eye(rows, int(np.prod(out.shape, dtype=int)), k=-offset, dtype=out.dtype)
+            batcher.bind(seed, reshape(basis, (rows,) + tuple(out.shape)), 0)
+        batcher.run(grad_graph.ops)
+        values, grads = grad_graph.outputs
+        blocks: list[list[Value]] = [[] for _ in outs]
+        for leaf, g in zip(wrt, grads):
+            new, dim = batcher.read(g)
+            g = batcher.front(new, dim, leaf.aval)
+            for o, (out, offset) in enumerate(zip(outs, offsets)):
+                size = int(np.prod(out.shape, dtype=int))
+                part = g if size == rows else narrow(g, 0, offset, size)
+                blocks[o].append(reshape(part, tuple(out.shape) + tuple(leaf.shape)))
+        return blocks, _read_all(batcher, values)
+
+
+class JacFwd(Jacobian):
+    """Forward mode: the tangents, batched over one tangent per input element."""
+    mode = 'jacfwd'
+
+    def blocks(self, graph: Graph, outs: list[Value], wrt: list[Value],
+               builder: Builder) -> tuple[list[list[Value]], Any]:
+        tangents = [Value(leaf.aval, 'd' + (leaf.name or 'x')) for leaf in wrt]
+        # Integer inputs (indices) have no tangent: their blocks are zeros.
+        result = forward(graph, {id(v): t for v, t in zip(wrt, tangents) if np.issubdtype(v.dtype, np.inexact)})
+        values, out_tangents = result.outputs
+        columns = int(sum(np.prod(leaf.shape, dtype=int) for leaf in wrt))
+        batcher = Batcher(builder, columns)
+        offsets = _offsets(wrt)
+        for t, leaf, offset in zip(tangents, wrt, offsets):
+            basis = eye(columns, int(np.prod(leaf.shape, dtype=int)), k=-offset, dtype=leaf.dtype)
+            batcher.bind(t, reshape(basis, (columns,) + tuple(leaf.shape)), 0)
+        batcher.run(result.ops)
+        out_tangents = out_tangents[0] if self.has_aux else out_tangents
+        out_tangents = list(out_tangents) if isinstance(out_tangents, tuple) else [out_tangents]
+        blocks: list[list[Value]] = []
+        for out, t in zip(outs, out_tangents):
+            row = []
+            if t is None:
+                tangent = zeros((columns,) + tuple(out.shape), out.dtype)
+            else:
+                new, dim = batcher.read(t)
+                tangent = batcher.front(new, dim, out.aval)
+            for leaf, offset in zip(wrt, offsets):
+                size = int(np.prod(leaf.shape, dtype=int))
+                part = tangent if size == columns else narrow(tangent, 0, offset, size)
+                part = moveaxis(part, 0, -1) if out.shape else part
+                row.append(reshape(part, tuple(out.shape) + tuple(leaf.shape)))
+            blocks.append(row)
+        return blocks, _read_all(batcher, values)
+
+
+def _offsets(values: list[Value]) -> list[int]:
+    sizes = [int(np.prod(v.shape, dtype=int)) for v in values]
+    return [int(sum(sizes[:k])) for k in range(len(sizes))]
+
+
+def _read_all(batcher: Batcher, tree: Any) -> Any:
+    return map_tree(lambda v: batcher.read(v)[0] if isinstance(v, Value) else v, tree)
+
+
+def _regroup(arg: Any, blocks: Iterator[Any], dynamic_floats: bool) -> Any:
+    """An argument's blocks in the argument's structure (None for leaves that are not inputs)."""
+    if not isinstance(arg, (tuple, list, dict)):
+        return next(blocks)
+    return map_tree(lambda leaf: next(blocks) if input_leaves(leaf, dynamic_floats) else None, arg)
+
+
+@_compile_time
+def jacrev(fn: Callable[..., Any], grad_position: Positions = 0, has_aux: bool = False) -> JacRev:
     """MindSpore's `ops.jacrev`: a function giving the Jacobian of `fn`'s outputs with respect to
     the inputs at `grad_position`, each block of shape `output.shape + input.shape`, arranged as
     `_arranged` says. With has_aux, `(jacobian, aux)`: aux is the second output, or a tuple of
-    the rest when there are more. Rows come from one compiled vector-Jacobian product each."""
-    positions = _positions(grad_position)
-
-    def jacobian(*inputs: Any) -> Any:
-        out = jit(fn)(*inputs)
-        if has_aux and not (isinstance(out, tuple) and len(out) >= 2):
-            raise ValueError("When 'has_aux' is True, origin 'fn' requires more than one outputs.")
-        several = isinstance(out, tuple) and not has_aux
-        values = out if several else (out[0] if has_aux else out,)
-        grad_fn = GradFunction(fn, positions if len(positions) > 1 else positions[0], None,
-                               has_aux, False, with_value=False, sens_param=True)
-        arrays = [np.asarray(array_of(v)) for v in values]
-        blocks = []
-        for o, array in enumerate(arrays):
-            rows = []
-            for index in np.ndindex(array.shape):
-                basis = [np.zeros_like(a) for a in arrays]
-                basis[o][index] = 1
-                sens = tuple(_like(v, b) for v, b in zip(values, basis))
-                grads = grad_fn(*inputs, sens if several else sens[0])
-                grads = grads[0] if has_aux else grads
-                rows.append(grads if len(positions) > 1 else (grads,))
-            blocks.append([_stack([row[k] for row in rows], array.shape) for k in range(len(positions))])
-        jac = _arranged(blocks)
-        if has_aux:
-            return jac, out[1] if len(out) == 2 else tuple(out[1:])
-        return jac
-    return jacobian
+    the rest when there are more. One compiled call per signature gives every row."""
+    return _memo(fn, ('jacrev', _positions(grad_position), has_aux), lambda: JacRev(fn, grad_position, has_aux))
 
 
-def hessian(fn: Callable[..., Any], grad_position: Union[int, tuple[int, ...]] = 0) -> Callable[..., Any]:
-    """The Hessian of a scalar `fn`: the Jacobian (reverse mode) of its compiled gradient. For
-    one position, shape `input.shape * 2`; for several, H[i][j] of shape
+@_compile_time
+def jacfwd(fn: Callable[..., Any], grad_position: Positions = 0, has_aux: bool = False) -> JacFwd:
+    """MindSpore's `ops.jacfwd`: the Jacobian by forward mode, one compiled call per signature
+    for every column. Structure as `jacrev`'s."""
+    return _memo(fn, ('jacfwd', _positions(grad_position), has_aux), lambda: JacFwd(fn, grad_position, has_aux))
+
+
+@_compile_time
+def hessian(fn: Callable[..., Any], grad_position: Union[int, tuple[int, ...]] = 0) -> JacFwd:
+    """The Hessian of a scalar `fn`: `jacfwd(jacrev(fn))` (forward over reverse). For one
+    position, shape `input.shape * 2`; for several, H[i][j] of shape
     `inputs[i].shape + inputs[j].shape` (jacrev's structure)."""
-    return jacrev(GradFunction(fn, grad_position, None, False, False, with_value=False), grad_position)
-
-
-def _stack(rows: list[Any], out_shape: tuple[int, ...]) -> Any:
-    arrays = [np.asarray(r._data if isinstance(r, Tensor) else r) for r in rows]
-    stacked = np.stack(arrays).reshape(out_shape + arrays[0].shape)
-    return Tensor._wrap(stacked) if isinstance(rows[0], Tensor) else stacked
+    return _memo(fn, ('hessian', _positions(grad_position)),
+                 lambda: JacFwd(jacrev(fn, grad_position), grad_position))
 
 
 def check_grad(fn: Callable[..., Any], *inputs: Any, eps: float = 1e-6, rtol: float = 1e-5,
@@ -306,4 +419,5 @@ def _central_difference(fn: Callable[..., Any], arrays: list[Any], k: int, eps: 
     return numeric
 
 
-__all__ = ['vjp', 'jvp', 'GradOperation', 'jacrev', 'jacfwd', 'hessian', 'check_grad', 'JvpFunction']
+__all__ = ['vjp', 'jvp', 'GradOperation', 'jacrev', 'jacfwd', 'hessian', 'check_grad', 'JvpFunction',
+           'Jacobian', 'JacRev', 'JacFwd']
