@@ -11,23 +11,27 @@ mode key theirs):
 
 - `cond` on an unbatched predicate stays a `cond`; a result that is batched in either branch is
   batched (in front) in both. On a batched predicate both branches run and `where` picks each
-  result per example; a branch that acts (prints, asserts, assigns) is refused, since running it
-  for the examples that did not take it would be wrong.
+  result per example; what a branch does is limited to the examples that take it (`running`).
 - A loop with unbatched bounds stays a loop. Which carried values are batched is found by
   iterating to a fixed point (a value batched at the end of the body is batched from the start).
   A `while` whose test is batched runs until no example wants another iteration: the test
   becomes `any`, and in the body each carried value keeps its old value for the examples whose
   test is false (so they stay finished). If the loop saves values for an adjoint, it also saves
   that mask, and the adjoint loop that pops those lists (`for_saved`) applies it in reverse, so
-  `vmap(grad(f))` through such a loop is exact. A `for` over a range whose bounds are batched
-  runs to the largest trip count the same way, its index batched.
+  `vmap(grad(f))` through such a loop is exact (a loop around it saves the masks too, and its
+  adjoint hands them on). A `for` over a range whose bounds are batched runs to the largest trip
+  count the same way, its index batched.
 - `custom` keeps its rule: both regions are batched; the rule's cotangent for an unbatched
   operand is summed over the batch (its examples share it).
 
+Effects happen per example, as a Python loop over the examples would have them: `print` of a
+batched value prints each example's (a loop over the batch), an `assert` must hold for every
+example that reaches it. `assign` of a batched value to a Parameter, or an assign that only some
+examples reach, is refused: a Parameter holds one value, not one per example.
+
 Lists (the values a loop saves, shape `('*', ...)`) hold batched elements with the batch axis
 first, right after the list axes. A random draw is shared by every example (it has no operands to
-batch). `assign` of a batched value to a Parameter is refused: the examples would disagree about
-what it holds.
+batch).
 """
 import contextlib
 
@@ -38,11 +42,13 @@ from runtime.primitive import REGISTRY, Aval
 from runtime.primitives.batching import batched_front
 from ..errors import CompileError
 from ..ir import Value, constant
-from ..ir.control import Cond, Custom, ForRange, Loop, construct, is_list, placeholder, rule_for
+from ..ir.control import (COND, FOR, Cond, Custom, ForRange, Loop, construct, element_aval, is_list,
+                          list_aval, make, placeholder, rule_for)
 from ..ir.core import Op, Region, as_value
-from ..ir.effects import has_effect
+from ..ir.effects import CHECK
 
 _WHERE = REGISTRY['where']
+_BOOL = Aval((), np.dtype(bool))
 
 
 class Batcher:
@@ -57,6 +63,11 @@ class Batcher:
         # id(old list) -> a list of per-iteration (size,) masks: which examples ran that iteration
         # of the loop that filled it (a while whose test is batched); the loop popping it needs it.
         self.masks = {}
+        # id(old list of lists) -> the list of those lists' masks (a loop around such a while).
+        self.nested = {}
+        # A (size,) bool value: the examples the ops being emitted run for (inside a branch of an
+        # if on a batched predicate, or an iteration some examples skip); None: all of them.
+        self.running = None
 
     # ------------------------------------------------------------ values
     def bind(self, old, new, dim=None):
@@ -166,21 +177,64 @@ class Batcher:
         self.bind(op.out, out, dim)
 
     def effect(self, op):
-        inputs = [self.value(v) for v in op.inputs]
+        batched = [self.dim(v) is not None for v in op.inputs]
         if op.outs:     # assign: its result is the Parameter's new state
-            if any(self.dim(v) is not None for v in op.inputs):
+            if any(batched):
                 raise CompileError(f"vmap: {op.prim.name} writes a value that differs between examples "
                                    "into one Parameter; a Parameter holds one value, not one per "
                                    "example (return the values instead, or assign outside vmap)", op.loc)
+            if self.running is not None:
+                raise CompileError(f"vmap: this {op.prim.name} runs only for the examples where an if "
+                                   "or while condition holds, and that differs between examples; a "
+                                   "Parameter holds one value, not one per example", op.loc)
             outs = [Value(o.aval, o.name, weak=o.weak) for o in op.outs]
-            self.builder.ops.append(Op(op.prim, inputs, op.params, outs, op.loc))
+            self.builder.ops.append(Op(op.prim, [self.value(v) for v in op.inputs], op.params, outs, op.loc))
             for old, new in zip(op.outs, outs):
                 self.bind(old, new)
             return
-        # print shows the whole batch; an assert must hold for every example.
-        self.builder.ops.append(Op(op.prim, inputs, op.params, [], op.loc))
+        if op.prim is CHECK:
+            condition, dim = self.read(op.inputs[0])
+            if self.running is not None:     # examples that do not reach the assert pass it
+                condition, dim = _WHERE.batched([self.running, condition, True], [0, dim, None])
+            self.builder.ops.append(Op(op.prim, [condition], op.params, [], op.loc))
+        elif any(batched) or self.running is not None:
+            self.per_example(op, batched)
+        else:
+            self.builder.ops.append(Op(op.prim, [self.value(v) for v in op.inputs], op.params, [], op.loc))
+
+    def per_example(self, op, batched):
+        """A print, once per example (that runs it), with that example's values."""
+        values = [self.front_of(v) if b else self.value(v) for v, b in zip(op.inputs, batched)]
+        example = Value(Aval((), np.dtype(np.int64)), 'example')
+        with self.builder.region() as body:
+            printed = Op(op.prim, [ops.getitem(v, example) if b else v for v, b in zip(values, batched)],
+                         op.params, [], op.loc)
+            if self.running is None:
+                body.append(printed)
+            else:
+                make(self.builder, COND, [ops.getitem(self.running, example)],
+                     (Region([], [printed], []), Region([], [], [])), [])
+        make(self.builder, FOR, [constant(0), constant(self.size), constant(1)],
+             (Region([example], body, []),), [])
+
+    @contextlib.contextmanager
+    def only(self, examples):
+        """Within the block, emitted ops run for `examples` (a (size,) bool value) of those
+        running now."""
+        outer = self.running
+        self.running = examples if outer is None else ops.logical_and(outer, examples)
+        try:
+            yield
+        finally:
+            self.running = outer
 
     # ------------------------------------------------------------ cond
+    def companions(self, v):
+        """What travels with a list: its iteration masks, its elements' masks (or None)."""
+        if not isinstance(v, Value):
+            return None, None
+        return self.masks.get(id(v)), self.nested.get(id(v))
+
     def cond(self, op):
         pred, pred_dim = self.read(op.inputs[0])
         if pred_dim is not None:
@@ -190,52 +244,53 @@ class Batcher:
             with self.builder.region() as body:
                 self.run(region.ops)
             branches.append((body, [self.read(r) for r in region.results],
-                             [self.masks.get(id(r)) if isinstance(r, Value) else None for r in region.results]))
-        batched = [any(results[k][1] is not None for _, results, _ in branches) for k in range(len(op.outs))]
-        masked = [k for k in range(len(op.outs)) if any(masks[k] is not None for _, _, masks in branches)]
+                             [self.companions(r) for r in region.results]))
+        count = len(op.outs)
+        batched = [any(results[k][1] is not None for _, results, _ in branches) for k in range(count)]
+        # Masks travel out of the branches beside their lists: (table, k, aval).
+        extra = [(table, k, next(c[k][table] for _, _, c in branches if c[k][table] is not None).aval)
+                 for table in (0, 1) for k in range(count)
+                 if any(c[k][table] is not None for _, _, c in branches)]
         regions = []
-        for body, results, masks in branches:
+        for body, results, companions in branches:
             with self.into(body):
                 yielded = [self.front(new, dim, out.aval) if b else new
                            for (new, dim), out, b in zip(results, op.outs, batched)]
-            for k in masked:
-                yielded.append(masks[k] if masks[k] is not None else self._no_mask(results[k][0]))
+            for table, k, aval in extra:
+                mask = companions[k][table]
+                if mask is None and not _is_placeholder(results[k][0]):
+                    raise CompileError("vmap: an if whose branches yield saved lists, one from a while "
+                                       "loop whose test differs between examples and one not, is not "
+                                       "supported", op.loc)
+                yielded.append(mask if mask is not None else placeholder(aval))
             regions.append(Region([], body, yielded))
         outs = [self.out(old, b) for old, b in zip(op.outs, batched)]
-        mask_outs = [Value(Aval(('*', self.size), np.dtype(bool)), (op.outs[k].name or 't') + '_mask')
-                     for k in masked]
+        mask_outs = [Value(aval, (op.outs[k].name or 't') + '_running') for _, k, aval in extra]
         self.builder.ops.append(Op(op.prim, [pred], op.params, outs + mask_outs, op.loc, tuple(regions)))
         for old, new, b in zip(op.outs, outs, batched):
             self.bind(old, new, _lead(old.aval) if b else None)
-        for k, mask in zip(masked, mask_outs):
-            self.masks[id(op.outs[k])] = mask
-
-    def _no_mask(self, new):
-        if new.is_const and new.const is None:
-            return placeholder(Aval(('*', self.size), np.dtype(bool)))
-        raise CompileError("vmap: an if whose branches yield saved lists, one from a while loop whose "
-                           "test differs between examples and one not, is not supported", self.builder.loc)
+        for (table, k, _), mask in zip(extra, mask_outs):
+            (self.masks, self.nested)[table][id(op.outs[k])] = mask
 
     def select(self, op, pred, pred_dim):
         """A batched predicate: both branches run, `where` picks each result per example."""
-        if has_effect(op):
-            raise CompileError("vmap: this if's condition differs between examples, so both branches "
-                               "run for every example and where() picks the results; but a branch "
-                               "prints, asserts or assigns, and doing so for examples that did not "
-                               "take it would be wrong. Move the effect out of the if, or make the "
-                               "condition the same for every example", op.loc)
+        taken = self.front(pred, pred_dim, _BOOL)
+        if taken.dtype != np.dtype(bool):
+            taken = ops.not_equal(taken, 0)
         results = []
-        for region in op.regions:
-            self.run(region.ops)
-            results.append([(self.read(r), self.masks.get(id(r)) if isinstance(r, Value) else None)
-                            for r in region.results])
+        for region, examples in zip(op.regions, (taken, ops.logical_not(taken))):
+            with self.only(examples):
+                self.run(region.ops)
+            results.append([(self.read(r), self.companions(r)) for r in region.results])
         for k, out in enumerate(op.outs):
-            ((a, da), mask_a), ((b, db), mask_b) = results[0][k], results[1][k]
+            ((a, da), with_a), ((b, db), with_b) = results[0][k], results[1][k]
             if _is_placeholder(b) or _is_placeholder(a):
-                new, dim, mask = (a, da, mask_a) if _is_placeholder(b) else (b, db, mask_b)
+                new, dim, (mask, nested) = (a, da, with_a) if _is_placeholder(b) else (b, db, with_b)
                 self.bind(out, new, dim)
                 if mask is not None:
                     self.masks[id(out)] = mask
+                if nested is not None:
+                    self.nested[id(out)] = nested
                 continue
             if is_list(out):
                 raise CompileError("vmap: an if whose condition differs between examples, and whose "
@@ -264,7 +319,7 @@ class Batcher:
         batched = [masked or self.dim(v) is not None for v in prim.carried_inputs(op)]
         while True:
             with self.builder.region():
-                _, test_dim, result_dims, _ = self._loop_regions(op, batched, masked, mask)
+                _, test_dim, result_dims, _, _ = self._loop_regions(op, batched, masked, mask)
             if test_dim is not None and not masked:
                 masked, batched = True, [True] * count
                 continue
@@ -278,7 +333,8 @@ class Batcher:
         """The op's regions, batched with carried values `batched`. `masked`: carried values keep
         their old value for examples not running (a batched while test, or `mask`, a popped
         mask list). `index` (for `ranged`): how to compute the original index from the new one.
-        Returns (regions, the test's batch axis, the body results' axes, saved values' axes)."""
+        Returns (regions, the test's batch axis, the body results' axes, saved values' axes,
+        the masks of saved lists that come from a masked loop inside)."""
         prim = construct(op)
         count = prim.carried_count(op)
         body, test = prim.body(op), prim.test(op)
@@ -295,6 +351,11 @@ class Batcher:
         index_args = [self.arg(a, False) for a in prim.index_args(op)]
         popped = [self.arg(a, self.dim(lst) is not None) for a, lst in zip(prim.popped_args(op), lists)]
         mask_arg = [Value(Aval((self.size,), np.dtype(bool)), 'running')] if mask is not None else []
+        nested_args = []
+        for old, lst in zip(prim.popped_args(op), lists):
+            if id(lst) in self.nested:      # the popped list's own iteration masks
+                nested_args.append(Value(element_aval(self.nested[id(lst)].aval), 'running'))
+                self.masks[id(old)] = nested_args[-1]
         carried = [self.arg(a, b) for a, b in zip(prim.carried_args(op), batched)]
         with self.builder.region() as body_ops:
             keep = (mask_arg[0], 0) if mask is not None else None
@@ -305,55 +366,61 @@ class Batcher:
                     self.bind(old, new, 0 if b else None)
                 self.run(test.ops)
                 keep = self.read(test.results[0])
-            self.run(body.ops)
+            running = self.front(keep[0], keep[1], _BOOL) if keep is not None else None
+            with self.only(running) if running is not None else contextlib.nullcontext():
+                self.run(body.ops)
             results, result_dims = [], []
             for k, (old_arg, new_arg) in enumerate(zip(prim.carried_args(op), carried)):
                 new, dim = self.read(body.results[k])
                 result_dims.append(dim)
                 if batched[k]:
                     new = self.front(new, dim, old_arg.aval)
-                    if keep is not None:
-                        new, where_dim = _WHERE.batched([keep[0], new, new_arg], [keep[1], 0, 0])
+                    if running is not None:
+                        new, where_dim = _WHERE.batched([running, new, new_arg], [0, 0, 0])
                         new = self.front(new, where_dim, old_arg.aval)
                 elif old_arg.dtype is not None and getattr(new, 'dtype', None) not in (None, old_arg.dtype):
                     new = ops.cast(new, old_arg.dtype)
                 results.append(new)
-            saved_dims = []
+            saved_dims, inner_masks = [], []
             for v in body.results[count:]:
                 new, dim = self.read(v)
-                if isinstance(v, Value) and is_list(v) and id(v) in self.masks:
-                    raise CompileError("vmap: a loop around a while loop whose test differs between "
-                                       "examples, both differentiated, is not supported", op.loc)
                 saved_dims.append(dim)
                 results.append(new if dim is None else self.front(new, dim, v.aval))
-            if keep is not None and prim.saves(op) and mask is None:
-                results.append(self.front(keep[0], keep[1], Aval((), np.dtype(bool))))
-        args = index_args + popped + mask_arg + carried
+                if isinstance(v, Value) and id(v) in self.masks:
+                    inner_masks.append((len(saved_dims) - 1, self.masks[id(v)]))
+            if running is not None and prim.saves(op) and mask is None:
+                results.append(running)
+            results += [m for _, m in inner_masks]
+        args = index_args + popped + mask_arg + nested_args + carried
         regions.append(Region(args, body_ops, results))
-        return regions, test_dim, result_dims, saved_dims
+        return regions, test_dim, result_dims, saved_dims, inner_masks
 
     def _emit_loop(self, op, batched, masked, mask, bounds=None, index=None):
         prim = construct(op)
         count = prim.carried_count(op)
-        regions, _, _, saved_dims = self._loop_regions(op, batched, masked, mask, index)
+        regions, _, _, saved_dims, inner_masks = self._loop_regions(op, batched, masked, mask, index)
         inits = [self.front_of(v) if b else self.value(v) for v, b in zip(prim.carried_inputs(op), batched)]
-        lists = [self.value(v) for v in prim.saved_lists(op)] + ([mask] if mask is not None else [])
+        lists = [self.value(v) for v in prim.saved_lists(op)] + ([mask] if mask is not None else []) + \
+            [self.nested[id(v)] for v in prim.saved_lists(op) if id(v) in self.nested]
         bounds = bounds if bounds is not None else [self.value(v) for v in prim.bounds(op)]
         outs = [self.out(old, b) for old, b in zip(op.outs[:count], batched)]
         saved = [self.out(old, d is not None) for old, d in zip(op.outs[count:], saved_dims)]
-        mask_out = []
+        own = [Value(Aval(('*', self.size), np.dtype(bool)), 'running_saved')] \
+            if masked and saved and mask is None else []
+        inner = [Value(list_aval(m.aval), 'running_saved') for _, m in inner_masks]
         params = op.params
-        if masked and saved and mask is None:
-            mask_out = [Value(Aval(('*', self.size), np.dtype(bool)), 'running_saved')]
-            params = {**op.params, 'saves': len(saved) + 1}
-        self.builder.ops.append(Op(op.prim, bounds + lists + inits, params, outs + saved + mask_out,
+        if own or inner:
+            params = {**op.params, 'saves': len(saved) + len(own) + len(inner)}
+        self.builder.ops.append(Op(op.prim, bounds + lists + inits, params, outs + saved + own + inner,
                                    op.loc, tuple(regions)))
         for old, new, b in zip(op.outs, outs, batched):
             self.bind(old, new, _lead(old.aval) if b else None)
         for old, new, d in zip(op.outs[count:], saved, saved_dims):
             self.bind(old, new, None if d is None else _lead(old.aval))
-            if mask_out:
-                self.masks[id(old)] = mask_out[0]
+            if own:
+                self.masks[id(old)] = own[0]
+        for (j, _), lists_of_masks in zip(inner_masks, inner):
+            self.nested[id(op.outs[count + j])] = lists_of_masks
 
     def ranged(self, op):
         """`for i in range(start, stop, step)` with bounds that differ between examples: run
