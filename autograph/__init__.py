@@ -9,14 +9,16 @@
 from runtime.dtypes import (bool_, complex64, complex128, float16, float32, float64, int8, int16,
                             int32, int64, uint8, uint16, uint32, uint64)
 from runtime.tensor import Parameter, ParameterTuple, Tensor
-from . import dataset, nn, ops
+from . import common, dataset, nn, ops
 from .api import get_ir, get_source, grad, jit, value_and_grad
 from .cache import set_cache_size, set_log_level
+from .context import GRAPH_MODE, PYNATIVE_MODE, get_context, set_context
 from .frontend.custom import custom_vjp
 from .transforms import GradOperation, check_grad, hessian, jacfwd, jacrev, jvp, jvp_function, vjp
 from .vmap import vmap
 from .errors import CompileError
 from .serialization import load_checkpoint, load_param_into_net, save_checkpoint
+from .seed import get_seed, set_seed
 
 __version__ = '0.1.0'
 

@@ -6,11 +6,11 @@ Each `construct` is ordinary code over `runtime.ops`: it runs eagerly on Tensors
 compiled code it runs on the compiler's symbolic values, so everything it decides in Python
 (shapes, `self.training`, pad amounts) is decided at compile time.
 
-Initial values come from NumPy's global generator (`np.random.seed` makes them reproducible).
-An initialiser is a name ('normal', 'uniform', 'zeros', 'ones', 'he_uniform'/'HeUniform',
-'he_normal', 'xavier_uniform', 'xavier_normal', 'truncated_normal'), a number, a Tensor or array
-of the Parameter's shape, or a callable taking the shape. A Tensor keeps its dtype (as in
-MindSpore); everything else takes the layer's `dtype`.
+Initial values come from the stream `autograph.set_seed` starts, or from NumPy's global
+generator when no seed is set (`np.random.seed` then makes them reproducible). An initialiser is
+anything `autograph.common.initializer` takes: an Initializer, a name ('normal', 'he_uniform',
+'HeUniform'...), a number, a Tensor or array of the Parameter's shape, or a callable taking the
+shape. A Tensor keeps its dtype (as in MindSpore); everything else takes the layer's `dtype`.
 """
 import math
 import numbers
@@ -22,6 +22,8 @@ from runtime import ops
 from runtime.ops.common import aval_of
 from runtime.tensor import Parameter, Tensor
 from ..cell import Cell
+from ..common.initializer import _fans, values as init_values
+from ..seed import initializer_generator
 
 _FLOAT32 = runtime_dtypes.float32
 
@@ -77,42 +79,8 @@ def _check_input(x, ndims, channels, owner, what):
 
 
 # ---------------------------------------------------------------- initialisers
-def _fans(shape, name):
-    if len(shape) < 2:
-        raise ValueError(f"'{name}' needs a shape of at least 2 dimensions to compute fan_in and "
-                         f"fan_out, got {shape}")
-    receptive = int(np.prod(shape[2:]))
-    return shape[1] * receptive, shape[0] * receptive
-
-
 def _uniform(bound, shape):
-    return np.random.uniform(-bound, bound, shape)
-
-
-def _truncated_normal(sigma, shape):
-    """N(0, sigma) cut at two sigma (redrawn outside)."""
-    out = np.random.normal(0.0, sigma, shape)
-    outside = np.abs(out) > 2 * sigma
-    while outside.any():
-        out[outside] = np.random.normal(0.0, sigma, int(outside.sum()))
-        outside = np.abs(out) > 2 * sigma
-    return out
-
-
-# MindSpore's initialisers by name (case and underscores ignored), with their default arguments:
-# Normal(sigma=0.01), Uniform(scale=0.07), TruncatedNormal(sigma=0.01), HeUniform/HeNormal
-# (negative_slope=0, mode='fan_in'), XavierUniform/XavierNormal (gain=1).
-_INITIALIZERS = {
-    'zeros': lambda shape: np.zeros(shape), 'zero': lambda shape: np.zeros(shape),
-    'ones': lambda shape: np.ones(shape), 'one': lambda shape: np.ones(shape),
-    'normal': lambda shape: np.random.normal(0.0, 0.01, shape),
-    'uniform': lambda shape: _uniform(0.07, shape),
-    'truncatednormal': lambda shape: _truncated_normal(0.01, shape),
-    'heuniform': lambda shape: _uniform(math.sqrt(6.0 / _fans(shape, 'he_uniform')[0]), shape),
-    'henormal': lambda shape: np.random.normal(0.0, math.sqrt(2.0 / _fans(shape, 'he_normal')[0]), shape),
-    'xavieruniform': lambda shape: _uniform(math.sqrt(6.0 / sum(_fans(shape, 'xavier_uniform'))), shape),
-    'xaviernormal': lambda shape: np.random.normal(0.0, math.sqrt(2.0 / sum(_fans(shape, 'xavier_normal'))), shape),
-}
+    return initializer_generator().uniform(-bound, bound, shape)
 
 
 def _kaiming_default(shape):
@@ -128,29 +96,8 @@ def _bias_default(fan_in):
 
 def _initial_parameter(init, shape, dtype, name, owner, default=None, requires_grad=True):
     """An unnamed Parameter (it takes its attribute's name) holding `init` for `shape`."""
-    shape = tuple(int(n) for n in shape)
-    init = default if init is None else init
-    if isinstance(init, Tensor):
-        data, dtype = init.asnumpy(), init.dtype
-    elif isinstance(init, str):
-        key = init.lower().replace('_', '')
-        if key not in _INITIALIZERS:
-            raise ValueError(f"For '{owner}', '{name}' names no initialiser: {init!r}; use one of "
-                             "'normal', 'uniform', 'truncated_normal', 'zeros', 'ones', 'he_uniform', "
-                             "'he_normal', 'xavier_uniform', 'xavier_normal'")
-        data = _INITIALIZERS[key](shape)
-    elif isinstance(init, numbers.Number) and not isinstance(init, bool):
-        data = np.full(shape, init)
-    elif isinstance(init, (np.ndarray, list, tuple)):
-        data = np.asarray(init)
-    elif callable(init):
-        data = np.asarray(init(shape))
-    else:
-        raise TypeError(f"For '{owner}', '{name}' must be a str, a number, a Tensor, an array or a "
-                        f"callable, got {type(init).__name__}")
-    if tuple(np.shape(data)) != shape:
-        raise ValueError(f"For '{owner}', '{name}' has shape {tuple(np.shape(data))}, expected {shape}")
-    return Parameter(Tensor(np.array(data), dtype), requires_grad=requires_grad)
+    data, own_dtype = init_values(default if init is None else init, shape, owner, name)
+    return Parameter(Tensor(np.array(data), own_dtype or dtype), requires_grad=requires_grad)
 
 
 # ---------------------------------------------------------------- activations

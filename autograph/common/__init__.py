@@ -1,0 +1,2 @@
+"""`autograph.common`, as `mindspore.common`: the `initializer` module."""
+from . import initializer
