@@ -125,6 +125,42 @@ class Cell(metaclass=_CellType):
         for name, cell in self._cells.items():
             yield from cell.cells_and_names(f'{cell_prefix}.{name}' if cell_prefix else name)
 
+    def cells(self):
+        """The direct sub-Cells."""
+        return list(self._cells.values())
+
+    def name_cells(self):
+        """{attribute: sub-Cell} for the direct sub-Cells."""
+        return OrderedDict(self._cells)
+
+    def insert_child_to_cell(self, child_name, child_cell):
+        """Register `child_cell` under `child_name`, like assigning the attribute."""
+        if not isinstance(child_name, str) or not child_name or '.' in child_name:
+            raise KeyError(f"For 'insert_child_to_cell', the name must be a non-empty str without a dot, "
+                           f"got {child_name!r}")
+        if not isinstance(child_cell, Cell) and child_cell is not None:
+            raise TypeError(f"For 'insert_child_to_cell', the child must be a Cell, got {type(child_cell).__name__}")
+        setattr(self, child_name, child_cell)
+
+    def insert_param_to_cell(self, param_name, param, check_name_contain_dot=True):
+        """Register `param` under `param_name`, like assigning the attribute (an unnamed Parameter
+        takes that name)."""
+        if not isinstance(param_name, str) or not param_name:
+            raise KeyError(f"For 'insert_param_to_cell', the name must be a non-empty str, got {param_name!r}")
+        if check_name_contain_dot and '.' in param_name:
+            raise KeyError(f"For 'insert_param_to_cell', the name must not contain '.', got {param_name!r}")
+        if param_name in self._cells or (param_name in self.__dict__ and param_name not in self._params):
+            raise KeyError(f"For 'insert_param_to_cell', {param_name!r} is already an attribute of the Cell")
+        if not isinstance(param, Parameter) and param is not None:
+            raise TypeError(f"For 'insert_param_to_cell', the value must be a Parameter, got {type(param).__name__}")
+        setattr(self, param_name, param)
+
+    def set_grad(self, requires_grad=True):
+        """Recorded only, for ported code: gradients here are taken by grad/value_and_grad, which
+        need no flag on the network."""
+        object.__setattr__(self, 'requires_grad', bool(requires_grad))
+        return self
+
     def set_train(self, mode=True):
         for _, cell in self.cells_and_names():
             object.__setattr__(cell, 'training', mode)

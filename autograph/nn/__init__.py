@@ -1,11 +1,13 @@
 """`autograph.nn`: Cells (MindSpore's modules), layers, losses, optimizers and learning-rate
-schedules. One module per kind: `cell` (SequentialCell, CellList; the Cell base class is
-`autograph.cell`), `layers`, `loss`, `optim`, `learning_rate_schedule`, `wrap` (WithLossCell,
+schedules. One module per kind: `cell` (SequentialCell, CellList, CellDict; the Cell base class is
+`autograph.cell`), `activation`, `layers`, `loss`, `optim`, `learning_rate_schedule`, `wrap` (WithLossCell,
 WithEvalCell, TrainOneStepCell)."""
 from ..cell import Cell
-from .cell import CellList, SequentialCell
-from .layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dense, Dropout, Embedding, Flatten,
-                     GELU, LayerNorm, MaxPool2d, ReLU, Sigmoid, Softmax, Tanh)
+from .activation import (ELU, GELU, Identity, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, SiLU,
+                         Softmax, Tanh)
+from .cell import CellDict, CellList, SequentialCell
+from .layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dense, Dropout, Dropout2d, Embedding,
+                     Flatten, LayerNorm, MaxPool2d)
 from .learning_rate_schedule import (CosineDecayLR, ExponentialDecayLR, InverseDecayLR,
                                      LearningRateSchedule, PolynomialDecayLR, WarmUpLR,
                                      cosine_decay_lr, exponential_decay_lr, inverse_decay_lr,

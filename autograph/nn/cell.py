@@ -1,4 +1,4 @@
-"""The containers SequentialCell and CellList (the Cell base class is `autograph.cell`)."""
+"""The containers SequentialCell, CellList and CellDict (the Cell base class is `autograph.cell`)."""
 from ..cell import Cell
 
 
@@ -51,17 +51,45 @@ def _checked_cell(cell, where):
 class CellList(Cell):
     """A list of Cells, registered by position (`0.weight`); iterate over it in `construct`."""
 
-    def __init__(self, cells=()):
+    def __init__(self, *args):
         super().__init__()
-        for cell in cells:
-            self.append(cell)
+        cells = args[0] if len(args) == 1 and not isinstance(args[0], Cell) else args
+        self.extend(cells)
 
     def append(self, cell):
-        setattr(self, str(len(self._cells)), cell)
+        setattr(self, str(len(self._cells)), _checked(cell, 'CellList'))
         return self
 
+    def extend(self, cells):
+        for cell in cells:
+            self.append(cell)
+        return self
+
+    def insert(self, index, cell):
+        """Put `cell` before position `index`; the Cells after it move up one position (their
+        attribute names change, their Parameters keep the names they were given)."""
+        cells = list(self._cells.values())
+        cells.insert(index, _checked(cell, 'CellList'))
+        self._renumber(cells)
+
+    def _renumber(self, cells):
+        for name in list(self._cells):
+            delattr(self, name)
+        for i, cell in enumerate(cells):
+            setattr(self, str(i), cell)
+
     def __getitem__(self, index):
-        return list(self._cells.values())[index]
+        cells = list(self._cells.values())
+        return CellList(cells[index]) if isinstance(index, slice) else cells[index]
+
+    def __setitem__(self, index, cell):
+        name = list(self._cells)[index]
+        setattr(self, name, _checked(cell, 'CellList'))
+
+    def __delitem__(self, index):
+        cells = list(self._cells.values())
+        del cells[index]
+        self._renumber(cells)
 
     def __len__(self):
         return len(self._cells)
@@ -71,3 +99,77 @@ class CellList(Cell):
 
     def construct(self, *inputs):
         raise TypeError("a CellList is not called; iterate over it in your construct")
+
+
+def _checked(cell, owner):
+    if not isinstance(cell, Cell):
+        raise TypeError(f"For '{owner}', each item must be a Cell, got {type(cell).__name__}")
+    return cell
+
+
+class CellDict(Cell):
+    """Cells by name, in insertion order (Parameters prefixed by the key: `dense.weight`), from a
+    dict, a list of (key, Cell) pairs or another CellDict. Index it by key in `construct`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+        if len(args) > 1:
+            raise TypeError(f"CellDict takes at most one positional argument, got {len(args)}")
+        if args:
+            self.update(args[0])
+
+    def _key(self, key):
+        if not isinstance(key, str):
+            raise TypeError(f"For 'CellDict', the key must be a str, got {type(key).__name__}")
+        if '.' in key or not key or key in ('training',) or hasattr(type(self), key):
+            raise KeyError(f"For 'CellDict', {key!r} cannot name a Cell (empty, with a dot, or a "
+                           f"CellDict attribute)")
+        return key
+
+    def __getitem__(self, key):
+        return self._cells[key]
+
+    def __setitem__(self, key, cell):
+        setattr(self, self._key(key), _checked(cell, 'CellDict'))
+
+    def __delitem__(self, key):
+        if key not in self._cells:
+            raise KeyError(key)
+        delattr(self, key)
+
+    def __len__(self):
+        return len(self._cells)
+
+    def __iter__(self):
+        return iter(list(self._cells))
+
+    def __contains__(self, key):
+        return key in self._cells
+
+    def keys(self):
+        return list(self._cells)
+
+    def values(self):
+        return list(self._cells.values())
+
+    def items(self):
+        return list(self._cells.items())
+
+    def pop(self, key):
+        cell = self[key]
+        del self[key]
+        return cell
+
+    def clear(self):
+        for key in list(self._cells):
+            delattr(self, key)
+
+    def update(self, cells):
+        pairs = cells.items() if isinstance(cells, (dict, CellDict)) else cells
+        for pair in pairs:
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError("For 'CellDict', update takes a dict, a CellDict or (key, Cell) pairs")
+            self[pair[0]] = pair[1]
+
+    def construct(self, *inputs):
+        raise TypeError("a CellDict is not called; index it by key in your construct")

@@ -24,6 +24,7 @@ from runtime.tensor import Parameter, Tensor
 from ..cell import Cell
 from ..common.initializer import _fans, values as init_values
 from ..seed import initializer_generator
+from .activation import GELU, ReLU, Sigmoid, Softmax, Tanh, _activation  # noqa: F401 (their old home)
 
 _FLOAT32 = runtime_dtypes.float32
 
@@ -98,64 +99,6 @@ def _initial_parameter(init, shape, dtype, name, owner, default=None, requires_g
     """An unnamed Parameter (it takes its attribute's name) holding `init` for `shape`."""
     data, own_dtype = init_values(default if init is None else init, shape, owner, name)
     return Parameter(Tensor(np.array(data), own_dtype or dtype), requires_grad=requires_grad)
-
-
-# ---------------------------------------------------------------- activations
-class ReLU(Cell):
-    """max(x, 0)."""
-
-    def construct(self, x):
-        return ops.relu(x)
-
-
-class Sigmoid(Cell):
-    """1 / (1 + exp(-x))."""
-
-    def construct(self, x):
-        return ops.sigmoid(x)
-
-
-class Tanh(Cell):
-    def construct(self, x):
-        return ops.tanh(x)
-
-
-class GELU(Cell):
-    """x * P(X <= x), X standard normal. MindSpore's default approximate=True is the tanh formula;
-    approximate=False is the exact one (via erf)."""
-
-    def __init__(self, approximate=True):
-        super().__init__()
-        self.approximate = _bool(approximate, 'approximate', 'GELU')
-
-    def construct(self, x):
-        return ops.gelu(x, 'tanh' if self.approximate else 'none')
-
-
-class Softmax(Cell):
-    """exp(x) / sum(exp(x)) over `axis` (default -1)."""
-
-    def __init__(self, axis=-1):
-        super().__init__()
-        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-            raise TypeError(f"For 'Softmax', 'axis' must be an int, got {axis!r}")
-        self.axis = int(axis)
-
-    def construct(self, x):
-        return ops.softmax(x, self.axis)
-
-
-_ACTIVATIONS = {'relu': ReLU, 'sigmoid': Sigmoid, 'tanh': Tanh, 'gelu': GELU, 'softmax': Softmax}
-
-
-def _activation(activation, owner):
-    """A name -> a new activation Cell (a sub-Cell, as in MindSpore); a Cell or a callable as is."""
-    if activation is None or callable(activation) and not isinstance(activation, str):
-        return activation
-    if isinstance(activation, str) and activation.lower() in _ACTIVATIONS:
-        return _ACTIVATIONS[activation.lower()]()
-    raise ValueError(f"For '{owner}', 'activation' must be None, a Cell, a callable or one of "
-                     f"{sorted(_ACTIVATIONS)}, got {activation!r}")
 
 
 # ---------------------------------------------------------------- dense and flatten
@@ -364,6 +307,32 @@ class Dropout(Cell):
 
     def extend_repr(self):
         return f'keep_prob={self.keep_prob}' if self.p is None else f'p={self.p}'
+
+
+class Dropout2d(Cell):
+    """While training, zeroes whole channels of (N, C, H, W) input, each with probability p (a
+    fresh draw at every call), and scales the rest by 1 / (1 - p); the identity when not
+    training."""
+
+    def __init__(self, p=0.5):
+        super().__init__()
+        if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= p <= 1:
+            raise ValueError(f"For 'Dropout2d', 'p' must be a number in [0, 1], got {p!r}")
+        self.p = float(p)
+
+    def construct(self, x):
+        shape, dtype = aval_of(x)
+        if len(shape) != 4:
+            raise ValueError(f"For 'Dropout2d', the input must be (N, C, H, W), got shape {shape}")
+        if not self.training or self.p == 0:
+            return x
+        if self.p == 1:
+            return x * 0.0
+        keep = ops.bernoulli(ops.zeros(shape[:2] + (1, 1), dtype), 1 - self.p)
+        return x * keep / (1 - self.p)
+
+    def extend_repr(self):
+        return f'p={self.p}'
 
 
 # ---------------------------------------------------------------- normalisation
