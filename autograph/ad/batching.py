@@ -41,14 +41,36 @@ from runtime import ops
 from runtime.primitive import REGISTRY, Aval
 from runtime.primitives.batching import batched_front
 from ..errors import CompileError
-from ..ir import Value, constant
+from ..ir import Builder, Graph, Value, constant
 from ..ir.control import (COND, FOR, Cond, Custom, ForRange, Loop, construct, element_aval, is_list,
                           list_aval, make, placeholder, rule_for)
 from ..ir.core import Op, Region, as_value
 from ..ir.effects import CHECK
+from ..tree import map_tree
 
 _WHERE = REGISTRY['where']
 _BOOL = Aval((), np.dtype(bool))
+
+
+def batch_graph(graph, in_dims, size):
+    """`graph` run on `size` examples at once: input k holds its examples along axis
+    `in_dims[k]` (None: every example shares it). The result takes the batched inputs, and each
+    output holds its examples in front (an output the examples share is broadcast)."""
+    builder = Builder()
+    batcher = Batcher(builder, size)
+    inputs = []
+    for v, dim in zip(graph.inputs, in_dims):
+        if dim is None:
+            inputs.append(v)
+            continue
+        dim %= len(v.shape) + 1
+        new = Value(Aval(tuple(v.shape[:dim]) + (size,) + tuple(v.shape[dim:]), v.dtype), v.name)
+        batcher.bind(v, new, dim)
+        inputs.append(new)
+    with builder.active():
+        batcher.run(graph.ops)
+        outputs = map_tree(lambda v: batcher.front_of(v) if isinstance(v, Value) else v, graph.outputs)
+    return Graph(graph.name, inputs, builder.ops, outputs)
 
 
 class Batcher:
