@@ -37,7 +37,7 @@ class MappableSource(Dataset):
         run = Run(self)
         indices = self.sampler.indices(self._length(), run.rng(self, (0,)))
         if randomize:
-            indices = [indices[i] for i in run.rng(self, (-1,)).permutation(len(indices))]
+            indices = [indices[i] for i in run.rng(self, (2 ** 32 - 1,)).permutation(len(indices))]
         parts, start = [], 0
         for count in counts:
             part = copy.copy(self)
