@@ -72,12 +72,19 @@ def _matmul_vjp(g, x, y, out):
 
 
 def _matmul_batch(prim, args, dims):
-    """NumPy reads a 1-D operand as a vector and a 2-D one as a matrix, so a batch of vectors
-    becomes a batch of 1-row (left) or 1-column (right) matrices, and that axis goes again
-    after. Batched operands get leading 1s to broadcast against the other's batch axes."""
+    """NumPy reads a 1-D operand as a vector and a 2-D one as a matrix, so (outside the cases
+    where one side is shared and the product stacks as it is) a batch of vectors becomes a batch
+    of 1-row (left) or 1-column (right) matrices, and that axis goes again after. Batched
+    operands get leading 1s to broadcast against the other's batch axes."""
     (x, y), (dx, dy) = args, dims
     rx, ry = ndim(x) - (dx is not None), ndim(y) - (dy is not None)
     x, y = to_front(x, dx), to_front(y, dy)
+    # One side shared, with no batch axes of its own: the examples stack into one product (a
+    # single matrix product, as a Jacobian's rows or a batch of inputs should be).
+    if dy is None and ry <= 2 or dx is None and rx == 1 and ry >= 2 or dx is None and rx == 2 and ry >= 2:
+        return prim.bind(x, y), 0
+    if dx is None and rx <= 2 and ry == 1:      # x @ v for each v: the rows v @ x.T
+        return prim.bind(y, x if rx == 1 else _mT(x)), 0
     if rx == 1:
         x = ops.expand_dims(x, -2)
     if ry == 1:

@@ -73,6 +73,14 @@ def custom_vjp_loss(x, w):
     return ops.sum(clipped_tanh(x @ w) * 3)
 
 
+def regression_loss(w, x, y):
+    return ops.mean((ops.tanh(x @ w) - y) ** 2)
+
+
+def tanh_layer(x, w):
+    return ops.tanh(x @ w)
+
+
 np.random.seed(0)
 net = nn.SequentialCell(nn.Dense(6, 5, activation='relu'), nn.Dense(5, 3))
 
@@ -92,4 +100,10 @@ CASES = {
     'custom_vjp_loss_grad': (autograph.grad(custom_vjp_loss, 1), (batch.astype(np.float64), w1.astype(np.float64))),
     'numpy_function_grad': (autograph.grad(numpy_function, (0, 1)),
                             (np.linspace(-1, 1, 6), np.linspace(0.5, 2, 6))),
+    # per-example gradients: one batched adjoint, no loop over the examples
+    'regression_loss_grad_vmap': (autograph.vmap(autograph.grad(regression_loss), in_axes=(None, 0, 0)),
+                                  (w1.astype(np.float64)[:, :2], batch.astype(np.float64),
+                                   labels.astype(np.float64)[:, :2])),
+    # the Jacobian: the adjoint batched over the rows of an identity
+    'tanh_layer_jacrev': (autograph.jacrev(tanh_layer), (batch.astype(np.float64)[0], w1.astype(np.float64))),
 }
