@@ -1,6 +1,6 @@
 """`autograph.nn`: Cells (MindSpore's modules), layers, losses, optimizers and learning-rate
 schedules. One module per kind: `cell` (SequentialCell, CellList, CellDict; the Cell base class is
-`autograph.cell`), `activation`, `layers`, `loss`, `optim`, `learning_rate_schedule`, `wrap` (WithLossCell,
+`autograph.cell`), `activation`, `layers`, `loss`, `optim`, `learning_rate_schedule`, `recurrent`, `wrap` (WithLossCell,
 WithEvalCell, TrainOneStepCell)."""
 from ..cell import Cell
 from .activation import (ELU, GELU, Identity, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, SiLU,
@@ -14,5 +14,6 @@ from .learning_rate_schedule import (CosineDecayLR, ExponentialDecayLR, InverseD
                                      piecewise_constant_lr, polynomial_decay_lr, warmup_lr)
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, LossBase, MSELoss, NLLLoss,
                    SmoothL1Loss)
+from .recurrent import GRU, LSTM, RNN
 from .optim import SGD, Adagrad, Adam, AdamW, AdamWeightDecay, Momentum, Optimizer, RMSProp
 from .wrap import TrainOneStepCell, WithEvalCell, WithLossCell
