@@ -111,6 +111,21 @@ def test_split_of_a_source_is_disjoint_and_covers_it():
         data.split([4, 5])
 
 
+def test_split_parts_stay_disjoint_across_epochs():
+    ds.config.set_seed(2)
+    data = ds.NumpySlicesDataset(np.arange(12))           # shuffled each epoch
+    left, right = data.split([0.5, 0.5])
+    epochs = [(first(left), first(right)) for _ in range(3)]
+    assert all(set(a).isdisjoint(b) and len(a + b) == 12 for a, b in epochs)
+    assert len({tuple(a) for a, _ in epochs}) > 1        # each part reshuffles
+    assert len({frozenset(a) for a, _ in epochs}) == 1   # over the same rows
+    with pytest.warns(UserWarning, match="reshuffled each epoch"):
+        data.map(lambda x: x).split([6, 6], randomize=False)
+    stream = ds.GeneratorDataset(lambda: iter(np.arange(5)), ['x'])
+    head, tail = stream.split([2, 3], randomize=False)
+    assert first(head) == [0, 1] and first(tail) == [2, 3, 4]
+
+
 def test_per_batch_map_rewrites_whole_batches():
     def pad(values, info):
         width = max(len(v) for v in values)

@@ -27,18 +27,25 @@ exactly, whatever the number of threads, while each epoch differs from the last.
 read when an epoch starts; with none, each epoch draws from fresh entropy. Epochs are counted per
 dataset object that is iterated: iterating `data` again reshuffles.
 
-Differences from MindSpore: workers are threads, never processes (`python_multiprocessing` is
-accepted and ignored), so picklability does not matter and the GIL bounds pure-Python speed-ups;
-`shuffle` also takes `seed=`; `autograph.set_seed` seeds the pipeline when
-`dataset.config.set_seed` was not called (MindSpore keeps them apart); a missing column raises
-MindSpore's RuntimeError when the node is made, not when the pipeline starts; exceptions from
-user functions in `map`/`filter` propagate unchanged (MindSpore wraps them in RuntimeError);
-`map` puts its output columns where the first input column was; `column_types` casts rather than
-checks; there is no `schema`, `cache`, `batch_sampler`/`collate_fn`, callable `batch_size`,
-padding, bucketing, sync-wait, device queue or `save`; `do_copy` is accepted and values are
-always copied; `get_dataset_size` of an infinite `repeat` is -1; random transforms called outside
-a pipeline draw from one generator per seed; `ImageFolderDataset(decode=True)` and
-`vision.Decode` need Pillow; `vision.Resize` knows NEAREST and LINEAR interpolation only.
+Differences from MindSpore:
+- workers are threads, never processes (`python_multiprocessing` is accepted and ignored), so
+  nothing needs to pickle and the GIL bounds pure-Python speed-ups; without
+  `num_parallel_workers`, `config.get_num_parallel_workers()` applies, which is 1 here (8 in
+  MindSpore);
+- `shuffle` also takes `seed=`; `autograph.set_seed` seeds the pipeline when
+  `dataset.config.set_seed` was not called (MindSpore keeps the two apart); random transforms
+  called outside a pipeline read the seed when they are made and share one generator per seed;
+- a missing column raises MindSpore's RuntimeError when the node is made, not when the pipeline
+  starts; exceptions from user functions in `map`/`filter`/`batch` propagate unchanged (MindSpore
+  wraps them in RuntimeError); `map` puts its output columns where the first input column was;
+- `split` of anything but a random-access source cuts by position (skip/take), and warns when
+  the rows beneath are reshuffled each epoch; `get_dataset_size` of `filter` or of an iterable
+  source without `__len__` reads one pass; of an infinite `repeat` it is -1;
+- `column_types` casts rather than checks; `DistributedSampler`'s `offset` is ignored; there is
+  no `schema`, `cache`, `batch_sampler`/`collate_fn`, callable `batch_size`, padding, bucketing,
+  sync-wait, device queue or `save`; `do_copy` is accepted and values are always copied;
+- `ImageFolderDataset(decode=True)` and `vision.Decode` need Pillow; `vision.Resize` knows
+  NEAREST and LINEAR interpolation only.
 """
 from . import transforms, vision
 from .loaders import Cifar10Dataset, ImageFolderDataset, MnistDataset

@@ -7,6 +7,7 @@ epoch of the whole tree shares (the seed, a salt per node); `key` names the pass
 node draws its own random numbers, and the same ones again under the same seed.
 """
 import itertools
+import warnings
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
@@ -148,6 +149,10 @@ class Dataset:
         if randomize:
             raise RuntimeError("For 'split', a dataset that is not a random-access source can "
                                "only be split with randomize=False.")
+        if self._reshuffles():
+            warnings.warn("split by position of a dataset that is reshuffled each epoch: the "
+                          "parts may share rows across epochs; split the source instead.",
+                          stacklevel=3)
         parts, start = [], 0
         for count in counts:
             parts.append((self.skip(start) if start else self).take(count))
@@ -201,6 +206,9 @@ class Dataset:
 
     def _count(self):
         return None
+
+    def _reshuffles(self):
+        return any(child._reshuffles() for child in self.children)
 
     def _next_epoch(self):
         epoch = self._epochs
@@ -341,6 +349,9 @@ class ShuffleDataset(Dataset):
 
     def _count(self):
         return self._child_size()
+
+    def _reshuffles(self):
+        return True
 
     def _rows(self, run, key):
         rng = run.rng(self, key, self._seed)

@@ -9,7 +9,8 @@ from runtime.dtypes import to_numpy
 from runtime.tensor import Tensor
 
 from .pipeline import Dataset, Run, as_array, check_int, parallel_map
-from .samplers import SubsetRandomSampler, SubsetSampler, sampler_of
+from .samplers import (DistributedSampler, RandomSampler, SubsetRandomSampler, SubsetSampler,
+                       sampler_of)
 
 
 class MappableSource(Dataset):
@@ -30,6 +31,10 @@ class MappableSource(Dataset):
 
     def _count(self):
         return self.sampler.count(self._length())
+
+    def _reshuffles(self):
+        return isinstance(self.sampler, (RandomSampler, SubsetRandomSampler)) or \
+            isinstance(self.sampler, DistributedSampler) and self.sampler.shuffle
 
     def _split(self, counts, randomize):
         # Cut by index: each part reads its own rows through its own sampler, so a randomized
@@ -90,6 +95,14 @@ class GeneratorDataset(MappableSource):
 
     def _length(self):
         return len(self._source)
+
+    def _reshuffles(self):
+        return self._random_access and super()._reshuffles()
+
+    def _split(self, counts, randomize):
+        if self._random_access:
+            return super()._split(counts, randomize)
+        return Dataset._split(self, counts, randomize)
 
     def _read(self, index):
         return self._row(self._source[index])
