@@ -41,6 +41,12 @@ def test_readme_example_source_is_what_get_source_prints():
     assert golden in README.read_text()
 
 
+def test_readme_vmap_source_is_what_get_source_prints():
+    import tests.codegen.test_golden  # noqa: F401  (the golden file is checked there)
+    golden = (README.parent / 'tests/codegen/golden/regression_loss_grad_vmap.py').read_text()
+    assert golden.rstrip('\n') in README.read_text()
+
+
 def python_blocks():
     return re.findall(r'```python\n(.*?)```', README.read_text(), re.S)
 
