@@ -34,8 +34,8 @@ Adding a construct (a `switch`, a `scan`), a checklist:
    (`repeats`) or one of them is chosen (`selects`), what the verifier checks (`problems`), and
    how a result or list nobody reads is removed (`drop_results`, `drop_lists`).
 2. Its rules, one entry per table: reverse mode (`ad/reverse.py`: `_ACTIVITY`, `_ADJOINTS`),
-   forward mode (`ad/forward.py`: `_TANGENTS`), code generation (`codegen/emit.py`:
-   `_STATEMENTS`, and for a loop the header in `_HEADERS`). A missing rule is an error that names
+   forward mode (`ad/forward.py`: `_TANGENTS`), batching (`ad/batching.py`: `_RULES`), code
+   generation (`codegen/emit.py`: `_STATEMENTS`, and for a loop the header in `_HEADERS`). A missing rule is an error that names
    the construct, never a silent fallback.
 3. The frontend lowers Python to it (`frontend/control.py`); `tests/fuzz/ireval.py` runs it;
    golden files in `tests/codegen` and `tests/frontend` show its printed IR and generated code.

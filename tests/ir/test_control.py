@@ -5,6 +5,7 @@ import pytest
 
 import autograph
 from autograph import Tensor, ops
+from autograph.ad.batching import batch_graph
 from autograph.ad.forward import ForwardModeError, forward
 from autograph.ad.reverse import reverse
 from autograph.codegen import generate
@@ -100,6 +101,8 @@ def test_a_construct_without_rules_is_refused_by_name():
         reverse(graph, [[x]])
     with pytest.raises(ForwardModeError, match='forward mode through switch'):
         forward(graph, {id(x): x})
+    with pytest.raises(CompileError, match='vmap through switch'):
+        batch_graph(graph, [0], 3)
     with pytest.raises(NotImplementedError, match='code generation has no rule for switch'):
         generate(graph)
     with pytest.raises(NotImplementedError, match='switch does not say how to check it'):
