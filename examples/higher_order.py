@@ -51,8 +51,8 @@ def softplus_total(x):
 def hessians(h, w, steps):
     """The Hessian of the energy in h: reverse over reverse, forward over reverse, and central
     differences of the gradient. Returns the three."""
-    by_reverse = np.asarray(autograph.hessian(rnn_energy)(h, w, steps))
-    by_forward = np.asarray(autograph.jacfwd(autograph.grad(rnn_energy))(h, w, steps))
+    by_reverse = np.asarray(autograph.jacrev(autograph.jacrev(rnn_energy))(h, w, steps))
+    by_forward = np.asarray(autograph.hessian(rnn_energy)(h, w, steps))     # jacfwd(jacrev(...))
     gradient = autograph.grad(rnn_energy)
     eps = 1e-6
     columns = []
