@@ -19,8 +19,15 @@ from .vmap import vmap
 from .errors import CompileError
 from .serialization import load_checkpoint, load_param_into_net, save_checkpoint
 from .seed import get_seed, set_seed
-
-__version__ = '0.1.0'
+from . import train
+from .train import Model
+from ._version import __version__
+# `autograph.export` is MindSpore's export function. The module of the same name (the standalone
+# NumPy writer) is imported first, so that it is in sys.modules and its later imports do not
+# rebind the package attribute to the module.
+from . import export as _standalone_module
+from .deploy import export, load
+del _standalone_module
 
 # MindSpore also offers the transformations under `ops` (ops.GradOperation, ops.grad, ...).
 for _transform in (GradOperation, grad, value_and_grad, vjp, jvp, jacrev, jacfwd, vmap):

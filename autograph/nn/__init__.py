@@ -17,3 +17,4 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, LossBas
 from .recurrent import GRU, LSTM, RNN
 from .optim import SGD, Adagrad, Adam, AdamW, AdamWeightDecay, Momentum, Optimizer, RMSProp
 from .wrap import TrainOneStepCell, WithEvalCell, WithLossCell
+from ..deploy import GraphCell
