@@ -2,6 +2,7 @@
 
     autograph show FILE.py:NAME [--grad 0,1] [--weights] [--ir] [--args EXPR]
     autograph export FILE.py:NAME [--grad 0,1] [--weights] [--args EXPR] -o OUT.py
+    autograph --version
 
 NAME is a function or a Cell (an instance) defined in FILE.py. The code is compiled for example
 arguments: by default the module's variables named like the function's parameters (the tutorial
@@ -23,12 +24,14 @@ import sys
 import tokenize
 
 from . import api, nn
+from ._version import __version__
 from .errors import CompileError
 from .export import standalone
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog='autograph', description=__doc__.split('\n\n')[0])
+    parser.add_argument('--version', action='version', version=f'autograph {__version__}')
     commands = parser.add_subparsers(dest='command', required=True)
     for name, help_text in (('show', 'print the generated code'),
                             ('export', 'write the generated code as a NumPy-only module')):

@@ -2,6 +2,7 @@
 `autograph export` writes a gradient as a module that runs with NumPy alone."""
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -167,3 +168,12 @@ def test_user_mistake_from_the_command_line_has_no_traceback(user_file):
                              '--grad', 'x'], capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.startswith('autograph: --grad') and 'Traceback' not in result.stderr
+
+
+def test_version_matches_the_project_file(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(['--version'])
+    assert exit_info.value.code == 0
+    project = (pathlib.Path(__file__).resolve().parents[1] / 'pyproject.toml').read_text()
+    declared = re.search(r'^version\s*=\s*"([^"]+)"', project, re.M).group(1)
+    assert capsys.readouterr().out.strip() == f'autograph {declared}' == f'autograph {autograph.__version__}'
