@@ -147,12 +147,12 @@ class _CifarImages:
         return len(self._table)
 
     def __getitem__(self, i):
-        return self._table[i, 1:].reshape(3, 32, 32).transpose(1, 2, 0)
+        return self._table[i][1:].reshape(3, 32, 32).transpose(1, 2, 0)
 
 
 class _CifarLabels(_CifarImages):
     def __getitem__(self, i):
-        return np.uint32(self._table[i, 0])
+        return np.uint32(self._table[i][0])
 
 
 def _cifar_records(path):
@@ -164,7 +164,23 @@ def _cifar_records(path):
 
 
 def _joined(arrays):
-    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+    return arrays[0] if len(arrays) == 1 else _Chained(arrays)
+
+
+class _Chained:
+    """Several memory maps indexed as one, without reading them into memory."""
+
+    def __init__(self, parts):
+        self._parts = parts
+        self._ends = np.cumsum([len(p) for p in parts])
+
+    def __len__(self):
+        return int(self._ends[-1])
+
+    def __getitem__(self, i):
+        part = int(np.searchsorted(self._ends, i, side='right'))
+        start = 0 if part == 0 else int(self._ends[part - 1])
+        return self._parts[part][i - start]
 
 
 def _usages(usage, parts, name):

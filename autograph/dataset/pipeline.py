@@ -398,7 +398,10 @@ class TakeDataset(Dataset):
 
     def _rows(self, run, key):
         rows = self.children[0]._rows(run, key)
-        yield from rows if self._n == -1 else itertools.islice(rows, self._n)
+        try:
+            yield from rows if self._n == -1 else itertools.islice(rows, self._n)
+        finally:
+            rows.close()
 
 
 class SkipDataset(Dataset):
@@ -430,8 +433,14 @@ class ZipDataset(Dataset):
         return min(d.get_dataset_size() for d in self.children)
 
     def _rows(self, run, key):
-        for rows in zip(*(d._rows(run, key) for d in self.children)):
-            yield tuple(value for row in rows for value in row)
+        streams = [d._rows(run, key) for d in self.children]
+        try:
+            for rows in zip(*streams):
+                yield tuple(value for row in rows for value in row)
+        finally:
+            # The longer inputs stop mid-pass; closing them now stops their worker threads.
+            for stream in streams:
+                stream.close()
 
 
 def zip_datasets(datasets):
