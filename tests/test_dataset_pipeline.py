@@ -45,6 +45,8 @@ def test_repeat_take_skip():
     assert first(ordered(N).skip(4)) == [4, 5] and ordered(N).skip(9).get_dataset_size() == 0
     forever = ordered(N).repeat()
     assert forever.get_dataset_size() == -1 and first(forever.take(14)) == (list(range(6)) * 3)[:14]
+    assert forever.take(14).get_dataset_size() == 14 and forever.batch(4).get_dataset_size() == -1
+    assert forever.zip(ordered(N, names=['b'])).get_dataset_size() == 6
     assert first(ordered(N).skip(1).take(3).repeat(2)) == [1, 2, 3] * 2
 
 

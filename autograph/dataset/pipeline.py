@@ -300,6 +300,8 @@ class BatchDataset(Dataset):
 
     def _count(self):
         n, size = self._child_size(), self._batch_size
+        if n == -1:
+            return -1
         return n // size if self._drop_remainder else -(-n // size)
 
     def _rows(self, run, key):
@@ -376,7 +378,8 @@ class RepeatDataset(Dataset):
         return -1 if self._count_ is None else self._count_
 
     def _count(self):
-        return -1 if self._count_ is None else self._child_size() * self._count_
+        size = self._child_size()
+        return -1 if self._count_ is None or size == -1 else size * self._count_
 
     def _rows(self, run, key):
         passes = itertools.count() if self._count_ is None else range(self._count_)
@@ -394,7 +397,9 @@ class TakeDataset(Dataset):
 
     def _count(self):
         size = self._child_size()
-        return size if self._n == -1 or size == -1 else min(size, self._n)
+        if self._n == -1:
+            return size
+        return self._n if size == -1 else min(size, self._n)
 
     def _rows(self, run, key):
         rows = self.children[0]._rows(run, key)
@@ -430,7 +435,8 @@ class ZipDataset(Dataset):
         check_unique('zip', self.column_names)
 
     def _count(self):
-        return min(d.get_dataset_size() for d in self.children)
+        sizes = [d.get_dataset_size() for d in self.children if d.get_dataset_size() != -1]
+        return min(sizes) if sizes else -1
 
     def _rows(self, run, key):
         streams = [d._rows(run, key) for d in self.children]
