@@ -217,8 +217,30 @@ def jit(fn: Callable[..., Any], *, cache_size: Optional[int] = None) -> Jitted: 
 @_compile_time
 def jit(fn: Optional[Callable[..., Any]] = None, *,
         cache_size: Optional[int] = None) -> Union[Jitted, Callable[[Callable[..., Any]], Jitted]]:
-    """Compile `fn` to NumPy source. Use as `@jit`, `@jit(cache_size=8)` or `jit(fn)`.
-    `cache_size`: the most call signatures kept (default 64, `autograph.set_cache_size`)."""
+    """Compile `fn` to NumPy source: MindSpore's `mindspore.jit`.
+
+    Use as `@jit`, `@jit(cache_size=8)` or `jit(fn)`. `fn` is a function or a Cell; everything it
+    calls (Cells' `construct`, user functions) is compiled with it, from its source. A compilation
+    is kept per call signature (each array argument's shape and dtype, each Python argument's
+    value) and reused while the Python values it read stay the same.
+
+    Args:
+        fn: the function or Cell to compile (None when used as `@jit(cache_size=...)`).
+        cache_size: the most call signatures kept (default 64, `autograph.set_cache_size`).
+
+    Returns:
+        A callable with `fn`'s arguments and results: Tensors in give Tensors out, NumPy arrays
+        in give NumPy arrays out. `autograph.get_source(f)` reads the generated code.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> @autograph.jit
+        ... def f(x):
+        ...     return (x * x).sum()
+        >>> float(f(np.arange(3.0)))
+        5.0
+    """
     if fn is None:
         return lambda f: jit(f, cache_size=cache_size)
     jitted = fn if isinstance(fn, Jitted) else Jitted(fn)
@@ -230,14 +252,53 @@ def jit(fn: Optional[Callable[..., Any]] = None, *,
 @_compile_time
 def grad(fn: Callable[..., Any], grad_position: GradPosition = 0, weights: Any = None,
          has_aux: bool = False, return_ids: bool = False) -> GradFunction:
-    """The gradient function of `fn`, with MindSpore's semantics."""
+    """The gradient function of `fn`, with MindSpore's semantics (`mindspore.grad`).
+
+    Args:
+        fn: the function or Cell to differentiate; its output (or, with `has_aux`, its first
+            output) is differentiated, seeded with ones (several outputs: their sum).
+        grad_position: the argument position (int) or positions (tuple) to differentiate with
+            respect to; None for weights only.
+        weights: a Parameter, a list of them or a ParameterTuple (`net.trainable_params()`).
+        has_aux: `fn` returns `(output, *aux)`; only `output` is differentiated.
+        return_ids: pair each gradient with its position or its Parameter's name.
+
+    Returns:
+        A function with `fn`'s arguments returning: one gradient (an int position, or one
+        Parameter), a tuple (several positions or a list of weights), `(position_grads,
+        weight_grads)` when both are asked for, and `(grads, aux)` with has_aux.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> def f(x, y):
+        ...     return (x * y).sum()
+        >>> dx, dy = autograph.grad(f, (0, 1))(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+        >>> dx, dy
+        (array([3., 4.]), array([1., 2.]))
+    """
     return GradFunction(fn, grad_position, weights, has_aux, return_ids, with_value=False)
 
 
 @_compile_time
 def value_and_grad(fn: Callable[..., Any], grad_position: GradPosition = 0, weights: Any = None,
                    has_aux: bool = False, return_ids: bool = False) -> GradFunction:
-    """Like `grad`, returning `(fn's output, gradients)`."""
+    """Like `grad`, returning `(fn's output, gradients)`: MindSpore's `mindspore.value_and_grad`.
+
+    Args:
+        fn, grad_position, weights, has_aux, return_ids: as for `grad`.
+
+    Returns:
+        A function returning `(value, gradients)`, gradients structured as `grad`'s; with has_aux
+        `((output, *aux), gradients)`.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> loss, dx = autograph.value_and_grad(lambda x: (x ** 2).sum())(np.array([1.0, 3.0]))
+        >>> float(loss), dx
+        (10.0, array([2., 6.]))
+    """
     return GradFunction(fn, grad_position, weights, has_aux, return_ids, with_value=True)
 
 
@@ -253,11 +314,51 @@ def _entry(fn: Callable[..., Any], args: tuple[Any, ...], what: str) -> Compiled
 
 
 def get_source(fn: Callable[..., Any], *example_args: Any) -> str:
-    """The generated Python source of the last compilation of `fn` (or of its compilation for
-    `example_args`)."""
+    """The generated Python source of a compiled function.
+
+    Args:
+        fn: what `jit`, `grad`, `value_and_grad`, `vmap`... returned (a plain function or Cell is
+            compiled with `jit`).
+        *example_args: compile for these arguments; without them, the last compilation.
+
+    Returns:
+        The module's source (str): valid Python over NumPy, valid input to `autograph.jit`.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> def f(x):
+        ...     return x * 2.0 + 1.0
+        >>> print(autograph.get_source(f, np.ones(3)))
+        # Generated by autograph: valid input to autograph.jit again.
+        import numpy as np
+        <BLANKLINE>
+        <BLANKLINE>
+        def f(x):
+            # return x * 2.0 + 1.0
+            out = x * 2.0 + 1.0
+            return out
+        <BLANKLINE>
+    """
     return _entry(fn, example_args, 'get_source').generated.source
 
 
 def get_ir(fn: Callable[..., Any], *example_args: Any) -> str:
-    """The optimised IR, as text, of the last compilation of `fn` (or for `example_args`)."""
+    """The optimised IR of a compiled function, as text: one SSA assignment per primitive.
+
+    Args:
+        fn: as for `get_source`.
+        *example_args: compile for these arguments; without them, the last compilation.
+
+    Returns:
+        The printed graph (str): its inputs with shapes and dtypes, its ops, its outputs.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> print(autograph.get_ir(lambda x: autograph.ops.exp(x), np.ones(2, np.float32)))
+        def lambda_(x: f32[2]):
+          exp: f32[2] = exp(x)
+          return exp
+    """
     return format_graph(_entry(fn, example_args, 'get_ir').graph)

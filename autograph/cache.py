@@ -48,8 +48,20 @@ Key = tuple[Any, ...]       # a call signature: one `spec` per argument
 
 
 def set_cache_size(size: int) -> None:
-    """The number of call signatures a compiled function keeps (64 by default); functions
-    created afterwards use it. `f.cache_size = n` sets it for one function."""
+    """The number of call signatures a compiled function keeps (64 by default); functions created
+    afterwards use it. `f.cache_size = n` sets it for one function.
+
+    Args:
+        size: a positive int.
+
+    Returns:
+        None.
+
+    Example:
+        >>> import autograph
+        >>> autograph.set_cache_size(128)
+        >>> autograph.set_cache_size(64)
+    """
     _DEFAULT_SIZE[0] = _check_size(size)
 
 
@@ -166,7 +178,20 @@ def log(message: str, *args: object) -> None:
 
 
 def set_log_level(level: str) -> None:
-    """'compiles' logs every compilation and its reason; 'warning' (the default) is quiet."""
+    """How much the compiler logs (logger 'autograph').
+
+    Args:
+        level: 'compiles' logs every compilation and its reason (a new signature, a changed global,
+            a Parameter that changed shape...); 'warning' (the default) is quiet.
+
+    Returns:
+        None.
+
+    Example:
+        >>> import autograph
+        >>> autograph.set_log_level('compiles')
+        >>> autograph.set_log_level('warning')
+    """
     levels = {'compiles': logging.INFO, 'info': logging.INFO, 'debug': logging.DEBUG,
               'warning': logging.WARNING, 'quiet': logging.WARNING}
     if level not in levels:

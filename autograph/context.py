@@ -22,8 +22,23 @@ _IGNORED = {'save_graphs', 'save_graphs_path', 'max_call_depth', 'enable_graph_k
 
 
 def set_context(**kwargs):
-    """mode: GRAPH_MODE (0) or PYNATIVE_MODE (1), recorded only; device_target: 'CPU' (any other
-    target is refused); other MindSpore options are recorded and ignored, unknown ones refused."""
+    """MindSpore's `set_context`, so that ported scripts run unchanged.
+
+    Args:
+        mode: GRAPH_MODE (0) or PYNATIVE_MODE (1), recorded only: code outside `jit` runs eagerly
+            and code inside compiles, in both.
+        device_target: 'CPU' (any other target is refused).
+        **kwargs: other MindSpore options are recorded and ignored; unknown ones are refused.
+
+    Returns:
+        None.
+
+    Example:
+        >>> import autograph
+        >>> autograph.set_context(mode=autograph.GRAPH_MODE, device_target='CPU')
+        >>> autograph.get_context('device_target')
+        'CPU'
+    """
     updates = {}
     for key, value in kwargs.items():
         if key == 'mode':
@@ -43,7 +58,19 @@ def set_context(**kwargs):
 
 
 def get_context(attr_key):
-    """The value set for `attr_key` ('mode', 'device_target', ...)."""
+    """The value set for a context option.
+
+    Args:
+        attr_key: 'mode', 'device_target', or another of MindSpore's options.
+
+    Returns:
+        The value (None for an accepted option never set); an unknown key is a ValueError.
+
+    Example:
+        >>> import autograph
+        >>> autograph.get_context('mode') in (autograph.GRAPH_MODE, autograph.PYNATIVE_MODE)
+        True
+    """
     with _lock:
         if attr_key in _context:
             return _context[attr_key]

@@ -7,7 +7,20 @@ from .source import SourceLoc
 
 class CompileError(RuntimeError):
     """The compiler cannot lower this code. The message names the file and line and shows the
-    statement with a caret. (A RuntimeError, as MindSpore's graph-mode compile failures are.)"""
+    statement with a caret. (A RuntimeError, as MindSpore's graph-mode compile failures are.)
+
+    Args:
+        message: what is wrong, and what to write instead.
+        loc: the user's source location, when known.
+
+    Example:
+        >>> import autograph
+        >>> try:
+        ...     raise autograph.CompileError("an example")
+        ... except RuntimeError as e:
+        ...     print(e)
+        an example
+    """
 
     def __init__(self, message: str, loc: Optional[SourceLoc] = None) -> None:
         self.message = message

@@ -14,7 +14,22 @@ _initializer_stream = None
 
 
 def set_seed(seed):
-    """Sets the global seed (a non-negative int), or clears it with None."""
+    """Set the global seed that initializers, Dropout and dataset shuffles read (MindSpore's
+    `set_seed`), or clear it with None.
+
+    Args:
+        seed: a non-negative int, or None.
+
+    Returns:
+        None.
+
+    Example:
+        >>> import autograph
+        >>> autograph.set_seed(1)
+        >>> autograph.get_seed()
+        1
+        >>> autograph.set_seed(None)
+    """
     global _seed, _initializer_stream
     if seed is not None:
         if isinstance(seed, bool) or not isinstance(seed, int) and not hasattr(seed, '__index__'):
@@ -30,7 +45,17 @@ def set_seed(seed):
 
 
 def get_seed():
-    """The global seed, or None when none was set."""
+    """The global seed.
+
+    Returns:
+        The int given to `set_seed`, or None when none was set.
+
+    Example:
+        >>> import autograph
+        >>> autograph.set_seed(7); autograph.get_seed()
+        7
+        >>> autograph.set_seed(None)
+    """
     return _seed
 
 

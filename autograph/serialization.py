@@ -73,12 +73,28 @@ _Entry = namedtuple('_Entry', 'name dtype shape sha256 is_str')
 
 # ------------------------------------------------------------------------------------ saving
 def save_checkpoint(save_obj, ckpt_file_name, append_dict=None, choice_func=None):
-    """Write the parameters of `save_obj` to `ckpt_file_name`, atomically.
+    """Write the parameters of `save_obj` to `ckpt_file_name`, atomically (MindSpore's
+    `save_checkpoint`).
 
-    `save_obj` is a Cell (its `parameters_and_names()`, under each Parameter's name), a list of
-    Parameters (`net.trainable_params()`), a list of `{'name': str, 'data': Tensor}` dicts, or a
-    dict name -> Tensor (what `load_checkpoint` returns). `append_dict` adds entries whose values
-    are int, float, bool, str or Tensor. `choice_func(name)` returning False leaves a parameter out.
+    Args:
+        save_obj: a Cell (its `parameters_and_names()`, under each Parameter's name), a list of
+            Parameters (`net.trainable_params()`), a list of `{'name': str, 'data': Tensor}` dicts,
+            or a dict name -> Tensor (what `load_checkpoint` returns).
+        ckpt_file_name: the file to write.
+        append_dict: more entries, with int, float, bool, str or Tensor values.
+        choice_func: `choice_func(name)` returning False leaves a parameter out.
+
+    Returns:
+        None.
+
+    Example:
+        >>> import os, tempfile
+        >>> import autograph
+        >>> from autograph import nn
+        >>> path = os.path.join(tempfile.mkdtemp(), 'net.ckpt')
+        >>> autograph.save_checkpoint(nn.Dense(3, 2), path)
+        >>> sorted(autograph.load_checkpoint(path))
+        ['bias', 'weight']
     """
     path = _checkpoint_path(ckpt_file_name)
     entries = _entries(save_obj)
@@ -277,9 +293,27 @@ def _fsync_directory(directory):
 
 # ------------------------------------------------------------------------------------ loading
 def load_checkpoint(ckpt_file_name, net=None, strict_load=False, choice_func=None):
-    """Read a checkpoint into an OrderedDict name -> Parameter (str entries of `append_dict` stay
-    str). With `net`, also load the values into it (see `load_param_into_net`).
-    `choice_func(name)` returning False leaves an entry out."""
+    """Read a checkpoint (MindSpore's `load_checkpoint`).
+
+    Args:
+        ckpt_file_name: the file `save_checkpoint` wrote.
+        net: if given, the values are also loaded into it (see `load_param_into_net`).
+        strict_load: as for `load_param_into_net`.
+        choice_func: `choice_func(name)` returning False leaves an entry out.
+
+    Returns:
+        An OrderedDict name -> Parameter (str entries of `append_dict` stay str).
+
+    Example:
+        >>> import os, tempfile
+        >>> import autograph
+        >>> from autograph import nn
+        >>> path = os.path.join(tempfile.mkdtemp(), 'net.ckpt')
+        >>> autograph.save_checkpoint(nn.Dense(3, 2), path)
+        >>> params = autograph.load_checkpoint(path, net=nn.Dense(3, 2))
+        >>> params['weight'].shape
+        (2, 3)
+    """
     if not isinstance(ckpt_file_name, (str, os.PathLike)):
         raise TypeError(f"For 'load_checkpoint', `ckpt_file_name` must be a str, "
                         f"but got {type(ckpt_file_name).__name__}.")
@@ -429,16 +463,31 @@ def _read_npy_header(f, member):
 
 # ------------------------------------------------------------------------ loading into a net
 def load_param_into_net(net, parameter_dict, strict_load=False):
-    """Copy values from `parameter_dict` (name -> Parameter) into the Parameters of `net`, matched
-    by name. Returns MindSpore's `(param_not_load, ckpt_not_load)`: the names in `net` that got no
-    value and the names in `parameter_dict` that were not used.
+    """Copy values from `parameter_dict` into the Parameters of `net`, matched by name.
 
     A shape mismatch is always a RuntimeError (never a reshape). A dtype mismatch is cast when
     `strict_load` is False and both are floats or both ints (and no value changes), otherwise a
     RuntimeError. With `strict_load=False`, a name missing from the dict is also looked up under
     a common prefix (a checkpoint of `WithLoss(net)` holds `network.fc.weight` for `fc.weight`).
     With `strict_load=True`, missing and unexpected parameters are a RuntimeError.
-    Nothing is written unless every check passes."""
+    Nothing is written unless every check passes.
+
+    Args:
+        net: the Cell to load into.
+        parameter_dict: name -> Parameter (or Tensor), as `load_checkpoint` returns.
+        strict_load: refuse missing or unexpected names and dtype changes.
+
+    Returns:
+        MindSpore's `(param_not_load, ckpt_not_load)`: the names in `net` that got no value and the
+        names in `parameter_dict` that were not used.
+
+    Example:
+        >>> import autograph
+        >>> from autograph import nn
+        >>> source, target = nn.Dense(3, 2), nn.Dense(3, 2)
+        >>> autograph.load_param_into_net(target, source.parameters_dict())
+        ([], [])
+    """
     _check_load_arguments(net, parameter_dict, strict_load)
     params = OrderedDict((param.name or path, param) for path, param in net.parameters_and_names())
     tensors = OrderedDict((k, v) for k, v in parameter_dict.items() if not isinstance(v, str))

@@ -53,11 +53,28 @@ def _memo(fn: Any, key: tuple[Any, ...], make: Callable[[], Transformed]) -> Any
 
 def vjp(fn: Callable[..., Any], *inputs: Any, weights: Any = None,
         has_aux: bool = False) -> tuple[Any, ...]:
-    """`(outputs, vjp_fn)` as MindSpore's `mindspore.vjp`: `vjp_fn(v)` gives the gradients of
-    `<v, fn(*inputs)>` with respect to every input, as a tuple (a 1-tuple for one input), and
-    `(inputs' gradients, weights' gradients)` when `weights` is given. With `has_aux`,
-    `(outputs, vjp_fn, aux)`. Both the forward function and the gradient function are compiled
-    once per call signature and kept on `fn`, so calling `vjp` again costs a cached call."""
+    """MindSpore's `mindspore.vjp`: the outputs of `fn` and a function giving vector-Jacobian
+    products.
+
+    Args:
+        fn: the function.
+        *inputs: the point.
+        weights: Parameters to differentiate too (then `vjp_fn` gives `(input_grads,
+            weight_grads)`).
+        has_aux: `fn` returns `(output, *aux)`; then `(outputs, vjp_fn, aux)`.
+
+    Returns:
+        `(outputs, vjp_fn)`: `vjp_fn(v)` gives the gradients of `<v, fn(*inputs)>` with respect to
+        every input, as a tuple (a 1-tuple for one input). Both functions are compiled once per call
+        signature and kept on `fn`, so calling `vjp` again is a cached call.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> out, vjp_fn = autograph.vjp(lambda x: x ** 2, np.array([1.0, 2.0]))
+        >>> vjp_fn(np.array([1.0, 1.0]))
+        (array([2., 4.]),)
+    """
     weight_key = None if weights is None else (type(weights), tuple(id(w) for w in flatten(weights)))
     forward_fn = _memo(fn, ('jit',), lambda: jit(fn))
     grad_fn = _memo(fn, ('vjp', len(inputs), has_aux, weight_key),
@@ -115,8 +132,25 @@ class JvpFunction(Transformed):
 
 
 def jvp(fn: Callable[..., Any], inputs: Any, v: Any, has_aux: bool = False) -> Any:
-    """MindSpore's `mindspore.jvp(fn, inputs, v, has_aux=False)`: `(fn(*inputs), J v)`, by forward
-    mode. `inputs` and `v` are a Tensor each or tuples of them."""
+    """MindSpore's `mindspore.jvp(fn, inputs, v, has_aux=False)`: the output of `fn` and its
+    directional derivative along `v`, by forward mode.
+
+    Args:
+        fn: the function.
+        inputs: the point: a Tensor (or array), or a tuple of them, one per argument.
+        v: the tangent, structured as `inputs`.
+        has_aux: `fn` returns `(output, *aux)`; then `(output, J v, aux)`.
+
+    Returns:
+        `(fn(*inputs), J v)`.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> out, tangent = autograph.jvp(lambda x: x ** 2, np.array([1.0, 2.0]), np.array([1.0, 0.0]))
+        >>> out, tangent
+        (array([1., 4.]), array([2., 0.]))
+    """
     inputs = inputs if isinstance(inputs, tuple) else (inputs,)
     v = v if isinstance(v, tuple) else (v,)
     if len(v) != len(inputs):
@@ -137,9 +171,26 @@ setattr(jvp, '__autograph_inline__', _inline_jvp)
 
 
 def jvp_function(fn: Callable[..., Any], has_aux: bool = False) -> JvpFunction:
-    """The compiled forward-mode function `jvp` calls: `f(*primals, *tangents)` returns
-    `(fn(*primals), J tangents)`. Pass it to `get_source` to read the tangent code. It is kept
-    on `fn` itself, where fn takes attributes, so that it goes when fn goes."""
+    """The compiled forward-mode function that `jvp` calls: `f(*primals, *tangents)` returns
+    `(fn(*primals), J tangents)`. Pass it to `get_source` to read the tangent code. It is kept on
+    `fn` itself, where fn takes attributes, so that it goes when fn goes.
+
+    Args:
+        fn: the function.
+        has_aux: as for `jvp`.
+
+    Returns:
+        The compiled function (one compilation per call signature).
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> def f(x):
+        ...     return autograph.ops.sin(x)
+        >>> out, tangent = autograph.jvp_function(f)(np.zeros(2), np.ones(2))
+        >>> tangent
+        array([1., 1.])
+    """
     try:
         store = vars(fn)
     except TypeError:       # a bound method, a builtin: compiled afresh
@@ -170,10 +221,27 @@ def _arranged(blocks: list[list[Any]]) -> Any:
 
 class GradOperation:
     """MindSpore's `ops.GradOperation(get_all=False, get_by_list=False, sens_param=False)`, for
-    code being ported: `GradOperation(...)(net[, params])` is a gradient function. Without
-    get_all it differentiates the first input only; get_all gives all inputs (always a tuple);
-    get_by_list gives the Parameters (a tuple); both give `(inputs, params)`. With sens_param the
-    last argument is the output's sensitivity."""
+    code being ported: `GradOperation(...)(net[, params])` is a gradient function.
+
+    Args:
+        get_all: differentiate every input (the result is always a tuple); without it, the first
+            input only.
+        get_by_list: differentiate the Parameters passed as `params` (a tuple); with get_all too,
+            the result is `(input_grads, param_grads)`.
+        sens_param: the gradient function takes one more argument, the output's sensitivity
+            (the cotangent that seeds reverse mode).
+
+    Returns:
+        An object that, called with a function or Cell (and `params`), gives the gradient function.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import ops
+        >>> def f(x, y):
+        ...     return (x * y).sum()
+        >>> ops.GradOperation(get_all=True)(f)(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+        (array([3., 4.]), array([1., 2.]))
+    """
 
     def __init__(self, get_all: bool = False, get_by_list: bool = False, sens_param: bool = False) -> None:
         self.get_all, self.get_by_list, self.sens_param = get_all, get_by_list, sens_param
@@ -346,25 +414,74 @@ def _regroup(arg: Any, blocks: Iterator[Any], dynamic_floats: bool) -> Any:
 
 @_compile_time
 def jacrev(fn: Callable[..., Any], grad_position: Positions = 0, has_aux: bool = False) -> JacRev:
-    """MindSpore's `ops.jacrev`: a function giving the Jacobian of `fn`'s outputs with respect to
-    the inputs at `grad_position`, each block of shape `output.shape + input.shape`, arranged as
-    `_arranged` says. With has_aux, `(jacobian, aux)`: aux is the second output, or a tuple of
-    the rest when there are more. One compiled call per signature gives every row."""
+    """MindSpore's `ops.jacrev`: the Jacobian of `fn` by reverse mode, every row from one compiled
+    call per signature.
+
+    Args:
+        fn: the function.
+        grad_position: the input (int) or inputs (tuple) to differentiate with respect to.
+        has_aux: `fn` returns `(output, *aux)`; the result is then `(jacobian, aux)` (aux the
+            second output, or a tuple of the rest).
+
+    Returns:
+        A function giving, for each output and each input asked for, a block of shape
+        `output.shape + input.shape`: one array for one output and one position, tuples otherwise.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> autograph.jacrev(lambda x, y: x * y, (0, 1))(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+        (array([[3., 0.],
+               [0., 4.]]), array([[1., 0.],
+               [0., 2.]]))
+    """
     return _memo(fn, ('jacrev', _positions(grad_position), has_aux), lambda: JacRev(fn, grad_position, has_aux))
 
 
 @_compile_time
 def jacfwd(fn: Callable[..., Any], grad_position: Positions = 0, has_aux: bool = False) -> JacFwd:
-    """MindSpore's `ops.jacfwd`: the Jacobian by forward mode, one compiled call per signature
-    for every column. Structure as `jacrev`'s."""
+    """MindSpore's `ops.jacfwd`: the Jacobian of `fn` by forward mode, every column from one
+    compiled call per signature.
+
+    Args:
+        fn: the function.
+        grad_position: the input (int) or inputs (tuple) to differentiate with respect to.
+        has_aux: `fn` returns `(output, *aux)`; the result is then `(jacobian, aux)`.
+
+    Returns:
+        A function giving blocks of shape `output.shape + input.shape`, structured as `jacrev`'s.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> autograph.jacfwd(lambda x: x * x)(np.array([1.0, 3.0]))
+        array([[2., 0.],
+               [0., 6.]])
+    """
     return _memo(fn, ('jacfwd', _positions(grad_position), has_aux), lambda: JacFwd(fn, grad_position, has_aux))
 
 
 @_compile_time
 def hessian(fn: Callable[..., Any], grad_position: Union[int, tuple[int, ...]] = 0) -> JacFwd:
-    """The Hessian of a scalar `fn`: `jacfwd(jacrev(fn))` (forward over reverse). For one
-    position, shape `input.shape * 2`; for several, H[i][j] of shape
-    `inputs[i].shape + inputs[j].shape` (jacrev's structure)."""
+    """The Hessian of a scalar `fn`: `jacfwd(jacrev(fn))` (forward over reverse).
+
+    Args:
+        fn: a function returning a scalar.
+        grad_position: the input (int) or inputs (tuple) to differentiate with respect to.
+
+    Returns:
+        A function giving, for one position, an array of shape `input.shape * 2`; for several,
+        `H[i][j]` of shape `inputs[i].shape + inputs[j].shape`.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> def f(x):
+        ...     return (x ** 3).sum()
+        >>> autograph.hessian(f)(np.array([1.0, 2.0]))
+        array([[ 6.,  0.],
+               [ 0., 12.]])
+    """
     return _memo(fn, ('hessian', _positions(grad_position)),
                  lambda: JacFwd(jacrev(fn, grad_position), grad_position))
 
@@ -372,8 +489,25 @@ def hessian(fn: Callable[..., Any], grad_position: Union[int, tuple[int, ...]] =
 def check_grad(fn: Callable[..., Any], *inputs: Any, eps: float = 1e-6, rtol: float = 1e-5,
                atol: float = 1e-8) -> str:
     """Compare the compiled gradient of the scalar `fn` with central finite differences, for every
-    float array input. Returns a report (one line per input with the worst mismatch); raises
-    AssertionError, with the report, if any input is off by more than the tolerances."""
+    float array input.
+
+    Args:
+        fn: a function returning a scalar.
+        *inputs: where to compare (float64 inputs give the tightest check).
+        eps: the finite-difference step.
+        rtol, atol: the tolerances, as `np.allclose`'s.
+
+    Returns:
+        A report (str), one line per input with its worst mismatch. Raises AssertionError, with the
+        report, when an input is off by more than the tolerances.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> def f(x):
+        ...     return (autograph.ops.sin(x) * x).sum()
+        >>> report = autograph.check_grad(f, np.array([0.5, 1.0, 2.0]))
+    """
     arrays = [np.array(a._data if isinstance(a, Tensor) else a, dtype=np.float64)
               if _is_float_array(a) else a for a in inputs]
     positions = [k for k, a in enumerate(inputs) if _is_float_array(a)]

@@ -185,8 +185,25 @@ def _outputs(batcher: Batcher, outputs: Any, out_axes: Axes, what: str) -> Any:
 
 
 def vmap(fn: Callable[..., Any], in_axes: Axes = 0, out_axes: Axes = 0) -> VmapFunction:
-    """`fn` mapped over axis `in_axes` of its arguments, its outputs stacked along `out_axes`
-    (MindSpore's and JAX's `vmap`), compiled once per call signature."""
+    """`fn` mapped over an axis of its arguments, its outputs stacked along `out_axes` (MindSpore's
+    and JAX's `vmap`), compiled once per call signature as one batched function.
+
+    Args:
+        fn: the function to map.
+        in_axes: the mapped axis of each argument: an int for all, or a tuple with one entry per
+            argument (None: not mapped, the same for every example).
+        out_axes: where the mapped axis goes in each output.
+
+    Returns:
+        The batched function.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> batched = autograph.vmap(lambda x, w: x @ w, in_axes=(0, None))
+        >>> batched(np.ones((5, 3)), np.ones((3, 2))).shape
+        (5, 2)
+    """
     return VmapFunction(fn, in_axes, out_axes)
 
 

@@ -44,7 +44,24 @@ class ArrayMethods:
 
 
 class Tensor(ArrayMethods):
-    """An n-dimensional array. Python floats become Float32 and ints Int64, as in MindSpore."""
+    """An n-dimensional array, as MindSpore's `Tensor`: NumPy's data with MindSpore's dtypes, repr
+    and methods (`asnumpy`, `shape`, `dtype`, arithmetic, `sum`, `reshape`...).
+
+    Args:
+        input_data: a number, a (nested) list, a NumPy array or a Tensor.
+        dtype: an autograph dtype (`autograph.float32`) or a NumPy one. Without it, Python floats
+            become Float32 and ints Int64, as in MindSpore; arrays keep their dtype.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import Tensor, float32
+        >>> t = Tensor([[1, 2], [3, 4]], float32)
+        >>> t.shape, t.dtype
+        ((2, 2), Float32)
+        >>> (t * 2).asnumpy()
+        array([[2., 4.],
+               [6., 8.]], dtype=float32)
+    """
     __slots__ = ('_data',)
 
     def __init__(self, input_data=None, dtype=None):
@@ -129,7 +146,22 @@ class Tensor(ArrayMethods):
 
 
 class Parameter(Tensor):
-    """A Tensor that a model trains: named, and found by `weights=` in grad."""
+    """A Tensor that a model trains: named, found by `weights=` in `grad`, and read by compiled code
+    at each call (so an optimizer's `set_data` never triggers a recompile).
+
+    Args:
+        default_input: the initial value (a Tensor, an array or a number).
+        name: the name checkpoints and `return_ids` use; a Cell names its Parameters after their
+            attributes.
+        requires_grad: whether `Cell.trainable_params()` lists it.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import Parameter, Tensor
+        >>> w = Parameter(Tensor(np.zeros(3, np.float32)), name='w')
+        >>> w
+        Parameter (name=w, shape=(3,), dtype=Float32, requires_grad=True)
+    """
     __slots__ = ('name', 'requires_grad')
 
     def __init__(self, default_input, name=None, requires_grad=True):
@@ -150,7 +182,17 @@ class Parameter(Tensor):
 
 
 class ParameterTuple(tuple):
-    """A tuple of Parameters, as `weights=` takes it."""
+    """A tuple of Parameters, as `weights=` takes it (MindSpore's `ParameterTuple`).
+
+    Args:
+        params: an iterable of Parameters (anything else is a TypeError).
+
+    Example:
+        >>> from autograph import ParameterTuple, nn
+        >>> weights = ParameterTuple(nn.Dense(3, 2).trainable_params())
+        >>> [p.name for p in weights]
+        ['weight', 'bias']
+    """
 
     def __new__(cls, params):
         params = tuple(params)

@@ -66,7 +66,31 @@ class CustomVJP:
 
 
 def custom_vjp(fn):
-    """Give `fn` a custom reverse-mode rule (JAX's API): decorate, then `fn.defvjp(fwd, bwd)`."""
+    """Give `fn` a custom reverse-mode rule (JAX's API): decorate, then `fn.defvjp(fwd, bwd)`.
+
+    `fwd(*args)` returns `(output, residuals)`; `bwd(residuals, output_cotangent)` returns one
+    cotangent per argument. Compiled code runs `fn` forward and `bwd` for its gradient.
+
+    Args:
+        fn: the function.
+
+    Returns:
+        A callable like `fn`, with `defvjp`.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> @autograph.custom_vjp
+        ... def clipped(x):
+        ...     return x * 1.0
+        >>> def fwd(x):
+        ...     return x * 1.0, None
+        >>> def bwd(residuals, g):
+        ...     return (autograph.ops.clamp(g, -1.0, 1.0),)
+        >>> _ = clipped.defvjp(fwd, bwd)
+        >>> autograph.grad(lambda x: (clipped(x) * 5.0).sum())(np.ones(2))
+        array([1., 1.])
+    """
     return CustomVJP(fn)
 
 
