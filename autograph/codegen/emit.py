@@ -85,6 +85,9 @@ def _imports(graph):
 
 
 _LITERAL_ARRAY_SIZE = 64   # constant arrays up to this size are written out in the source
+# Inline expressions nest at most this deep: the unparser and Python's own compiler recurse per
+# level, and a long unrolled chain from one source line would otherwise be one expression.
+_MAX_NESTING = 32
 
 
 class _Writer:
@@ -376,6 +379,7 @@ def _inlined(graph):
     the same source statement, with no effect (an assign) between them."""
     uses = _uses(graph)
     inline = set()
+    depth = {}     # id(value) -> how deeply its inline expression nests
 
     def visit(ops):
         effects_before = {}
@@ -393,11 +397,15 @@ def _inlined(graph):
                     inline.add(id(test))
             if op.regions or not op.outs or op.out.name is not None:
                 continue
+            nesting = 1 + max((depth.get(id(v), 0) for v in op.inputs if id(v) in inline), default=0)
+            if nesting > _MAX_NESTING:
+                continue      # a chain of one statement's ops (an unrolled loop's) is cut into lines
             users = uses.get(id(op.out), [])
             if len(users) == 1 and users[0][0] is not None and users[0][1] == id(ops) \
                     and users[0][0].loc == op.loc and _inlinable_into(users[0][0], op.out) \
                     and effects_before[id(users[0][0])] == effects_before[id(op)]:
                 inline.add(id(op.out))
+                depth[id(op.out)] = nesting
     visit(graph.ops)
     return inline
 

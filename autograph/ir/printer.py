@@ -71,14 +71,20 @@ class Namer:
     def __init__(self, taken: Iterable[str] = ()) -> None:
         self.names: dict[int, str] = {}
         self.used = set(taken)
+        # per hint, the suffix its last name took: every smaller one is used (names are never
+        # freed), so the search for the next starts there, and 20,000 `y`s stay linear
+        self.suffix: dict[str, int] = {}
 
     def fresh(self, hint: object) -> str:
         hint = identifier(hint)
-        name, n = hint, 0
+        name, n = hint, self.suffix.get(hint, 0)
+        if n:
+            name = f'{hint[:_MAX_LENGTH - 1 - len(str(n))]}_{n}'
         while name in self.used:
             n += 1
             name = f'{hint[:_MAX_LENGTH - 1 - len(str(n))]}_{n}'
         self.used.add(name)
+        self.suffix[hint] = n
         return name
 
     def __call__(self, value: Value, default: str = 't') -> str:

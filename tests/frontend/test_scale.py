@@ -54,3 +54,21 @@ def test_two_thousand_statements_compile_and_differentiate(tmp_path):
         y, dy = np.sin(y) * (1 + i % 3) + x, np.cos(y) * (1 + i % 3) * dy + 1
     np.testing.assert_allclose(autograph.jit(module.long_function)(x), y.sum(), rtol=1e-12)
     np.testing.assert_allclose(autograph.grad(module.long_function)(x), dy, rtol=1e-9)
+
+
+def product_chain(x, n):
+    y = x
+    for _ in (0,) * n:      # a tuple: unrolled, every step from one source line
+        y = y * x
+    return ops.sum(y)
+
+
+def test_an_unrolled_chain_of_one_line_is_written_in_lines_of_bounded_depth():
+    """300 steps of one statement: the adjoint sums 300 terms. Written as one nested expression
+    they overflowed the unparser's recursion; inline expressions now nest a bounded depth."""
+    x = np.array([1.001, 0.999, 1.002])
+    grad_fn = autograph.grad(product_chain)
+    np.testing.assert_allclose(grad_fn(x, 300), 301 * x ** 300, rtol=1e-10)
+    source = autograph.get_source(grad_fn, x, 300)
+    assert max(line.count('(') for line in source.splitlines()) < 40
+    np.testing.assert_allclose(autograph.jit(product_chain)(x, 300), np.sum(x ** 301), rtol=1e-10)
