@@ -51,6 +51,31 @@ class _CellType(type):
 
 
 class Cell(metaclass=_CellType):
+    """The base class of layers, losses and models (MindSpore's `nn.Cell`): subclass it, assign
+    Parameters and sub-Cells to attributes in `__init__`, and compute in `construct`. Calling the
+    Cell runs `construct`; `autograph.jit(cell)` compiles it.
+
+    Args:
+        auto_prefix: prefix the Parameters of sub-Cells with their attribute names (`fc.weight`).
+
+    Methods MindSpore users know: `trainable_params()`, `get_parameters()`,
+    `parameters_and_names()`, `parameters_dict()`, `cells_and_names()`, `set_train(mode)`.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, ops, Parameter, Tensor
+        >>> class Scale(nn.Cell):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.w = Parameter(Tensor(np.array([2.0], np.float32)), name='w')
+        ...     def construct(self, x):
+        ...         return x * self.w
+        >>> Scale()(Tensor(np.array([1.0, 3.0], np.float32))).asnumpy()
+        array([2., 6.], dtype=float32)
+        >>> [name for name, _ in Scale().parameters_and_names()]
+        ['w']
+    """
+
     def __init__(self, auto_prefix=True):
         object.__setattr__(self, '_params', OrderedDict())
         object.__setattr__(self, '_cells', OrderedDict())

@@ -26,26 +26,55 @@ def _axis(axis, owner):
 
 
 class ReLU(Cell):
-    """max(x, 0)."""
+    """max(x, 0).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> nn.ReLU()(Tensor(np.array([-1.0, 2.0], np.float32))).asnumpy()
+        array([0., 2.], dtype=float32)
+    """
 
     def construct(self, x):
         return ops.relu(x)
 
 
 class Sigmoid(Cell):
-    """1 / (1 + exp(-x))."""
+    """1 / (1 + exp(-x)).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> nn.Sigmoid()(Tensor(np.array([0.0], np.float32))).asnumpy()
+        array([0.5], dtype=float32)
+    """
 
     def construct(self, x):
         return ops.sigmoid(x)
 
 
 class Tanh(Cell):
+    """Tanh.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> nn.Tanh()(Tensor(np.array([0.0], np.float32))).asnumpy()
+        array([0.], dtype=float32)
+    """
     def construct(self, x):
         return ops.tanh(x)
 
 
 class SiLU(Cell):
-    """x * sigmoid(x)."""
+    """x * sigmoid(x).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> nn.SiLU()(Tensor(np.array([0.0, 1.0], np.float32))).asnumpy()
+        array([0.       , 0.7310586], dtype=float32)
+    """
 
     def construct(self, x):
         return ops.silu(x)
@@ -53,7 +82,14 @@ class SiLU(Cell):
 
 class GELU(Cell):
     """x * P(X <= x), X standard normal. MindSpore's default approximate=True is the tanh formula;
-    approximate=False is the exact one (via erf)."""
+    approximate=False is the exact one (via erf).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> nn.GELU(approximate=False)(Tensor(np.array([0.0, 1.0], np.float32))).asnumpy()
+        array([0.       , 0.8413447], dtype=float32)
+    """
 
     def __init__(self, approximate=True):
         super().__init__()
@@ -66,7 +102,14 @@ class GELU(Cell):
 
 
 class LeakyReLU(Cell):
-    """x where x >= 0, alpha * x elsewhere (MindSpore's default alpha is 0.2)."""
+    """x where x >= 0, alpha * x elsewhere (MindSpore's default alpha is 0.2).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> nn.LeakyReLU(alpha=0.2)(Tensor(np.array([-1.0, 2.0], np.float32))).asnumpy()
+        array([-0.2,  2. ], dtype=float32)
+    """
 
     def __init__(self, alpha=0.2):
         super().__init__()
@@ -81,7 +124,14 @@ class LeakyReLU(Cell):
 
 class ELU(Cell):
     """x where x > 0, alpha * (exp(x) - 1) elsewhere. MindSpore supports alpha=1.0 only; any
-    float is accepted here."""
+    float is accepted here.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> nn.ELU()(Tensor(np.array([-1.0, 2.0], np.float32))).asnumpy()
+        array([-0.63212055,  2.        ], dtype=float32)
+    """
 
     def __init__(self, alpha=1.0):
         super().__init__()
@@ -94,7 +144,14 @@ class ELU(Cell):
 class PReLU(Cell):
     """max(x, 0) + w * min(x, 0) with a learnt slope `w` of shape (channel,), applied along axis 1
     (the channels); channel=1 shares one slope. `w` is the initial slope (a float, or a Tensor or
-    array of shape (channel,)), 0.25 by default."""
+    array of shape (channel,)), 0.25 by default.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> nn.PReLU()(Tensor(np.array([[-1.0, 2.0]], np.float32))).asnumpy()
+        array([[-0.25,  2.  ]], dtype=float32)
+    """
 
     def __init__(self, channel=1, w=0.25):
         super().__init__()
@@ -114,7 +171,14 @@ class PReLU(Cell):
 
 
 class Softmax(Cell):
-    """exp(x) / sum(exp(x)) over `axis` (default -1)."""
+    """exp(x) / sum(exp(x)) over `axis` (default -1).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> nn.Softmax()(Tensor(np.array([1.0, 1.0], np.float32))).asnumpy()
+        array([0.5, 0.5], dtype=float32)
+    """
 
     def __init__(self, axis=-1):
         super().__init__()
@@ -125,7 +189,14 @@ class Softmax(Cell):
 
 
 class LogSoftmax(Cell):
-    """x - logsumexp(x) over `axis` (default -1)."""
+    """x - logsumexp(x) over `axis` (default -1).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> nn.LogSoftmax()(Tensor(np.array([0.0, 0.0], np.float32))).asnumpy()
+        array([-0.6931472, -0.6931472], dtype=float32)
+    """
 
     def __init__(self, axis=-1):
         super().__init__()
@@ -136,7 +207,14 @@ class LogSoftmax(Cell):
 
 
 class Identity(Cell):
-    """Returns its input."""
+    """Returns its input.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> nn.Identity()(Tensor(np.array([1.0, 2.0], np.float32))).asnumpy()
+        array([1., 2.], dtype=float32)
+    """
 
     def construct(self, x):
         return x

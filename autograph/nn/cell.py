@@ -6,7 +6,16 @@ class SequentialCell(Cell):
     """Cells applied in order: `SequentialCell(a, b)`, `SequentialCell([a, b])` (Parameters named
     by position, `0.weight`) or `SequentialCell(OrderedDict(fc1=a, act=b))` (named by key,
     `fc1.weight`). As in MindSpore it holds Cells only: a function such as `ops.relu` is a
-    TypeError (use `nn.ReLU()`), and so is a tuple of Cells (pass a list)."""
+    TypeError (use `nn.ReLU()`), and so is a tuple of Cells (pass a list).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.ones((2, 4), np.float32))
+        >>> net = nn.SequentialCell(nn.Dense(4, 8), nn.ReLU(), nn.Dense(8, 2))
+        >>> net(x).shape
+        (2, 2)
+    """
 
     def __init__(self, *args):
         super().__init__()
@@ -49,7 +58,15 @@ def _checked_cell(cell, where):
 
 
 class CellList(Cell):
-    """A list of Cells, registered by position (`0.weight`); iterate over it in `construct`."""
+    """A list of Cells, registered by position (`0.weight`); iterate over it in `construct`.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> layers = nn.CellList([nn.Dense(4, 4), nn.Dense(4, 2)])
+        >>> len(layers), [name for name, _ in layers.parameters_and_names()][:2]
+        (2, ['0.weight', '0.bias'])
+    """
 
     def __init__(self, *args):
         super().__init__()
@@ -109,7 +126,15 @@ def _checked(cell, owner):
 
 class CellDict(Cell):
     """Cells by name, in insertion order (Parameters prefixed by the key: `dense.weight`), from a
-    dict, a list of (key, Cell) pairs or another CellDict. Index it by key in `construct`."""
+    dict, a list of (key, Cell) pairs or another CellDict. Index it by key in `construct`.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> layers = nn.CellDict({'fc': nn.Dense(4, 2), 'act': nn.ReLU()})
+        >>> [name for name, _ in layers.parameters_and_names()]
+        ['fc.weight', 'fc.bias']
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__()

@@ -105,7 +105,15 @@ def _initial_parameter(init, shape, dtype, name, owner, default=None, requires_g
 class Dense(Cell):
     """y = activation(x @ weight.T + bias), weight of shape (out_channels, in_channels). Defaults
     as MindSpore 2.x: weight HeUniform(sqrt(5)) and bias Uniform, both within ±1/sqrt(in_channels).
-    `activation` is a name ('relu', 'sigmoid', 'tanh', 'gelu', 'softmax'), a Cell or a callable."""
+    `activation` is a name ('relu', 'sigmoid', 'tanh', 'gelu', 'softmax'), a Cell or a callable.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.ones((2, 4), np.float32))
+        >>> nn.Dense(4, 3, activation='relu')(x).shape
+        (2, 3)
+    """
 
     def __init__(self, in_channels, out_channels, weight_init=None, bias_init=None, has_bias=True,
                  activation=None, dtype=_FLOAT32):
@@ -135,7 +143,15 @@ class Dense(Cell):
 
 
 class Flatten(Cell):
-    """Merges the axes start_dim..end_dim (by default all but the first)."""
+    """Merges the axes start_dim..end_dim (by default all but the first).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.ones((2, 3, 8, 8), np.float32))
+        >>> nn.Flatten()(x).shape
+        (2, 192)
+    """
 
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
@@ -153,7 +169,15 @@ class Conv2d(Cell):
     """2-D cross-correlation over NCHW input; weight (out_channels, in_channels / group, kh, kw),
     bias (out_channels,). MindSpore 2.x's defaults: pad_mode='same', has_bias=False, weight
     HeUniform(sqrt(5)) and bias Uniform(1/sqrt(fan_in)). padding (with pad_mode='pad') is an int
-    or (top, bottom, left, right)."""
+    or (top, bottom, left, right).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.ones((2, 3, 8, 8), np.float32))
+        >>> nn.Conv2d(3, 16, 3, pad_mode='same', has_bias=True)(x).shape
+        (2, 16, 8, 8)
+    """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, pad_mode='same', padding=0,
                  dilation=1, group=1, has_bias=False, weight_init=None, bias_init=None,
@@ -235,7 +259,15 @@ class _Pool2d(Cell):
 
 class MaxPool2d(_Pool2d):
     """Maximum over each window of NCHW input. MindSpore's defaults: kernel_size=1, stride=1,
-    pad_mode='valid'; 'same' pads with -inf, 'pad' by `padding` (an int or (h, w))."""
+    pad_mode='valid'; 'same' pads with -inf, 'pad' by `padding` (an int or (h, w)).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.ones((2, 3, 8, 8), np.float32))
+        >>> nn.MaxPool2d(kernel_size=2, stride=2)(x).shape
+        (2, 3, 4, 4)
+    """
 
     def __init__(self, kernel_size=1, stride=1, pad_mode='valid', padding=0, dilation=1,
                  return_indices=False, ceil_mode=False, data_format='NCHW'):
@@ -262,7 +294,15 @@ class AvgPool2d(_Pool2d):
     """Mean over each window of NCHW input. MindSpore's defaults: kernel_size=1, stride=1,
     pad_mode='valid'. With 'pad', `padding` (an int, (h, w) or (top, bottom, left, right)) adds
     zeros, counted unless count_include_pad=False; with 'same' the padding is never counted (the
-    divisor is the number of input elements in the window, as TensorFlow's SAME does)."""
+    divisor is the number of input elements in the window, as TensorFlow's SAME does).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.ones((2, 3, 8, 8), np.float32))
+        >>> nn.AvgPool2d(kernel_size=2, stride=2)(x).shape
+        (2, 3, 4, 4)
+    """
 
     def __init__(self, kernel_size=1, stride=1, pad_mode='valid', padding=0, ceil_mode=False,
                  count_include_pad=True, divisor_override=None, data_format='NCHW'):
@@ -286,7 +326,16 @@ class AvgPool2d(_Pool2d):
 class Dropout(Cell):
     """While training, zeroes each element with probability p (a fresh mask at every call) and
     scales the rest by 1 / (1 - p); the identity when not training. MindSpore 2.x takes `p`;
-    the older keep_prob (= 1 - p) is still accepted when p is None."""
+    the older keep_prob (= 1 - p) is still accepted when p is None.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.ones((2, 4), np.float32))
+        >>> drop = nn.Dropout(p=0.5)
+        >>> float(drop.set_train(False)(x).asnumpy().sum())   # the identity when not training
+        8.0
+    """
 
     def __init__(self, keep_prob=0.5, p=None, dtype=_FLOAT32):
         super().__init__()
@@ -312,7 +361,15 @@ class Dropout(Cell):
 class Dropout2d(Cell):
     """While training, zeroes whole channels of (N, C, H, W) input, each with probability p (a
     fresh draw at every call), and scales the rest by 1 / (1 - p); the identity when not
-    training."""
+    training.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.ones((2, 3, 8, 8), np.float32))
+        >>> nn.Dropout2d(p=0.5).set_train(True)(x).shape
+        (2, 3, 8, 8)
+    """
 
     def __init__(self, p=0.5):
         super().__init__()
@@ -402,19 +459,45 @@ class _BatchNorm(Cell):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalisation of (N, C) or (N, C, L) input; see _BatchNorm."""
+    """Batch normalisation of (N, C) or (N, C, L) input; see _BatchNorm.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> bn = nn.BatchNorm1d(4)
+        >>> bn.set_train(True)(Tensor(np.random.rand(8, 4).astype(np.float32))).shape
+        (8, 4)
+    """
     _NDIMS, _LAYOUT = (2, 3), '(N, C) or (N, C, L)'
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalisation of (N, C, H, W) input; see _BatchNorm."""
+    """Batch normalisation of (N, C, H, W) input; see _BatchNorm.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> bn = nn.BatchNorm2d(3)
+        >>> x = Tensor(np.ones((2, 3, 8, 8), np.float32))
+        >>> bn.set_train(False)(x).shape
+        (2, 3, 8, 8)
+    """
     _NDIMS, _LAYOUT = (4,), '(N, C, H, W)'
 
 
 class LayerNorm(Cell):
     """(x - mean) / sqrt(var + epsilon) * gamma + beta, the statistics (biased variance) over the
     axes from begin_norm_axis on; gamma and beta have shape normalized_shape, which must be the
-    input's shape from begin_params_axis on. MindSpore's defaults: both axes -1, epsilon=1e-7."""
+    input's shape from begin_params_axis on. MindSpore's defaults: both axes -1, epsilon=1e-7.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.random.rand(2, 5).astype(np.float32))
+        >>> out = nn.LayerNorm((5,))(x).asnumpy()
+        >>> np.allclose(out.mean(axis=-1), 0, atol=1e-5)
+        True
+    """
 
     def __init__(self, normalized_shape, begin_norm_axis=-1, begin_params_axis=-1, gamma_init='ones',
                  beta_init='zeros', epsilon=1e-7, dtype=_FLOAT32):
@@ -461,7 +544,15 @@ class Embedding(Cell):
     has shape ids.shape + (embedding_size,). The table starts 'normal' (sigma 0.01) by default;
     padding_idx zeroes its row at initialisation (as in MindSpore, its gradient is not masked).
     use_one_hot=True computes one_hot(ids) @ table instead of a gather. `dtype` is the ids'
-    dtype, as in MindSpore."""
+    dtype, as in MindSpore.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> table = nn.Embedding(10, 4)
+        >>> table(Tensor(np.array([[1, 2, 3]], np.int32))).shape
+        (1, 3, 4)
+    """
 
     def __init__(self, vocab_size, embedding_size, use_one_hot=False, embedding_table='normal',
                  dtype=runtime_dtypes.int32, padding_idx=None):

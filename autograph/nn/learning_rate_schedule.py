@@ -35,7 +35,13 @@ def flag_arg(owner, name, value):
 
 class LearningRateSchedule(Cell):
     """Base of the schedules: `construct(global_step)` returns the learning rate of that step,
-    computed with ops (the optimizer passes its `global_step` Parameter, int32 of shape (1,))."""
+    computed with ops (the optimizer passes its `global_step` Parameter, int32 of shape (1,)).
+
+    Example:
+        >>> from autograph import nn
+        >>> isinstance(nn.WarmUpLR(0.1, 4), nn.LearningRateSchedule)
+        True
+    """
 
     def construct(self, global_step):
         raise NotImplementedError(f"{type(self).__name__} must define construct(global_step)")
@@ -53,7 +59,15 @@ def _float_step(global_step):
 
 
 class ExponentialDecayLR(LearningRateSchedule):
-    """lr * decay_rate ** p, p = step / decay_steps (floored with is_stair)."""
+    """lr * decay_rate ** p, p = step / decay_steps (floored with is_stair).
+
+    Example:
+        >>> from autograph import nn, Tensor
+        >>> import numpy as np
+        >>> schedule = nn.ExponentialDecayLR(0.1, 0.9, 1)
+        >>> print(round(float(schedule(Tensor(np.array([2], np.int32))).asnumpy().item()), 4))
+        0.081
+    """
 
     def __init__(self, learning_rate, decay_rate, decay_steps, is_stair=False):
         super().__init__()
@@ -68,7 +82,15 @@ class ExponentialDecayLR(LearningRateSchedule):
 
 
 class InverseDecayLR(LearningRateSchedule):
-    """lr / (1 + decay_rate * p), p = step / decay_steps (floored with is_stair)."""
+    """lr / (1 + decay_rate * p), p = step / decay_steps (floored with is_stair).
+
+    Example:
+        >>> from autograph import nn, Tensor
+        >>> import numpy as np
+        >>> schedule = nn.InverseDecayLR(0.1, 0.5, 1)
+        >>> print(round(float(schedule(Tensor(np.array([2], np.int32))).asnumpy().item()), 4))
+        0.05
+    """
 
     def __init__(self, learning_rate, decay_rate, decay_steps, is_stair=False):
         super().__init__()
@@ -83,7 +105,15 @@ class InverseDecayLR(LearningRateSchedule):
 
 
 class CosineDecayLR(LearningRateSchedule):
-    """min_lr + (max_lr - min_lr) / 2 * (1 + cos(pi * min(step, decay_steps) / decay_steps))."""
+    """min_lr + (max_lr - min_lr) / 2 * (1 + cos(pi * min(step, decay_steps) / decay_steps)).
+
+    Example:
+        >>> from autograph import nn, Tensor
+        >>> import numpy as np
+        >>> schedule = nn.CosineDecayLR(0.01, 0.1, 4)
+        >>> print(round(float(schedule(Tensor(np.array([2], np.int32))).asnumpy().item()), 4))
+        0.055
+    """
 
     def __init__(self, min_lr, max_lr, decay_steps):
         super().__init__()
@@ -102,7 +132,15 @@ class CosineDecayLR(LearningRateSchedule):
 class PolynomialDecayLR(LearningRateSchedule):
     """(lr - end_lr) * (1 - t / T) ** power + end_lr with t = min(step, decay_steps) and
     T = decay_steps; with update_decay_steps, t = step and T = decay_steps * max(ceil(step /
-    decay_steps), 1)."""
+    decay_steps), 1).
+
+    Example:
+        >>> from autograph import nn, Tensor
+        >>> import numpy as np
+        >>> schedule = nn.PolynomialDecayLR(0.1, 0.01, 4, 1.0)
+        >>> print(round(float(schedule(Tensor(np.array([2], np.int32))).asnumpy().item()), 4))
+        0.055
+    """
 
     def __init__(self, learning_rate, end_learning_rate, decay_steps, power, update_decay_steps=False):
         super().__init__()
@@ -124,7 +162,15 @@ class PolynomialDecayLR(LearningRateSchedule):
 
 
 class WarmUpLR(LearningRateSchedule):
-    """lr * min(step, warmup_steps) / warmup_steps."""
+    """lr * min(step, warmup_steps) / warmup_steps.
+
+    Example:
+        >>> from autograph import nn, Tensor
+        >>> import numpy as np
+        >>> schedule = nn.WarmUpLR(0.1, 4)
+        >>> print(round(float(schedule(Tensor(np.array([2], np.int32))).asnumpy().item()), 4))
+        0.05
+    """
 
     def __init__(self, learning_rate, warmup_steps):
         super().__init__()
@@ -137,7 +183,13 @@ class WarmUpLR(LearningRateSchedule):
 
 # ---------------------------------------------------------------- schedules as lists
 def piecewise_constant_lr(milestone, learning_rates):
-    """learning_rates[k] for the steps in [milestone[k-1], milestone[k]); milestone[-1] values."""
+    """learning_rates[k] for the steps in [milestone[k-1], milestone[k]); milestone[-1] values.
+
+    Example:
+        >>> from autograph import nn
+        >>> nn.piecewise_constant_lr([2, 4], [0.1, 0.01])
+        [0.1, 0.1, 0.01, 0.01]
+    """
     if not isinstance(milestone, (list, tuple)) or not isinstance(learning_rates, (list, tuple)):
         raise TypeError("piecewise_constant_lr: 'milestone' and 'learning_rates' must be lists")
     if len(milestone) != len(learning_rates):
@@ -168,21 +220,39 @@ def _decay_list_args(owner, learning_rate, decay_rate, is_stair):
 
 
 def exponential_decay_lr(learning_rate, decay_rate, total_step, step_per_epoch, decay_epoch, is_stair=False):
-    """lr * decay_rate ** (epoch / decay_epoch) per step (the ratio floored with is_stair)."""
+    """lr * decay_rate ** (epoch / decay_epoch) per step (the ratio floored with is_stair).
+
+    Example:
+        >>> from autograph import nn
+        >>> [round(v, 4) for v in nn.exponential_decay_lr(0.1, 0.9, 4, 2, 1)]
+        [0.1, 0.1, 0.09, 0.09]
+    """
     stair = _decay_list_args('exponential_decay_lr', learning_rate, decay_rate, is_stair)
     epochs = _epochs('exponential_decay_lr', total_step, step_per_epoch, decay_epoch)
     return [learning_rate * decay_rate ** (e // decay_epoch if stair else e / decay_epoch) for e in epochs]
 
 
 def inverse_decay_lr(learning_rate, decay_rate, total_step, step_per_epoch, decay_epoch, is_stair=False):
-    """lr / (1 + decay_rate * epoch / decay_epoch) per step (the ratio floored with is_stair)."""
+    """lr / (1 + decay_rate * epoch / decay_epoch) per step (the ratio floored with is_stair).
+
+    Example:
+        >>> from autograph import nn
+        >>> [round(v, 4) for v in nn.inverse_decay_lr(0.1, 0.5, 4, 2, 1)]
+        [0.1, 0.1, 0.0667, 0.0667]
+    """
     stair = _decay_list_args('inverse_decay_lr', learning_rate, decay_rate, is_stair)
     epochs = _epochs('inverse_decay_lr', total_step, step_per_epoch, decay_epoch)
     return [learning_rate / (1 + decay_rate * (e // decay_epoch if stair else e / decay_epoch)) for e in epochs]
 
 
 def cosine_decay_lr(min_lr, max_lr, total_step, step_per_epoch, decay_epoch):
-    """min_lr + (max_lr - min_lr) / 2 * (1 + cos(pi * min(epoch, decay_epoch) / decay_epoch))."""
+    """min_lr + (max_lr - min_lr) / 2 * (1 + cos(pi * min(epoch, decay_epoch) / decay_epoch)).
+
+    Example:
+        >>> from autograph import nn
+        >>> [round(v, 4) for v in nn.cosine_decay_lr(0.01, 0.1, 4, 2, 2)]
+        [0.1, 0.1, 0.055, 0.055]
+    """
     number_arg('cosine_decay_lr', 'min_lr', min_lr)
     number_arg('cosine_decay_lr', 'max_lr', max_lr, strict=True)
     if min_lr >= max_lr:
@@ -196,7 +266,13 @@ def polynomial_decay_lr(learning_rate, end_learning_rate, total_step, step_per_e
                         update_decay_epoch=False):
     """(lr - end_lr) * (1 - t / T) ** power + end_lr per step, t = min(epoch, decay_epoch) and
     T = decay_epoch; with update_decay_epoch, t = epoch and T = decay_epoch * max(ceil(epoch /
-    decay_epoch), 1)."""
+    decay_epoch), 1).
+
+    Example:
+        >>> from autograph import nn
+        >>> [round(v, 4) for v in nn.polynomial_decay_lr(0.1, 0.01, 4, 2, 2, 1.0)]
+        [0.1, 0.1, 0.055, 0.055]
+    """
     owner = 'polynomial_decay_lr'
     number_arg(owner, 'learning_rate', learning_rate, strict=True)
     number_arg(owner, 'end_learning_rate', end_learning_rate)
@@ -213,7 +289,13 @@ def polynomial_decay_lr(learning_rate, end_learning_rate, total_step, step_per_e
 
 
 def warmup_lr(learning_rate, total_step, step_per_epoch, warmup_epoch):
-    """lr * min(epoch, warmup_epoch) / warmup_epoch per step."""
+    """lr * min(epoch, warmup_epoch) / warmup_epoch per step.
+
+    Example:
+        >>> from autograph import nn
+        >>> [round(v, 4) for v in nn.warmup_lr(0.1, 4, 2, 2)]
+        [0.0, 0.0, 0.05, 0.05]
+    """
     number_arg('warmup_lr', 'learning_rate', learning_rate)
     epochs = _epochs('warmup_lr', total_step, step_per_epoch, warmup_epoch, 'warmup_epoch')
     return [learning_rate * min(e, warmup_epoch) / warmup_epoch for e in epochs]

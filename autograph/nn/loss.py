@@ -28,7 +28,13 @@ def _optional_tensor(value, name, owner):
 
 
 class LossBase(Cell):
-    """A loss with a `reduction` ('mean', 'sum' or 'none')."""
+    """A loss with a `reduction` ('mean', 'sum' or 'none').
+
+    Example:
+        >>> from autograph import nn
+        >>> nn.MSELoss(reduction='sum').reduction
+        'sum'
+    """
 
     def __init__(self, reduction='mean'):
         super().__init__()
@@ -36,14 +42,32 @@ class LossBase(Cell):
 
 
 class MSELoss(LossBase):
-    """(logits - labels)^2, reduced."""
+    """(logits - labels)^2, reduced.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> logits = Tensor(np.array([[0.5, 2.0], [1.0, -1.0]], np.float32))
+        >>> labels = Tensor(np.array([[1.0, 2.0], [0.0, -1.0]], np.float32))
+        >>> print(round(float(nn.MSELoss()(logits, labels)), 4))
+        0.3125
+    """
 
     def construct(self, logits, labels):
         return ops.mse_loss(logits, labels, self.reduction)
 
 
 class L1Loss(LossBase):
-    """|logits - labels|, reduced."""
+    """|logits - labels|, reduced.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> logits = Tensor(np.array([[0.5, 2.0], [1.0, -1.0]], np.float32))
+        >>> labels = Tensor(np.array([[1.0, 2.0], [0.0, -1.0]], np.float32))
+        >>> print(round(float(nn.L1Loss()(logits, labels)), 4))
+        0.375
+    """
 
     def construct(self, logits, labels):
         return ops.l1_loss(logits, labels, self.reduction)
@@ -51,7 +75,16 @@ class L1Loss(LossBase):
 
 class SmoothL1Loss(LossBase):
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = logits - labels). MindSpore's
-    default reduction here is 'none'."""
+    default reduction here is 'none'.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> logits = Tensor(np.array([[0.5, 2.0], [1.0, -1.0]], np.float32))
+        >>> labels = Tensor(np.array([[1.0, 2.0], [0.0, -1.0]], np.float32))
+        >>> print(round(float(nn.SmoothL1Loss(reduction='mean')(logits, labels)), 4))
+        0.1562
+    """
 
     def __init__(self, beta=1.0, reduction='none'):
         super().__init__(reduction)
@@ -65,7 +98,15 @@ class SmoothL1Loss(LossBase):
 
 class BCELoss(LossBase):
     """-w [y log(p) + (1 - y) log(1 - p)] on probabilities p = logits (each log clamped, so p = 0
-    or 1 stays finite); `weight` has the shape of the logits."""
+    or 1 stays finite); `weight` has the shape of the logits.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> p = Tensor(np.array([0.8, 0.3], np.float32)); y = Tensor(np.array([1.0, 0.0], np.float32))
+        >>> print(round(float(nn.BCELoss()(p, y)), 4))
+        0.2899
+    """
 
     def __init__(self, weight=None, reduction='mean'):
         super().__init__(reduction)
@@ -77,7 +118,15 @@ class BCELoss(LossBase):
 
 class BCEWithLogitsLoss(LossBase):
     """Binary cross entropy on logits, as `ops.binary_cross_entropy_with_logits`; `weight` and
-    `pos_weight` broadcast against the logits."""
+    `pos_weight` broadcast against the logits.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> z = Tensor(np.array([0.0, 0.0], np.float32)); y = Tensor(np.array([1.0, 0.0], np.float32))
+        >>> print(round(float(nn.BCEWithLogitsLoss()(z, y)), 4))
+        0.6931
+    """
 
     def __init__(self, reduction='mean', weight=None, pos_weight=None):
         super().__init__(reduction)
@@ -98,7 +147,15 @@ def _class_weight(weight, ignore_index, owner):
 class NLLLoss(LossBase):
     """Negative log likelihood of log-probabilities (classes on axis 1, or axis 0 for one sample)
     against class indices: -weight[y] logp[y], 0 where y == ignore_index; 'mean' divides by the
-    total weight of the targets not ignored."""
+    total weight of the targets not ignored.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> logp = Tensor(np.log(np.array([[0.5, 0.5], [0.25, 0.75]], np.float32)))
+        >>> print(round(float(nn.NLLLoss()(logp, Tensor(np.array([0, 1], np.int32)))), 4))
+        0.4904
+    """
 
     def __init__(self, weight=None, ignore_index=-100, reduction='mean'):
         super().__init__(reduction)
@@ -113,7 +170,15 @@ class CrossEntropyLoss(LossBase):
     """Cross entropy of logits (classes on axis 1, or axis 0 for one sample) against class indices
     (integers) or class probabilities (floats of the logits' shape), with class `weight`,
     `ignore_index` and `label_smoothing` as in MindSpore (and PyTorch): 'mean' divides by the
-    total weight of the targets for indices, by the number of samples for probabilities."""
+    total weight of the targets for indices, by the number of samples for probabilities.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> logits = Tensor(np.array([[0.0, 0.0], [0.0, 0.0]], np.float32))
+        >>> print(round(float(nn.CrossEntropyLoss()(logits, Tensor(np.array([0, 1], np.int32)))), 4))
+        0.6931
+    """
 
     def __init__(self, weight=None, ignore_index=-100, reduction='mean', label_smoothing=0.0):
         super().__init__(reduction)

@@ -82,7 +82,14 @@ class Optimizer(Cell):
     (`{'params': [...], 'lr': ..., 'weight_decay': ...}`, and `{'order_params': [...]}` to fix
     the order). Without groups, weight decay skips Parameters whose name holds 'beta' or
     'gamma' (normalisation layers), as in MindSpore. Subclasses write `construct(gradients)` with
-    `_gradients` (checks, loss scale, L2 decay) and `_step_lrs` (per-Parameter learning rates)."""
+    `_gradients` (checks, loss scale, L2 decay) and `_step_lrs` (per-Parameter learning rates).
+
+    Example:
+        >>> from autograph import nn
+        >>> optimizer = nn.SGD(nn.Dense(3, 2).trainable_params(), 0.1)
+        >>> isinstance(optimizer, nn.Optimizer), len(optimizer.parameters)
+        (True, 2)
+    """
     _l2_in_gradient = True      # weight decay added to the gradient; False: decoupled (AdamW)
     _decay_filter = True        # ungrouped decay skips 'beta'/'gamma' Parameters
 
@@ -260,7 +267,22 @@ class SGD(Optimizer):
     momentum u > 0, v = g on the first step, else v = u v + (1 - dampening) g, and
     g = g + u v (nesterov) or g = v; then p -= lr g. State: `accum.<name>` (v), `stat.<name>`
     (1 until the first step). Weight decay applies to every Parameter (no 'beta'/'gamma' filter),
-    per group when groups set it (MindSpore's SGD does not support that)."""
+    per group when groups set it (MindSpore's SGD does not support that).
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> from autograph import nn
+        >>> net = nn.Dense(3, 2)
+        >>> x, y = np.ones((4, 3), np.float32), np.zeros((4, 2), np.float32)
+        >>> loss_fn = nn.MSELoss()
+        >>> grad_fn = autograph.value_and_grad(lambda a, b: loss_fn(net(a), b), None, net.trainable_params())
+        >>> optimizer = nn.SGD(net.trainable_params(), learning_rate=0.1)
+        >>> loss, grads = grad_fn(x, y)
+        >>> _ = optimizer(grads)   # one update, in place
+        >>> [p.shape for p in net.trainable_params()]
+        [(2, 3), (2,)]
+    """
     _decay_filter = False
 
     def __init__(self, params, learning_rate=0.1, momentum=0.0, dampening=0.0, weight_decay=0.0,
@@ -289,7 +311,22 @@ class SGD(Optimizer):
 
 class Momentum(Optimizer):
     """MindSpore's Momentum (ApplyMomentum): v = u v + g; p -= lr v, or with use_nesterov
-    p -= lr g + lr u v. State: `moments.<name>`."""
+    p -= lr g + lr u v. State: `moments.<name>`.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> from autograph import nn
+        >>> net = nn.Dense(3, 2)
+        >>> x, y = np.ones((4, 3), np.float32), np.zeros((4, 2), np.float32)
+        >>> loss_fn = nn.MSELoss()
+        >>> grad_fn = autograph.value_and_grad(lambda a, b: loss_fn(net(a), b), None, net.trainable_params())
+        >>> optimizer = nn.Momentum(net.trainable_params(), learning_rate=0.1, momentum=0.9)
+        >>> loss, grads = grad_fn(x, y)
+        >>> _ = optimizer(grads)   # one update, in place
+        >>> [p.shape for p in net.trainable_params()]
+        [(2, 3), (2,)]
+    """
 
     def __init__(self, params, learning_rate, momentum, weight_decay=0.0, loss_scale=1.0,
                  use_nesterov=False):
@@ -361,7 +398,22 @@ class Adam(_AdamBase):
     """MindSpore's Adam (the ApplyAdam kernel, Kingma & Ba's efficient form): with L2 weight
     decay g += wd p; m, v as usual; lr_t = lr sqrt(1 - b2^t) / (1 - b1^t);
     p -= lr_t m / (sqrt(v) + eps). use_amsgrad divides by sqrt(vhat), vhat = max(vhat, v);
-    use_nesterov uses b1 m + (1 - b1) g in place of m. use_locking is accepted and ignored."""
+    use_nesterov uses b1 m + (1 - b1) g in place of m. use_locking is accepted and ignored.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> from autograph import nn
+        >>> net = nn.Dense(3, 2)
+        >>> x, y = np.ones((4, 3), np.float32), np.zeros((4, 2), np.float32)
+        >>> loss_fn = nn.MSELoss()
+        >>> grad_fn = autograph.value_and_grad(lambda a, b: loss_fn(net(a), b), None, net.trainable_params())
+        >>> optimizer = nn.Adam(net.trainable_params(), learning_rate=0.01)
+        >>> loss, grads = grad_fn(x, y)
+        >>> _ = optimizer(grads)   # one update, in place
+        >>> [p.shape for p in net.trainable_params()]
+        [(2, 3), (2,)]
+    """
 
     def __init__(self, params, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
                  use_locking=False, use_nesterov=False, weight_decay=0.0, loss_scale=1.0,
@@ -390,7 +442,22 @@ class AdamW(_AdamBase):
     """Adam with decoupled weight decay (Loshchilov & Hutter; MindSpore's experimental AdamW),
     with nn's argument conventions: p -= lr wd p; m, v as usual; m^ = m / (1 - b1^t),
     v^ = v / (1 - b2^t); p -= lr m^ / (sqrt(v^) + eps). use_amsgrad keeps vhat = max(vhat, v^)
-    and divides by its root."""
+    and divides by its root.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> from autograph import nn
+        >>> net = nn.Dense(3, 2)
+        >>> x, y = np.ones((4, 3), np.float32), np.zeros((4, 2), np.float32)
+        >>> loss_fn = nn.MSELoss()
+        >>> grad_fn = autograph.value_and_grad(lambda a, b: loss_fn(net(a), b), None, net.trainable_params())
+        >>> optimizer = nn.AdamW(net.trainable_params(), learning_rate=0.01)
+        >>> loss, grads = grad_fn(x, y)
+        >>> _ = optimizer(grads)   # one update, in place
+        >>> [p.shape for p in net.trainable_params()]
+        [(2, 3), (2,)]
+    """
     _l2_in_gradient = False
 
     def __init__(self, params, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
@@ -416,7 +483,22 @@ class AdamW(_AdamBase):
 
 class AdamWeightDecay(_AdamBase):
     """MindSpore's AdamWeightDecay: no bias correction; update = m / (sqrt(v) + eps) + wd p;
-    p -= lr update. State: `adam_m.<name>`, `adam_v.<name>`."""
+    p -= lr update. State: `adam_m.<name>`, `adam_v.<name>`.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> from autograph import nn
+        >>> net = nn.Dense(3, 2)
+        >>> x, y = np.ones((4, 3), np.float32), np.zeros((4, 2), np.float32)
+        >>> loss_fn = nn.MSELoss()
+        >>> grad_fn = autograph.value_and_grad(lambda a, b: loss_fn(net(a), b), None, net.trainable_params())
+        >>> optimizer = nn.AdamWeightDecay(net.trainable_params(), learning_rate=0.01, weight_decay=0.01)
+        >>> loss, grads = grad_fn(x, y)
+        >>> _ = optimizer(grads)   # one update, in place
+        >>> [p.shape for p in net.trainable_params()]
+        [(2, 3), (2,)]
+    """
     _l2_in_gradient = False
     _moment_names = ('adam_m', 'adam_v')
 
@@ -441,7 +523,22 @@ class RMSProp(Optimizer):
     centered: gm = d gm + (1 - d) g and the denominator is sqrt(s - gm^2 + eps), else
     sqrt(s + eps); mom = u mom + lr g / denominator; p -= mom. State: `mean_square.<name>`
     (starts at 1, as in MindSpore), `moment.<name>`, `mean_grad.<name>` when centered.
-    `rho` is accepted as another name for `decay`."""
+    `rho` is accepted as another name for `decay`.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> from autograph import nn
+        >>> net = nn.Dense(3, 2)
+        >>> x, y = np.ones((4, 3), np.float32), np.zeros((4, 2), np.float32)
+        >>> loss_fn = nn.MSELoss()
+        >>> grad_fn = autograph.value_and_grad(lambda a, b: loss_fn(net(a), b), None, net.trainable_params())
+        >>> optimizer = nn.RMSProp(net.trainable_params(), learning_rate=0.01)
+        >>> loss, grads = grad_fn(x, y)
+        >>> _ = optimizer(grads)   # one update, in place
+        >>> [p.shape for p in net.trainable_params()]
+        [(2, 3), (2,)]
+    """
 
     def __init__(self, params, learning_rate=0.1, decay=0.9, momentum=0.0, epsilon=1e-10,
                  use_locking=False, centered=False, loss_scale=1.0, weight_decay=0.0, *, rho=None):
@@ -477,7 +574,22 @@ class RMSProp(Optimizer):
 class Adagrad(Optimizer):
     """MindSpore's Adagrad (the ApplyAdagrad kernel): with update_slots, h += g^2; then
     p -= lr g / sqrt(h). No epsilon, as in the kernel: `accum` (h's start, default 0.1) keeps the
-    root positive. State: `accum.<name>`."""
+    root positive. State: `accum.<name>`.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> from autograph import nn
+        >>> net = nn.Dense(3, 2)
+        >>> x, y = np.ones((4, 3), np.float32), np.zeros((4, 2), np.float32)
+        >>> loss_fn = nn.MSELoss()
+        >>> grad_fn = autograph.value_and_grad(lambda a, b: loss_fn(net(a), b), None, net.trainable_params())
+        >>> optimizer = nn.Adagrad(net.trainable_params(), learning_rate=0.1)
+        >>> loss, grads = grad_fn(x, y)
+        >>> _ = optimizer(grads)   # one update, in place
+        >>> [p.shape for p in net.trainable_params()]
+        [(2, 3), (2,)]
+    """
 
     def __init__(self, params, accum=0.1, learning_rate=0.001, update_slots=True, loss_scale=1.0,
                  weight_decay=0.0):

@@ -165,7 +165,16 @@ class RNN(_RNNBase):
     """Elman RNN: h_t = nonlinearity(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), nonlinearity 'tanh'
     (default) or 'relu'. `construct(x, hx=None, seq_length=None)` -> (output, h_n): output
     (seq_len, batch, num_directions * hidden_size) (batch first with batch_first), h_n
-    (num_directions * num_layers, batch, hidden_size); hx has h_n's shape, zeros by default."""
+    (num_directions * num_layers, batch, hidden_size); hx has h_n's shape, zeros by default.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> rnn = nn.RNN(3, 5)
+        >>> out, h = rnn(Tensor(np.ones((7, 2, 3), np.float32)))
+        >>> out.shape, h.shape
+        ((7, 2, 5), (1, 2, 5))
+    """
     _GATES = 1
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity='tanh', has_bias=True,
@@ -184,7 +193,16 @@ class RNN(_RNNBase):
 
 class GRU(_RNNBase):
     """Gated recurrent unit, gates (r, z, n): n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),
-    h' = (1 - z) * n + z * h. Inputs and outputs as RNN's."""
+    h' = (1 - z) * n + z * h. Inputs and outputs as RNN's.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> gru = nn.GRU(3, 5, batch_first=True)
+        >>> out, h = gru(Tensor(np.ones((2, 7, 3), np.float32)))
+        >>> out.shape, h.shape
+        ((2, 7, 5), (1, 2, 5))
+    """
     _GATES = 3
 
     def __init__(self, input_size, hidden_size, num_layers=1, has_bias=True, batch_first=False,
@@ -201,7 +219,16 @@ class GRU(_RNNBase):
 class LSTM(_RNNBase):
     """Long short-term memory, gates (i, f, g, o): c' = f * c + i * g, h' = o * tanh(c').
     `construct(x, hx=None, seq_length=None)` with hx an (h_0, c_0) pair -> (output, (h_n, c_n)),
-    shapes as RNN's."""
+    shapes as RNN's.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> lstm = nn.LSTM(3, 5, batch_first=True)
+        >>> out, (h, c) = lstm(Tensor(np.ones((2, 7, 3), np.float32)))
+        >>> out.shape, h.shape, c.shape
+        ((2, 7, 5), (1, 2, 5), (1, 2, 5))
+    """
     _GATES = 4
 
     def __init__(self, input_size, hidden_size, num_layers=1, has_bias=True, batch_first=False,

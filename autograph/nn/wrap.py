@@ -9,7 +9,16 @@ from ..cell import Cell
 
 
 class WithLossCell(Cell):
-    """`loss_fn(backbone(data), label)`. Parameters keep the backbone's names (no prefix)."""
+    """`loss_fn(backbone(data), label)`. Parameters keep the backbone's names (no prefix).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> net = nn.WithLossCell(nn.Dense(4, 2), nn.MSELoss())
+        >>> loss = net(Tensor(np.ones((3, 4), np.float32)), Tensor(np.zeros((3, 2), np.float32)))
+        >>> loss.shape
+        ()
+    """
 
     def __init__(self, backbone, loss_fn):
         super().__init__(auto_prefix=False)
@@ -26,7 +35,16 @@ class WithLossCell(Cell):
 
 class WithEvalCell(Cell):
     """`(loss, outputs, label)` for evaluation; `add_cast_fp32` casts outputs and label to
-    float32 first, as MindSpore does for mixed precision."""
+    float32 first, as MindSpore does for mixed precision.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> net = nn.WithEvalCell(nn.Dense(4, 2), nn.MSELoss())
+        >>> loss, outputs, label = net(Tensor(np.ones((3, 4), np.float32)), Tensor(np.zeros((3, 2), np.float32)))
+        >>> outputs.shape
+        (3, 2)
+    """
 
     def __init__(self, network, loss_fn, add_cast_fp32=False):
         super().__init__(auto_prefix=False)
@@ -45,7 +63,21 @@ class WithEvalCell(Cell):
 class TrainOneStepCell(Cell):
     """One training step: the network's loss (a WithLossCell, usually), its gradients with respect
     to `optimizer.parameters`, and the optimizer's update. Returns the loss. `sens` scales the
-    gradients (the loss's sensitivity, 1.0 by default), as for loss scaling in MindSpore."""
+    gradients (the loss's sensitivity, 1.0 by default), as for loss scaling in MindSpore.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> from autograph import nn, Tensor
+        >>> net = nn.Dense(4, 2)
+        >>> step = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()),
+        ...                            nn.SGD(net.trainable_params(), 0.1))
+        >>> train = autograph.jit(step)     # forward, gradients and update: one compiled function
+        >>> x, y = Tensor(np.ones((3, 4), np.float32)), Tensor(np.zeros((3, 2), np.float32))
+        >>> first, second = float(train(x, y)), float(train(x, y))
+        >>> second < first
+        True
+    """
 
     def __init__(self, network, optimizer, sens=None, return_grad=False):
         super().__init__(auto_prefix=False)
