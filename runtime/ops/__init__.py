@@ -21,3 +21,6 @@ for _module in (activations, shapes, creation, indexing, linalg, elementwise, nn
     _ops = _public_ops(_module)
     globals().update(_ops)
     __all__ += sorted(_ops)
+
+from . import examples as _examples
+_examples.attach(globals())
