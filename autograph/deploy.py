@@ -167,6 +167,8 @@ def load(file_name: str, **kwargs: Any) -> LoadedGraph:
         raise FileNotFoundError(f"no exported model at {file_name!r}")
     module_name = f'_autograph_loaded_{abs(hash(os.path.abspath(file_name)))}'
     spec = importlib.util.spec_from_file_location(module_name, file_name)
+    if spec is None or spec.loader is None:
+        raise ValueError(f"{file_name} cannot be loaded as a Python module")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     fn: Optional[Callable[..., Any]] = getattr(module, ENTRY, None)

@@ -3,6 +3,7 @@ see), `LossMonitor`, `TimeMonitor`, and `ProgressBar` (a tqdm bar per epoch when
 installed; autograph's own)."""
 import math
 import time
+from typing import Any, Optional
 
 import numpy as np
 
@@ -23,17 +24,17 @@ class RunContext:
         (3, False)
     """
 
-    def __init__(self, original_args):
+    def __init__(self, original_args: Any) -> None:
         self._original_args = original_args
         self._stop_requested = False
 
-    def original_args(self):
+    def original_args(self) -> Any:
         return self._original_args
 
-    def request_stop(self):
+    def request_stop(self) -> None:
         self._stop_requested = True
 
-    def get_stop_requested(self):
+    def get_stop_requested(self) -> bool:
         return self._stop_requested
 
 
@@ -51,7 +52,7 @@ class Callback:
         >>> class StepCounter(Callback):
         ...     def __init__(self):
         ...         self.steps = 0
-        ...     def on_train_step_end(self, run_context):
+        ...     def on_train_step_end(self, run_context: RunContext) -> None:
         ...         self.steps += 1
     """
 
@@ -61,58 +62,58 @@ class Callback:
     def __exit__(self, *exc):
         return None
 
-    def begin(self, run_context):
+    def begin(self, run_context: RunContext) -> None:
         """Called once before training."""
 
-    def epoch_begin(self, run_context):
+    def epoch_begin(self, run_context: RunContext) -> None:
         """Called before each epoch."""
 
-    def step_begin(self, run_context):
+    def step_begin(self, run_context: RunContext) -> None:
         """Called before each step."""
 
-    def step_end(self, run_context):
+    def step_end(self, run_context: RunContext) -> None:
         """Called after each step."""
 
-    def epoch_end(self, run_context):
+    def epoch_end(self, run_context: RunContext) -> None:
         """Called after each epoch."""
 
-    def end(self, run_context):
+    def end(self, run_context: RunContext) -> None:
         """Called once after training."""
 
-    def on_train_begin(self, run_context):
+    def on_train_begin(self, run_context: RunContext) -> None:
         self.begin(run_context)
 
-    def on_train_epoch_begin(self, run_context):
+    def on_train_epoch_begin(self, run_context: RunContext) -> None:
         self.epoch_begin(run_context)
 
-    def on_train_step_begin(self, run_context):
+    def on_train_step_begin(self, run_context: RunContext) -> None:
         self.step_begin(run_context)
 
-    def on_train_step_end(self, run_context):
+    def on_train_step_end(self, run_context: RunContext) -> None:
         self.step_end(run_context)
 
-    def on_train_epoch_end(self, run_context):
+    def on_train_epoch_end(self, run_context: RunContext) -> None:
         self.epoch_end(run_context)
 
-    def on_train_end(self, run_context):
+    def on_train_end(self, run_context: RunContext) -> None:
         self.end(run_context)
 
-    def on_eval_begin(self, run_context):
+    def on_eval_begin(self, run_context: RunContext) -> None:
         """Called once before evaluation."""
 
-    def on_eval_epoch_begin(self, run_context):
+    def on_eval_epoch_begin(self, run_context: RunContext) -> None:
         """Called before the evaluation pass."""
 
-    def on_eval_step_begin(self, run_context):
+    def on_eval_step_begin(self, run_context: RunContext) -> None:
         """Called before each evaluation step."""
 
-    def on_eval_step_end(self, run_context):
+    def on_eval_step_end(self, run_context: RunContext) -> None:
         """Called after each evaluation step."""
 
-    def on_eval_epoch_end(self, run_context):
+    def on_eval_epoch_end(self, run_context: RunContext) -> None:
         """Called after the evaluation pass."""
 
-    def on_eval_end(self, run_context):
+    def on_eval_end(self, run_context: RunContext) -> None:
         """Called once after evaluation."""
 
 
@@ -147,13 +148,13 @@ class LossMonitor(Callback):
         >>> monitor = LossMonitor(per_print_times=10)
     """
 
-    def __init__(self, per_print_times=1):
+    def __init__(self, per_print_times: int = 1) -> None:
         if not isinstance(per_print_times, int) or isinstance(per_print_times, bool) or per_print_times < 0:
             raise ValueError(f"per_print_times must be an int >= 0, got {per_print_times!r}")
         self._per_print_times = per_print_times
         self._last_print_step = 0
 
-    def step_end(self, run_context):
+    def step_end(self, run_context: RunContext) -> None:
         args = run_context.original_args()
         loss = _loss_value(args.net_outputs)
         step_in_epoch = (args.cur_step_num - 1) % args.batch_num + 1 if args.batch_num else args.cur_step_num
@@ -177,19 +178,19 @@ class TimeMonitor(Callback):
         >>> monitor = TimeMonitor()
     """
 
-    def __init__(self, data_size=None):
+    def __init__(self, data_size: Optional[int] = None) -> None:
         self.data_size = data_size
-        self._start = None
-        self._steps = 0
-
-    def epoch_begin(self, run_context):
         self._start = time.perf_counter()
         self._steps = 0
 
-    def step_end(self, run_context):
+    def epoch_begin(self, run_context: RunContext) -> None:
+        self._start = time.perf_counter()
+        self._steps = 0
+
+    def step_end(self, run_context: RunContext) -> None:
         self._steps += 1
 
-    def epoch_end(self, run_context):
+    def epoch_end(self, run_context: RunContext) -> None:
         elapsed = (time.perf_counter() - self._start) * 1000.0
         steps = self.data_size or self._steps or 1
         _print(f"epoch time: {elapsed:.3f} ms, per step time: {elapsed / steps:.3f} ms")
@@ -204,12 +205,12 @@ class ProgressBar(Callback):
         >>> bar = ProgressBar(leave=False)
     """
 
-    def __init__(self, leave=True):
+    def __init__(self, leave: bool = True) -> None:
         self.leave = leave
-        self._bar = None
-        self._losses = []
+        self._bar: Any = None
+        self._losses: list[float] = []
 
-    def epoch_begin(self, run_context):
+    def epoch_begin(self, run_context: RunContext) -> None:
         try:
             from tqdm import tqdm
         except ImportError:
@@ -219,14 +220,14 @@ class ProgressBar(Callback):
                          desc=f'epoch {args.cur_epoch_num}/{args.epoch_num}')
         self._losses = []
 
-    def step_end(self, run_context):
+    def step_end(self, run_context: RunContext) -> None:
         if self._bar is None:
             return
         self._losses.append(_loss_value(run_context.original_args().net_outputs))
         self._bar.set_postfix(loss=f'{np.mean(self._losses[-10:]):.4f}', refresh=False)
         self._bar.update(1)
 
-    def epoch_end(self, run_context):
+    def epoch_end(self, run_context: RunContext) -> None:
         if self._bar is not None:
             self._bar.close()
             self._bar = None

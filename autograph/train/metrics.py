@@ -2,6 +2,7 @@
 `MAE`, `MSE`): each accumulates over batches with `update`, reports with `eval`, and restarts
 with `clear`. They work on NumPy arrays, so Tensors, arrays and lists are all accepted."""
 import sys
+from typing import Any, Union
 
 import numpy as np
 
@@ -31,7 +32,7 @@ class Metric:
         self._indexes = None
         self.clear()
 
-    def set_indexes(self, indexes):
+    def set_indexes(self, indexes: list[int]) -> 'Metric':
         """Receive these positions of the evaluation network's outputs. Returns self.
 
         Example:
@@ -46,13 +47,16 @@ class Metric:
     def indexes(self):
         return self._indexes
 
-    def clear(self):
+    def clear(self) -> None:
+        """Forget what was accumulated."""
         raise NotImplementedError
 
-    def update(self, *inputs):
+    def update(self, *inputs: Any) -> None:
+        """Add a batch: the network's outputs (and labels)."""
         raise NotImplementedError
 
-    def eval(self):
+    def eval(self) -> Any:
+        """The metric over the batches added since the last clear."""
         raise NotImplementedError
 
     def __call__(self, *inputs):
@@ -102,7 +106,7 @@ class Accuracy(Metric):
         0.6667
     """
 
-    def __init__(self, eval_type='classification'):
+    def __init__(self, eval_type: str = 'classification') -> None:
         if eval_type not in ('classification', 'multilabel'):
             raise ValueError(f"eval_type must be 'classification' or 'multilabel', got {eval_type!r}")
         self.eval_type = eval_type
@@ -133,7 +137,7 @@ class Accuracy(Metric):
 class _PerClass(Metric):
     """Precision and recall: true positives over predicted (or actual) positives, per class."""
 
-    def __init__(self, eval_type='classification'):
+    def __init__(self, eval_type: str = 'classification') -> None:
         if eval_type not in ('classification', 'multilabel'):
             raise ValueError(f"eval_type must be 'classification' or 'multilabel', got {eval_type!r}")
         self.eval_type = eval_type
@@ -159,7 +163,7 @@ class _PerClass(Metric):
         self._positives = self._positives + np.sum(self._counted(predicted, true), axis=0)
         self._seen = True
 
-    def eval(self, average=False):
+    def eval(self, average: bool = False) -> Union[np.ndarray, float]:
         """Per-class values as an array, or their mean with `average=True`."""
         if not self._seen:
             raise self._empty()
@@ -291,7 +295,7 @@ _BY_NAME = {'accuracy': Accuracy, 'acc': Accuracy, 'loss': Loss, 'precision': Pr
             'recall': Recall, 'mae': MAE, 'mse': MSE}
 
 
-def get_metric(name):
+def get_metric(name: str) -> Metric:
     """A new metric by its MindSpore name: 'accuracy' ('acc'), 'loss', 'precision', 'recall',
     'mae', 'mse'.
 

@@ -2,7 +2,9 @@
 loop. The training step is nn.TrainOneStepCell(nn.WithLossCell(network, loss_fn), optimizer),
 compiled once with autograph.jit (forward, adjoint and the optimizer's update in one generated
 function); evaluation compiles nn.WithEvalCell(network, loss_fn)."""
+from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
+from typing import Any, Optional, Union
 
 from ..api import jit
 from ..nn.wrap import TrainOneStepCell, WithEvalCell, WithLossCell
@@ -12,7 +14,7 @@ from .metrics import Loss, Metric, get_metric
 __all__ = ['Model']
 
 
-def _batches(dataset):
+def _batches(dataset: Any) -> Iterator[tuple[Any, ...]]:
     """One epoch of (inputs...) tuples from an autograph dataset (its tuple iterator), or any
     iterable of tuples, lists or dicts (a dict's values, in order)."""
     iterator = dataset.create_tuple_iterator() if hasattr(dataset, 'create_tuple_iterator') else iter(dataset)
@@ -24,7 +26,7 @@ def _batches(dataset):
         yield tuple(batch)
 
 
-def _size(dataset):
+def _size(dataset: Any) -> Optional[int]:
     """Steps per epoch, or None when the dataset cannot say without being run."""
     if hasattr(dataset, 'get_dataset_size'):
         return dataset.get_dataset_size()
@@ -34,14 +36,14 @@ def _size(dataset):
         return None
 
 
-def _callbacks(callbacks):
+def _callbacks(callbacks: Union[None, Callback, Iterable[Callback]]) -> list[Callback]:
     if callbacks is None:
         return []
-    callbacks = list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
-    for callback in callbacks:
+    found: list[Any] = list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
+    for callback in found:
         if not isinstance(callback, Callback):
             raise TypeError(f"callbacks must be Callback objects, got a {type(callback).__name__}")
-    return callbacks
+    return found
 
 
 class Model:
@@ -78,8 +80,9 @@ class Model:
         ['accuracy']
     """
 
-    def __init__(self, network, loss_fn=None, optimizer=None, metrics=None, eval_network=None,
-                 eval_indexes=None, amp_level='O0', **kwargs):
+    def __init__(self, network: Any, loss_fn: Any = None, optimizer: Any = None,
+                 metrics: Union[None, set[str], dict[str, Metric]] = None, eval_network: Any = None,
+                 eval_indexes: Optional[list[int]] = None, amp_level: str = 'O0', **kwargs: Any) -> None:
         if amp_level != 'O0':
             raise ValueError(f"amp_level {amp_level!r}: autograph computes in the dtypes given; "
                              "only 'O0' is supported")
@@ -95,7 +98,7 @@ class Model:
         if eval_network is None and loss_fn is not None:
             self._eval_network = WithEvalCell(network, loss_fn)
             self._eval_indexes = [0, 1, 2]
-        self._compiled = {}
+        self._compiled: dict[str, Any] = {}
 
     @staticmethod
     def _build_metrics(metrics):
@@ -137,8 +140,9 @@ class Model:
             self._compiled[name] = jit(cell)
         return self._compiled[name]
 
-    def train(self, epoch, train_dataset, callbacks=None, dataset_sink_mode=False, sink_size=-1,
-              initial_epoch=0):
+    def train(self, epoch: int, train_dataset: Any,
+              callbacks: Union[None, Callback, Iterable[Callback]] = None, dataset_sink_mode: bool = False,
+              sink_size: int = -1, initial_epoch: int = 0) -> None:
         """Train for epochs `initial_epoch + 1` to `epoch`, one compiled step per batch.
 
         Args:
@@ -200,7 +204,8 @@ class Model:
         finally:
             self._network.set_train(False)
 
-    def eval(self, valid_dataset, callbacks=None, dataset_sink_mode=False):
+    def eval(self, valid_dataset: Any, callbacks: Union[None, Callback, Iterable[Callback]] = None,
+             dataset_sink_mode: bool = False) -> dict[str, Any]:
         """Evaluate the metrics over `valid_dataset`.
 
         Returns a dict {metric name: value}, as MindSpore's: `{'accuracy': 0.93}`.
@@ -254,7 +259,7 @@ class Model:
         loss, prediction, label = (outputs[i] for i in self._eval_indexes)
         return [loss] if isinstance(metric, Loss) else [prediction, label]
 
-    def predict(self, *predict_data):
+    def predict(self, *predict_data: Any) -> Any:
         """The network's outputs for these inputs, compiled.
 
         Example:
