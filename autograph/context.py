@@ -4,6 +4,7 @@ Everything here is compiled from source, whatever the mode: GRAPH_MODE and PYNAT
 accepted and recorded but change nothing (code outside `jit` runs eagerly, code inside compiles,
 in both). The only device is the CPU."""
 import threading
+from typing import Any
 
 GRAPH_MODE = 0
 PYNATIVE_MODE = 1
@@ -21,7 +22,7 @@ _IGNORED = {'save_graphs', 'save_graphs_path', 'max_call_depth', 'enable_graph_k
             'support_binary', 'device_id'}
 
 
-def set_context(**kwargs):
+def set_context(**kwargs: Any) -> None:
     """MindSpore's `set_context`, so that ported scripts run unchanged.
 
     Args:
@@ -57,7 +58,7 @@ def set_context(**kwargs):
         _context.update(updates)
 
 
-def get_context(attr_key):
+def get_context(attr_key: str) -> Any:
     """The value set for a context option.
 
     Args:

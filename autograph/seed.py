@@ -5,6 +5,8 @@ Setting it restarts two streams: the one initializers draw from (`initializer_ge
 one every random draw without a seed of its own takes (Dropout's masks, eagerly and in compiled
 code; `runtime.kernels.creation`). Two runs that set the same seed and then do the same things in
 the same order therefore draw the same numbers."""
+from typing import Optional
+
 import numpy as np
 
 from runtime.kernels import creation as _random_kernels
@@ -13,7 +15,7 @@ _seed = None
 _initializer_stream = None
 
 
-def set_seed(seed):
+def set_seed(seed: Optional[int]) -> None:
     """Set the global seed that initializers, Dropout and dataset shuffles read (MindSpore's
     `set_seed`), or clear it with None.
 
@@ -44,7 +46,7 @@ def set_seed(seed):
     _random_kernels.reseed(None if seed is None else [seed, 1])
 
 
-def get_seed():
+def get_seed() -> Optional[int]:
     """The global seed.
 
     Returns:

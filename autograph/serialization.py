@@ -45,6 +45,8 @@ import struct
 import zipfile
 import zlib
 from collections import OrderedDict, namedtuple
+from collections.abc import Callable
+from typing import Any, Optional
 
 import numpy as np
 
@@ -72,7 +74,8 @@ _Entry = namedtuple('_Entry', 'name dtype shape sha256 is_str')
 
 
 # ------------------------------------------------------------------------------------ saving
-def save_checkpoint(save_obj, ckpt_file_name, append_dict=None, choice_func=None):
+def save_checkpoint(save_obj: Any, ckpt_file_name: str, append_dict: Optional[dict[str, Any]] = None,
+                    choice_func: Optional[Callable[[str], bool]] = None) -> None:
     """Write the parameters of `save_obj` to `ckpt_file_name`, atomically (MindSpore's
     `save_checkpoint`).
 
@@ -292,7 +295,8 @@ def _fsync_directory(directory):
 
 
 # ------------------------------------------------------------------------------------ loading
-def load_checkpoint(ckpt_file_name, net=None, strict_load=False, choice_func=None):
+def load_checkpoint(ckpt_file_name: str, net: Any = None, strict_load: bool = False,
+                    choice_func: Optional[Callable[[str], bool]] = None) -> 'OrderedDict[str, Any]':
     """Read a checkpoint (MindSpore's `load_checkpoint`).
 
     Args:
@@ -462,7 +466,8 @@ def _read_npy_header(f, member):
 
 
 # ------------------------------------------------------------------------ loading into a net
-def load_param_into_net(net, parameter_dict, strict_load=False):
+def load_param_into_net(net: Any, parameter_dict: dict[str, Any],
+                        strict_load: bool = False) -> tuple[list[str], list[str]]:
     """Copy values from `parameter_dict` into the Parameters of `net`, matched by name.
 
     A shape mismatch is always a RuntimeError (never a reshape). A dtype mismatch is cast when

@@ -9,6 +9,8 @@ the op's adjoint goes instead of differentiating the first region.
 Only Tensor arguments get gradients; Python values reach both functions as compile-time values.
 """
 import inspect
+from collections.abc import Callable
+from typing import Any
 
 from runtime import ops
 from ..errors import CompileError
@@ -65,7 +67,7 @@ class CustomVJP:
         return custom_call(lowering, args, forward, backward, self.bwd)
 
 
-def custom_vjp(fn):
+def custom_vjp(fn: Callable[..., Any]) -> 'CustomVJP':
     """Give `fn` a custom reverse-mode rule (JAX's API): decorate, then `fn.defvjp(fwd, bwd)`.
 
     `fwd(*args)` returns `(output, residuals)`; `bwd(residuals, output_cotangent)` returns one

@@ -52,7 +52,7 @@ class Callback:
         >>> class StepCounter(Callback):
         ...     def __init__(self):
         ...         self.steps = 0
-        ...     def on_train_step_end(self, run_context: RunContext) -> None:
+        ...     def on_train_step_end(self, run_context):
         ...         self.steps += 1
     """
 
