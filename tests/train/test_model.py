@@ -129,3 +129,35 @@ def test_metrics_against_counts_by_hand():
     for metric in (Accuracy(), Loss(), Precision()):
         with pytest.raises(RuntimeError, match='number of samples is 0'):
             metric.eval()
+
+
+def test_progress_bar_drives_tqdm_when_it_is_installed(monkeypatch):
+    import sys
+    import types
+    bars = []
+
+    class FakeTqdm:
+        def __init__(self, total=None, leave=True, desc=''):
+            self.total, self.desc, self.updates, self.closed, self.postfix = total, desc, 0, False, None
+            bars.append(self)
+
+        def set_postfix(self, refresh=False, **values):
+            self.postfix = values
+
+        def update(self, n):
+            self.updates += n
+
+        def close(self):
+            self.closed = True
+
+        @staticmethod
+        def write(text):
+            print(text)
+
+    monkeypatch.setitem(sys.modules, 'tqdm', types.SimpleNamespace(tqdm=FakeTqdm))
+    from autograph.train import ProgressBar
+    x, y = blobs(16)
+    net = mlp()
+    Model(net, nn.CrossEntropyLoss(), nn.SGD(net.trainable_params(), 0.1)).train(2, [(x, y)] * 3, callbacks=[ProgressBar()])
+    assert [(b.desc, b.total, b.updates, b.closed) for b in bars] == [('epoch 1/2', 3, 3, True), ('epoch 2/2', 3, 3, True)]
+    assert 'loss' in bars[0].postfix
