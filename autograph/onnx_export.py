@@ -494,6 +494,35 @@ def _setitem(e, inputs, op):
     return nodes
 
 
+@_rule('tile')
+def _tile(e, inputs, op):
+    return [e.node('Tile', [inputs[0], e.ints(op.params['reps'], 'reps')])]
+
+
+@_rule('argmax', 'argmin')
+def _arg_extreme(e, inputs, op):
+    """ONNX takes one axis; NumPy's None means the flattened input. Ties give the first index in
+    both (select_last_index=0)."""
+    kind = 'ArgMax' if op.prim.name == 'argmax' else 'ArgMin'
+    axis, keep = op.params.get('axis'), int(bool(op.params.get('keepdims', False)))
+    if axis is not None:
+        return [e.node(kind, inputs, axis=axis, keepdims=keep)]
+    if keep:
+        raise _refused(op, f"{op.prim.name} over all axes with keepdims")
+    flat = e.temp('flat')
+    return [e.node('Reshape', [inputs[0], e.ints([-1])], [flat]), e.node(kind, [flat], axis=0, keepdims=0)]
+
+
+@_rule('cumsum')
+def _cumsum(e, inputs, op):
+    axis = op.params.get('axis')
+    if axis is None:
+        flat = e.temp('flat')
+        return [e.node('Reshape', [inputs[0], e.ints([-1])], [flat]),
+                e.node('CumSum', [flat, e.ints(0, 'axis')])]
+    return [e.node('CumSum', [inputs[0], e.ints(axis, 'axis')])]
+
+
 @_rule('conv2d')
 def _conv2d(e, inputs, op):
     p = op.params

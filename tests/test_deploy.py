@@ -126,13 +126,30 @@ def test_export_switches_to_inference_and_back(tmp_path):
 class Cumulative(nn.Cell):
     def construct(self, x):
         doubled = x * 2
-        return ops.cumsum(doubled, 0)
+        return ops.cumprod(doubled, 0)
 
 
 def test_a_primitive_without_onnx_spelling_is_refused_with_the_users_line(tmp_path):
     pytest.importorskip('onnx')
-    with pytest.raises(CompileError, match=r"(?s)does not support the primitive 'cumsum'.*ops\.cumsum\(doubled, 0\)"):
+    with pytest.raises(CompileError, match=r"(?s)does not support the primitive 'cumprod'.*ops\.cumprod\(doubled, 0\)"):
         autograph.export(Cumulative(), rng_input(3), file_name=str(tmp_path / 'c'), file_format='ONNX')
+
+
+class Reductions(nn.Cell):
+    def construct(self, x):
+        scanned = ops.cumsum(x, 1) + ops.tile(x, (1, 1)) - ops.flip(x, 1)
+        return scanned[::-1, 1:], ops.argmax(x, 1), ops.argmin(x), ops.cumsum(x), ops.logsumexp(x, 1)
+
+
+def test_scans_arg_extremes_and_indexing_in_onnxruntime(tmp_path):
+    pytest.importorskip('onnx')
+    ort = pytest.importorskip('onnxruntime')
+    x = rng_input(3, 4)
+    path = autograph.export(Reductions(), x, file_name=str(tmp_path / 'r'), file_format='ONNX')
+    got = ort.InferenceSession(path).run(None, {'x': x.asnumpy()})
+    for g, want in zip(got, Reductions()(x)):
+        assert g.dtype == want.asnumpy().dtype
+        np.testing.assert_allclose(g, want.asnumpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_load_refuses_what_it_does_not_read(tmp_path):
