@@ -523,6 +523,18 @@ def _cumsum(e, inputs, op):
     return [e.node('CumSum', [inputs[0], e.ints(axis, 'axis')])]
 
 
+@_rule('gather', 'gather_elements', 'gather_nd')
+def _gather(e, inputs, op):
+    """np.take is Gather; gather_elements and gather_nd are ONNX's ops of those names. ONNX
+    wants int64 (or int32) indices and reads negative ones from the end, as NumPy does."""
+    index = e.temp('index64')
+    cast = e.node('Cast', [inputs[1]], [index], to=e.writer.onnx.TensorProto.INT64)
+    if op.prim.name == 'gather_nd':
+        return [cast, e.node('GatherND', [inputs[0], index])]
+    kind = 'Gather' if op.prim.name == 'gather' else 'GatherElements'
+    return [cast, e.node(kind, [inputs[0], index], axis=op.params.get('axis', 0))]
+
+
 @_rule('conv2d')
 def _conv2d(e, inputs, op):
     p = op.params

@@ -152,6 +152,35 @@ def test_scans_arg_extremes_and_indexing_in_onnxruntime(tmp_path):
         np.testing.assert_allclose(g, want.asnumpy(), rtol=1e-5, atol=1e-6)
 
 
+LAYERS = {
+    'norms_and_dropout': (lambda: nn.SequentialCell(nn.Dense(4, 6), nn.BatchNorm1d(6), nn.GELU(), nn.Dropout(p=0.3),
+                                                    nn.LayerNorm((6,)), nn.Dense(6, 2), nn.LogSoftmax()), (3, 4)),
+    'batch_norm_2d': (lambda: nn.SequentialCell(nn.Conv2d(2, 3, 3), nn.BatchNorm2d(3), nn.ReLU(), nn.Flatten()), (2, 2, 6, 6)),
+    'embedding': (lambda: nn.SequentialCell(nn.Embedding(10, 4), nn.Flatten(), nn.Dense(12, 2)), (2, 3)),
+}
+if hasattr(nn, 'GRU'):
+    LAYERS['gru'] = (lambda: nn.GRU(3, 4), (5, 2, 3))
+    LAYERS['deep_bidirectional_rnn'] = (lambda: nn.RNN(3, 4, num_layers=2, bidirectional=True), (5, 2, 3))
+
+
+@pytest.mark.parametrize('case', sorted(LAYERS))
+def test_layers_in_inference_mode_in_onnxruntime(case, tmp_path):
+    pytest.importorskip('onnx')
+    ort = pytest.importorskip('onnxruntime')
+    make, shape = LAYERS[case]
+    np.random.seed(4)
+    net = make()
+    x = Tensor(np.random.default_rng(5).integers(0, 10, shape).astype(np.int32)) if case == 'embedding' \
+        else rng_input(*shape)
+    path = autograph.export(net, x, file_name=str(tmp_path / case), file_format='ONNX')
+    got = ort.InferenceSession(path).run(None, {'x': x.asnumpy()})
+    want = net(x)
+    want = [want] if isinstance(want, Tensor) else list(want)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w.asnumpy(), rtol=1e-5, atol=1e-6)
+
+
 def test_load_refuses_what_it_does_not_read(tmp_path):
     with pytest.raises(ValueError, match='onnxruntime'):
         autograph.load(str(tmp_path / 'net.onnx'))
