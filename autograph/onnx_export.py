@@ -3,9 +3,11 @@ example inputs, with its Parameters as initializers and the shapes of the exampl
 
 `to_onnx(fn, *inputs)` compiles `fn` with jit, then writes each op of the optimised graph as ONNX
 nodes: a table maps each primitive to a builder of nodes (`_RULES`), a primitive applied to
-constants only is folded with its NumPy kernel, and a `for_range` loop (an LSTM's time loop)
-becomes an ONNX `Loop` whose body reads the enclosing graph's values, as ONNX allows. A primitive
-or construct with no rule is refused with a CompileError that names it and the user's line.
+constants only is folded with its NumPy kernel. Control flow on Tensors keeps its structure: a
+`for_range` loop (an LSTM's time loop) becomes an ONNX `Loop` with a trip count, a `while_loop` a
+`Loop` driven by its test, a `cond` an `If`; their bodies read the enclosing graph's values, as
+ONNX allows. A primitive or construct with no rule is refused with a CompileError that names it
+and the user's line.
 
 Needs the `onnx` package (pip install 'autograph[onnx]'); nothing else in autograph imports it.
 """
@@ -17,7 +19,7 @@ from .api import jit
 from .compiler import Compiled
 from .errors import CompileError
 from .ir import Value
-from .ir.control import ForRange
+from .ir.control import Cond, ForRange, WhileLoop
 from .tree import flatten
 
 OPSET = 18
@@ -73,14 +75,26 @@ def to_onnx(fn, *inputs, name=None):
         label = writer.fresh(f'output_{k}')
         nodes.append(writer.node('Identity', [writer.name(value)], [label]))
         outputs.append(writer.value_info(value, label))
+    used = _inputs_read(nodes)
+    constants = [c for c in writer.constants if c.name in used]     # a constant folded away
     onnx_graph = onnx.helper.make_graph(nodes, name or graph.name, graph_inputs, outputs,
-                                        initializer=initializers + writer.constants)
+                                        initializer=initializers + constants)
     model = onnx.helper.make_model(onnx_graph, producer_name='autograph',
                                    opset_imports=[onnx.helper.make_opsetid('', OPSET)])
     model.ir_version = min(model.ir_version, 10)   # what current onnxruntime releases read
     onnx.checker.check_model(model)
     return model
 
+
+def _inputs_read(nodes):
+    """The names that `nodes` and the graphs in their attributes (Loop and If bodies) read."""
+    names = set()
+    for node in nodes:
+        names.update(node.input)
+        for attribute in node.attribute:
+            if attribute.HasField('g'):
+                names |= _inputs_read(attribute.g.node)
+    return names
 
 class _Writer:
     """Names (one ONNX name per Value, unique across the model and its subgraphs), constants and
@@ -137,6 +151,10 @@ class _Writer:
         prim = op.prim
         if isinstance(prim, ForRange):
             return self.for_range(op)
+        if isinstance(prim, WhileLoop):
+            return self.while_loop(op)
+        if isinstance(prim, Cond):
+            return self.cond(op)
         if op.regions or getattr(prim, 'effect', False):
             raise _refused(op, f"the construct {prim.name!r}")
         rule = _RULES.get(prim.name)
@@ -194,6 +212,77 @@ class _Writer:
         return [self.node('Loop', [self.constant(np.int64(trips), 'trips'), '', *inits], outs, body=graph)]
 
 
+    def subgraph(self, hint, inputs, nodes, results):
+        """A graph for a region: `results` (Values) become its outputs, through Identity nodes so
+        that an output may also be an outer value or a constant."""
+        outputs = []
+        for result in results:
+            label = self.fresh((result.name or 'result') + '_out')
+            nodes.append(self.node('Identity', [self.name(result, result.dtype)], [label]))
+            outputs.append(self.value_info(result, label))
+        return self.onnx.helper.make_graph(nodes, self.fresh(hint), inputs, outputs)
+
+    def cond(self, op):
+        """`if` on a Tensor: ONNX If, each branch a graph without inputs."""
+        then, orelse = op.regions
+        branches = {f'{side}_branch': self.subgraph(f'{side}_branch', [], self.ops(region.ops), region.results)
+                    for side, region in (('then', then), ('else', orelse))}
+        predicate = self.name(op.inputs[0])
+        if op.inputs[0].dtype != np.bool_:
+            cast = self.fresh('predicate')
+            nodes = [self.node('Cast', [predicate], [cast], to=self.onnx.TensorProto.BOOL)]
+            predicate = cast
+        else:
+            nodes = []
+        outs = [self.bind(v) for v in op.outs]
+        return nodes + [self.node('If', [predicate], outs, **branches)]
+
+    def while_loop(self, op):
+        """`while test: body`: an ONNX Loop without a trip count. The test runs once on the
+        initial values (outside) and again at the end of each iteration (inside)."""
+        loop = op.prim
+        if op.params.get('saves'):
+            raise _refused(op, "a loop that saves values for a gradient (export the forward only)")
+        test, body = loop.test(op), loop.body(op)
+        inits = loop.carried_inputs(op)
+        nodes = []
+        for arg, init in zip(test.args, inits):
+            self.names[id(arg)] = self.name(init, arg.dtype)
+        nodes += self.ops(test.ops)
+        first = self._truth(test.results[0], nodes)
+        onnx = self.onnx
+        iteration, condition_in = self.fresh('iteration'), self.fresh('cond_in')
+        inputs = [onnx.helper.make_tensor_value_info(iteration, onnx.TensorProto.INT64, []),
+                  onnx.helper.make_tensor_value_info(condition_in, onnx.TensorProto.BOOL, [])]
+        inputs += [self.value_info(arg, self.bind(arg)) for arg in body.args]
+        inner = self.ops(body.ops)
+        carried = body.results[:len(body.args)]
+        for arg, result in zip(test.args, carried):
+            self.names[id(arg)] = self.name(result, arg.dtype)
+        inner += self.ops(test.ops)
+        condition_out = self._truth(test.results[0], inner)
+        outputs = [onnx.helper.make_tensor_value_info(condition_out, onnx.TensorProto.BOOL, [])]
+        for result in carried:
+            label = self.fresh((result.name or 'carried') + '_next')
+            inner.append(self.node('Identity', [self.name(result, result.dtype)], [label]))
+            outputs.append(self.value_info(result, label))
+        graph = onnx.helper.make_graph(inner, self.fresh('while_body'), inputs, outputs)
+        outs = [self.bind(v) for v in op.outs]
+        init_names = [self.name(v, a.dtype) for v, a in zip(inits, body.args)]
+        return nodes + [self.node('Loop', ['', first, *init_names], outs, body=graph)]
+
+    def _truth(self, value, nodes):
+        """The name of `value` as an ONNX bool scalar (appending the nodes that make it)."""
+        label = self.fresh('condition')
+        source = self.name(value, np.bool_)
+        if value.dtype == np.bool_ and value.shape == ():
+            nodes.append(self.node('Identity', [source], [label]))
+        else:
+            flat = self.fresh('flat_condition')
+            nodes += [self.node('Reshape', [source, self.constant(np.array([], np.int64), 'scalar_shape')], [flat]),
+                      self.node('Cast', [flat], [label], to=self.onnx.TensorProto.BOOL)]
+        return label
+
 class _Emit:
     """What a rule writes with: `out` is the name of the op's result."""
 
@@ -217,7 +306,7 @@ class _Emit:
 def _refused(op, what):
     """The CompileError for an op with no ONNX spelling; it renders the user's line and a caret."""
     return CompileError(f"ONNX export does not support {what}; it writes the primitives "
-                        f"{', '.join(sorted(_RULES))}, and for_range loops", op.loc)
+                        f"{', '.join(sorted(_RULES))}, if statements, for and while loops", op.loc)
 
 
 # ---------------------------------------------------------------- rules, one per primitive

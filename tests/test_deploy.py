@@ -181,6 +181,33 @@ def test_layers_in_inference_mode_in_onnxruntime(case, tmp_path):
         np.testing.assert_allclose(g, w.asnumpy(), rtol=1e-5, atol=1e-6)
 
 
+class Branchy(nn.Cell):
+    """An if and a while on Tensor conditions: ONNX If and a Loop with no trip count."""
+
+    def construct(self, x):
+        if x.sum() > 0:
+            y = x * 2
+        else:
+            y = -x
+        halvings = 0
+        while y.max() > 0.1:
+            y = y / 2
+            halvings = halvings + 1
+        return y, halvings
+
+
+@pytest.mark.parametrize('sign', [1, -1])
+def test_if_and_while_on_tensors_in_onnxruntime(sign, tmp_path):
+    pytest.importorskip('onnx')
+    ort = pytest.importorskip('onnxruntime')
+    x = Tensor(sign * np.abs(rng_input(4).asnumpy()))
+    path = autograph.export(Branchy(), x, file_name=str(tmp_path / 'b'), file_format='ONNX')
+    y, halvings = ort.InferenceSession(path).run(None, {'x': x.asnumpy()})
+    want_y, want_halvings = Branchy()(x)
+    np.testing.assert_allclose(y, want_y.asnumpy(), rtol=1e-6)
+    assert int(halvings) == int(want_halvings) > 0
+
+
 def test_load_refuses_what_it_does_not_read(tmp_path):
     with pytest.raises(ValueError, match='onnxruntime'):
         autograph.load(str(tmp_path / 'net.onnx'))
