@@ -59,6 +59,12 @@ def test_repeat_reshuffles_each_pass_and_repeats_with_a_seed():
     assert first(ordered(N).shuffle(6).repeat(3)) == order
 
 
+def test_batch_size_and_repeat_count_reach_through_the_nodes_above():
+    data = ordered(N).batch(4).map(lambda x: x).repeat(3).shuffle(2)
+    assert data.get_batch_size() == 4 and data.get_repeat_count() == 3
+    assert ordered(N).get_batch_size() == 1 and ordered(N).repeat().get_repeat_count() == -1
+
+
 def test_zip_and_concat():
     zipped = ordered(N, names=['a']).zip(ordered(N[:4] * 10, names=['b']))
     assert zipped.get_col_names() == ['a', 'b'] and zipped.get_dataset_size() == 4

@@ -192,10 +192,11 @@ class Dataset:
         return [v.dtype for v in self._first_row()]
 
     def get_batch_size(self):
-        return 1
+        """The batch size of the nearest `batch` below (1 without one), as Model reads it."""
+        return self.children[0].get_batch_size() if self.children else 1
 
     def get_repeat_count(self):
-        return 1
+        return self.children[0].get_repeat_count() if self.children else 1
 
     def _first_row(self):
         rows = self._rows(Run(self), (0,))
