@@ -1,6 +1,7 @@
 """Pipeline operations of `autograph.dataset` beyond map/batch/shuffle (tests/test_dataset.py):
 repeat, take, skip, zip, concat and +, filter, rename, project, split, per_batch_map, the
 iterators' epochs, and `map`/`batch`/`filter` on several threads."""
+import os
 import threading
 import time
 
@@ -10,6 +11,8 @@ import pytest
 from autograph import Tensor
 from autograph import dataset as ds
 from autograph import seed as global_seed
+from autograph.dataset import vision
+from autograph.dataset.workers import can_fork
 
 
 @pytest.fixture(autouse=True)
@@ -219,3 +222,34 @@ def test_take_stops_a_parallel_map_early():
     data = ordered(np.arange(1000)).map(lambda x: calls.append(1) or x, num_parallel_workers=2)
     assert first(data.take(3)) == [0, 1, 2]
     assert len(calls) < 20   # only a bounded window ran ahead
+
+
+@pytest.mark.skipif(not can_fork(), reason='processes are forked')
+def test_map_on_processes_with_python_multiprocessing():
+    def tagged(x):
+        return x * x + 1, np.array(os.getpid())   # a lambda-like closure: inherited, not pickled
+
+    data = ordered(np.arange(16)).map(tagged, output_columns=['y', 'pid'],
+                                      num_parallel_workers=2, python_multiprocessing=True)
+    got = rows(data)
+    assert [y for y, _ in got] == [x * x + 1 for x in range(16)]
+    pids = {pid for _, pid in got}
+    assert os.getpid() not in pids and len(pids) >= 1
+    ds.config.set_seed(3)
+    crops = ordered(np.arange(64).reshape(4, 4, 4)).map(vision.RandomCrop(2), num_parallel_workers=2,
+                                                        python_multiprocessing=True)
+    threaded = ordered(np.arange(64).reshape(4, 4, 4)).map(vision.RandomCrop(2),
+                                                           num_parallel_workers=2)
+    assert rows(crops) == rows(threaded)   # the rows' own generators, in any worker
+
+
+def test_a_failing_operation_raises_from_any_worker():
+    def fails(x):
+        if x == 5:
+            raise ValueError('row five')
+        return x
+
+    for kwargs in ({}, {'num_parallel_workers': 3},
+                   {'num_parallel_workers': 2, 'python_multiprocessing': True}):
+        with pytest.raises(ValueError, match='row five'):
+            rows(ordered(np.arange(10)).map(fails, **kwargs))

@@ -18,7 +18,8 @@ with one Tensor per column (NumPy arrays with `output_numpy=True`), a dict itera
 
 Parallelism: `num_parallel_workers` above 1 runs a random-access source's reads, `map`, `batch`
 and `filter` on that many threads, keeping the rows' order. NumPy and file reads release the GIL,
-so array transforms and loaders do run concurrently; pure-Python work does not speed up.
+so array transforms and loaders do run concurrently; for pure-Python work, give `map`
+`python_multiprocessing=True` to run it on forked processes.
 
 Randomness: shuffles, samplers and random transforms draw from generators seeded with
 (seed, node, epoch and repetition, row), so with a seed the whole sequence of epochs repeats
@@ -28,10 +29,12 @@ read when an epoch starts; with none, each epoch draws from fresh entropy. Epoch
 dataset object that is iterated: iterating `data` again reshuffles.
 
 Differences from MindSpore:
-- workers are threads, never processes (`python_multiprocessing` is accepted and ignored), so
-  nothing needs to pickle and the GIL bounds pure-Python speed-ups; without
-  `num_parallel_workers`, `config.get_num_parallel_workers()` applies, which is 1 here (8 in
-  MindSpore);
+- workers are threads, except in `map(..., python_multiprocessing=True)`, which forks
+  processes (threads where the platform cannot fork); forked workers inherit the operations, so
+  lambdas work and only rows are pickled. `GeneratorDataset` and `batch` accept
+  `python_multiprocessing` and use threads, on which the GIL bounds pure-Python speed-ups.
+  Without `num_parallel_workers`, `config.get_num_parallel_workers()` applies: 1 here, 8 in
+  MindSpore;
 - `shuffle` also takes `seed=`; `autograph.set_seed` seeds the pipeline when
   `dataset.config.set_seed` was not called (MindSpore keeps the two apart); random transforms
   called outside a pipeline read the seed when they are made and share one generator per seed;

@@ -8,8 +8,6 @@ node draws its own random numbers, and the same ones again under the same seed.
 """
 import itertools
 import warnings
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -17,6 +15,7 @@ from runtime.tensor import Tensor
 
 from .. import seed as global_seed
 from . import random as dataset_random
+from .workers import ordered_map
 
 
 class _Config:
@@ -83,8 +82,10 @@ class Dataset:
             python_multiprocessing=False, cache=None, callbacks=None, max_rowsize=16, offload=None):
         """Apply `operations` (a callable or a list, chained) to `input_columns` of each row
         (default: all columns). The results become `output_columns` (default: the inputs).
-        With `num_parallel_workers` above 1, rows are mapped on that many threads, in order."""
-        return MapDataset(self, operations, input_columns, output_columns, num_parallel_workers)
+        With `num_parallel_workers` above 1, rows are mapped on that many threads, in order, or
+        on forked processes with `python_multiprocessing=True` (where fork exists)."""
+        return MapDataset(self, operations, input_columns, output_columns, num_parallel_workers,
+                          python_multiprocessing)
 
     def batch(self, batch_size, drop_remainder=False, num_parallel_workers=None,
               per_batch_map=None, input_columns=None, output_columns=None,
@@ -221,8 +222,9 @@ class Dataset:
 
 
 class MapDataset(Dataset):
-    def __init__(self, child, operations, input_columns, output_columns, workers):
+    def __init__(self, child, operations, input_columns, output_columns, workers, processes):
         super().__init__([child], workers)
+        self._processes = bool(processes)
         operations = list(operations) if isinstance(operations, (list, tuple)) else [operations]
         for op in operations:
             if not callable(op):
@@ -259,7 +261,7 @@ class MapDataset(Dataset):
                     f"`output_columns` names {len(self._outputs)}: {self._outputs}.")
             return tuple(splice(row, self._positions, values))
 
-        yield from parallel_map(apply, numbered, self.num_parallel_workers)
+        yield from parallel_map(apply, numbered, self.num_parallel_workers, self._processes)
 
 
 class BatchInfo:
@@ -588,27 +590,11 @@ class DictIterator(TupleIterator):
 
 # -------------------------------------------------------------------------------- helpers
 
-def parallel_map(func, items, workers):
-    """`map(func, items)` in order; on `workers` threads when above 1. `items` is drawn in the
-    caller's thread, so upstream nodes never run concurrently with themselves; a bounded window
-    of rows in flight keeps memory flat and lets `take` stop early."""
+def parallel_map(func, items, workers, processes=False):
+    """`map(func, items)` in order, on `workers` threads (or forked processes) when above 1;
+    None reads `config.get_num_parallel_workers()`."""
     workers = config.get_num_parallel_workers() if workers is None else workers
-    if workers <= 1:
-        yield from map(func, items)
-        return
-    pool = ThreadPoolExecutor(workers, thread_name_prefix='autograph-dataset')
-    pending = deque()
-    try:
-        for item in items:
-            pending.append(pool.submit(func, item))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        for future in pending:
-            future.cancel()
-        pool.shutdown(wait=True)
+    return ordered_map(func, items, workers, processes)
 
 
 def split_counts(sizes, total):
