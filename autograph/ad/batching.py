@@ -19,7 +19,8 @@ mode key theirs):
   test is false (so they stay finished). If the loop saves values for an adjoint, it also saves
   that mask, and the adjoint loop that pops those lists (`for_saved`) applies it in reverse, so
   `vmap(grad(f))` through such a loop is exact (a loop around it saves the masks too, and its
-  adjoint hands them on). A `for` over a range whose bounds are batched runs to the largest trip
+  adjoint hands them on; an adjoint loop that saves values for a further adjoint saves the
+  masks it popped, so derivatives of any order are exact). A `for` over a range whose bounds are batched runs to the largest trip
   count the same way, its index batched.
 - `custom` keeps its rule: both regions are batched; the rule's cotangent for an unbatched
   operand is summed over the batch (its examples share it).
@@ -334,9 +335,6 @@ class Batcher:
             return self.ranged(op)
         lists = prim.saved_lists(op)
         mask = next((self.masks[id(v)] for v in lists if id(v) in self.masks), None)
-        if mask is not None and prim.saves(op):
-            raise CompileError("vmap: a third derivative through a while loop whose test differs between "
-                               "examples is not supported", op.loc)
         masked = mask is not None
         batched = [masked or self.dim(v) is not None for v in prim.carried_inputs(op)]
         while True:
@@ -410,7 +408,7 @@ class Batcher:
                 results.append(new if dim is None else self.front(new, dim, v.aval))
                 if isinstance(v, Value) and id(v) in self.masks:
                     inner_masks.append((len(saved_dims) - 1, self.masks[id(v)]))
-            if running is not None and prim.saves(op) and mask is None:
+            if running is not None and prim.saves(op):       # for the adjoint of this loop
                 results.append(running)
             results += [m for _, m in inner_masks]
         args = index_args + popped + mask_arg + nested_args + carried
@@ -428,7 +426,7 @@ class Batcher:
         outs = [self.out(old, b) for old, b in zip(op.outs[:count], batched)]
         saved = [self.out(old, d is not None) for old, d in zip(op.outs[count:], saved_dims)]
         own = [Value(Aval(('*', self.size), np.dtype(bool)), 'running_saved')] \
-            if masked and saved and mask is None else []
+            if masked and saved else []
         inner = [Value(list_aval(m.aval), 'running_saved') for _, m in inner_masks]
         params = op.params
         if own or inner:

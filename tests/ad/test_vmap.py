@@ -271,6 +271,23 @@ def test_gradients_through_a_while_whose_test_differs():
     np.testing.assert_allclose(total, want, rtol=1e-12)
 
 
+def test_higher_derivatives_through_a_while_whose_test_differs():
+    second = autograph.grad(autograph.grad(newton_sqrt))
+    third = autograph.grad(second)
+    np.testing.assert_allclose(autograph.vmap(second)(A), [second(a) for a in A], rtol=1e-12)
+    np.testing.assert_allclose(autograph.vmap(second)(A), -0.25 * A ** -1.5, rtol=1e-6)
+    np.testing.assert_allclose(autograph.vmap(third)(A), [third(a) for a in A], rtol=1e-12)
+    outside = autograph.grad(autograph.grad(lambda a: ops.sum(autograph.vmap(newton_sqrt)(a))))(A)
+    np.testing.assert_allclose(outside, [second(a) for a in A], rtol=1e-12)
+
+
+def test_jacobians_of_nested_loops_whose_while_test_differs():
+    fn = CORPUS['while_in_for'][0]
+    xs = np.array([[0.3, 0.2], [1.0, 1.1], [0.05, -0.1]])
+    for jac in (autograph.hessian(fn), autograph.jacrev(autograph.jacrev(fn))):
+        np.testing.assert_allclose(autograph.vmap(jac)(xs), np.stack([jac(x) for x in xs]), rtol=1e-12)
+
+
 def power(x, n):
     y = ops.ones_like(x)
     for _ in range(n):
