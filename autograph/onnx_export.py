@@ -16,7 +16,7 @@ import itertools
 import numpy as np
 
 from .api import jit
-from .compiler import Compiled
+from .compiler import Compiled, Transformed
 from .errors import CompileError
 from .ir import Value
 from .ir.control import Cond, ForRange, WhileLoop
@@ -35,11 +35,12 @@ def _onnx():
     return onnx
 
 
-def compile_for(fn, inputs):
-    """The jit compilation of `fn` (a Cell or function) for `inputs`."""
-    from .api import _entry
-    compiled: Compiled = _entry(fn if hasattr(fn, 'compilation') else jit(fn), tuple(inputs), 'export')
-    return compiled
+def compile_for(fn, inputs) -> Compiled:
+    """The jit compilation of `fn` (a Cell, a function, or what jit returned) for `inputs`."""
+    if not inputs:
+        raise ValueError("export needs example inputs, to fix the shapes and dtypes of the model")
+    jitted = fn if isinstance(fn, Transformed) else jit(fn)
+    return jitted.compilation(tuple(inputs))
 
 
 def to_onnx(fn, *inputs, name=None):
@@ -48,7 +49,7 @@ def to_onnx(fn, *inputs, name=None):
     Graph inputs are named after the function's parameters (`x`), outputs `output_0`, ...;
     Parameters the function reads are initializers named as the Parameters (`dense.weight`).
 
-    Example:
+    Example (needs the onnx package):
         >>> import numpy as np
         >>> from autograph import nn, Tensor
         >>> from autograph.onnx_export import to_onnx
