@@ -92,6 +92,28 @@ def conv2d(input, weight, bias=None, stride=1, pad_mode='valid', padding=0, dila
     return out if bias is None else out + reshape(bias, (-1, 1, 1))
 
 
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The transposed 2-D convolution (the adjoint of conv2d with respect to its input): input
+    (N, C_in, H, W), weight (C_in, C_out / groups, kh, kw), bias (C_out,). Output size per axis:
+    (size - 1) * stride - pad_before - pad_after + dilation * (k - 1) + output_padding + 1.
+    padding is an int, (h, w) or (top, bottom, left, right); output_padding (an int or (h, w),
+    less than stride or dilation) adds rows and columns at the bottom and right."""
+    stride, dilation = _pair(stride, 'conv_transpose2d: stride'), _pair(dilation, 'conv_transpose2d: dilation')
+    pads = _four(padding, 'conv_transpose2d: padding')
+    extra = (output_padding,) * 2 if isinstance(output_padding, (int, np.integer)) else tuple(output_padding)
+    if len(extra) != 2 or any(not 0 <= e < max(s, d) for e, s, d in zip(extra, stride, dilation)):
+        raise ValueError(f"conv_transpose2d: output_padding must be non-negative and less than stride or "
+                         f"dilation, got {output_padding!r}")
+    (n, c, h, w), kernel = aval_of(input)[0], aval_of(weight)[0][2:]
+    size = tuple((i - 1) * s - p[0] - p[1] + d * (k - 1) + e + 1
+                 for i, s, p, d, k, e in zip((h, w), stride, pads, dilation, kernel, extra))
+    if min(size) < 1:
+        raise ValueError(f"conv_transpose2d: the output would have size {size}")
+    out = P.conv2d_input_grad.bind(input, weight, input_size=size, stride=stride, padding=pads,
+                                   dilation=dilation, groups=int(groups))
+    return out if bias is None else out + reshape(bias, (-1, 1, 1))
+
+
 def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
     """Maximum over each window (padding counts as -inf); stride defaults to kernel_size. The
     gradient goes to the maximum of each window (the first one, in row-major order, on ties).
