@@ -655,7 +655,16 @@ class Frame:
                 yield self.expr(elt)
 
     def expr_Dict(self, node):
-        return {self.expr(k): self.expr(v) for k, v in zip(node.keys, node.values)}
+        result = {}
+        for key, value in zip(node.keys, node.values):
+            if key is None:       # {**other, ...}
+                mapping = self.expr(value)
+                if not isinstance(mapping, dict):
+                    raise CompileError(f"** in a dict display takes a dict, not {describe(mapping)}")
+                result.update(mapping)
+            else:
+                result[self.expr(key)] = self.expr(value)
+        return result
 
     def expr_Subscript(self, node):
         base = self.expr(node.value)
