@@ -21,7 +21,8 @@ import types
 import numpy as np
 
 from runtime import ops
-from runtime.ops import NUMPY_FUNCTIONS
+from runtime.ops import NUMPY_FUNCTIONS, masks
+from runtime.ops.masks import Selection
 from runtime.tensor import Tensor
 from ..errors import CompileError
 from ..ir import Value
@@ -324,6 +325,9 @@ def _holds_value(args, kwargs=None, depth=3):
     return False
 
 
+holds_value = _holds_value
+
+
 def check_text(value, what="formatting a Tensor into a string"):
     """Refuse to make text of a Tensor while compiling ('%s' % x, an assert's message): Python
     would format the compiler's placeholder for it, not its value."""
@@ -499,6 +503,8 @@ def _print(lowering, fn, args, kwargs):
         raise CompileError("print(file=...) is not supported in compiled code: it prints to "
                            "standard output when the code runs")
     kwargs.pop('file', None)
+    if any(isinstance(a, Selection) for a in args):
+        raise masks.refusal("print() of x[mask]")
     if any(not isinstance(a, Value) and _holds_value([a]) for a in args):
         raise CompileError("print() of a list, tuple or dict holding Tensors: give each Tensor to "
                            "print as an argument of its own: print('x =', x, 'y =', y)")

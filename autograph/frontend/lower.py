@@ -20,15 +20,16 @@ import numpy as np
 
 from runtime import ops
 from runtime.ops import NUMPY_FUNCTIONS
+from runtime.ops.masks import DataDependentShape, Selection
 from runtime.ops.subscript import NeedsStaticIndex
 from runtime.primitive import BY_KERNEL, Aval
 from runtime.tensor import Tensor
 from ..errors import CompileError, NotStatic
 from ..guards import MISSING, Guards
-from ..ir import Value
+from ..ir import Value, constant
 from ..cell import Cell
-from ..tree import flatten
-from . import calls, control, custom, exits, loops, saved_lists
+from ..tree import flatten, map_tree
+from . import calls, constants, control, custom, exits, loops, saved_lists
 from .calls import describe
 from .exits import Break, Continue, Return
 from .parse import parse_function
@@ -103,6 +104,9 @@ class Lowering:
                 return construct(fn, *args, **kwargs)
             self.guards.attribute(type(fn), 'construct', construct)
             return self.call_user_function(construct, (fn,) + tuple(args), kwargs)
+        made = constants.make(self, fn, args, kwargs)   # NumPy on constants, Tensor(data)
+        if made is not calls.UNHANDLED:
+            return made
         if id(fn) in NUMPY_FUNCTIONS:  # NumPy's signature, normalised by an op
             return calls.numpy_function(NUMPY_FUNCTIONS[id(fn)], fn, args, kwargs)
         # Builtins and NumPy conversions given Tensors (np.asarray(x), list(x), int(x)), print,
@@ -115,7 +119,7 @@ class Lowering:
             if isinstance(kwargs.get('index'), (tuple, Value)):
                 args, kwargs = _index_operands(args, kwargs)
             return prim.bind(*args, **kwargs)
-        if isinstance(fn, types.MethodType) and isinstance(fn.__self__, Value):
+        if isinstance(fn, types.MethodType) and isinstance(fn.__self__, (Value, Selection)):
             return fn(*args, **kwargs)
         if isinstance(fn, types.FunctionType) and (getattr(fn, '__module__', None) or '').startswith('runtime.ops.'):
             return fn(*args, **kwargs)
@@ -170,9 +174,12 @@ class Lowering:
                 loc = frame.parsed.loc(node.body)
                 with self.builder.at(loc if frame.user_code and self.builder.loc is None else None):
                     try:
-                        return frame.expr(node.body)
+                        result = frame.expr(node.body)
+                        return outputs(result) if self.depth == 1 else result
                     except CompileError as e:
                         raise e.located(loc) from None
+                    except DataDependentShape as e:
+                        raise CompileError(str(e), loc) from None
             frame.run(node.body, top=True)
         except Return as r:
             return r.value
@@ -256,6 +263,8 @@ class Frame:
                 raise e.located(loc) from None
             except NeedsStaticIndex as e:
                 raise NotStatic(str(e), loc) from None
+            except DataDependentShape as e:
+                raise CompileError(str(e), loc) from None
             except RecursionError:
                 raise
             except Exception as e:
@@ -273,8 +282,15 @@ class Frame:
             self.assign(target, value)
 
     def stmt_AugAssign(self, stmt):
-        current = self.expr(as_load(stmt.target))
-        self.assign(stmt.target, BINARY[type(stmt.op)](current, self.expr(stmt.value)))
+        target = stmt.target
+        if isinstance(target, gast.Subscript):
+            # x[i] += v evaluates x and i once, as Python does (x[x > 0] += 1 has one mask)
+            base, index = self.expr(target.value), self.expr(target.slice)
+            current = self.subscript(base, index)
+            self.assign_item(target, base, index, BINARY[type(stmt.op)](current, self.expr(stmt.value)))
+            return
+        current = self.expr(as_load(target))
+        self.assign(target, BINARY[type(stmt.op)](current, self.expr(stmt.value)))
 
     def stmt_AnnAssign(self, stmt):
         if stmt.value is None:
@@ -284,6 +300,7 @@ class Frame:
     def stmt_Return(self, stmt):
         result = None if stmt.value is None else self.expr(stmt.value)
         if self.lowering.depth == 1:   # the compiled function's own result
+            result = outputs(result)
             for leaf in flatten(result):
                 if isinstance(leaf, Value) and leaf.name is None and not leaf.is_const:
                     leaf.name = 'out'
@@ -505,17 +522,21 @@ class Frame:
             raise CompileError("assigning to an attribute is not supported in compiled code; "
                                "return the new value instead")
         elif isinstance(target, gast.Subscript):
-            base = self.expr(target.value)
-            index = self.expr(target.slice)
-            if isinstance(base, Value):
-                # x[i] = v makes a new array and rebinds x to it (arrays are values here).
-                self.assign(target.value, ops.setitem(base, index, value))
-            elif isinstance(index, Value):
-                raise NotStatic(f"{describe(base)} cannot be indexed by a Tensor")
-            else:
-                base[index] = value
+            self.assign_item(target, self.expr(target.value), self.expr(target.slice), value)
         else:
             raise CompileError(f"cannot assign to {type(target).__name__}")
+
+    def assign_item(self, target, base, index, value):
+        """`target` is `base[index] = value`, base and index already evaluated."""
+        if isinstance(base, np.ndarray) and calls.holds_value([index, value]):
+            base = constant(base)    # a compile-time array given a Tensor's values
+        if isinstance(base, Value):
+            # x[i] = v makes a new array and rebinds x to it (arrays are values here).
+            self.assign(target.value, ops.setitem(base, index, value))
+        elif isinstance(index, Value):
+            raise NotStatic(f"{describe(base)} cannot be indexed by a Tensor")
+        else:
+            base[index] = value
 
     # ------------------------------------------------------------ expressions
     def expr(self, node):
@@ -560,8 +581,8 @@ class Frame:
             attr = getattr(base, node.attr)
         except AttributeError:
             raise CompileError(calls.no_attribute(base, node.attr)) from None
-        if isinstance(base, Value):
-            return attr
+        if isinstance(base, (Value, np.ndarray, np.generic)):
+            return attr     # a.T of a compile-time array is one too, not an input
         self.lowering.guards.attribute(base, node.attr, attr)
         return self.lowering.adopt(attr, node.attr)
 
@@ -569,6 +590,9 @@ class Frame:
         left, right = self.expr(node.left), self.expr(node.right)
         if isinstance(left, str) and isinstance(node.op, gast.Mod):
             calls.check_text(right)    # '%s' % x would format the compiler's stand-in for x
+        if isinstance(right, Selection) and isinstance(left, Value):
+            # a Tensor's operator does not know x[mask]; Python would ask x[mask]'s reflected one
+            return getattr(right, f"__r{BINARY[type(node.op)].__name__.rstrip('_')}__")(left)
         return BINARY[type(node.op)](left, right)
 
     def expr_UnaryOp(self, node):
@@ -667,8 +691,11 @@ class Frame:
         return result
 
     def expr_Subscript(self, node):
-        base = self.expr(node.value)
-        index = self.expr(node.slice)
+        return self.subscript(self.expr(node.value), self.expr(node.slice))
+
+    def subscript(self, base, index):
+        if isinstance(base, np.ndarray) and calls.holds_value([index]):
+            base = constant(base)        # a compile-time table indexed by a Tensor
         if isinstance(base, Value):
             return ops.getitem(base, index)
         if base is np.s_:          # generated code's index= argument (np.s_[i, ::2])
@@ -700,6 +727,18 @@ class Frame:
             return self.lowering.call(fn, args, kwargs)
         except CompileError as e:
             raise e.located(self.parsed.loc(node)) from None
+
+
+def outputs(result):
+    """What the compiled function returns: an array folded while compiling comes out as any
+    other result does (a Tensor); x[mask] has no static shape to come out with."""
+    result = map_tree(lambda v: constant(v) if isinstance(v, (np.ndarray, np.generic)) else v, result)
+    if any(isinstance(leaf, Selection) for leaf in flatten(result)):
+        raise DataDependentShape("returning x[mask] from compiled code: indexing with a boolean "
+                                 "mask gives a shape known only when the code runs; return "
+                                 "ops.where(mask, x, 0) or ops.masked_fill(x, ~mask, 0), or reduce "
+                                 "it first: ops.sum(x[mask]), ops.mean(x[mask])")
+    return result
 
 
 _NP_ALL = gast.dump(gast.parse('np.all', mode='eval').body)

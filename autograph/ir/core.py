@@ -276,7 +276,9 @@ def operand(v: Value, prim: Prim) -> Any:
 def constant(x: Any) -> Value:
     """A Python scalar stays a weakly typed scalar constant; anything else becomes an array."""
     if isinstance(x, (bool, int, float)):
-        return Value(Aval((), None), const=x)
+        # np.float64 is a float too: it is written as a Python number, so it is one here (its
+        # dtype rule must see what the generated code will compute)
+        return Value(Aval((), None), const=x.item() if isinstance(x, np.generic) else x)
     array = np.asarray(x)
     return Value(Aval(array.shape, array.dtype), const=array)
 
@@ -288,4 +290,7 @@ def as_value(x: Any) -> Value:
         return constant(x.asnumpy())
     if isinstance(x, (bool, int, float, np.ndarray, np.generic)):
         return constant(x)
+    refuse = getattr(type(x), 'not_an_operand', None)   # an object with its own words for this
+    if refuse is not None:
+        raise refuse(x)
     raise CompileError(f"a {type(x).__name__} cannot be used as an array operand")

@@ -12,6 +12,7 @@ from .shapes import reshape
 from .common import aval_of, keep_arg, ndim_of, numpy_function, pick, symbolic, tensor_method
 from .creation import full
 from .indexing import masked_fill
+from .masks import Selection
 from . import elementwise as _elementwise
 from .elementwise import cast, equal, maximum, minimum, sqrt
 
@@ -40,6 +41,8 @@ def _numpy_only(name, out=None, where=None):
 # ---------------------------------------------------------------- sum, mean, prod
 @tensor_method()
 def sum(input, dim=None, keepdim=None, *, axis=None, keepdims=None, keep_dims=None, dtype=None):
+    if isinstance(input, Selection):     # x[mask] in compiled code: sum(where(mask, x, 0))
+        return input.reduce('sum', pick('axis', axis, dim), keep_arg(keepdim, keepdims, keep_dims), dtype)
     input = _typed(input, dtype)
     axis = _axis(input, axis, dim)
     return P.reduce_sum.bind(input, axis=axis, keepdims=keep_arg(keepdim, keepdims, keep_dims))
@@ -47,6 +50,8 @@ def sum(input, dim=None, keepdim=None, *, axis=None, keepdims=None, keep_dims=No
 
 @tensor_method()
 def mean(input, axis=None, keep_dims=None, *, dim=None, keepdims=None, keepdim=None, dtype=None):
+    if isinstance(input, Selection):     # x[mask] in compiled code: its sum over its count
+        return input.reduce('mean', pick('axis', axis, dim), keep_arg(keep_dims, keepdims, keepdim), dtype)
     input = _typed(input, dtype)
     axis = _axis(input, axis, dim)
     return P.reduce_mean.bind(input, axis=axis, keepdims=keep_arg(keep_dims, keepdims, keepdim))

@@ -4,31 +4,88 @@ import numpy as np
 from ..kernels import subscript as K
 from ..kernels.subscript import ARRAY
 from ..primitives import subscript as P
+from ..primitive import current_builder
+from ..tensor import Tensor
+from . import masks
 from .common import aval_of, numpy_function, shape_arg, tensor_method
 
 
 @tensor_method('__getitem__')
 def getitem(input, index):
-    """Basic and integer-array indexing with NumPy's semantics. Boolean masks give a shape known
-    only at run time, which compiled code does not have: use `ops.where`/`ops.masked_fill`."""
+    """Basic and integer-array indexing with NumPy's semantics. A boolean mask known now (eagerly,
+    or a constant in compiled code) is the indices of its true elements, as in NumPy; one known
+    only when compiled code runs gives a `masks.Selection`, which compiled code may sum, average
+    or assign to (its length is known only at run time)."""
+    index = _known_masks(input, index)
+    items = index if isinstance(index, tuple) else (index,)
+    if any(_is_mask(item) for item in items):
+        if len(items) != 1:
+            raise masks.refusal("a boolean mask combined with other indices")
+        return masks.select(input, items[0])
     template, arrays = split_index(index)
     return P.getitem.bind(input, *arrays, index=template)
 
 
 def setitem(input, index, value):
     """`input[index] = value` as a new array (compiled code's meaning of that assignment).
-    A boolean mask selects where `value` goes: `where(mask, value, input)`."""
+    A boolean mask known only at run time selects where `value` goes: `where(mask, value, input)`."""
+    index = _known_masks(input, index)
     items = index if isinstance(index, tuple) else (index,)
-    if len(items) == 1 and _is_mask(items[0]):
-        from .elementwise import where
-        return where(items[0], value, input)
+    if any(_is_mask(item) for item in items):
+        if len(items) != 1:
+            raise masks.refusal("assigning to x[mask, ...] (a boolean mask combined with other "
+                                "indices)")
+        return masks.assign(input, items[0], value)
+    if isinstance(value, masks.Selection):
+        raise masks.refusal("assigning x[mask] to other elements")
     template, arrays = split_index(index)
     return P.setitem.bind(input, value, *arrays, index=template)
 
 
 def _is_mask(item):
     return not isinstance(item, (int, slice, list, tuple, type(None), type(Ellipsis))) and \
-        aval_of(item)[1].kind == 'b'
+        hasattr(item, 'dtype') and aval_of(item)[1].kind == 'b'
+
+
+def _known_masks(input, index):
+    """`index` with each boolean mask whose values are known now (a NumPy array, a list of bools,
+    a Tensor outside compiled code) replaced by the integer indices of its true elements, as
+    NumPy defines masks: the result then has a static shape."""
+    items = index if isinstance(index, tuple) else (index,)
+    known = [_known_mask(item) for item in items]
+    if all(mask is None for mask in known):
+        return index
+    shape = aval_of(input)[0]
+    # the axes each item indexes: a k-d mask k of them, None none, ... the ones nobody else does
+    spans = [mask.ndim if mask is not None else 0 if item is None or item is Ellipsis else 1
+             for item, mask in zip(items, known)]
+    ellipsis = [i for i, item in enumerate(items) if item is Ellipsis]
+    skipped = len(shape) - sum(spans)
+    result, axis = [], 0
+    for i, (item, mask) in enumerate(zip(items, known)):
+        if ellipsis and i == ellipsis[0]:
+            axis += skipped
+        if mask is not None:
+            covered = tuple(shape[axis:axis + mask.ndim])
+            if covered != mask.shape:
+                raise IndexError(f"a boolean mask of shape {mask.shape} does not match the indexed "
+                                 f"axes of shape {covered} (the array has shape {tuple(shape)})")
+            result.extend(np.nonzero(mask))
+        else:
+            result.append(item)
+        axis += spans[i]
+    return tuple(result)
+
+
+def _known_mask(item):
+    """The boolean array in `item` if its values are known now (not a 0-d one), else None."""
+    if isinstance(item, list) and item and _has_bool(item) and not _has_int(item):
+        item = np.asarray(item)
+    if isinstance(item, Tensor) and current_builder() is None:
+        item = item.asnumpy()
+    if isinstance(item, np.ndarray) and item.dtype == np.bool_ and item.ndim:
+        return item
+    return None
 
 
 @numpy_function(K.setitem)
@@ -105,3 +162,8 @@ def _nested_ints(items):
 
 def _has_bool(items):
     return any(_has_bool(i) if isinstance(i, list) else isinstance(i, (bool, np.bool_)) for i in items)
+
+
+def _has_int(items):
+    return any(_has_int(i) if isinstance(i, list) else
+               isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)) for i in items)

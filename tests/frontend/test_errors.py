@@ -119,8 +119,8 @@ class SettingNet(nn.Cell):
 
 
 def boolean_mask_indexing(x):
-    positive = x[x > 0]  # HERE
-    return positive
+    positive = x[x > 0]
+    return positive  # HERE
 
 
 def undefined_name(x):
@@ -181,7 +181,7 @@ def broadcast_mismatch(x):
 
 
 def helper_with_bad_line(v):
-    return v[v > 0]  # HERE
+    return ops.exp(v[v > 0])  # HERE
 
 
 def calls_bad_helper(x):
