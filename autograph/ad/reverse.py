@@ -250,7 +250,7 @@ class _Adjoint:
         # The branches as they now are: their loops may have gained saved lists to export.
         forward_now = [Region([], fwd, region.results) for region, (fwd, _, _) in zip(op.regions, branches)]
         exports = _exports(forward_now, [b for _, b, _ in branches], results)
-        new_outs = [Value(v.aval, _hint(v)) for v in exports]
+        new_outs = [Value(v.aval, _hint(v), weak=v.weak) for v in exports]
         mapping = dict(zip(map(id, exports), new_outs))
         for _, backward, _ in branches:
             _substitute(backward, mapping)
@@ -315,11 +315,12 @@ class _Adjoint:
                   if region_ops.defines(v)]
         if not needed:  # the adjoint loop still needs the trip count: an index, or a 0 per iteration
             needed = prim.index_args(op)[:1] or [constant(0)]
-        popped = [Value(v.aval, _hint(v)) for v in needed]
+        # a Python number saved (a range's index) is popped as one: weak, as the adjoint used it
+        popped = [Value(v.aval, _hint(v), weak=v.weak) for v in needed]
         mapping = dict(zip(map(id, needed), popped))
         _substitute(backward, mapping)
         results = [mapping.get(id(r), r) for r in results]
-        lists = [Value(list_aval(v.aval), _hint(v) + '_saved') for v in needed]
+        lists = [Value(list_aval(v.aval), _hint(v) + '_saved', weak=v.weak) for v in needed]
         regions = op.regions[:-1] + (Region(body.args, new_body_ops, list(body.results) + needed),)
         new_forward = Op(op.prim, op.inputs, {**op.params, 'saves': len(op.outs) - count + len(needed)},
                          list(op.outs) + lists, op.loc, regions)

@@ -11,6 +11,8 @@ A name given a value in only one branch (and none before) is undefined after the
 using it is a compile error, unless the other branch leaves the loop (see exits): then nothing
 reads it where it has no value.
 """
+import contextlib
+
 import gast
 import numpy as np
 
@@ -93,8 +95,7 @@ def lower_if(frame, stmt, pred):
         try:
             with builder.region() as region_ops:
                 _run_branch(frame, body)
-                _strengthen(frame.locals, before)
-                branch_contents.append([strong(contents_of(obj)) for obj, _ in containers])
+                branch_contents.append([contents_of(obj) for obj, _ in containers])
         finally:
             restore_containers(containers)
         branches.append((region_ops, frame.locals))
@@ -150,7 +151,7 @@ def lower_if(frame, stmt, pred):
         slots = []
         for k, pair in enumerate(zip(then_leaves, else_leaves)):
             leaf = _same_type(shown if tree is None else f'{shown}[{k}]', list(pair), builder, stmt,
-                              frame.parsed.generated, widen=name)
+                              frame.parsed.generated, widen=name, regions=[ops_ for ops_, _ in branches])
             if leaf is None:
                 slots.append(pair[0])     # one Python object in both branches
                 continue
@@ -160,8 +161,7 @@ def lower_if(frame, stmt, pred):
             out_names.append(display.get(name) or _hint(name))
         merged.append((name, tree, slots))
     regions = (Region([], branches[0][0], results[0]), Region([], branches[1][0], results[1]))
-    outs = iter(_weak_numbers(make(builder, COND, [truth(pred)], regions, _avals(results[0]),
-                                   names=out_names), *results))
+    outs = iter(_cond(builder, pred, regions, out_names))
     for name, tree, slots in merged:
         frame.locals[name] = rebuild(tree, [saved_lists.wrap(next(outs)) if s is None else s for s in slots])
     for key, obj in changed:
@@ -175,6 +175,8 @@ def lower_if(frame, stmt, pred):
 
 def _stand_in(value):
     """What a guard's skipped branch gives a name the guarded statements define (see exits)."""
+    if isinstance(value, Value) and value.weak:
+        return constant(np.zeros((), value.dtype).item())    # a number for a number
     if isinstance(value, Value) and not value.is_scalar_const:
         return ops.full(value.shape, 0, value.dtype)
     return value
@@ -259,8 +261,8 @@ def lower_returning_if(frame, stmt, pred, continuation):
                     frame.run(body, top=True)
                     value = None
                 except Return as r:
-                    value = strong(r.value)
-                branch_contents.append([strong(contents_of(obj)) for obj, _ in containers])
+                    value = r.value
+                branch_contents.append([contents_of(obj) for obj, _ in containers])
         finally:
             restore_containers(containers)
         returned.append((region_ops, value))
@@ -274,8 +276,9 @@ def lower_returning_if(frame, stmt, pred, continuation):
         raise CompileError(f"the branches of the if at line {stmt.lineno} return different structures "
                            f"({describe_tree(then_value)} and {describe_tree(else_value)})")
     results = [[], []]
+    inside = [then_ops, else_ops]
     for k, pair in enumerate(zip(then_leaves, else_leaves)):
-        values = _same_type(f'returned value {k}', list(pair), builder, stmt)
+        values = _same_type(f'returned value {k}', list(pair), builder, stmt, regions=inside)
         if values is not None:
             results[0].append(values[0])
             results[1].append(values[1])
@@ -286,7 +289,7 @@ def lower_returning_if(frame, stmt, pred, continuation):
                                                for b in branch_bindings)]
     for param in params:
         pair = [b.get(param, bindings_before.get(param, lowering.inputs[param])) for b in branch_bindings]
-        values = _same_type(bindings_after[param].name or 'a Parameter', pair, builder, stmt)
+        values = _same_type(bindings_after[param].name or 'a Parameter', pair, builder, stmt, regions=inside)
         for i in (0, 1):
             results[i].append(pair[i] if values is None else values[i])
     # Containers changed in place that a caller may hold (the compiled function's own are gone
@@ -303,7 +306,7 @@ def lower_returning_if(frame, stmt, pred, continuation):
                                f"{describe_tree(branch_contents[1][k])} in the other")
         slot = []
         for leaf in zip(a, b):
-            values = _same_type(_name_of(obj, before), list(leaf), builder, stmt)
+            values = _same_type(_name_of(obj, before), list(leaf), builder, stmt, regions=inside)
             if values is None:
                 slot.append(leaf[0])
             else:
@@ -312,8 +315,7 @@ def lower_returning_if(frame, stmt, pred, continuation):
                 slot.append(None)
         slots.append((obj, shape, slot))
     regions = (Region([], then_ops, results[0]), Region([], else_ops, results[1]))
-    outs = _weak_numbers(make(builder, COND, [truth(pred)], regions, _avals(results[0]),
-                              names=['out'] * len(results[0])), *results)
+    outs = _cond(builder, pred, regions, ['out'] * len(results[0]))
     rest = iter(outs[count:])
     bind_params(lowering, params, [next(rest) for _ in params], bindings_after)
     for obj, shape, slot in slots:
@@ -330,13 +332,14 @@ def lower_ifexp(frame, node, pred):
     branches = []
     for expr in (node.body, node.orelse):
         with builder.region() as region_ops:
-            value = strong(frame.expr(expr))
+            value = frame.expr(expr)
         branches.append((region_ops, value))
-    values = _same_type('the conditional expression', [v for _, v in branches], builder, node)
+    values = _same_type('the conditional expression', [v for _, v in branches], builder, node,
+                        regions=[ops_ for ops_, _ in branches])
     if values is None:
         return branches[0][1]
     regions = tuple(Region([], ops_, [v]) for (ops_, _), v in zip(branches, values))
-    return _weak_numbers(make(builder, COND, [truth(pred)], regions, _avals([values[0]])), [values[0]], [values[1]])[0]
+    return _cond(builder, pred, regions)[0]
 
 
 def describe_tree(tree):
@@ -380,10 +383,12 @@ class Reshaped(NotStatic):
         return Reshaped(self.message, loc, self.name, self.values)
 
 
-def _same_type(name, values, builder, stmt, generated=False, widen=None):
+def _same_type(name, values, builder, stmt, generated=False, widen=None, regions=None):
     """Both branches' values of `name` as Values of one aval, or None when both are the same
-    Python object. Python numbers become arrays of the other branch's shape and dtype. `widen`:
-    the variable's name, for a loop that may widen it (see Reshaped)."""
+    Python object. Python numbers (also those known only at run time) stay numbers when both
+    are; beside an array they become arrays of its shape and dtype, converted in their branch
+    (`regions`: each branch's ops). `widen`: the variable's name, for a loop that may widen it
+    (see Reshaped)."""
     if any(isinstance(v, saved_lists.SavedList) for v in values):
         return _saved_lists_merged(name, values, stmt)
     if generated and any(v is None for v in values) and any(isinstance(v, Value) for v in values):
@@ -394,13 +399,27 @@ def _same_type(name, values, builder, stmt, generated=False, widen=None):
         if values[0] is values[1] or values[0] == values[1]:
             return None
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-            # Numbers chosen at run time stay Python numbers (weakly typed, see `_weak_numbers`).
+            # Numbers chosen at run time stay Python numbers (weakly typed, see `_cond`).
             kind = float if any(isinstance(v, float) for v in values) else int
             return [constant(kind(v)) for v in values]
         raise CompileError(f"{shown_name(name)} is a Python value ({values[0]!r} or {values[1]!r}) that would "
                            f"depend on a Tensor condition (line {stmt.lineno}); make it a Tensor")
-    aval = next(v.aval for v in values if isinstance(v, Value))
-    values = [as_array(v, aval, name, builder) for v in values]
+    if all(weak_dtype(v) is not None for v in values):
+        # Numbers, some known only at run time: they stay Python numbers (see `_cond`).
+        return [v if isinstance(v, Value) else constant(v) for v in values]
+    arrays = [v for v in values if isinstance(v, Value) and weak_dtype(v) is None]
+    if not arrays:
+        other = next(v for v in values if weak_dtype(v) is None)
+        raise CompileError(f"{shown_name(name)} holds a number in one branch of the if at line {stmt.lineno} "
+                           f"and {'None' if other is None else 'a ' + type(other).__name__} in the other")
+    aval = arrays[0].aval
+    converted = []
+    for v, region_ops in zip(values, regions or [None] * len(values)):
+        if isinstance(v, Value) and v.weak:
+            with _appending(builder, region_ops):
+                v = ops.full(aval.shape, v, aval.dtype)
+        converted.append(as_array(v, aval, name, builder))
+    values = converted
     if values[0].aval != values[1].aval:
         raise Reshaped(f"{shown_name(name)} is {show_aval(values[0].aval)} in one branch and "
                        f"{show_aval(values[1].aval)} in the other; both branches must agree",
@@ -420,6 +439,20 @@ def _saved_lists_merged(name, values, stmt):
             for v in values]
 
 
+@contextlib.contextmanager
+def _appending(builder, region_ops):
+    """Ops built inside go to the end of a region already lowered (a branch's), or where the
+    builder is when there is none."""
+    if region_ops is None:
+        yield
+        return
+    saved, builder.ops = builder.ops, region_ops
+    try:
+        yield
+    finally:
+        builder.ops = saved
+
+
 def strong(tree):
     """Run-time Python numbers (weak values) leave a region as 0-d arrays, so that what the
     region yields has one dtype whichever way it went. Built inside the region."""
@@ -430,25 +463,40 @@ def strong(tree):
     return ops.cast(tree, tree.dtype) if isinstance(tree, Value) and tree.weak else tree
 
 
-def _strengthen(env, before):
-    for name, value in env.items():
-        if value is not before.get(name):
-            env[name] = strong(value)
-
-
-def _avals(results):
-    """The results' avals; a number chosen by the condition has NumPy's type for Python numbers."""
-    return [Aval((), np.asarray(v.const).dtype) if v.is_scalar_const and v.const is not None else v.aval
-            for v in results]
-
-
-def _weak_numbers(outs, *branches):
-    """Results that are Python numbers in every branch stay weak: NumPy 2 gives them the dtype
-    of the arrays they meet, as the numbers themselves would."""
-    for k, out in enumerate(outs):
-        if all(branch[k].is_scalar_const for branch in branches):
-            out.weak = True
+def _cond(builder, pred, regions, names=()):
+    """The `cond` op, and its results. A result that is a Python number in every branch (a
+    constant, or one known only at run time) stays one: weak, as NumPy 2 treats Python numbers
+    (it takes the dtype of the arrays it meets), of the widest kind the branches give."""
+    avals, weak = [], []
+    for pair in zip(*(region.results for region in regions)):
+        kinds = [weak_dtype(v) for v in pair]
+        if all(k is not None for k in kinds):
+            avals.append(Aval((), max(kinds, key=lambda d: KINDS.index(d.kind))))
+            weak.append(True)
+        else:
+            avals.append(next(v.aval for v, k in zip(pair, kinds) if k is None))
+            weak.append(False)
+    outs = make(builder, COND, [truth(pred)], regions, avals, names=names)
+    for out, w in zip(outs, weak):
+        out.weak = w
     return outs
+
+
+KINDS = 'biufc'    # bool < int < float < complex: Python's numbers, each widening the one before
+
+
+def weak_dtype(value):
+    """The dtype a Python number (a constant, or a weak Value: a number known only at run time)
+    is known by; None for anything else."""
+    if isinstance(value, Value):
+        if value.weak:
+            return value.dtype
+        if not value.is_scalar_const:
+            return None
+        value = value.const
+    if isinstance(value, (bool, int, float, complex)) and not isinstance(value, np.generic):
+        return np.asarray(value).dtype
+    return None
 
 
 def as_array(v, aval, name, builder):

@@ -23,8 +23,9 @@ from ..ir.control import FOR, FOR_SAVED, WHILE, element_aval, list_aval, make
 from ..ir.core import Region
 from ..tree import flatten, map_tree
 from . import exits, saved_lists
-from .control import (LoopExit, Reshaped, Undefined, as_array, assigned_names, bind_params, contents_of,
-                      describe_tree, restore_containers, show_aval, shown_name, strong, truth)
+from .control import (KINDS, LoopExit, Reshaped, Undefined, as_array, assigned_names, bind_params,
+                      contents_of, describe_tree, restore_containers, show_aval, shown_name, strong, truth,
+                      weak_dtype)
 from .exits import Break, Return
 from .exits import display_name as _hint
 
@@ -39,8 +40,9 @@ def lower_for_range(frame, stmt, bounds, element=None):
     def bind_target(index):
         frame.assign(stmt.target, index if element is None else element(index))
 
-    index_aval = Aval((), np.dtype(np.int64))
-    return _lower_loop(frame, stmt, FOR, [start, stop, step], [index_aval], bind_target, element)
+    # the index is a Python int when the code runs (weakly typed: `x[i] * (i + 1)` keeps x's dtype)
+    index = Value(Aval((), np.dtype(np.int64)), weak=True)
+    return _lower_loop(frame, stmt, FOR, [start, stop, step], [index], bind_target, element)
 
 
 def lower_for_saved(frame, stmt, lists, zipped):
@@ -53,8 +55,8 @@ def lower_for_saved(frame, stmt, lists, zipped):
         items = [saved_lists.wrap(p) for p in popped]
         frame.assign(stmt.target, tuple(items) if zipped else items[0])
 
-    avals = [element_aval(lst.aval) for lst in lists]
-    return _lower_loop(frame, stmt, FOR_SAVED, list(lists), avals, bind_target)
+    popped = [Value(element_aval(lst.aval), weak=lst.weak) for lst in lists]   # weak: Python numbers saved
+    return _lower_loop(frame, stmt, FOR_SAVED, list(lists), popped, bind_target)
 
 
 def _leading_names(stmt, prim, element, count):
@@ -154,13 +156,18 @@ def _returns_from(frame, loop):
         frame.pending_return = loop
 
 
-def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, element=None):
+def _lower_loop(frame, stmt, prim, leading_inputs, leading, bind_target, element=None):
+    """`leading`: Values standing for the body's leading arguments (a range's index, popped
+    elements), for their avals and weakness."""
     builder = frame.lowering.builder
     before = dict(frame.locals)
     assigned = assigned_names(stmt.body) + (assigned_names([stmt.target]) if bind_target else [])
     carried = [n for n in assigned_names(stmt.body) if n in before and not isinstance(before[n], Undefined)]
     slots = _Slots(carried, before)
     inits = dict(zip(slots.names, slots.read(before)))
+    # Python numbers stay Python numbers at run time, weakly typed as NumPy 2 treats them: the
+    # dtype each is known by (int64, float64, ...; widened when the body makes an int a float)
+    weak = {n: d for n, d in ((n, weak_dtype(v)) for n, v in inits.items()) if d is not None}
     lowering = frame.lowering
     bindings_before = lowering.bindings()
     params = []          # ids of Parameters the body assigns (ops.assign): carried like variables
@@ -174,25 +181,32 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
             return False
         if isinstance(widened, Value):
             inits[error.name] = widened
+            weak.pop(error.name, None)
         else:
             before[error.name] = widened
             slots = _Slots(carried, before)
             inits = {n: inits.get(n, v) for n, v in zip(slots.names, slots.read(before))}
+            for n, v in inits.items():
+                if weak_dtype(v) is None:
+                    weak.pop(n, None)
         return True
 
     for attempt in range(6):
         frame.locals = dict(before)
         lowering.implicit = dict(bindings_before)
-        init_values = [_init_value(n, inits[n]) for n in slots.names] + [bindings_before[p] for p in params]
+        init_values = [_init_value(n, inits[n], n in weak) for n in slots.names] + [bindings_before[p] for p in params]
         names = slots.names + [bindings_before[p].name for p in params]
-        args = [Value(a, name) for a, name in zip(leading_avals, _leading_names(stmt, prim, element, len(leading_avals)))]
-        args += [Value(v.aval, _hint(n)) for n, v in zip(names, init_values)]
-        carried_args = args[len(leading_avals):]
+        slot_avals = [Aval((), weak[n]) if n in weak else v.aval for n, v in zip(names, init_values)]
+        is_weak = [n in weak for n in slots.names] + [False] * len(params)
+        args = [Value(v.aval, name, weak=v.weak)
+                for v, name in zip(leading, _leading_names(stmt, prim, element, len(leading)))]
+        args += [Value(a, _hint(n), weak=w) for n, a, w in zip(names, slot_avals, is_weak)]
+        carried_args = args[len(leading):]
         slots.bind(frame.locals, carried_args)
         bind_params(lowering, params, carried_args[len(slots.names):], bindings_before)
         regions = []
         if prim is WHILE:
-            test_args = [Value(v.aval, _hint(n)) for n, v in zip(names, init_values)]
+            test_args = [Value(a, _hint(n), weak=w) for n, a, w in zip(names, slot_avals, is_weak)]
             slots.bind(frame.locals, test_args)
             bind_params(lowering, params, test_args[len(slots.names):], bindings_before)
             with builder.region() as test_ops:
@@ -208,9 +222,11 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
         try:
             with builder.region() as body_ops:
                 if bind_target:
-                    bind_target(*args[:len(leading_avals)])
+                    bind_target(*args[:len(leading)])
                 _run_loop_body(frame, stmt.body)
-                results = [strong(r) for r in slots.read(frame.locals)] + [lowering.implicit[p] for p in params]
+                results = [r if n in weak else _into(r, a)
+                           for n, r, a in zip(slots.names, slots.read(frame.locals), slot_avals)]
+                results += [lowering.implicit[p] for p in params]
         except Reshaped as e:
             restore_containers(containers)
             if not widen_number(e):
@@ -223,7 +239,7 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
         written = [p for p, v in lowering.implicit.items()
                    if p not in params and v is not bindings_before.get(p)]
         try:
-            widened = _widen(slots.names, init_values, results, inits)
+            widened = _widen(slots.names, init_values, results, inits, weak)
         except Reshaped as e:
             if not widen_number(e):
                 raise
@@ -234,15 +250,17 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading_avals, bind_target, e
             break
     else:
         raise CompileError("a loop-carried value keeps changing its shape or dtype")
-    results = [_carried_result(n, r, v.aval, builder) for n, r, v in zip(names, results, init_values)]
+    results = [_carried_result(n, r, a, w) for n, r, a, w in zip(names, results, slot_avals, is_weak)]
     saved = [value for _, value in saves]
     regions.append(Region(args, body_ops, results + saved))
     frame.locals = dict(before)
     lowering.implicit = dict(bindings_before)
     list_names = [next((n for n, v in before.items() if v is obj), 'saved') for obj, _ in saves]
     outs = make(builder, prim, leading_inputs + init_values, tuple(regions),
-                [v.aval for v in init_values] + [list_aval(v.aval) for v in saved],
+                slot_avals + [list_aval(_aval(v)) for v in saved],
                 {'saves': len(saved)} if saved else None, names=[_hint(n) for n in names + list_names])
+    for out, w in zip(outs, is_weak + [v.weak or v.is_scalar_const for v in saved]):
+        out.weak = w     # a list of Python numbers pops them as such
     outs, lists = outs[:len(init_values)], outs[len(init_values):]
     # A value the body passes on unchanged is what it was before the loop (a Python number stays
     # one; `#returned` stays the constant False when the loop's returns were never compiled).
@@ -310,21 +328,21 @@ def _run_loop_body(frame, body):
         raise LoopExit("break/continue in a loop over run-time values is not supported yet", e.loc) from None
 
 
-def _init_value(name, value):
-    if isinstance(value, Value) and value.weak:
-        return ops.cast(value, value.dtype)
+def _init_value(name, value, weak):
+    """A carried variable's value before the loop, as the loop's input: a Python number stays
+    one (`weak`), or becomes an array when the body makes the variable one."""
     if isinstance(value, Value) and not value.is_scalar_const:
-        return value
+        return value if weak or not value.weak else ops.cast(value, value.dtype)
     number = value.const if isinstance(value, Value) else value
-    if isinstance(number, (bool, int, float)):
-        return constant_array(number)
+    if weak_dtype(number) is not None:
+        return constant(number) if weak else ops.full((), number, np.asarray(number).dtype)
     raise CompileError(f"{name!r} holds a {type(number).__name__} and changes in a loop over run-time "
                        "values; only Tensors and numbers can")
 
 
-def constant_array(number):
-    """A Python number carried by a loop: a 0-d array of NumPy's type for it."""
-    return ops.full((), number, np.asarray(number).dtype)
+def _aval(v):
+    """A value's aval; a Python number's is that of NumPy's type for it."""
+    return Aval((), weak_dtype(v)) if v.is_scalar_const else v.aval
 
 
 def _widened(error, carried, before, inits):
@@ -356,15 +374,27 @@ def _widened(error, carried, before, inits):
     return None
 
 
-def _widen(carried, init_values, results, inits):
+def _widen(carried, init_values, results, inits, weak):
     """Where a carried value's aval changed in the body, widen its initial value (a number becomes
-    an array of the result's shape and dtype); True when anything changed."""
+    an array of the result's shape and dtype, or, still a number, of a wider kind: an int that
+    the body makes a float); True when anything changed."""
     changed = False
     for name, init, result in zip(carried, init_values, results):
         if isinstance(result, (tuple, list, dict)):
-            raise Reshaped(f"{shown_name(name)} is {show_aval(init.aval)} before the loop and "
+            raise Reshaped(f"{shown_name(name)} is {show_aval(_aval(init))} before the loop and "
                            f"{describe_tree(result)} after one iteration; a loop must keep it the same",
                            name=name, values=[result])
+        kind = weak_dtype(result)
+        if name in weak and kind is not None:
+            if KINDS.index(kind.kind) > KINDS.index(weak[name].kind):
+                weak[name] = kind
+                changed = True
+            continue
+        if name in weak and isinstance(result, Value):    # the body makes the number an array
+            weak.pop(name)
+            inits[name] = ops.full(result.shape, inits[name], result.dtype)
+            changed = True
+            continue
         if isinstance(result, Value) and not result.is_scalar_const and result.aval != init.aval:
             original = inits[name]
             if isinstance(original, Value) and not original.is_scalar_const:
@@ -377,9 +407,23 @@ def _widen(carried, init_values, results, inits):
     return changed
 
 
-def _carried_result(name, result, aval, builder):
+def _carried_result(name, result, aval, weak):
     if isinstance(result, Undefined):
         raise result.error()
-    if isinstance(result, Value) and result.aval == aval and not result.weak:
+    if weak:
+        if weak_dtype(result) is None:
+            raise CompileError(f"{shown_name(name)} holds a number before the loop and "
+                               f"{describe_tree(result) if result is None else 'a ' + type(result).__name__} "
+                               "after one iteration; a loop must keep it a number or a Tensor")
+        return result if isinstance(result, Value) else constant(result)
+    if isinstance(result, Value) and result.aval == aval:
         return result
-    return as_array(result, aval, name, builder)
+    return as_array(result, aval, name, None)
+
+
+def _into(result, aval):
+    """A Python number known at run time that the body stores into a variable the loop carries
+    as an array: the array it stands for (built in the body)."""
+    if isinstance(result, Value) and result.weak:
+        return ops.full(aval.shape, result, aval.dtype)
+    return strong(result)

@@ -132,7 +132,8 @@ class Cond(ControlFlow):
     def problems(self, op: Op) -> list[str]:
         outs = _avals(op.outs)
         return [f'a branch yields {_avals(region.results)}, the results are {outs}'
-                for region in op.regions if _avals(region.results) != outs]
+                for region in op.regions if len(region.results) != len(op.outs)
+                or not all(fits(v, out) for v, out in zip(region.results, op.outs))]
 
     def drop_results(self, op: Op, dead: Collection[int]) -> None:
         op.outs = _without(op.outs, dead)
@@ -189,7 +190,7 @@ class Loop(ControlFlow):
         results = self.body(op).results[:len(args)]
         return [f'carried value {out} changes from {init.aval} to {result.aval}'
                 for init, arg, result, out in zip(inits, args, results, op.outs)
-                if not (init.aval == arg.aval == result.aval == out.aval)]
+                if not (arg.aval == out.aval and arg.weak == out.weak and fits(init, out) and fits(result, out))]
 
     def drop_results(self, op: Op, dead: Collection[int]) -> None:
         count, saves, body = self.carried_count(op), self.saves(op), self.body(op)
@@ -337,6 +338,15 @@ def _note_free(v: object, defined: set[int], free: list[Value], seen: set[int]) 
 
 def _avals(values: Iterable[Value]) -> list[Aval]:
     return [v.aval for v in values]
+
+
+def fits(v: Value, slot: Value) -> bool:
+    """Whether `v` may be what `slot` (a carried value, a result) holds: a value of its aval; or,
+    where the slot is a Python number known only at run time (weak), any Python number (a
+    constant, or weak itself): Python's numbers mix freely, and NumPy 2 types them weakly."""
+    if slot.weak:
+        return v.shape == () and (v.weak or v.is_scalar_const)
+    return v.aval == slot.aval
 
 
 def _without(items: Sequence[T], positions: Collection[int]) -> list[T]:

@@ -4,8 +4,8 @@ import numpy as np
 
 def while_with_counter_value_and_grad(x, w):
     # while step < 4 and ops.sum(h * h) > 0.1:
-    step = np.zeros((), dtype=np.int64)
     h = x
+    step = 0
     h_saved = []
     h_saved_1 = []
     while np.logical_and(step < 4, np.sum(h * h) > 0.1):
