@@ -12,3 +12,13 @@ def check_every_generated_module():
     CHECKS.append(check_generated)
     yield
     CHECKS.remove(check_generated)
+
+
+@pytest.fixture(autouse=True)
+def no_global_seed_left_behind():
+    """A test (or a README block) that calls autograph.set_seed must not change how the next
+    test's initial weights are drawn: those tests seed NumPy's global generator instead."""
+    yield
+    from autograph.seed import get_seed, set_seed
+    if get_seed() is not None:
+        set_seed(None)
