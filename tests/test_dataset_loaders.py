@@ -61,6 +61,25 @@ def test_mnist_in_a_training_pipeline(tmp_path):
     assert label.tolist() == [5, 0] and label.dtype == np.int32
 
 
+def test_mnist_all_reads_the_parts_present(tmp_path):
+    """MNIST unpacks into train/ and test/ folders, each with one part's files; MindSpore's
+    MnistDataset(folder) (usage None, 'all') reads the part it finds."""
+    train = tmp_path / 'train'
+    train.mkdir()
+    write_idx(train / 'train-images-idx3-ubyte', np.zeros((2, 28, 28), np.uint8))
+    write_idx(train / 'train-labels-idx1-ubyte', np.array([3, 4], np.uint8))
+    assert [int(label) for _, label in rows(ds.MnistDataset(str(train), shuffle=False))] == [3, 4]
+    test = tmp_path / 'test'
+    test.mkdir()
+    write_idx(test / 't10k-images-idx3-ubyte', np.zeros((1, 28, 28), np.uint8))
+    write_idx(test / 't10k-labels-idx1-ubyte', np.array([7], np.uint8))
+    assert [int(label) for _, label in rows(ds.MnistDataset(test, 'all', shuffle=False))] == [7]
+    with pytest.raises(RuntimeError, match="t10k-images-idx3-ubyte is missing"):
+        ds.MnistDataset(train, 'test')
+    with pytest.raises(RuntimeError, match="train-images-idx3-ubyte is missing"):
+        ds.MnistDataset(tmp_path)            # no part at all
+
+
 def test_mnist_errors(tmp_path):
     with pytest.raises(ValueError, match="does not exist"):
         ds.MnistDataset(str(tmp_path / 'nowhere'))

@@ -32,13 +32,18 @@ class MnistDataset(_ArraySource):
     """MNIST from `dataset_dir`, which holds the IDX files `train-images-idx3-ubyte`,
     `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte` and `t10k-labels-idx1-ubyte` (the
     `.idx3-ubyte` spelling also works). Columns 'image' (28, 28, 1) uint8 and 'label' uint32.
-    `usage` is 'train', 'test' or 'all' (None: all), train rows first."""
+    `usage` is 'train', 'test' or 'all' (None: all), train rows first; 'all' reads the parts
+    whose files the folder holds (MNIST_Data/train holds only the train files)."""
 
     def __init__(self, dataset_dir, usage=None, num_samples=None, num_parallel_workers=None,
                  shuffle=None, sampler=None, num_shards=None, shard_id=None, cache=None):
         _check_dir(dataset_dir)
         images, labels = [], []
-        for part in _usages(usage, ('train', 'test'), 'MnistDataset'):
+        parts = _usages(usage, ('train', 'test'), 'MnistDataset')
+        if len(parts) > 1:          # 'all': the parts whose files are there, as in MindSpore
+            present = [part for part in parts if _present(dataset_dir, _MNIST[part][0])]
+            parts = present or parts[:1]
+        for part in parts:
             image_name, label_name = _MNIST[part]
             image = read_idx(_find(dataset_dir, image_name, 'MnistDataset'))
             label = read_idx(_find(dataset_dir, label_name, 'MnistDataset'))
@@ -190,6 +195,11 @@ def _usages(usage, parts, name):
         raise ValueError(f"For '{name}', `usage` must be one of {list(parts) + ['all']}, "
                          f"but got {usage!r}.")
     return (usage,)
+
+
+def _present(directory, name):
+    return any(os.path.isfile(os.path.join(directory, candidate))
+               for candidate in (name, name.replace('-idx', '.idx')))
 
 
 def _find(directory, name, loader):
