@@ -9,6 +9,7 @@
 from runtime.dtypes import (bool_, complex64, complex128, float16, float32, float64, int8, int16,
                             int32, int64, uint8, uint16, uint32, uint64)
 from runtime.tensor import Parameter, ParameterTuple, Tensor
+from runtime.sparse import COOTensor, CSRTensor
 from . import common, dataset, nn, ops
 from .api import get_ir, get_source, grad, jit, value_and_grad
 from .cache import set_cache_size, set_log_level

@@ -51,6 +51,9 @@ class Tensor(ArrayMethods):
         input_data: a number, a (nested) list, a NumPy array or a Tensor.
         dtype: an autograph dtype (`autograph.float32`) or a NumPy one. Without it, Python floats
             become Float32 and ints Int64, as in MindSpore; arrays keep their dtype.
+        shape, init: instead of `input_data`, MindSpore's delayed initialisation:
+            `Tensor(shape=(2, 2), dtype=float32, init=One())` fills the shape with an initializer
+            of `autograph.common.initializer` (or a number) at once.
 
     Example:
         >>> import numpy as np
@@ -64,11 +67,32 @@ class Tensor(ArrayMethods):
     """
     __slots__ = ('_data',)
 
-    def __init__(self, input_data=None, dtype=None):
+    def __init__(self, input_data=None, dtype=None, shape=None, init=None):
+        if init is not None or shape is not None:
+            input_data = _initialised(input_data, dtype, shape, init)
         if isinstance(input_data, Tensor):
             input_data = input_data._data
         np_dtype = dtypes.to_numpy(dtype) if dtype is not None else _default_dtype(input_data)
         self._data = np.array(input_data, dtype=np_dtype)
+
+    @staticmethod
+    def from_numpy(array):
+        """A Tensor that shares `array`'s memory, as MindSpore's `Tensor.from_numpy`: writing to
+        the array in place changes the Tensor.
+
+        Example:
+            >>> import numpy as np
+            >>> from autograph import Tensor
+            >>> n = np.ones(3)
+            >>> t = Tensor.from_numpy(n)
+            >>> n += 1
+            >>> t
+            Tensor(shape=[3], dtype=Float64, value= [ 2.00000000e+00,  2.00000000e+00,  2.00000000e+00])
+        """
+        if not isinstance(array, np.ndarray):
+            raise TypeError(f"For 'Tensor.from_numpy', the input must be a numpy.ndarray, "
+                            f"got {type(array).__name__}")
+        return Tensor._wrap(array)
 
     @staticmethod
     def _wrap(array: Any) -> 'Tensor':
@@ -80,6 +104,9 @@ class Tensor(ArrayMethods):
     ndim = property(lambda self: self._data.ndim)
     size = property(lambda self: self._data.size)
     dtype = property(lambda self: dtypes.from_numpy(self._data.dtype))
+    itemsize = property(lambda self: self._data.itemsize)
+    nbytes = property(lambda self: self._data.nbytes)
+    strides = property(lambda self: self._data.strides)
 
     def asnumpy(self):
         return self._data
@@ -222,6 +249,21 @@ def _unwrap(tree):
     if isinstance(tree, dict):
         return {k: _unwrap(v) for k, v in tree.items()}
     return tree
+
+
+def _initialised(input_data, dtype, shape, init):
+    """The values of `Tensor(shape=..., dtype=..., init=...)`, as MindSpore's delayed
+    initialisation: `init` is an initializer (called with the shape, as
+    `autograph.common.initializer`'s are) or a number."""
+    if input_data is not None:
+        raise ValueError("For 'Tensor', 'input_data' and 'shape'/'init' can not be given together")
+    if init is None or shape is None or dtype is None:
+        raise ValueError("For 'Tensor', 'init' needs 'shape' and 'dtype' too")
+    shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
+    values = np.full(shape, init) if isinstance(init, (int, float)) else np.asarray(init(shape))
+    if values.shape != shape:
+        raise ValueError(f"For 'Tensor', 'init' gave shape {values.shape}, expected {shape}")
+    return values
 
 
 def _default_dtype(data):

@@ -37,3 +37,22 @@ def test_quick_start():
     predicted, actual = re.search(r'Predicted: "(.*)", Actual: "(.*)"', out).groups()
     assert len(predicted.split()) == 10
     assert sum(p == a for p, a in zip(predicted.split(), actual.split())) >= 8
+
+
+def test_tensor():
+    out = run('tensor.py')
+    expected = ['[1 0 1 0] (4,) Int64', 'tensor1:\n [[1. 1.]\n [1. 1.]]', 'Ones Tensor: \n [1 1 1 1]',
+                'Zeros Tensor: \n [0 0 0 0]', 'x_shape: (2, 2)', 'x_dtype: Int32', 'x_itemsize: 4',
+                'x_nbytes: 16', 'x_ndim: 2', 'x_size: 4', 'x_strides: (8, 4)',
+                'First row: [0. 1.]', 'value of bottom right corner: 3.0',
+                'Last column: [1. 3.]', 'First column: [0. 2.]', 'add: [5. 7. 9.]',
+                'sub: [-3. -3. -3.]', 'mul: [ 4. 10. 18.]', 'div: [4.  2.5 2. ]', 'mod: [0. 1. 0.]',
+                'floordiv: [4. 2. 2.]', '[[0. 1.]\n [2. 3.]\n [4. 5.]\n [6. 7.]]\nshape:\n (4, 2)',
+                'shape:\n (2, 2, 2)', 't: [1. 1. 1. 1. 1.]\nn: [1. 1. 1. 1. 1.]',
+                't: [2. 2. 2. 2. 2.]\nn: [2. 2. 2. 2. 2.]',      # from_numpy shares the memory
+                'Float64\n[1. 2.]\n[[0 1]\n [1 2]]\n(3, 4)\nFloat64']
+    for text in expected:
+        assert text in out, text
+    tensor2 = re.search(r'tensor2:\n \[\[(.*)\]\n \[(.*)\]\]', out).groups()
+    values = [float(v) for row in tensor2 for v in row.split()]
+    assert len(values) == 4 and max(abs(v) for v in values) < 0.1     # Normal(sigma=0.01)
