@@ -1,6 +1,7 @@
 """MindSpore 2.x's beginner tutorials run on autograph with only the import changed (and the
 data download replaced by a synthetic MNIST): each file of examples/mindspore_tutorials/ runs as
 a script in a subprocess, and its printed results are checked."""
+import os
 import pathlib
 import re
 import subprocess
@@ -12,8 +13,9 @@ FOLDER = pathlib.Path(__file__).resolve().parents[2] / 'examples' / 'mindspore_t
 
 
 def run(name):
+    env = {**os.environ, 'MPLBACKEND': 'Agg'}         # plt.show() draws nothing, returns at once
     result = subprocess.run([sys.executable, str(FOLDER / name)], capture_output=True, text=True,
-                            timeout=300, cwd=FOLDER)
+                            timeout=300, cwd=FOLDER, env=env)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout
 
@@ -56,3 +58,17 @@ def test_tensor():
     tensor2 = re.search(r'tensor2:\n \[\[(.*)\]\n \[(.*)\]\]', out).groups()
     values = [float(v) for row in tensor2 for v in row.split()]
     assert len(values) == 4 and max(abs(v) for v in values) < 0.1     # Normal(sigma=0.01)
+
+
+def test_dataset():
+    pytest.importorskip('matplotlib')
+    out = run('dataset.py')
+    lines = out.splitlines()
+    assert lines[0] == "<class 'autograph.dataset.loaders.MnistDataset'>"
+    assert lines[1:4] == ['(28, 28, 1) UInt8', '(28, 28, 1) Float32', '(32, 28, 28, 1) Float32']
+    row = ('[Tensor(shape=[2], dtype=Float64, value= [ 1.00000000e+00,  1.00000000e+00]), '
+           'Tensor(shape=[1], dtype=Float64, value= [ 0.00000000e+00])]')
+    assert lines[4:9] == [row] * 5
+    scalar = '[Tensor(shape=[], dtype=Int64, value= {})]'.format
+    assert sorted(lines[9:12]) == [scalar(i) for i in range(3)]      # a list source is shuffled
+    assert lines[12:] == [scalar(i) for i in [1, 2, 3, 4, 3, 4, 5]]
