@@ -72,3 +72,20 @@ def test_dataset():
     scalar = '[Tensor(shape=[], dtype=Int64, value= {})]'.format
     assert sorted(lines[9:12]) == [scalar(i) for i in range(3)]      # a list source is shuffled
     assert lines[12:] == [scalar(i) for i in [1, 2, 3, 4, 3, 4, 5]]
+
+
+def test_model():
+    out = run('model.py')
+    assert out.startswith('Network(\n  (flatten): Flatten()\n  (dense_relu_sequential): SequentialCell(')
+    assert re.search(r'Predicted class: \[\d\]', out)
+    for shape in ['(3, 28, 28)', '(3, 784)', '(3, 20)', '(3, 10)']:
+        assert f'\n{shape}\n' in out
+    before = re.search(r'Before ReLU: (\[\[.*?\]\])\n', out, re.S).group(1)
+    after = re.search(r'After ReLU: (\[\[.*?\]\])\n', out, re.S).group(1)
+    parse = lambda text: [float(v) for v in re.findall(r'-?\d+\.\d*(?:e-?\d+)?', text)]
+    assert [max(v, 0) for v in parse(before)] == parse(after) and len(parse(after)) == 60
+    names = re.findall(r'Layer: (\S+)\nSize: (\(.*?\))', out)
+    assert names == [('dense_relu_sequential.0.weight', '(512, 784)'), ('dense_relu_sequential.0.bias', '(512,)'),
+                     ('dense_relu_sequential.2.weight', '(512, 512)'), ('dense_relu_sequential.2.bias', '(512,)'),
+                     ('dense_relu_sequential.4.weight', '(10, 512)'), ('dense_relu_sequential.4.bias', '(10,)')]
+    assert 'Values : [0. 0.]' in out                 # biases start at zero
