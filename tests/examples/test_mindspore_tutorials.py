@@ -88,4 +88,4 @@ def test_model():
     assert names == [('dense_relu_sequential.0.weight', '(512, 784)'), ('dense_relu_sequential.0.bias', '(512,)'),
                      ('dense_relu_sequential.2.weight', '(512, 512)'), ('dense_relu_sequential.2.bias', '(512,)'),
                      ('dense_relu_sequential.4.weight', '(10, 512)'), ('dense_relu_sequential.4.bias', '(10,)')]
-    assert 'Values : [0. 0.]' in out                 # biases start at zero
+    assert out.count('Values : [') == 6
