@@ -4,9 +4,11 @@ a script in a subprocess, and its printed results are checked."""
 import os
 import pathlib
 import re
+import runpy
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 FOLDER = pathlib.Path(__file__).resolve().parents[2] / 'examples' / 'mindspore_tutorials'
@@ -89,3 +91,24 @@ def test_model():
                      ('dense_relu_sequential.2.weight', '(512, 512)'), ('dense_relu_sequential.2.bias', '(512,)'),
                      ('dense_relu_sequential.4.weight', '(10, 512)'), ('dense_relu_sequential.4.bias', '(10,)')]
     assert out.count('Values : [') == 6
+
+
+def test_autograd(capsys):
+    ns = runpy.run_path(str(FOLDER / 'autograd.py'), run_name='__main__')
+    out = capsys.readouterr().out
+    w, b = ns['w'].asnumpy(), ns['b'].asnumpy()
+    z = np.ones(5) @ w + b
+    p = 1 / (1 + np.exp(-z))
+    loss = np.mean(np.log1p(np.exp(z)))                 # targets zero
+    assert abs(float(out.splitlines()[0]) - loss) < 1e-5
+    dz = p / 3
+    expected = (np.outer(np.ones(5), dz), dz)
+    blocks = re.findall(r'\(Tensor\(shape=\[5, 3\].*?\]\)\)', out, re.S)
+    assert len(blocks) == 5
+    values = [np.array([float(v) for v in re.findall(r'-?\d\.\d+e[-+]\d+', block)]) for block in blocks]
+    plain = np.concatenate([expected[0].ravel(), expected[1]])
+    with_z = plain + 1                                  # the gradient of loss + sum(z)
+    for got, want in zip(values, [plain, with_z, plain, plain, plain]):
+        np.testing.assert_allclose(got, want, rtol=1e-5)
+    np.testing.assert_allclose(ns['z'].asnumpy(), z, rtol=1e-5)   # has_aux's z
+    assert float(ns['loss']) == pytest.approx(loss, rel=1e-5)      # value_and_grad's value
