@@ -112,3 +112,14 @@ def test_autograd(capsys):
         np.testing.assert_allclose(got, want, rtol=1e-5)
     np.testing.assert_allclose(ns['z'].asnumpy(), z, rtol=1e-5)   # has_aux's z
     assert float(ns['loss']) == pytest.approx(loss, rel=1e-5)      # value_and_grad's value
+
+
+def test_train():
+    out = run('train.py')
+    accuracies = floats(r'Accuracy: ([\d.]+)%', out)
+    losses = floats(r'Avg loss: ([\d.]+)', out)
+    step_losses = floats(r'loss: ([\d.]+)  \[  0/ 20\]', out)
+    assert len(accuracies) == 3 and accuracies[-1] >= 90
+    assert losses[0] > losses[1] > losses[2] and len(step_losses) == 3
+    assert step_losses[0] > step_losses[-1]
+    assert out.rstrip().endswith('Done!')
