@@ -14,10 +14,14 @@ import pytest
 FOLDER = pathlib.Path(__file__).resolve().parents[2] / 'examples' / 'mindspore_tutorials'
 
 
-def run(name):
+def run(name, cwd=FOLDER, fails=False):
+    """The tutorial's standard output; with `fails`, (stdout, stderr) of a run that must fail."""
     env = {**os.environ, 'MPLBACKEND': 'Agg'}         # plt.show() draws nothing, returns at once
     result = subprocess.run([sys.executable, str(FOLDER / name)], capture_output=True, text=True,
-                            timeout=300, cwd=FOLDER, env=env)
+                            timeout=300, cwd=cwd, env=env)
+    if fails:
+        assert result.returncode != 0, result.stdout[-3000:]
+        return result.stdout, result.stderr
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout
 
@@ -123,3 +127,12 @@ def test_train():
     assert losses[0] > losses[1] > losses[2] and len(step_losses) == 3
     assert step_losses[0] > step_losses[-1]
     assert out.rstrip().endswith('Done!')
+
+
+def test_save_load_checkpoint_runs_and_mindir_is_refused(tmp_path):
+    """The checkpoint half runs; the MindIR half stops at export(..., file_format="MINDIR"),
+    a format autograph does not write (it writes 'NUMPY' and 'ONNX')."""
+    out, err = run('save_load.py', cwd=tmp_path, fails=True)
+    assert out == '[]\n'                                  # every parameter loaded back
+    assert (tmp_path / 'model.ckpt').is_file() and not (tmp_path / 'model.mindir').exists()
+    assert err.rstrip().splitlines()[-1].startswith("ValueError: file_format 'MINDIR': autograph writes 'ONNX' and 'NUMPY'")
