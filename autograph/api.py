@@ -11,6 +11,7 @@ call signature; the machinery they share (tracing, the cache, loading the genera
 Parameters reached inside are inputs of the generated function, read at each call, so updating
 them never recompiles.
 """
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Optional, TypeVar, Union, overload
 
@@ -32,6 +33,18 @@ class Jitted(Transformed):
 
     def build(self, args: Sequence[Any]) -> tuple[Graph, list[Value], Lowering]:
         return trace(self.fn, args, self.__name__, self.dynamic_floats)
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        """`@jit` on a method (MindSpore's `@ms.jit` on `construct`): read through an instance,
+        it is the jit of the bound method, made once per instance so its compilations are kept."""
+        if instance is None:
+            return self
+        bound = self.__dict__.setdefault('_bound', weakref.WeakKeyDictionary())
+        jitted = bound.get(instance)
+        if jitted is None:
+            jitted = bound[instance] = Jitted(self.fn.__get__(instance, owner))
+            jitted.cache_size = self.cache_size
+        return jitted
 
 
 class GradFunction(Transformed):

@@ -136,3 +136,28 @@ def test_save_load_checkpoint_runs_and_mindir_is_refused(tmp_path):
     assert out == '[]\n'                                  # every parameter loaded back
     assert (tmp_path / 'model.ckpt').is_file() and not (tmp_path / 'model.mindir').exists()
     assert err.rstrip().splitlines()[-1].startswith("ValueError: file_format 'MINDIR': autograph writes 'ONNX' and 'NUMPY'")
+
+
+def rows_of(text):
+    values = np.array([float(v) for v in re.findall(r'-?\d+\.\d*(?:e[-+]?\d+)?', text)])
+    return values.reshape(-1, 10)
+
+
+@pytest.mark.parametrize('section', ['pynative_mode', 'graph_mode', 'jit_construct',
+                                     'context_graph_mode'])
+def test_static_graph_sections_that_run(section):
+    out = run(f'static_graph/{section}.py')
+    logits = rows_of(out)
+    assert logits.shape == (64, 10)                        # 64 images of ones: equal rows
+    assert np.all(logits == logits[0]) and np.abs(logits).max() < 5 and logits.std() > 0
+
+
+@pytest.mark.parametrize('section', ['jit_decorator', 'jit_function'])
+def test_static_graph_sections_that_create_a_cell_inside_jit_fail(section):
+    """`run(x)` creates the Network inside the compiled function; MindSpore builds it while
+    compiling, autograph refuses with a located CompileError."""
+    out, err = run(f'static_graph/{section}.py', fails=True)
+    assert out == ''
+    assert err.rstrip().splitlines()[-1].endswith(
+        "column 13: creating a Network inside compiled code is not supported; create it outside "
+        "(in __init__, or before calling grad/jit) and call the instance here")
