@@ -158,6 +158,6 @@ def test_static_graph_sections_that_create_a_cell_inside_jit_fail(section):
     compiling, autograph refuses with a located CompileError."""
     out, err = run(f'static_graph/{section}.py', fails=True)
     assert out == ''
-    assert err.rstrip().splitlines()[-1].endswith(
-        "column 13: creating a Network inside compiled code is not supported; create it outside "
-        "(in __init__, or before calling grad/jit) and call the instance here")
+    assert ("column 13: creating a Network inside compiled code is not supported; create it outside "
+            "(in __init__, or before calling grad/jit) and call the instance here\n"
+            "    model = Network()\n            ^") in err
