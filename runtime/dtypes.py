@@ -67,7 +67,9 @@ def from_numpy(np_dtype):
     """numpy.dtype -> the DType a user sees."""
     np_dtype = np.dtype(np_dtype)
     known = _BY_NUMPY.get(np_dtype)
-    # A dtype MindSpore has no name for (a string array, say) still shows: NumPy's name.
+    if known is None and np_dtype.kind in 'US':
+        return DType('String', np_dtype)        # MindSpore's name for a string Tensor's dtype
+    # A dtype MindSpore has no name for still shows: NumPy's name.
     return known if known is not None else DType(np_dtype.name.capitalize(), np_dtype)
 
 

@@ -50,7 +50,7 @@ Differences from MindSpore:
 - `ImageFolderDataset(decode=True)` and `vision.Decode` need Pillow; `vision.Resize` knows
   NEAREST and LINEAR interpolation only.
 """
-from . import transforms, vision
+from . import text, transforms, vision
 from .loaders import Cifar10Dataset, ImageFolderDataset, MnistDataset
 from .pipeline import BatchInfo, Dataset, config, zip_datasets as zip  # noqa: A001
 from .samplers import (DistributedSampler, RandomSampler, Sampler, SequentialSampler,
@@ -60,4 +60,4 @@ from .sources import GeneratorDataset, NumpySlicesDataset
 __all__ = ['Dataset', 'GeneratorDataset', 'NumpySlicesDataset', 'MnistDataset', 'Cifar10Dataset',
            'ImageFolderDataset', 'Sampler', 'SequentialSampler', 'RandomSampler',
            'SubsetRandomSampler', 'SubsetSampler', 'DistributedSampler', 'BatchInfo', 'config',
-           'zip', 'transforms', 'vision']
+           'zip', 'text', 'transforms', 'vision']

@@ -162,3 +162,31 @@ def test_static_graph_sections_that_create_a_cell_inside_jit_fail(section):
     assert ("column 13: creating a Network inside compiled code is not supported; create it outside "
             "(in __init__, or before calling grad/jit) and call the instance here\n"
             "    model = Network()\n            ^") in err
+
+
+def test_transforms():
+    pytest.importorskip('PIL')
+    out = run('transforms.py')
+    lines = out.splitlines()
+    assert lines[:2] == ['(28, 28, 1)', '(1, 28, 28)']
+    assert '(48, 48, 1) (1, 48, 48)' in lines
+    assert lines[-5:] == [
+        "[Tensor(shape=[3], dtype=String, value= ['Welcome', 'to', 'Beijing'])]",
+        "{'Beijing': 0, 'Welcome': 1, 'to': 2}",
+        '[Tensor(shape=[3], dtype=Int32, value= [1, 2, 0])]',
+        '[[Tensor(shape=[], dtype=Int64, value= 2)], [Tensor(shape=[], dtype=Int64, value= 4)], '
+        '[Tensor(shape=[], dtype=Int64, value= 6)]]',
+        '[[Tensor(shape=[], dtype=Int64, value= 6)], [Tensor(shape=[], dtype=Int64, value= 18)], '
+        '[Tensor(shape=[], dtype=Int64, value= 38)]]']
+    # Rescale then Normalize of the random image: the printed corners agree with the formula
+    pixels = rows_of_text(out, 2)
+    rescaled, normalized = rows_of_text(out, 3), rows_of_text(out, 4)
+    np.testing.assert_allclose(rescaled, pixels / 255, rtol=1e-6)
+    np.testing.assert_allclose(normalized, (pixels / 255 - 0.1307) / 0.3081, rtol=1e-5)
+
+
+def rows_of_text(out, k):
+    """The k-th printed 48x48 matrix's first row's first three values."""
+    blocks = re.findall(r'^\[\[.*?\]\]$', out, re.S | re.M)
+    first = re.match(r'\[\[\s*(\S+)\s+(\S+)\s+(\S+)', blocks[k - 2])
+    return np.array([float(v) for v in first.groups()])

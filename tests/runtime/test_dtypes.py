@@ -29,4 +29,9 @@ def lambda_free_one_hot(labels):
 
 
 def test_a_dtype_without_a_mindspore_name_still_shows():
-    assert repr(Tensor(np.array(['a'])).dtype) == 'Str32'
+    assert repr(Tensor(np.array(['2020-01-01'], 'datetime64[D]')).dtype) == 'Datetime64[d]'
+
+
+def test_strings_are_mindspores_string():
+    assert repr(Tensor(np.array(['a'])).dtype) == 'String'
+    assert repr(Tensor(np.array([b'ab'])).dtype) == 'String'
