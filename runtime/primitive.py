@@ -82,6 +82,17 @@ def tracing_into(builder: Builder) -> Iterator[Builder]:
         _BUILDERS.reset(token)
 
 
+@contextlib.contextmanager
+def running_eagerly() -> Iterator[None]:
+    """Within the block, primitives run their kernels even while a builder is current: for
+    objects the compiler builds while compiling (a Cell created inside compiled code)."""
+    token = _BUILDERS.set(())
+    try:
+        yield
+    finally:
+        _BUILDERS.reset(token)
+
+
 @dataclasses.dataclass(frozen=True, eq=False, repr=False)
 class Primitive:
     name: str

@@ -23,7 +23,9 @@ import numpy as np
 from runtime import ops
 from runtime.ops import NUMPY_FUNCTIONS, masks
 from runtime.ops.masks import Selection
+from runtime.primitive import running_eagerly
 from runtime.tensor import Tensor
+from ..cell import Cell
 from ..errors import CompileError
 from ..ir import Value
 from . import control
@@ -190,11 +192,25 @@ def special_call(lowering, fn, args, kwargs):
         raise CompileError(f"str.format() of a Tensor: {_AS_TEXT}")
     if isinstance(fn, functools.partial):
         return lowering.call(fn.func, list(fn.args) + list(args), {**fn.keywords, **kwargs})
+    if isinstance(fn, type) and issubclass(fn, Cell):
+        return _cell_built_while_compiling(fn, args, kwargs)
     call = getattr(type(fn), '__call__', None)
     if isinstance(call, types.FunctionType) and not isinstance(fn, type):
         if is_user_code(call):                # an object of the user's own class with __call__
             return lowering.call(types.MethodType(call, fn), args, kwargs)
     return UNHANDLED
+
+
+def _cell_built_while_compiling(cls, args, kwargs):
+    """`model = Network()` inside compiled code: the Cell is built once, while compiling, as
+    MindSpore's graph mode builds it, and its Parameters become inputs of the compiled function
+    like those of any Cell it reaches. So its weights are drawn once, not at every call."""
+    if _holds_value(args, kwargs):
+        raise CompileError(f"creating a {cls.__name__} from Tensor values inside compiled code: its "
+                           "arguments must be known when compiling; create it outside (in __init__, or "
+                           "before calling grad/jit) and call the instance here")
+    with running_eagerly():
+        return cls(*args, **kwargs)
 
 
 def numpy_function(op, fn, args, kwargs):
