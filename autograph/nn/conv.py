@@ -31,7 +31,15 @@ class Conv1d(Cell):
     """1-D cross-correlation over (N, C, L) input; weight (out_channels, in_channels / group,
     kernel_size), bias (out_channels,). Defaults as Conv2d's: pad_mode='same', has_bias=False,
     weight HeUniform(sqrt(5)), bias Uniform(1/sqrt(fan_in)). padding (with 'pad') is an int or
-    (left, right)."""
+    (left, right).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.ones((2, 3, 10), np.float32))
+        >>> nn.Conv1d(3, 8, 3, pad_mode='same')(x).shape
+        (2, 8, 10)
+    """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, pad_mode='same', padding=0,
                  dilation=1, group=1, has_bias=False, weight_init=None, bias_init=None, dtype=_FLOAT32):
@@ -73,7 +81,15 @@ class Conv2dTranspose(Cell):
     input); weight (in_channels, out_channels / group, kh, kw), bias (out_channels,). Output
     size per axis: 'same' size * stride; 'valid' (size - 1) * stride + dilation * (k - 1) + 1,
     at least size * stride; 'pad' (size - 1) * stride - pad_before - pad_after +
-    dilation * (k - 1) + output_padding + 1, padding an int or (top, bottom, left, right)."""
+    dilation * (k - 1) + output_padding + 1, padding an int or (top, bottom, left, right).
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.ones((2, 4, 5, 5), np.float32))
+        >>> nn.Conv2dTranspose(4, 2, 3, stride=2, pad_mode='same')(x).shape
+        (2, 2, 10, 10)
+    """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, pad_mode='same', padding=0,
                  output_padding=0, dilation=1, group=1, has_bias=False, weight_init=None, bias_init=None,
@@ -161,7 +177,16 @@ class _Pool1d(Cell):
 class MaxPool1d(_Pool1d):
     """Maximum over each window of (N, C, L) input. MindSpore's defaults: kernel_size=1,
     stride=1, pad_mode='valid'; 'same' pads with -inf, 'pad' by `padding` on both sides.
-    return_indices=True also returns each maximum's index along L."""
+    return_indices=True also returns each maximum's index along L.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.arange(6, dtype=np.float32).reshape(1, 1, 6))
+        >>> nn.MaxPool1d(kernel_size=2, stride=2)(x)
+        Tensor(shape=[1, 1, 3], dtype=Float32, value=
+        [[[ 1.00000000e+00,  3.00000000e+00,  5.00000000e+00]]])
+    """
 
     def __init__(self, kernel_size=1, stride=1, pad_mode='valid', padding=0, dilation=1,
                  return_indices=False, ceil_mode=False):
@@ -176,7 +201,16 @@ class MaxPool1d(_Pool1d):
 class AvgPool1d(_Pool1d):
     """Mean over each window of (N, C, L) input. MindSpore's defaults: kernel_size=1, stride=1,
     pad_mode='valid'; 'pad' adds `padding` zeros on both sides, counted unless
-    count_include_pad=False; 'same' never counts its padding."""
+    count_include_pad=False; 'same' never counts its padding.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.arange(6, dtype=np.float32).reshape(1, 1, 6))
+        >>> nn.AvgPool1d(kernel_size=2, stride=2)(x)
+        Tensor(shape=[1, 1, 3], dtype=Float32, value=
+        [[[ 5.00000000e-01,  2.50000000e+00,  4.50000000e+00]]])
+    """
 
     def __init__(self, kernel_size=1, stride=1, pad_mode='valid', padding=0, ceil_mode=False,
                  count_include_pad=True):

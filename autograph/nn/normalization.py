@@ -14,7 +14,16 @@ from .layers import _bool, _initial_parameter, _positive_int
 class GroupNorm(Cell):
     """Splits the channels (axis 1) of (N, C, ...) input into num_groups groups and normalises
     each group of each example by its mean and biased variance: (x - mean) / sqrt(var + eps) *
-    gamma + beta, gamma and beta of shape (num_channels,), trainable when affine."""
+    gamma + beta, gamma and beta of shape (num_channels,), trainable when affine.
+
+    Example:
+        >>> import numpy as np
+        >>> from autograph import nn, Tensor
+        >>> x = Tensor(np.arange(16, dtype=np.float32).reshape(1, 4, 2, 2))
+        >>> y = nn.GroupNorm(2, 4)(x)          # channels 0-1 and 2-3 normalised together
+        >>> print(np.round(y.asnumpy()[0, :2].ravel(), 3))
+        [-1.528 -1.091 -0.655 -0.218  0.218  0.655  1.091  1.528]
+    """
 
     def __init__(self, num_groups, num_channels, eps=1e-05, affine=True, gamma_init='ones', beta_init='zeros',
                  dtype=runtime_dtypes.float32):
