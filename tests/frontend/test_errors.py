@@ -204,8 +204,8 @@ def grows_a_list_in_a_runtime_loop(x):
     return ops.sum(x)
 
 
-def creates_a_cell_inside(x):
-    return nn.Dense(3, 3)(x)  # HERE
+def creates_a_cell_from_tensor_values(x):
+    return nn.Dense(3, ops.sum(x))(x)  # HERE
 
 
 # ---------------------------------------------------------------- calls the compiler cannot make
@@ -395,7 +395,7 @@ CASES = [
     Case(broadcast_mismatch, ['(5,)', '(3,)', 'broadcast'], arg=lambda: vec(5)),
     Case(calls_bad_helper, ['boolean mask'], where=helper_with_bad_line),
     Case(trainable_params_inside, ['trainable_params', 'not supported']),
-    Case(creates_a_cell_inside, ['creating a Dense', 'create it outside']),
+    Case(creates_a_cell_from_tensor_values, ['creating a Dense from Tensor values', 'create it outside']),
     Case(grows_a_list_in_a_runtime_loop, ['cannot change a Python list']),
     # calls the compiler cannot make
     Case(numpy_fft, ['np.fft.fft', 'not supported', 'FFT']),
