@@ -89,7 +89,9 @@ def test_model():
     before = re.search(r'Before ReLU: (\[\[.*?\]\])\n', out, re.S).group(1)
     after = re.search(r'After ReLU: (\[\[.*?\]\])\n', out, re.S).group(1)
     parse = lambda text: [float(v) for v in re.findall(r'-?\d+\.\d*(?:e-?\d+)?', text)]
-    assert [max(v, 0) for v in parse(before)] == parse(after) and len(parse(after)) == 60
+    # Printed digits differ with the array's other values (NumPy trims to the widest needed).
+    assert len(parse(after)) == 60
+    np.testing.assert_allclose(np.maximum(parse(before), 0), parse(after), rtol=1e-6, atol=1e-7)
     names = re.findall(r'Layer: (\S+)\nSize: (\(.*?\))', out)
     assert names == [('dense_relu_sequential.0.weight', '(512, 784)'), ('dense_relu_sequential.0.bias', '(512,)'),
                      ('dense_relu_sequential.2.weight', '(512, 512)'), ('dense_relu_sequential.2.bias', '(512,)'),
