@@ -42,9 +42,10 @@ class Undefined:
 
 class LoopExit(NotStatic):
     """A `return`, `break` or `continue` that a branch or loop over run-time values cannot take
-    where it is (it cannot stop half way). An unrolled loop that meets one is unrolled again
-    with its flags (`loops.unrolled_loop`); a compile-time range tried as a run-time loop first is
-    unrolled instead; elsewhere the user sees the message."""
+    where it is (it cannot stop half way). The loop the compiler was unrolling around it is
+    lowered again with flags for its exits: as a run-time loop, or unrolled with them (see
+    unrolling). Every statement that is not at the end of a function is in some loop, so the
+    message reaches the user only if that chain has a gap."""
 
 
 def assigned_names(statements):
@@ -356,10 +357,13 @@ def _run_branch(frame, body):
     try:
         frame.run(body)
     except Return:
-        raise LoopExit("return inside an if on Tensor values is not supported yet; assign the "
-                       "result to a variable and return it after the if") from None
+        # the loop around takes it as a flag (see LoopExit); with none, the user sees this
+        raise LoopExit("return inside an if on Tensor values, with no loop around it to leave and not "
+                       "at the end of the function; assign the result to a variable and return it "
+                       "after the if") from None
     except Break as e:   # Continue too
-        raise LoopExit("break/continue inside an if on Tensor values is not supported yet", e.loc) from None
+        raise LoopExit("break/continue inside an if on Tensor values, in no loop the compiler can "
+                       "give flags", e.loc) from None
 
 
 _MISSING = object()

@@ -8,16 +8,20 @@ tuple, list, zip or enumerate.
   value's shape or dtype changes in the first pass (`total = 0` then `total = total + x[i]`,
   also inside a branch or a nested loop, and the value a `return` in the loop gives), its
   initial value is widened and the body is lowered again (see control.Reshaped). Names first
-  assigned in the body are undefined after the loop.
+  assigned in the body are undefined after the loop, unless it is known to run at least once
+  (see `_made`).
 - A loop over a compile-time sequence is unrolled; when its exits depend on Tensors, it is
-  unrolled again with the exits' flags (`unrolled_loop`).
+  unrolled again with the exits' flags (`unrolled_loop`, `flagged`). Which loops over
+  compile-time values are unrolled at all is unrolling.py's choice.
+- Python numbers a loop carries stay Python numbers at run time (weak Values, as NumPy 2 types
+  them), so that a float32 Tensor times the index stays float32.
 """
 import gast
 import numpy as np
 
 from runtime import ops
 from runtime.primitive import Aval
-from ..errors import CompileError
+from ..errors import CompileError, NotStatic
 from ..ir import Value, constant
 from ..ir.control import FOR, FOR_SAVED, WHILE, element_aval, list_aval, make
 from ..ir.core import Region
@@ -30,11 +34,11 @@ from .exits import Break, Return
 from .exits import display_name as _hint
 
 
-def lower_for_range(frame, stmt, bounds, element=None):
+def lower_for_range(frame, stmt, bounds, element=None, runs_once=False):
     """`for target in range(*bounds)` (or over a Tensor's first axis: `element(i)` gives the
-    target's value) as a run-time loop."""
+    target's value) as a run-time loop. `runs_once`: it is known to run at least once."""
     if exits.has_exit(stmt.body):
-        return _lower_exiting_for(frame, stmt, bounds, element)
+        return _lower_exiting_for(frame, stmt, bounds, element, runs_once)
     start, stop, step = (constant(b) if not isinstance(b, Value) else b for b in bounds)
 
     def bind_target(index):
@@ -42,7 +46,7 @@ def lower_for_range(frame, stmt, bounds, element=None):
 
     # the index is a Python int when the code runs (weakly typed: `x[i] * (i + 1)` keeps x's dtype)
     index = Value(Aval((), np.dtype(np.int64)), weak=True)
-    return _lower_loop(frame, stmt, FOR, [start, stop, step], [index], bind_target, element)
+    return _lower_loop(frame, stmt, FOR, [start, stop, step], [index], bind_target, element, runs_once)
 
 
 def lower_for_saved(frame, stmt, lists, zipped):
@@ -71,7 +75,7 @@ def _leading_names(stmt, prim, element, count):
     return [name] * count
 
 
-def _lower_exiting_for(frame, stmt, bounds, element):
+def _lower_exiting_for(frame, stmt, bounds, element, runs_once):
     """A `for` with break/continue: a while loop over its index (see `exits`)."""
     start, stop, step = bounds
     if isinstance(step, Value):
@@ -82,44 +86,71 @@ def _lower_exiting_for(frame, stmt, bounds, element):
         frame.locals[exits.flag(exits.SEQUENCE, stmt)] = exits.Element(element)
     _returns_from(frame, stmt)
     with exits.scope(frame, stmt):
-        return _lower_loop(frame, exits.counted_loop(stmt, step, element is not None), WHILE, [], [], None)
+        return _lower_loop(frame, exits.counted_loop(stmt, step, element is not None), WHILE, [], [], None,
+                           runs_once=runs_once)
 
 
-def lower_while(frame, stmt):
+def lower_while(frame, stmt, runs_once=False):
     if not exits.has_exit(stmt.body):
-        return _lower_loop(frame, stmt, WHILE, [], [], None)
+        return _lower_loop(frame, stmt, WHILE, [], [], None, runs_once=runs_once)
     _returns_from(frame, stmt)
     loop = stmt
     stmt = exits.at(gast.While(test=exits.while_header(stmt, stmt.test),
                                body=[exits.reset_skip(stmt)] + exits.rewrite_body(stmt.body, stmt),
                                orelse=stmt.orelse), stmt)
     with exits.scope(frame, loop):
-        return _lower_loop(frame, stmt, WHILE, [], [], None)
+        return _lower_loop(frame, stmt, WHILE, [], [], None, runs_once=runs_once)
+
+
+class Attempt:
+    """What lowering a statement changes, kept so that a failed try at it (a loop lowered one way
+    when it must be lowered another) can be forgotten: its ops, and what it did to names,
+    Parameters and containers."""
+
+    def __init__(self, frame):
+        self.frame = frame
+        self.start = len(frame.lowering.builder.ops)
+        self.locals, self.pending = dict(frame.locals), frame.pending_return
+        self.bindings = dict(frame.lowering.implicit)
+        self.containers = list({id(obj): (obj, contents_of(obj)) for obj in self.locals.values()
+                                if isinstance(obj, (list, dict))}.values())
+
+    def forget(self):
+        del self.frame.lowering.builder.ops[self.start:]
+        self.restore()
+
+    def restore(self):
+        """Names, Parameters and containers as they were (the ops stay)."""
+        frame = self.frame
+        frame.locals, frame.pending_return = dict(self.locals), self.pending
+        frame.lowering.implicit = dict(self.bindings)
+        restore_containers(self.containers)
 
 
 def unrolled_loop(frame, stmt, items):
     """A loop over a compile-time sequence (a tuple, list, dict items, zip): unrolled. When its
     break, continue or return depend on Tensor values, it is unrolled again with the loop's
-    flags (see exits): each iteration's body is rewritten as a run-time loop's is, and runs under
-    `if not #broke`, so that the iterations after one that breaks or returns do nothing."""
+    flags (see `flagged`)."""
     items = list(items)
-    builder, lowering = frame.lowering.builder, frame.lowering
-    start, before, pending = len(builder.ops), dict(frame.locals), frame.pending_return
-    bindings = dict(lowering.implicit)
-    containers = list({id(obj): (obj, contents_of(obj)) for obj in before.values()
-                       if isinstance(obj, (list, dict))}.values())
+    attempt = Attempt(frame)
     try:
         return frame.unrolled(stmt, items)
     except LoopExit:
-        # forget the attempt: its ops, and what it did to names, Parameters and containers
-        del builder.ops[start:]
-        frame.locals, frame.pending_return, lowering.implicit = dict(before), pending, dict(bindings)
-        restore_containers(containers)
+        attempt.forget()
+    flagged(frame, stmt, items)
+
+
+def flagged(frame, stmt, items):
+    """A loop over `items` unrolled with its flags, for break, continue or return that depend
+    on Tensor values (see exits): each iteration's body is rewritten as a run-time loop's is,
+    and runs under `if not #broke`, so that the iterations after one that breaks or returns do
+    nothing."""
+    attempt = Attempt(frame)
+    builder = frame.lowering.builder
     value = exits.flag(exits.VALUE, stmt)
     template = None
-    for attempt in range(4):
-        frame.locals, lowering.implicit = dict(before), dict(bindings)
-        restore_containers(containers)
+    for _ in range(4):
+        attempt.restore()
         start = len(builder.ops)
         _returns_from(frame, stmt)
         if template is not None:
@@ -156,13 +187,19 @@ def _returns_from(frame, loop):
         frame.pending_return = loop
 
 
-def _lower_loop(frame, stmt, prim, leading_inputs, leading, bind_target, element=None):
+def _lower_loop(frame, stmt, prim, leading_inputs, leading, bind_target, element=None, runs_once=False):
     """`leading`: Values standing for the body's leading arguments (a range's index, popped
-    elements), for their avals and weakness."""
+    elements), for their avals and weakness. `runs_once`: the loop is known to run at least
+    once, so what its body assigns is defined after it, as in Python (see `_made`)."""
     builder = frame.lowering.builder
     before = dict(frame.locals)
     assigned = assigned_names(stmt.body) + (assigned_names([stmt.target]) if bind_target else [])
-    carried = [n for n in assigned_names(stmt.body) if n in before and not isinstance(before[n], Undefined)]
+    elsewhere = _read_elsewhere(frame, stmt)
+    # the target too, where something reads it: after the loop it holds the last item (or, when
+    # the loop ran no time, its old value)
+    targets = assigned_names([stmt.target]) if bind_target else []
+    carried = [n for n in assigned if n in before and not isinstance(before[n], Undefined)
+               and (n not in targets or n in elsewhere)]
     slots = _Slots(carried, before)
     inits = dict(zip(slots.names, slots.read(before)))
     # Python numbers stay Python numbers at run time, weakly typed as NumPy 2 treats them: the
@@ -191,7 +228,8 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading, bind_target, element
                     weak.pop(n, None)
         return True
 
-    for attempt in range(6):
+    for attempt in range(7):
+        init_names = set(inits)
         frame.locals = dict(before)
         lowering.implicit = dict(bindings_before)
         init_values = [_init_value(n, inits[n], n in weak) for n in slots.names] + [bindings_before[p] for p in params]
@@ -212,8 +250,7 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading, bind_target, element
             with builder.region() as test_ops:
                 test = frame.expr(stmt.test)
             if not isinstance(test, Value):
-                raise CompileError("this while condition is known at compile time; a loop whose "
-                                   "course is known then is unrolled only over for, so write it as a for loop")
+                raise NotStatic("its condition reads nothing the loop changes as a number or a Tensor")
             regions.append(Region(test_args, test_ops, [truth(test)]))
             slots.bind(frame.locals, carried_args)
             bind_params(lowering, params, carried_args[len(slots.names):], bindings_before)
@@ -244,12 +281,24 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading, bind_target, element
             if not widen_number(e):
                 raise
             continue
+        made = _made(frame.locals, [n for n in assigned if n not in carried and n in elsewhere]) \
+            if runs_once else {}
+        if made:
+            # lower again, carrying them from stand-ins the loop never reads
+            before.update(made)
+            carried += list(made)
+            slots = _Slots(carried, before)
+            inits = {n: inits.get(n, v) for n, v in zip(slots.names, slots.read(before))}
+            weak.update((n, d) for n, d in ((n, weak_dtype(v)) for n, v in inits.items())
+                        if d is not None and n not in weak and n not in init_names)
+            restore_containers(containers)
+            continue
         if written:
             params += written      # lower again, carrying what the body assigns
         elif not widened:
             break
     else:
-        raise CompileError("a loop-carried value keeps changing its shape or dtype")
+        raise NotStatic("a loop-carried value keeps changing its shape or dtype")
     results = [_carried_result(n, r, a, w) for n, r, a, w in zip(names, results, slot_avals, is_weak)]
     saved = [value for _, value in saves]
     regions.append(Region(args, body_ops, results + saved))
@@ -303,7 +352,7 @@ class _Slots:
             if name in self.structure:
                 items = flatten(value) if isinstance(value, (tuple, list, dict)) else None
                 if items is None or len(items) != len(flatten(self.structure[name])):
-                    raise CompileError(f"{name!r} holds {len(flatten(self.structure[name]))} values before "
+                    raise NotStatic(f"{name!r} holds {len(flatten(self.structure[name]))} values before "
                                        "the loop and a different structure after an iteration")
                 values += items
             else:
@@ -322,10 +371,10 @@ class _Slots:
 def _run_loop_body(frame, body):
     try:
         frame.run(body)
-    except Return:
-        raise LoopExit("return inside a loop over run-time values is not supported yet") from None
+    except Return:    # a body with exits is rewritten with flags first (see exits)
+        raise LoopExit("return inside a loop over run-time values that was not given flags") from None
     except Break as e:   # Continue too
-        raise LoopExit("break/continue in a loop over run-time values is not supported yet", e.loc) from None
+        raise LoopExit("break/continue in a loop over run-time values that was not given flags", e.loc) from None
 
 
 def _init_value(name, value, weak):
@@ -336,8 +385,8 @@ def _init_value(name, value, weak):
     number = value.const if isinstance(value, Value) else value
     if weak_dtype(number) is not None:
         return constant(number) if weak else ops.full((), number, np.asarray(number).dtype)
-    raise CompileError(f"{name!r} holds a {type(number).__name__} and changes in a loop over run-time "
-                       "values; only Tensors and numbers can")
+    raise NotStatic(f"{name!r} holds a {type(number).__name__} and changes in a loop over run-time "
+                    "values; only Tensors and numbers can")
 
 
 def _aval(v):
@@ -419,6 +468,38 @@ def _carried_result(name, result, aval, weak):
     if isinstance(result, Value) and result.aval == aval:
         return result
     return as_array(result, aval, name, None)
+
+
+def _read_elsewhere(frame, loop):
+    """Names the function reads outside this loop (a name only the loop reads need not come out
+    of it)."""
+    inside = {id(node) for node in gast.walk(loop)}
+    return {node.id for node in gast.walk(frame.parsed.node)
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and id(node) not in inside}
+
+
+def _made(env, names):
+    """Of the names a loop that runs at least once first assigns in its body, those it can
+    carry (Tensors and numbers, in tuples, lists and dicts), each with a stand-in for its value
+    before the loop: zeros, or 0 of its kind for a number. The loop assigns the name before it
+    reads it, so the stand-in is never read; after the loop the name holds what the last
+    iteration gave it."""
+    made = {}
+    for name in names:
+        value = env.get(name)
+        leaves = flatten(value) if isinstance(value, (tuple, list, dict)) else [value]
+        if not leaves or not all(isinstance(v, Value) or weak_dtype(v) is not None for v in leaves) or \
+                any(isinstance(v, Value) and v.is_const and not v.is_scalar_const for v in leaves):
+            continue
+        made[name] = map_tree(_zero, value)
+    return made
+
+
+def _zero(leaf):
+    kind = weak_dtype(leaf)
+    if kind is not None:
+        return np.zeros((), kind).item()
+    return ops.full(leaf.shape, 0, leaf.dtype)
 
 
 def _into(result, aval):

@@ -29,7 +29,7 @@ from ..guards import MISSING, Guards
 from ..ir import Value, constant
 from ..cell import Cell
 from ..tree import flatten, map_tree
-from . import calls, constants, control, custom, exits, loops, saved_lists
+from . import calls, constants, control, custom, exits, loops, saved_lists, unrolling
 from .calls import describe
 from .exits import Break, Continue, Return
 from .parse import parse_function
@@ -37,8 +37,6 @@ from .pysemantics import (BINARY, COMPARE, CONTAINERS, UNARY, as_load, is_librar
                           isinstance_of_value, qualified, runs_at_compile_time, unsupported)
 
 _MAX_INLINE_DEPTH = 64
-_UNROLL_LIMIT = 10_000   # iterations of a compile-time while loop before the compiler gives up
-_SHORT_LOOP = 16         # a compile-time range this short with break/continue is unrolled first
 
 
 class Lowering:
@@ -381,22 +379,11 @@ class Frame:
         if bounds is not None and any(isinstance(b, Value) for b in bounds):
             return loops.lower_for_range(self, stmt, bounds)
         if bounds is not None:
-            # A short loop whose break/continue may be decided at compile time is unrolled;
-            # otherwise a run-time loop, unless the body needs the index at compile time.
-            runtime = lambda stmt, bounds: loops.lower_for_range(self, stmt, bounds)  # noqa: E731
-            first, second = (self.unrolled, runtime)
-            if not (exits.has_exit(stmt.body) and len(range(*bounds)) <= _SHORT_LOOP):
-                first, second = second, first
-            saved = dict(self.locals)
-            try:
-                return first(stmt, bounds)
-            except NotStatic:
-                self.locals, self.pending_return = saved, None
-                return second(stmt, bounds)
+            return unrolling.range_loop(self, stmt, bounds)   # a run-time loop, or unrolled
         runtime = self.runtime_sequence(stmt.iter)
         if runtime is not None:
             length, element = runtime
-            return loops.lower_for_range(self, stmt, (0, length, 1), element=element)
+            return loops.lower_for_range(self, stmt, (0, length, 1), element=element, runs_once=length > 0)
         sequence = self.expr(stmt.iter)
         try:
             items = iter(sequence)
@@ -406,9 +393,10 @@ class Frame:
 
     def after_returning_loop(self, loop, continuation):
         if continuation is None:
-            raise control.LoopExit("return inside a loop over run-time values is supported only in a "
-                                   "loop at the top level of a function; move the loop into a function "
-                                   "of its own", self.parsed.loc(loop))
+            # the loop around takes it as a flag (see LoopExit); with none, the user sees this
+            raise control.LoopExit("return inside a loop over run-time values, where the compiler finds "
+                                   "neither the end of the function nor a loop around it to leave; move "
+                                   "the loop into a function of its own", self.parsed.loc(loop))
         self.run([exits.after_return(loop)] + continuation, top=True)
         raise Return(None)
 
@@ -483,20 +471,7 @@ class Frame:
         test = self.expr(stmt.test)
         if isinstance(test, Value):
             return loops.lower_while(self, stmt)
-        for _ in range(_UNROLL_LIMIT):
-            if not test:
-                return self.run(stmt.orelse)
-            try:
-                self.run(stmt.body)
-            except Continue:
-                pass
-            except Break:
-                return
-            test = self.expr(stmt.test)
-            if isinstance(test, Value):
-                raise CompileError("this while condition became a Tensor after the first iterations; "
-                                   "make it a Tensor from the start")
-        raise CompileError(f"a while loop on compile-time values ran {_UNROLL_LIMIT} times; it does not end")
+        return unrolling.while_loop(self, stmt, test)    # run now, a run-time loop, or unrolled
 
     def assign(self, target, value):
         if isinstance(target, gast.Name):

@@ -77,10 +77,10 @@ pow = binary('pow', np.power,
 # Away from multiples of y (where the quotient jumps) and from y == 0.
 _QUOTIENTS = [((np.array([[5.3, -2.2, 7.9]]), np.array([[1.5], [-2.1]])), {}),
               ((np.array([-3.7, 4.4]), np.array(1.3)), {})]
-# Written as calls: the code generator has no `//` or `%` operator yet.
-floor_div = binary('floor_div', np.floor_divide, None, samples=_QUOTIENTS)
+# `//` and `%` are np.floor_divide and np.remainder on arrays, and keep Python numbers numbers.
+floor_div = binary('floor_div', np.floor_divide, None, '//', samples=_QUOTIENTS)
 mod = binary('mod', np.remainder,
-             lambda g, x, y, out: (g, -g * ops.floor_divide(x, y)), samples=_QUOTIENTS)
+             lambda g, x, y, out: (g, -g * ops.floor_divide(x, y)), '%', samples=_QUOTIENTS)
 fmod = binary('fmod', np.fmod, lambda g, x, y, out: (g, -g * ops.trunc(x / y)), samples=_QUOTIENTS)
 
 

@@ -729,7 +729,7 @@ def halve_until_small(x):
 
 def repeated_halving(x, n):
     y = x
-    while n > 1:   # on a Python int: unrolled
+    while n > 1:   # on a Python int: a run-time loop, n a Python int in it
         y = ops.sin(y) + y * 0.5
         n = n // 2
     return ops.sum(y)

@@ -11,7 +11,7 @@ def arithmetic_operators_value_and_grad(x, y):
     # b = -a ** 2 + x @ y
     b = -a ** 2 + x @ y
     # c = x % 1.0 + y // 0.25   # floor division is piecewise constant: no gradient through it
-    c = np.remainder(x, 1.0) + np.floor_divide(y, 0.25)
+    c = x % 1.0 + y // 0.25
     # return ops.sum(b + c * a)
     out = np.sum(b + c * a)
     # grad of: b = -a ** 2 + x @ y

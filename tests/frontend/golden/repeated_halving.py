@@ -3,14 +3,22 @@ import numpy as np
 
 
 def repeated_halving_value_and_grad(x):
-    # y = ops.sin(y) + y * 0.5
-    y = np.sin(x) + x * 0.5
-    y_1 = np.sin(y) + y * 0.5
-    y_2 = np.sin(y_1) + y_1 * 0.5
+    # while n > 1:   # on a Python int: a run-time loop, n a Python int in it
+    y = x
+    n = 8
+    y_saved = []
+    while n > 1:
+        y_saved.append(y)
+        # y = ops.sin(y) + y * 0.5
+        y = np.sin(y) + y * 0.5
+        # n = n // 2
+        n = n // 2
     # return ops.sum(y)
-    out = np.sum(y_2)
-    # grad of: y = ops.sin(y) + y * 0.5
-    dy = 0.5 + np.cos(y_1)
-    dy_1 = dy * 0.5 + dy * np.cos(y)
-    dx = dy_1 * 0.5 + dy_1 * np.cos(x)
-    return (out, dx)
+    out = np.sum(y)
+    # grad of: return ops.sum(y)
+    dy = np.ones((3,), dtype=np.float64)
+    # grad of: while n > 1:   # on a Python int: a run-time loop, n a Python int in it
+    for y_1 in reversed(y_saved):
+        # grad of: y = ops.sin(y) + y * 0.5
+        dy = dy * 0.5 + dy * np.cos(y_1)
+    return (out, dy)
