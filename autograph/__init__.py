@@ -16,7 +16,7 @@ from .cache import set_cache_size, set_log_level
 from .context import GRAPH_MODE, PYNATIVE_MODE, get_context, set_context
 from .frontend.custom import custom_vjp
 from .transforms import GradOperation, check_grad, hessian, jacfwd, jacrev, jvp, jvp_function, vjp
-from .vmap import vmap
+from .vectorize import vmap
 from .errors import CompileError
 from .serialization import load_checkpoint, load_param_into_net, save_checkpoint
 from .seed import get_seed, set_seed

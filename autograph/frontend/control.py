@@ -424,6 +424,12 @@ def _same_type(name, values, builder, stmt, generated=False, widen=None, regions
                 v = ops.full(aval.shape, v, aval.dtype)
         converted.append(as_array(v, aval, name, builder))
     values = converted
+    if values[0].aval != values[1].aval and regions is not None:
+        # the same shape, one dtype promoting to the other (float32 and float64): the wider
+        for k, (v, other) in enumerate(zip(values, values[::-1])):
+            if promotes(v.aval, other.aval):
+                with _appending(builder, regions[k]):
+                    values[k] = ops.cast(v, other.dtype)
     if values[0].aval != values[1].aval:
         raise Reshaped(f"{shown_name(name)} is {show_aval(values[0].aval)} in one branch and "
                        f"{show_aval(values[1].aval)} in the other; both branches must agree",
@@ -484,6 +490,13 @@ def _cond(builder, pred, regions, names=()):
     for out, w in zip(outs, weak):
         out.weak = w
     return outs
+
+
+def promotes(narrow, wide):
+    """Whether an array of aval `narrow` becomes one of aval `wide` by a cast that loses nothing
+    NumPy's promotion would keep (float32 -> float64, int -> float): same shape, wider dtype."""
+    return narrow.shape == wide.shape and narrow.dtype != wide.dtype and \
+        np.promote_types(narrow.dtype, wide.dtype) == wide.dtype
 
 
 KINDS = 'biufc'    # bool < int < float < complex: Python's numbers, each widening the one before

@@ -20,6 +20,8 @@ import gast
 import numpy as np
 
 from runtime import ops
+from runtime.ops import masks
+from runtime.ops.masks import Selection
 from runtime.primitive import Aval
 from ..errors import CompileError, NotStatic
 from ..ir import Value, constant
@@ -28,8 +30,8 @@ from ..ir.core import Region
 from ..tree import flatten, map_tree
 from . import exits, saved_lists
 from .control import (KINDS, LoopExit, Reshaped, Undefined, as_array, assigned_names, bind_params,
-                      contents_of, describe_tree, restore_containers, show_aval, shown_name, strong, truth,
-                      weak_dtype)
+                      contents_of, describe_tree, promotes, restore_containers, show_aval, shown_name, strong,
+                      truth, weak_dtype)
 from .exits import Break, Return
 from .exits import display_name as _hint
 
@@ -383,6 +385,8 @@ def _init_value(name, value, weak):
     if isinstance(value, Value) and not value.is_scalar_const:
         return value if weak or not value.weak else ops.cast(value, value.dtype)
     number = value.const if isinstance(value, Value) else value
+    if isinstance(number, Selection):
+        raise masks.refusal(f"{name!r} holds x[mask] and changes in a loop over run-time values")
     if weak_dtype(number) is not None:
         return constant(number) if weak else ops.full((), number, np.asarray(number).dtype)
     raise NotStatic(f"{name!r} holds a {type(number).__name__} and changes in a loop over run-time "
@@ -446,6 +450,13 @@ def _widen(carried, init_values, results, inits, weak):
             continue
         if isinstance(result, Value) and not result.is_scalar_const and result.aval != init.aval:
             original = inits[name]
+            if isinstance(original, Value) and not original.is_scalar_const and \
+                    promotes(original.aval, result.aval):
+                # float32 before, float64 after (a float64 weight met in the body): as wide
+                # from the start, which changes no value the first iteration reads
+                inits[name] = ops.cast(original, result.dtype)
+                changed = True
+                continue
             if isinstance(original, Value) and not original.is_scalar_const:
                 raise Reshaped(f"{shown_name(name)} is {show_aval(init.aval)} before the loop and "
                                f"{show_aval(result.aval)} after one iteration; a loop must keep it the same",

@@ -193,7 +193,15 @@ def assigns_one_value_per_selected_element(x):
     return y
 
 
-REFUSED = [returns_the_selection, exp_of_the_selection, len_of_the_selection,
+def selection_carried_through_a_run_time_loop(x):
+    m = x[x > 0]
+    while ops.sum(x) < 10:  # HERE
+        m = m * 2
+        x = x + 1
+    return ops.sum(m)
+
+
+REFUSED = [selection_carried_through_a_run_time_loop, returns_the_selection, exp_of_the_selection, len_of_the_selection,
            max_of_the_selection, mask_with_another_index, sum_keeping_the_selected_axis,
            printed_selection, two_masks_combined, assigns_one_value_per_selected_element]
 
