@@ -167,7 +167,7 @@ def memory_row(case, peaks):
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--quick', action='store_true', help='3 short rounds (a smoke test)')
-    parser.add_argument('--rounds', type=int, help='rounds of timing (default 15, 3 with --quick)')
+    parser.add_argument('--rounds', type=int, help='rounds of timing (default 30, 3 with --quick)')
     parser.add_argument('--cases', default=','.join(cases.CASES),
                         help=f"comma-separated, of: {', '.join(cases.CASES)}")
     parser.add_argument('--versions', default=','.join(cases.VERSIONS),
@@ -182,8 +182,9 @@ def parse_args():
     for version in args.versions:
         if version not in cases.VERSIONS:
             parser.error(f'unknown version {version!r}')
-    args.rounds = args.rounds or (3 if args.quick else 15)
-    args.min_time = 0.005 if args.quick else 0.05
+    args.rounds = args.rounds or (3 if args.quick else 30)
+    # Many short rounds: on a busy machine, more of them run undisturbed.
+    args.min_time = 0.005 if args.quick else 0.02
     return args
 
 
