@@ -113,6 +113,9 @@ class Primitive:
     """The callee's name in generated code; empty: `np.<name>` for NumPy's own, else the kernel's name."""
     subscript: bool = False
     """Written as `x[index]` from its `index` param."""
+    attribute: Optional[str] = None
+    """Written as this attribute of its one operand where every param has its default: 'T'
+    gives `a.T` (an attribute costs a fifth of a call: transposes in loops add up)."""
     index_after: int = 1
     """How many operands come before those that go inside `index=np.s_[...]`."""
 

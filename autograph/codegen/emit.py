@@ -147,6 +147,8 @@ class _Writer:
             return nodes.prefix(prim.prefix, *args)
         if prim.subscript:
             return nodes.subscript(args[0], _index_items(op.params['index'], args[1:]))
+        if prim.attribute and all(_is_default(prim, k, p) for k, p in op.params.items()):
+            return nodes.attribute(args[0], prim.attribute)
         if prim.name == 'full' and op.params['fill_value'] in (0, 1):
             # np.zeros/np.ones read better than np.full (runtime.ops reads them back).
             spelling = 'np.ones' if op.params['fill_value'] == 1 else 'np.zeros'

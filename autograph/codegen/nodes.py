@@ -31,6 +31,11 @@ def dotted(path):
     return node
 
 
+def attribute(value, attr):
+    """`value.attr`, of any expression `value`."""
+    return gast.Attribute(value=value, attr=_checked(attr), ctx=gast.Load())
+
+
 def literal(value):
     """A Python value a param or constant may hold, as source that `ast.literal_eval` reads back:
     numbers, None, strings and bytes of their exact built-in types, tuples of these, NumPy

@@ -109,8 +109,10 @@ matmul = defprim('matmul', np.matmul, _matmul_rule, vjp=_matmul_vjp, jvp='biline
                   ((np.array([0.5, -1.2, 2.0]), np.array([0.2, -0.7, 1.1])), {}),
                   ((np.arange(12.).reshape(2, 2, 3) / 7, np.array([[1.5, 0.2], [-0.7, 1.1], [0.4, 0.9]])), {}),
                   ((np.array([0.5, -1.2, 2.0]), np.arange(12.).reshape(2, 3, 2) / 5), {}),
-                  ((np.arange(12.).reshape(2, 2, 3) / 7, np.array([0.2, -0.7, 1.1])), {})],
-                 infix='@')
+                  ((np.arange(12.).reshape(2, 2, 3) / 7, np.array([0.2, -0.7, 1.1])), {}),
+                  ((np.array([[0.5], [-1.2], [2.0]]), np.array([[1.5, 0.2]])), {}),
+                  ((np.arange(6.).reshape(2, 3, 1) / 7, np.array([[1.5, 0.2]])), {})],
+                 infix='@', rewrites=('outer_product',))
 
 
 # ---------------------------------------------------------------- tensordot

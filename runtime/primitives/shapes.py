@@ -75,7 +75,7 @@ reshape = defprim('reshape', np.reshape, _reshape_rule,
 transpose = defprim('transpose', np.transpose, _transpose_rule, vjp=_transpose_vjp, jvp='linear',
                     batch=_transpose_batch,
                     samples=[((MATRIX,), {}), ((np.arange(24.).reshape(2, 3, 4),), {'axes': (1, 2, 0)})],
-                    rewrites=('vector_transpose', 'transpose_of_transpose'))
+                    rewrites=('vector_transpose', 'transpose_of_transpose'), attribute='T')
 broadcast_to = defprim('broadcast_to', np.broadcast_to, _broadcast_to_rule,
                        vjp=lambda g, x, out, shape: (unbroadcast(g, x.shape),), jvp='linear',
                        batch=_broadcast_to_batch,

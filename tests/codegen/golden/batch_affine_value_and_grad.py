@@ -13,6 +13,6 @@ def batch_affine_value_and_grad(x, w, b):
     # grad of: y = ops.tanh(x @ w + b)
     dt = dy * (1 - mul)
     db = np.sum(np.sum(dt, axis=0), axis=0, keepdims=True)
-    dx = dt @ np.transpose(w)
-    dw = np.transpose(x) @ dt
+    dx = dt @ w.T
+    dw = x.T @ dt
     return (out, (dx, dw, db))

@@ -10,5 +10,5 @@ def custom_vjp_loss_grad(x, w):
     # return (ops.clip((1 - y * y) * dy, -0.5, 0.5),)
     dt = np.clip((1 - y * y) * 3.0, min=-0.5, max=0.5)
     # grad of: return ops.sum(clipped_tanh(x @ w) * 3)
-    dw = np.transpose(x) @ dt
+    dw = x.T @ dt
     return dw

@@ -9,7 +9,7 @@ def layer_grad_norm_grad(x, w):
     dt = 2.0 * tanh
     sub = 1 - tanh * tanh
     dt_1 = dt * sub
-    transpose = np.transpose(x)
+    transpose = x.T
     dw = transpose @ dt_1
     # grad of: return ops.sum(g * g)
     ddw = dw + dw

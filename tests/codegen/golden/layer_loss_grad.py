@@ -8,5 +8,5 @@ def layer_loss_grad(x, w):
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     dt = 2.0 * tanh
     dt_1 = dt * (1 - tanh * tanh)
-    dw = np.transpose(x) @ dt_1
+    dw = x.T @ dt_1
     return dw

@@ -8,5 +8,5 @@ def tanh_layer_jacrev(x, w):
     out = np.tanh(x @ w)
     # grad of: return ops.tanh(x @ w)
     dt = eye * (1 - out * out)
-    dx = dt @ np.transpose(w)
+    dx = dt @ w.T
     return dx

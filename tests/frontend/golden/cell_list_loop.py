@@ -4,9 +4,9 @@ import numpy as np
 
 def cell_list_loop_value_and_grad(x, layers_0_weight, layers_0_bias, layers_1_weight, layers_1_bias):
     # x = ops.tanh(self.layers[i](x))
-    transpose = np.transpose(layers_0_weight)
+    transpose = layers_0_weight.T
     x_1 = np.tanh(x @ transpose + layers_0_bias)
-    transpose_1 = np.transpose(layers_1_weight)
+    transpose_1 = layers_1_weight.T
     x_2 = np.tanh(x_1 @ transpose_1 + layers_1_bias)
     # return ops.sum(stack(x))
     out = np.sum(x_2)

@@ -19,7 +19,7 @@ def learning_rate_schedule_value_and_grad(w, x, target):
         momentum = 0.5
     # w = w - lr * momentum * (x.T @ err)
     mul = lr * momentum
-    transpose = np.transpose(x)
+    transpose = x.T
     w_1 = w - mul * (transpose @ err)
     # return ops.sum((x @ w - target) ** 2)
     sub = x @ w_1 - target
@@ -34,7 +34,7 @@ def learning_rate_schedule_value_and_grad(w, x, target):
     dt_2 = dt_1 * mul
     derr = dt_2 @ transpose
     dt_3 = np.reshape(dt_2, shape=(3, 1)) * err
-    add = mul_1 + np.transpose(dt_3)
+    add = mul_1 + dt_3.T
     # grad of: err = x @ w - target
     dtarget = neg - derr
     dx = add + np.reshape(derr, shape=(3, 1)) * w

@@ -11,8 +11,8 @@ def masked_softmax_value_and_grad(scores, mask, values):
     out = np.sum(softmax_1 @ values)
     # grad of: return ops.sum(ops.softmax(scores, axis=-1) @ values)
     dt = np.ones((4, 4), dtype=np.float64)
-    dt_1 = dt @ np.transpose(values)
-    dvalues = np.transpose(softmax_1) @ dt
+    dt_1 = dt @ values.T
+    dvalues = softmax_1.T @ dt
     dscores = softmax_1 * (dt_1 - np.sum(dt_1 * softmax_1, axis=1, keepdims=True))
     # grad of: scores = ops.masked_fill(scores, mask, -1e9)
     dscores_1 = masked_fill(dscores, mask, 0.0)

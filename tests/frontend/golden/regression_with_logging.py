@@ -19,7 +19,7 @@ def regression_with_logging_value_and_grad(w, x, y, lr):
             # print('diverging at step', step, 'loss', loss)
             print('diverging at step', step, 'loss', loss)
         # w = w - lr * (x.T @ err)
-        transpose = np.transpose(x)
+        transpose = x.T
         w_1 = w_1 - lr * (transpose @ err)
         transpose_saved.append(transpose)
         err_saved.append(err)
@@ -38,7 +38,7 @@ def regression_with_logging_value_and_grad(w, x, y, lr):
         dt_2 = dt_1 * lr
         derr = dt_2 @ transpose_1
         dt_3 = np.reshape(dt_2, shape=(3, 1)) * err_1
-        add = dx + np.transpose(dt_3)
+        add = dx + dt_3.T
         # grad of: err = x @ w - y
         dy = dy - derr
         dx = add + np.reshape(derr, shape=(4, 1)) * w_2

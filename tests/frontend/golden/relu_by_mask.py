@@ -15,6 +15,6 @@ def relu_by_mask_value_and_grad(x, w):
     # grad of: y[y < 0] = 0.0   # a hand-written relu
     dy_1 = np.where(less, 0, dy)
     # grad of: y = x @ w
-    dx = dy_1 @ np.transpose(w)
-    dw = np.transpose(x) @ dy_1
+    dx = dy_1 @ w.T
+    dw = x.T @ dy_1
     return (out, (dx, dw))

@@ -5,18 +5,18 @@ from runtime.kernels import sigmoid
 
 def residual_mlp_eval_value_and_grad(x, body_0_dense_weight, body_0_dense_bias, body_1_dense_weight, body_1_dense_bias, head_weight, head_bias):
     # h = ops.tanh(self.dense(x))
-    transpose = np.transpose(body_0_dense_weight)
+    transpose = body_0_dense_weight.T
     h = np.tanh(x @ transpose + body_0_dense_bias)
     # return x + h
     add = x + h
     # h = ops.tanh(self.dense(x))
-    transpose_1 = np.transpose(body_1_dense_weight)
+    transpose_1 = body_1_dense_weight.T
     h_1 = np.tanh(add @ transpose_1 + body_1_dense_bias)
     # return x + h
     add_1 = add + h_1
     # return self.head(self.body(x))
     sigmoid_1 = sigmoid(add_1)
-    transpose_2 = np.transpose(head_weight)
+    transpose_2 = head_weight.T
     add_2 = sigmoid_1 @ transpose_2 + head_bias
     # return ops.sum(mlp_eval(x))
     out = np.sum(add_2)

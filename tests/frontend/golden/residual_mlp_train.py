@@ -5,14 +5,14 @@ from runtime.kernels import sigmoid
 
 def residual_mlp_train_value_and_grad(x, body_0_dense_weight, body_0_dense_bias, body_1_dense_weight, body_1_dense_bias, head_weight, head_bias):
     # h = ops.tanh(self.dense(x))
-    transpose = np.transpose(body_0_dense_weight)
+    transpose = body_0_dense_weight.T
     h = np.tanh(x @ transpose + body_0_dense_bias)
     # h = h * self.keep   # a deterministic stand-in for dropout
     h_1 = h * 0.9
     # return x + h
     add = x + h_1
     # h = ops.tanh(self.dense(x))
-    transpose_1 = np.transpose(body_1_dense_weight)
+    transpose_1 = body_1_dense_weight.T
     h_2 = np.tanh(add @ transpose_1 + body_1_dense_bias)
     # h = h * self.keep   # a deterministic stand-in for dropout
     h_3 = h_2 * 0.8
@@ -20,7 +20,7 @@ def residual_mlp_train_value_and_grad(x, body_0_dense_weight, body_0_dense_bias,
     add_1 = add + h_3
     # return self.head(self.body(x))
     sigmoid_1 = sigmoid(add_1)
-    transpose_2 = np.transpose(head_weight)
+    transpose_2 = head_weight.T
     add_2 = sigmoid_1 @ transpose_2 + head_bias
     # return ops.sum(mlp_train(x))
     out = np.sum(add_2)

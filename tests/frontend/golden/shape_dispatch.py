@@ -12,8 +12,8 @@ def shape_dispatch_value_and_grad(x, w):
     # grad of: return ops.sum(h * h) * scale
     dh = h + h
     # grad of: h = x @ w
-    dx = dh @ np.transpose(w)
-    dw = np.transpose(x_1) @ dh
+    dx = dh @ w.T
+    dw = x_1.T * dh
     # grad of: x = ops.reshape(x, (1, x.shape[0]))
     dx_1 = np.reshape(dx, shape=(3,))
     return (sum_1, (dx_1, dw))

@@ -10,14 +10,14 @@ def tensor_methods_value_and_grad(x, w):
     mu = np.mean(h, axis=1, keepdims=True)
     # return ((h - mu) ** 2).sum() + h.T.sum(axis=0).max()
     sub = h - mu
-    sum_1 = np.sum(np.transpose(h), axis=0)
+    sum_1 = np.sum(h.T, axis=0)
     amax = np.max(sum_1)
     out = np.sum(sub ** 2) + amax
     # grad of: return ((h - mu) ** 2).sum() + h.T.sum(axis=0).max()
     cast = np.asarray(sum_1 == np.reshape(amax, shape=(1,)), dtype=np.float64)
     dt = np.broadcast_to(cast / np.sum(cast, keepdims=True), shape=(3, 3))
     dt_1 = 2.0 * sub
-    add = np.transpose(dt) + dt_1
+    add = dt.T + dt_1
     dmu = np.sum(-dt_1, axis=1, keepdims=True)
     # grad of: mu = h.mean(axis=1, keepdims=True)
     dh = add + dmu / 3

@@ -4,11 +4,11 @@ import numpy as np
 
 def tower_of_layers_value_and_grad(x, layers_0_weight, layers_0_bias, layers_1_weight, layers_1_bias, layers_2_weight, layers_2_bias):
     # x = ops.tanh(layer(x) * gain)
-    transpose = np.transpose(layers_0_weight)
+    transpose = layers_0_weight.T
     x_1 = np.tanh((x @ transpose + layers_0_bias) * 0.5)
-    transpose_1 = np.transpose(layers_1_weight)
+    transpose_1 = layers_1_weight.T
     x_2 = np.tanh(x_1 @ transpose_1 + layers_1_bias)
-    transpose_2 = np.transpose(layers_2_weight)
+    transpose_2 = layers_2_weight.T
     x_3 = np.tanh((x_2 @ transpose_2 + layers_2_bias) * 2.0)
     # return ops.sum(tower(x) ** 2)
     out = np.sum(x_3 ** 2)
