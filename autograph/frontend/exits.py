@@ -92,9 +92,15 @@ def has_exit(statements):
             return True
         if isinstance(stmt, gast.If) and (has_exit(stmt.body) or has_exit(stmt.orelse)):
             return True
-        if _is_loop(stmt) and has_return(stmt.body + stmt.orelse):
+        if _is_loop(stmt) and _exits_through(stmt):
             return True
     return False
+
+
+def _exits_through(inner):
+    """Whether a loop nested in another leaves the outer one: by a `return` anywhere in it, or
+    by a `break`/`continue` in its `else` clause, which runs after it and belongs to the outer loop."""
+    return has_return(inner.body) or has_exit(inner.orelse)
 
 
 def has_return(statements):
@@ -201,7 +207,7 @@ def _rewrite(stmt, loop):
         new.exits = (_always_exits(stmt.body), _always_exits(stmt.orelse))
         new.loop = loop
         return new
-    if _is_loop(stmt) and has_return(stmt.body + stmt.orelse):
+    if _is_loop(stmt) and _exits_through(stmt):
         return _returning_inner(stmt, loop)
     return stmt
 
@@ -217,9 +223,10 @@ def _returning(stmt, loop):
 
 
 def _returning_inner(inner, loop):
-    """A loop nested in `loop` whose body returns: each `return` in it sets `loop`'s flags and
-    breaks out, and every loop between breaks out after it (`if #returned: break`). The
-    statements after `inner` in `loop`'s body are guarded by `loop`'s flags like any exit."""
+    """A loop nested in `loop` that leaves it: each `return` in its body sets `loop`'s flags and
+    breaks out, and every loop between breaks out after it (`if #returned: break`); its `else`
+    clause, run after it, sets `loop`'s flags as `loop`'s own body does. The statements after
+    `inner` in `loop`'s body are guarded by `loop`'s flags like any exit."""
     def rewrite(statements):
         out = []
         for stmt in statements:
@@ -235,7 +242,7 @@ def _returning_inner(inner, loop):
             else:
                 out.append(stmt)
         return out
-    return _copy_loop(inner, rewrite(inner.body), rewrite(inner.orelse))
+    return _copy_loop(inner, rewrite(inner.body), rewrite_body(inner.orelse, loop))
 
 
 def _copy_loop(loop, body, orelse):
@@ -260,7 +267,7 @@ def _always_exits(statements):
 def _may_exit(stmt):
     return isinstance(stmt, (gast.Break, gast.Continue, gast.Return)) or (
         isinstance(stmt, gast.If) and (has_exit(stmt.body) or has_exit(stmt.orelse))) or (
-        _is_loop(stmt) and has_return(stmt.body + stmt.orelse))
+        _is_loop(stmt) and _exits_through(stmt))
 
 
 def unless_broke(statements, loop):

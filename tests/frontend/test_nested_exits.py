@@ -26,9 +26,11 @@ EXIT_LINES = {'break': 'break', 'continue': 'continue', 'return': 'return ops.su
               'none': 'y = y - 0.125'}
 
 
-def program(name, outer, inner, outer_exit, inner_exit, in_else):
+def program(name, outer, inner, outer_exit, inner_exit, in_else, in_loop_else=False):
     """Source of one function: the inner loop's exit under a Tensor condition (in its `else`
-    branch when `in_else`), the outer loop's exit after the inner loop."""
+    branch when `in_else`), the outer loop's exit after the inner loop, or in the inner loop's
+    `else` clause when `in_loop_else` (an exit there belongs to the outer loop, and runs only
+    when the inner loop did not break)."""
     def loop(kind, indent, body):
         counter = 'k' if indent == 4 else 'm'
         header, first, before = (line and line.format(k=counter) for line in LOOPS[kind])
@@ -43,9 +45,10 @@ def program(name, outer, inner, outer_exit, inner_exit, in_else):
                    ' ' * 16 + EXIT_LINES[inner_exit]] if in_else else
                   [' ' * 12 + condition, ' ' * 16 + EXIT_LINES[inner_exit]])
     inner_body.append(' ' * 12 + 'y = y * 1.25')
-    outer_body = loop(inner, 8, inner_body) + [
-        ' ' * 8 + 'if ops.sum(y * y) > 9.0:', ' ' * 12 + EXIT_LINES[outer_exit],
-        ' ' * 8 + 'y = y - 0.25']
+    outer_exit_lines = [' ' * 8 + 'if ops.sum(y * y) > 9.0:', ' ' * 12 + EXIT_LINES[outer_exit]]
+    if in_loop_else:
+        outer_exit_lines = [' ' * 8 + 'else:'] + ['    ' + line for line in outer_exit_lines]
+    outer_body = loop(inner, 8, inner_body) + outer_exit_lines + [' ' * 8 + 'y = y - 0.25']
     lines = [f'def {name}(y, ws, n):'] + loop(outer, 4, outer_body) + ['    return ops.sum(y)']
     return '\n'.join(lines)
 
@@ -56,6 +59,10 @@ def cases():
             for in_else in (False, True) if inner_exit != 'none' else (False,):
                 yield f'{outer}_{outer_exit}__{inner}_{inner_exit}{"_else" if in_else else ""}', \
                     (outer, inner, outer_exit, inner_exit, in_else)
+    for outer, inner in itertools.product(LOOPS, LOOPS):     # the outer loop's exit in the inner loop's else
+        for outer_exit, inner_exit in itertools.product(EXITS[1:], ('none', 'break')):
+            yield f'{outer}_{outer_exit}__{inner}_{inner_exit}_loop_else', \
+                (outer, inner, outer_exit, inner_exit, False, True)
 
 
 CASES = dict(cases())
@@ -83,7 +90,7 @@ def eager(fn, y):
 
 
 def test_the_cases_cover_every_combination():
-    assert len(CASES) == 9 * (4 + 12 * 2)
+    assert len(CASES) == 9 * (4 + 12 * 2) + 9 * 3 * 2
 
 
 @pytest.mark.parametrize('name', sorted(CASES))
