@@ -68,8 +68,13 @@ def log_softmax(x, axis=-1):
 
 
 def logsumexp(x, axis=None, keepdims=False):
-    """log(sum(exp(x))) over `axis`, shifted by the maximum (an all -inf slice gives -inf)."""
-    top = np.max(x, axis=axis, keepdims=True)
-    top = np.where(np.isfinite(top), top, 0)
-    out = np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True)) + top
-    return out if keepdims else np.squeeze(out, axis=axis)
+    """log(sum(exp(x))) over `axis`, shifted by the maximum (an all -inf slice gives -inf).
+    Array methods and one guard: cross entropy calls this on small arrays, where each NumPy
+    function call costs more than the arithmetic."""
+    x = np.asarray(x)
+    top = x.max(axis=axis, keepdims=True)
+    if not np.isfinite(top).all():      # an infinite maximum shifts by 0 instead
+        top = np.where(np.isfinite(top), top, 0)
+    out = np.log(np.exp(x - top).sum(axis=axis, keepdims=True))
+    out += top
+    return out if keepdims else out.squeeze(axis=axis)

@@ -6,13 +6,15 @@ import math
 import numpy as np
 
 from ..primitives import nn as P
-from .activations import log_softmax
+from .activations import log_softmax, logsumexp
 from .shapes import expand_dims, reshape, transpose
 from .common import aval_of, ndim_of, pick, shape_arg
 from .creation import arange, bernoulli
 from .linalg import matmul
-from .elementwise import abs, cast, equal, exp, log, maximum, minimum, not_equal, softplus, sqrt
+from .elementwise import abs, cast, exp, log, maximum, minimum, not_equal, softplus, sqrt, where
+from .indexing import gather
 from .reductions import mean, sum
+from .subscript import getitem
 
 
 # ---------------------------------------------------------------- layers
@@ -242,6 +244,12 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction='mean
     array shaped like input). 'mean' divides by the total weight of the targets (indices) or by
     the number of positions (probabilities); see nll_loss."""
     class_axis = 1 if ndim_of(input) > 1 else 0
+    if aval_of(target)[1].kind in 'iub' and not label_smoothing:
+        # log_softmax at the targets is the logit there less logsumexp: no log_softmax of every
+        # class, and the adjoint scatters the targets' -1 into logsumexp's softmax.
+        lse = logsumexp(input, class_axis)
+        return _nll_indices(lambda index: lse - _at_targets(input, index, class_axis), aval_of(input),
+                            target, weight, ignore_index, reduction)
     return nll_loss(log_softmax(input, class_axis), target, weight, ignore_index, reduction, label_smoothing)
 
 
@@ -249,48 +257,82 @@ def nll_loss(inputs, target, weight=None, ignore_index=-100, reduction='mean', l
     """Negative log likelihood of log-probabilities `inputs` (classes on axis 1, or axis 0 for a
     single sample) with MindSpore's (PyTorch's) conventions:
     - index targets: l = -w[y] logp[y], 0 where y == ignore_index; 'mean' is sum(l) / sum(w[y])
-      over the targets not ignored. The class entry is picked with a one-hot built from the
-      targets, sum(one_hot * logp), so no gather is needed;
+      over the targets not ignored. Every other target must be a class index;
     - probability targets: l = -sum_c w_c y_c logp_c; 'mean' averages over the positions;
     - label_smoothing e mixes in the uniform distribution: (1 - e) * loss + e / C * smooth loss."""
     shape, dtype = aval_of(inputs)
     target_shape, target_dtype = aval_of(target)
     class_axis = 1 if len(shape) > 1 else 0
     classes = shape[class_axis]
-    w_shape = (classes,) + (1,) * (len(shape) - class_axis - 1)
-    w = None if weight is None else reshape(weight, w_shape)
     if not 0 <= label_smoothing <= 1:
         raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
     if target_dtype.kind in 'iub':
-        return _nll_indices(inputs, target, w, w_shape, ignore_index, reduction, label_smoothing)
+        loss = _nll_indices(lambda index: -_at_targets(inputs, index, class_axis), (shape, dtype), target,
+                            weight, ignore_index, 'none' if label_smoothing else reduction)
+        if not label_smoothing:
+            return loss
+        return _smoothed(loss, inputs, target, weight, ignore_index, reduction, label_smoothing)
     if tuple(target_shape) != tuple(shape):
         raise ValueError(f"nll_loss: probability targets {target_shape} must have the input's shape {shape}")
+    w = None if weight is None else reshape(weight, _class_shape(shape))
     if label_smoothing:
         target = target * (1 - label_smoothing) + label_smoothing / classes
     picked = target * inputs if w is None else target * w * inputs
     return _reduce(-sum(picked, class_axis), reduction)
 
 
-def _nll_indices(logp, target, w, w_shape, ignore_index, reduction, smoothing):
-    shape, dtype = aval_of(logp)
+def _class_shape(shape):
+    """The shape that puts a per-class vector on the class axis of `shape`."""
+    class_axis = 1 if len(shape) > 1 else 0
+    return (shape[class_axis],) + (1,) * (len(shape) - class_axis - 1)
+
+
+def _checked_targets(target, shape):
     class_axis = 1 if len(shape) > 1 else 0
     expected = shape[:class_axis] + shape[class_axis + 1:]
     if tuple(aval_of(target)[0]) != expected:
         raise ValueError(f"nll_loss: class-index targets of shape {aval_of(target)[0]} must have the "
                          f"input's shape {shape} without its class axis, {expected}")
-    classes = shape[class_axis]
-    one_hot = cast(equal(expand_dims(target, class_axis), reshape(arange(classes), w_shape)), dtype)
-    if 0 <= ignore_index < classes:   # else no class matches an ignored target anyway
-        one_hot = one_hot * expand_dims(cast(not_equal(target, ignore_index), dtype), class_axis)
-    target_w = one_hot if w is None else one_hot * w
-    loss = -sum(target_w * logp, class_axis)
-    if smoothing:
-        valid = sum(one_hot, class_axis)
-        smooth = -sum(logp if w is None else logp * w, class_axis) * valid
-        loss = (1 - smoothing) * loss + smoothing / classes * smooth
+
+
+def _nll_indices(nll_at, aval, target, weight, ignore_index, reduction):
+    """-w[y] logp[y] per position, `nll_at(index)` giving -logp at the classes `index` names (a
+    gather, never a one-hot of every class). An ignored target is read as class 0 and weighs
+    nothing."""
+    shape, dtype = aval
+    _checked_targets(target, shape)
+    kept = not_equal(target, ignore_index)
+    index = where(kept, target, 0)
+    target_w = cast(kept, dtype) if weight is None else gather(weight, index, 0) * kept
+    loss = nll_at(index) * target_w
     if reduction == 'mean':
         return sum(loss) / sum(target_w)
     return _reduce(loss, reduction)
+
+
+def _smoothed(loss, logp, target, weight, ignore_index, reduction, smoothing):
+    """(1 - e) loss + e / C smooth loss, the smooth loss -sum_c w_c logp_c at each kept target;
+    'mean' divides both by the total weight of the kept targets."""
+    shape, dtype = aval_of(logp)
+    class_axis = 1 if len(shape) > 1 else 0
+    kept = cast(not_equal(target, ignore_index), dtype)
+    w = None if weight is None else reshape(weight, _class_shape(shape))
+    smooth = -sum(logp if w is None else logp * w, class_axis) * kept
+    loss = (1 - smoothing) * loss + smoothing / shape[class_axis] * smooth
+    if reduction == 'mean':
+        total = sum(kept) if weight is None else sum(gather(weight, where(kept > 0, target, 0), 0) * kept)
+        return sum(loss) / total
+    return _reduce(loss, reduction)
+
+
+def _at_targets(x, index, class_axis):
+    """x at each position's class `index`: x[n, index[n, d...], d...] (for a 1-D x, x[index])."""
+    shape = aval_of(x)[0]
+    others = [axis for axis in range(len(shape)) if axis != class_axis]
+    items = [reshape(arange(shape[axis]), (shape[axis],) + (1,) * (len(others) - k - 1))
+             for k, axis in enumerate(others)]
+    items.insert(class_axis, index)
+    return getitem(x, tuple(items))
 
 
 def mse_loss(input, target, reduction='mean'):

@@ -75,3 +75,67 @@ def test_a_reversing_transpose_is_written_as_the_attribute():
     assert 'np.transpose(a[None], axes=(1, 0, 2))' in source
     for got, want in zip(autograph.jit(transposes)(a), (np.exp(a).T, a[None].transpose(1, 0, 2), a[:, None].T)):
         np.testing.assert_array_equal(got, want)
+
+
+# ---------------------------------------------------------------- cross entropy with class indices
+def ce(x, t):
+    return ops.cross_entropy(x, t)
+
+
+def test_cross_entropy_gathers_the_targets_and_scatters_into_the_softmax():
+    """No one-hot of every class and no log_softmax: the forward picks the targets' logits, the
+    backward adds their -1 in place into logsumexp's softmax."""
+    x, t = RNG.normal(size=(6, 4)), np.array([0, 3, 1, -100, 3, 2])
+    source = source_of(autograph.value_and_grad(ce), x, t)
+    assert 'log_softmax' not in source and '== np.arange' not in source
+    assert 'x[arange, where]' in source and 'index_add_to(' in source
+    value, grad = autograph.value_and_grad(ce)(x, t)
+    kept = t != -100
+    logp = x - np.log(np.exp(x).sum(1, keepdims=True))
+    np.testing.assert_allclose(value, -logp[kept, t[kept]].mean(), rtol=1e-12)
+    check_grad(ce, (x, t), (0,))
+
+
+def weighted_ce(x, t, w):
+    return ops.cross_entropy(x, t, w, ignore_index=2, reduction='sum')
+
+
+def spatial_ce(x, t):
+    return ops.sum(ops.cross_entropy(x, t, reduction='none') * ops.arange(1, 4, dtype=x.dtype))
+
+
+def single_ce(x, t):
+    return ops.cross_entropy(x, t)
+
+
+def nll(logp, t, w):
+    return ops.nll_loss(logp, t, w)
+
+
+def smoothed_ce(x, t, w):
+    return ops.cross_entropy(x, t, w, label_smoothing=0.2)
+
+
+def test_cross_entropy_gradients_match_differences_for_every_form():
+    x, w = RNG.normal(size=(5, 4)), RNG.uniform(0.5, 2, size=4)
+    t = np.array([2, 0, 2, 3, 1])
+    check_grad(weighted_ce, (x, t, w), (0, 2))
+    check_grad(spatial_ce, (RNG.normal(size=(2, 4, 3)), np.array([[0, 3, 1], [2, 2, -100]])), (0,))
+    check_grad(single_ce, (RNG.normal(size=(4,)), np.array(2)), (0,))
+    check_grad(nll, (x, t, w), (0, 2))
+    check_grad(smoothed_ce, (x, np.array([2, -100, 2, 3, 1]), w), (0, 2))
+
+
+def ce_slope(x, t, v):
+    return ops.sum(autograph.grad(ce)(x, t) * v)
+
+
+def test_cross_entropy_second_derivative_matches_differences():
+    x, t, v = RNG.normal(size=(3, 4)), np.array([1, -100, 3]), RNG.normal(size=(3, 4))
+    check_grad(ce_slope, (x, t, v), (0,))
+
+
+def test_cross_entropy_maps_over_a_batch_of_problems():
+    xs, ts = RNG.normal(size=(3, 5, 4)), np.array([[0, 1, 2, 3, 0], [3, 3, -100, 1, 0], [2, 2, 2, 2, 2]])
+    got = autograph.vmap(ce)(xs, ts)
+    np.testing.assert_allclose(np.asarray(got), [np.asarray(ce(x, t)) for x, t in zip(xs, ts)], rtol=1e-12)
