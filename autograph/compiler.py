@@ -13,9 +13,11 @@ the guards checked before it is reused).
 
 `Transformed` is the callable all of them share (`jit`, `grad`, `value_and_grad`, `jvp`'s
 function): it keys its `cache.CompileCache` by `cache.spec` of the arguments, checks a cached
-entry's guards, and compiles when none holds. Subclasses say what to compile with `build`.
-`inline` is the other way out of `build`: when a compiled function is called inside code being
-compiled, its graph is copied into the caller's instead of being loaded.
+entry's guards, and compiles when none holds. A call that fits the compilation used last skips
+all that: that compilation's generated check (fastpath.py) says so and runs it. Subclasses say
+what to compile with `build`. `inline` is the other way out of `build`: when a compiled
+function is called inside code being compiled, its graph is copied into the caller's instead of
+being loaded.
 """
 import inspect
 import linecache
@@ -33,6 +35,7 @@ from .codegen import Generated, generate, load, user_location
 from . import cache
 from .cache import CacheInfo, CompileCache, Key, logger, spec
 from .errors import CompileError, NotStatic
+from .fastpath import MISS, FastCall, fast_call, wrap
 from .guards import Guards
 from .source import SourceLoc
 from .frontend.calls import describe
@@ -49,6 +52,7 @@ class Compiled:
 
     def __init__(self, graph: Graph, array_positions: list[int], implicit: list[Any],
                  tensor_boundary: bool, containers: bool, guards: Guards) -> None:
+        self.fast: Optional[FastCall] = None     # see fastpath.py
         self.graph = graph
         self.generated: Generated = generate(graph)
         self.fn: Callable[..., Any] = load(self.generated)
@@ -74,7 +78,7 @@ class Compiled:
             out = self.fn(*arrays)
         except Exception as e:
             raise _located(e, self) from e
-        return _wrap(out) if self.tensor_boundary else out
+        return wrap(out) if self.tensor_boundary else out
 
     def stale(self) -> Optional[str]:
         """Why this compilation no longer fits, or None: a Parameter the code reads changed
@@ -92,19 +96,6 @@ class Compiled:
 def array_of(x: Any) -> Any:
     """The NumPy array behind a Tensor; anything else as it is."""
     return x._data if isinstance(x, Tensor) else x
-
-
-def _wrap(tree: Any) -> Any:
-    kind = type(tree)
-    if kind is np.ndarray or isinstance(tree, np.generic):
-        return Tensor._wrap(tree)
-    if kind is tuple:
-        return tuple([_wrap(t) for t in tree])
-    if kind is list:
-        return [_wrap(t) for t in tree]
-    if kind is dict:
-        return {key: _wrap(t) for key, t in tree.items()}
-    return tree
 
 
 def _located(exc: Exception, compiled: Compiled) -> Exception:
@@ -252,18 +243,25 @@ class Transformed:
         raise NotImplementedError(f'{type(self).__name__} does not say what to compile')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        last = self.last
+        if last is not None and last.fast is not None and not kwargs and current_builder() is None:
+            # The signature used last, checked by its own generated function (fastpath.py).
+            try:
+                out = last.fast(args)
+            except Exception as e:
+                raise _located(e, last) from e
+            if out is not MISS:
+                self.cache.hits += 1
+                return out
+        return self._call(args, kwargs)
+
+    def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         builder = current_builder()
         if builder is not None and isinstance(builder, Builder) and builder.lower_call is not None:
             return builder.lower_call(self, args, kwargs)   # called by library code while compiling
         if kwargs:
             args = self._bind(args, kwargs)
-        # `compilation`'s steps, written out: this is every call's overhead.
-        key = tuple([spec(a, self.dynamic_floats) for a in args])
-        entry, why = self._cached(key)
-        if entry is None:
-            entry = self._compile_new(args, key, why)
-        self.last = entry
-        return entry(args)
+        return self.compilation(args)(args)
 
     def compilation(self, args: Sequence[Any]) -> Compiled:
         """The compilation for positional `args`, compiled now if no cached one fits; it becomes
@@ -353,7 +351,9 @@ class Transformed:
                       not any(isinstance(a, Tensor) for a in leaves + implicit))
         boundary = not numpy_only
         containers = any(isinstance(args[i], (tuple, list, dict)) for i in positions)
-        return Compiled(graph, positions, implicit, boundary, containers, lowering.guards)
+        compiled = Compiled(graph, positions, implicit, boundary, containers, lowering.guards)
+        compiled.fast = fast_call(compiled, args, self.dynamic_floats)
+        return compiled
 
     def __autograph_inline__(self, lowering: Lowering, args: Sequence[Any],
                              kwargs: dict[str, Any]) -> Any:

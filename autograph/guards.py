@@ -136,6 +136,34 @@ class _Guard:
             return f'{self.what} ({self.snap[1].__qualname__}) has new code or defaults'
         return f'{self.what} changed from {_show(self.snap)} to {_show(snapshot(now))}'
 
+    def identities(self):
+        """Reads whose results being the very objects seen implies the guard holds, as
+        (how, holder, key, expected), `how` 'item' for `holder.get(key, MISSING)` and 'attr' for
+        `getattr(holder, key, MISSING)`; None when only `failure` can tell (a container's
+        contents, a bound method made anew at each read, a function's mutable defaults)."""
+        snap = self.snap
+        tag = snap[0]
+        if tag not in ('=', 'is', 'fn', 'missing'):
+            return None
+        expected = MISSING if tag == 'missing' else snap[1]
+        if self.read is _read_global:
+            reads = [('item', self.holder, self.key, expected)]
+        elif self.read is _read_attribute:
+            reads = [('attr', self.holder, self.key, expected)]
+        elif self.read is _read_cell and tag != 'missing':
+            reads = [('attr', self.holder, 'cell_contents', expected)]
+        elif self.read is _itself:
+            reads = []
+        else:
+            return None
+        if tag == 'fn':
+            if snap[5] is not None:
+                return None
+            fn = snap[1]
+            reads += [('attr', fn, '__code__', snap[2]), ('attr', fn, '__defaults__', snap[3]),
+                      ('attr', fn, '__kwdefaults__', snap[4])]
+        return reads
+
 
 def _read_global(namespace, name):
     return namespace.get(name, MISSING)
@@ -215,6 +243,19 @@ class Guards:
 
     def __len__(self):
         return len(self.always) + len(self.cells)
+
+    def identities(self):
+        """(identity reads, other guards) for the guards checked at every call: all of them hold
+        when each read gives the object expected (`_Guard.identities`) and the others' `failure()`
+        is None. The Cell guards are left to `failure` once `cell_version()` moved from `version`."""
+        reads, others = [], []
+        for guard in self.always:
+            found = guard.identities()
+            if found is None:
+                others.append(guard)
+            else:
+                reads += found
+        return reads, others
 
     def failure(self):
         """None when every guard holds, else the first reason one does not."""

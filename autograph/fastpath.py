@@ -1,0 +1,183 @@
+"""The fast way into a compilation: one small Python function generated per compilation that
+checks a call still fits it and then runs it.
+
+A call on a cache hit used to compute the cache key (`cache.spec` per argument), look it up,
+check the guards one by one and unwrap Tensors in a loop: 2 to 4 microseconds, as long as the
+generated code itself takes at the tutorial's sizes. The function written here does the same for
+the compilation used last, in straight-line code: for each argument the check that `spec`'s key
+implies (`type(a0) is Tensor`, its shape and dtype, `a2 is` the Parameter passed while compiling,
+a Python value's type and value), the guards as identity checks (`guards.Guards.identities`),
+the shapes of the Parameters read at each call, then the generated function and the wrapping of
+its results as Tensors. When any check fails it returns `MISS` and the caller takes the slow
+path, which stays the definition: key, lookup, variants, compile. Every check here implies the
+slow path's, so a hit here is one the slow path would make too.
+
+Compilations with tuple, list or dict arguments (or keywords) have no fast path.
+"""
+import keyword
+from collections.abc import Callable, Sequence
+from typing import Any, Optional
+
+import numpy as np
+
+from runtime.tensor import Parameter, Tensor
+from . import cell
+from .guards import MISSING
+from .ir import Value
+
+MISS = object()         # what a fast path returns when the call does not fit
+
+
+class _Source:
+    """The generated function's lines, and the objects they name (c0, c1...: never text)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = {
+            'MISS': MISS, 'MISSING': MISSING, 'Tensor': Tensor, 'ndarray': np.ndarray, 'generic': np.generic,
+            'asarray': np.asarray, 'cell': cell, 'new': object.__new__, 'wrap': wrap}
+
+    def const(self, obj: Any) -> str:
+        name = f'c{len(self.namespace)}'
+        self.namespace[name] = obj
+        return name
+
+    def refuse_if(self, conditions: list[str]) -> None:
+        if conditions:
+            self.lines.append(f"    if {' or '.join(conditions)}:\n        return MISS")
+
+
+FastCall = Callable[[tuple[Any, ...]], Any]    # args -> the call's result, or MISS
+
+
+def fast_call(compiled: Any, args: Sequence[Any], dynamic_floats: bool) -> Optional[FastCall]:
+    """The fast path of `compiled` (a compiler.Compiled), compiled for `args`, or None when
+    an argument is of a kind it does not check."""
+    source = _Source()
+    names = [f'a{i}' for i in range(len(args))]
+    source.lines.append(f"    if len(args) != {len(args)}:\n        return MISS")
+    if args:
+        source.lines.append(f"    {', '.join(names)}, = args")
+    inputs = {}
+    for i, (name, arg) in enumerate(zip(names, args)):
+        checked = _argument(source, name, arg, dynamic_floats)
+        if checked is None:
+            return None
+        inputs[i] = checked
+    if set(compiled.array_positions) != {i for i, expr in inputs.items() if expr}:
+        return None     # the compilation takes other arguments than those checked here
+    _guards(source, compiled.guards)
+    implicit = [_implicit(source, f'i{k}', p, shape, dtype)
+                for k, (p, (shape, dtype)) in enumerate(zip(compiled.implicit, compiled.implicit_avals))]
+    arrays = [inputs[i] for i in compiled.array_positions] + implicit
+    source.lines.append(f"    out = {source.const(compiled.fn)}({', '.join(arrays)})")
+    result = _results(source, compiled.graph.outputs, 'out') if compiled.tensor_boundary else 'out'
+    source.lines.append(f"    return {result}")
+    text = 'def fast(args):\n' + '\n'.join(source.lines) + '\n'
+    exec(compile(text, f'<autograph fast path of {compiled.fn.__name__}>', 'exec'), source.namespace)
+    fast: FastCall = source.namespace.pop('fast')     # not left in its own globals: no cycle
+    return fast
+
+
+def _argument(source: _Source, name: str, arg: Any, dynamic_floats: bool) -> Optional[str]:
+    """Write the checks for one argument: those `cache.spec(arg)` equal to the key implies.
+    Returns the expression passed to the generated function ('' when the value is compiled in),
+    or None for an argument of a kind not checked here."""
+    kind = type(arg)
+    if isinstance(arg, Tensor):
+        # A Parameter is keyed by its identity, any other Tensor by its type's being a Tensor.
+        source.refuse_if([f'{name} is not {source.const(arg)}' if kind is Parameter else
+                          f'type({name}) is not {source.const(kind)}'])
+        source.lines.append(f'    d{name} = {name}._data')
+        source.refuse_if(_aval_differs(source, f'd{name}', arg._data.shape, arg._data.dtype))
+        return f'd{name}'
+    if kind is np.ndarray:
+        source.refuse_if([f'type({name}) is not ndarray'] + _aval_differs(source, name, arg.shape, arg.dtype))
+        return name
+    if isinstance(arg, np.generic):
+        source.refuse_if([f'type({name}) is not {source.const(kind)}',
+                          f'{name}.dtype != {source.const(arg.dtype)}'])
+        return name
+    if kind is float and dynamic_floats:
+        source.refuse_if([f'type({name}) is not float'])
+        return name
+    if isinstance(arg, (bool, int, float, str, type(None))):
+        source.refuse_if([f'type({name}) is not {source.const(kind)}', f'{name} != {source.const(arg)}'])
+        return ''
+    return None
+
+
+def _aval_differs(source: _Source, array: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> list[str]:
+    # Equal dtypes are nearly always the same object (not after unpickling): `is` first.
+    known = source.const(dtype)
+    return [f'{array}.shape != {source.const(shape)}',
+            f'({array}.dtype is not {known} and {array}.dtype != {known})']
+
+
+def _guards(source: _Source, guards: Any) -> None:
+    """The guards' identity checks, the full check of the others, and the Cells' version. A
+    read that raises is a miss: then the slow path reads it as the guard does (a closure
+    variable deleted since raises ValueError; an attribute read directly, AttributeError)."""
+    identities, others = guards.identities()
+    reads = [f'{_read(source, how, holder, key)} is not {source.const(expected)}'
+             for how, holder, key, expected in identities]
+    reads += [f'{source.const(guard)}.failure() is not None' for guard in others]
+    if reads:
+        source.lines.append(f"    try:\n        if {' or '.join(reads)}:\n            return MISS\n"
+                            "    except (ValueError, AttributeError):\n        return MISS")
+    if guards.cells:
+        # Assigning to any Cell attribute bumps the version: then the slow path checks them.
+        source.refuse_if([f'cell._version != {source.const(guards)}.version'])
+
+
+def _read(source: _Source, how: str, holder: Any, key: Any) -> str:
+    if how == 'item':
+        return f'{source.const(holder)}.get({source.const(key)}, MISSING)'
+    if key.isidentifier() and not keyword.iskeyword(key):
+        return f'{source.const(holder)}.{key}'      # read directly: cheaper than getattr
+    return f'getattr({source.const(holder)}, {source.const(key)}, MISSING)'
+
+
+def _implicit(source: _Source, name: str, obj: Any, shape: tuple[int, ...], dtype: np.dtype[Any]) -> str:
+    """A Tensor (or array) read at each call: its data, refused if it changed shape or dtype."""
+    source.lines.append(f'    {name} = {source.const(obj)}' + ('._data' if isinstance(obj, Tensor) else ''))
+    source.refuse_if(_aval_differs(source, name, shape, dtype))
+    return name
+
+
+def _results(source: _Source, outputs: Any, at: str) -> str:
+    """Write the wrapping of the generated function's result `at` (arrays become Tensors);
+    returns the expression of the wrapped result. It nests as the graph's outputs do (codegen
+    returns them as written, as tuples, lists and dicts)."""
+    if isinstance(outputs, (tuple, list)):
+        items = ''.join(f'{_results(source, item, f"{at}[{i}]")}, ' for i, item in enumerate(outputs))
+        return f'({items})' if isinstance(outputs, tuple) else f'[{items}]'
+    if isinstance(outputs, dict):
+        keys = [source.const(key) for key in outputs]
+        return '{' + ''.join(f'{key}: {_results(source, item, f"{at}[{key}]")}, '
+                             for key, item in zip(keys, outputs.values())) + '}'
+    if not isinstance(outputs, Value):
+        return f'wrap({at})'
+    # A computed result is nearly always an array or a NumPy scalar (a loss): its Tensor made
+    # in line, without calls.
+    name = f't{len(source.lines)}'
+    source.lines.append(f'    {name} = {at}\n    if type({name}) is ndarray:\n        tensor = new(Tensor)\n'
+                        f'        tensor._data = {name}\n        {name} = tensor\n'
+                        f'    elif isinstance({name}, generic):\n        tensor = new(Tensor)\n'
+                        f'        tensor._data = asarray({name})\n        {name} = tensor\n'
+                        f'    else:\n        {name} = wrap({name})')
+    return name
+
+
+def wrap(tree: Any) -> Any:
+    """Results as Tensors: arrays and NumPy scalars in a tree become Tensors."""
+    kind = type(tree)
+    if kind is np.ndarray or isinstance(tree, np.generic):
+        return Tensor._wrap(tree)
+    if kind is tuple:
+        return tuple([wrap(t) for t in tree])
+    if kind is list:
+        return [wrap(t) for t in tree]
+    if kind is dict:
+        return {key: wrap(t) for key, t in tree.items()}
+    return tree
