@@ -22,6 +22,7 @@ being loaded.
 import inspect
 import linecache
 import logging
+import types
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, Optional
@@ -231,6 +232,7 @@ class Transformed:
         self.cache = CompileCache()
         self.last: Optional[Compiled] = None
         self.dynamic_floats = True
+        self._kept_signature: Optional[tuple[tuple[Any, ...], inspect.Signature]] = None   # see _signature
         self.__name__: str = getattr(fn, '__name__', type(fn).__name__)
         if isinstance(fn, Cell):
             self.__name__ = type(fn).__name__.lower()
@@ -334,11 +336,24 @@ class Transformed:
         """Arguments that can be positional become positional; keyword-only ones and **kwargs
         travel as one last `Keywords` argument (a dict, flattened like any other)."""
         try:
-            bound = inspect.signature(self.__autograph_target__).bind(*args, **kwargs)
+            bound = self._signature().bind(*args, **kwargs)
         except TypeError as e:
             raise TypeError(f"{self.__name__}(): {e}") from None
         bound.apply_defaults()
         return tuple(bound.args) + ((Keywords(bound.kwargs),) if bound.kwargs else ())
+
+    def _signature(self) -> inspect.Signature:
+        """The target's signature, kept while the function's code and defaults are the same
+        objects (it holds the defaults `apply_defaults` fills in); `inspect` is slow."""
+        target = self.__autograph_target__
+        fn = getattr(target, '__func__', target)
+        if not isinstance(fn, types.FunctionType):
+            return inspect.signature(target)
+        stamp = (fn.__code__, fn.__defaults__, fn.__kwdefaults__)
+        kept = self._kept_signature
+        if kept is None or any(a is not b for a, b in zip(kept[0], stamp)):
+            kept = self._kept_signature = (stamp, inspect.signature(target))
+        return kept[1]
 
     def compile(self, args: Sequence[Any]) -> Compiled:
         graph, explicit, lowering = self.build(args)

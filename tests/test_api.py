@@ -331,6 +331,19 @@ def test_keyword_arguments_at_call_time():
     assert len(f.cache) == 1
 
 
+def test_keyword_calls_fill_in_the_defaults_of_the_moment():
+    # The signature that binds keywords is kept between calls: a changed default must show.
+    def f(x, n=2, *, k=1.0):
+        return ops.sum(x * k) * n
+    compiled = autograph.jit(f)
+    x = np.ones(3)
+    assert float(compiled(x, k=2.0)) == 12.0
+    f.__defaults__ = (3,)
+    assert float(compiled(x, k=2.0)) == 18.0
+    f.__kwdefaults__ = {'k': 5.0}
+    assert float(compiled(x, n=1)) == 15.0
+
+
 # ---------------------------------------------------------------- get_source / get_ir
 def layer(x, w):
     hidden = ops.matmul(x, w)
