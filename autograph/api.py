@@ -39,7 +39,9 @@ class Jitted(Transformed):
         it is the jit of the bound method, made once per instance so its compilations are kept."""
         if instance is None:
             return self
-        bound = self.__dict__.setdefault('_bound', weakref.WeakKeyDictionary())
+        bound = self.__dict__.get('_bound')
+        if bound is None:       # not setdefault: that would make a dictionary at every access
+            bound = self._bound = weakref.WeakKeyDictionary[Any, Jitted]()
         jitted = bound.get(instance)
         if jitted is None:
             jitted = bound[instance] = Jitted(self.fn.__get__(instance, owner))
