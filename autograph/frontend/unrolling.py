@@ -78,6 +78,8 @@ def while_loop(frame, stmt, test):
     try:
         return _unrolled(frame, stmt, reason)
     except LoopExit as exit:
+        if _in_else_clause(frame, stmt, exit):
+            raise     # an exit of the enclosing loop: that loop takes flags for it
         # Unrolled with flags, each iteration would run under `if not #broke`: what the body
         # sets there (its counter) becomes a run-time value, and so would the condition.
         raise CompileError(
@@ -143,6 +145,16 @@ def _steps(frame, stmt, reason):
                 f"is past the compiler's budget of {UNROLL_BUDGET:,} statements; it cannot be a loop in the "
                 f"generated code: {_why(reason)}")
         yield
+
+
+def _in_else_clause(frame, stmt, exit):
+    """Whether `exit` (a LoopExit) is at a break, continue or return in the loop's else clause."""
+    if exit.loc is None or not stmt.orelse:
+        return False
+    first = frame.parsed.loc(stmt.orelse[0]).lineno
+    last = max(frame.parsed.loc(node).lineno for s in stmt.orelse for node in gast.walk(s)
+               if isinstance(node, gast.stmt))
+    return first <= exit.loc.lineno <= last
 
 
 def _exit_kind(exit):

@@ -118,6 +118,19 @@ def grows_a_list(x, k):
     return ops.sum(ops.stack(rows) ** 2)
 
 
+def breaks_the_outer_loop_from_else(x):    # fuzz seed 9903's shape
+    for i in range(2):
+        j = 0
+        while j < 2:
+            j += 1
+            x = x * 1.5
+        else:     # a break here leaves the for loop, which takes flags for it
+            if ops.sum(x) > 2.0:
+                break
+        x = x + 1.0
+    return ops.sum(x)
+
+
 X = np.array([0.5, -0.3, 0.9])    # no condition below is near its threshold
 WS = tuple(np.eye(3) * s + 0.1 for s in (0.9, 1.1, 0.7))
 CASES = {
@@ -136,6 +149,8 @@ CASES = {
     'ranged_counter': (ranged_counter, (X, WS)),
     'ranged_counter_no_break': (ranged_counter, (X - 1.0, WS)),
     'grows_a_list': (grows_a_list, (X, 4)),
+    'breaks_the_outer_loop_from_else': (breaks_the_outer_loop_from_else, (X,)),
+    'breaks_the_outer_loop_from_else_not_taken': (breaks_the_outer_loop_from_else, (X - 1.0,)),
 }
 
 
