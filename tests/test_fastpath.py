@@ -192,3 +192,24 @@ def test_an_error_in_the_generated_code_names_the_user_line_on_the_fast_path():
     with np.errstate(divide='raise'):
         with pytest.raises(FloatingPointError, match='return ops.sum'):
             f(x)
+
+
+def test_threads_calling_with_different_shapes_share_one_last_compilation():
+    import threading
+    f = autograph.jit(scaled_sum)
+    results, errors = {}, []
+
+    def work(n):
+        try:
+            x = Tensor(np.ones(n))
+            results[n] = {float(f(x)) for _ in range(200)}
+        except Exception as e:      # reported below: an assertion in a thread is lost
+            errors.append(e)
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(1, 7)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert results == {n: {2.0 * n} for n in range(1, 7)}
+    assert f.cache_info().entries == 6
