@@ -53,7 +53,10 @@ class Compiled:
 
     def __init__(self, graph: Graph, array_positions: list[int], implicit: list[Any],
                  tensor_boundary: bool, containers: bool, guards: Guards) -> None:
-        self.fast: Optional[FastCall] = None     # see fastpath.py
+        # The fast path (fastpath.py), made when the compilation is used again: its own compile
+        # takes about a millisecond, not worth it for a signature seen once.
+        self.fast: Optional[FastCall] = None
+        self.fast_made = False
         self.graph = graph
         self.generated: Generated = generate(graph)
         self.fn: Callable[..., Any] = load(self.generated)
@@ -272,6 +275,9 @@ class Transformed:
         entry, why = self._cached(key)
         if entry is None:
             entry = self._compile_new(args, key, why)
+        elif not entry.fast_made:
+            entry.fast_made = True
+            entry.fast = fast_call(entry, args, self.dynamic_floats)
         self.last = entry
         return entry
 
@@ -366,9 +372,7 @@ class Transformed:
                       not any(isinstance(a, Tensor) for a in leaves + implicit))
         boundary = not numpy_only
         containers = any(isinstance(args[i], (tuple, list, dict)) for i in positions)
-        compiled = Compiled(graph, positions, implicit, boundary, containers, lowering.guards)
-        compiled.fast = fast_call(compiled, args, self.dynamic_floats)
-        return compiled
+        return Compiled(graph, positions, implicit, boundary, containers, lowering.guards)
 
     def __autograph_inline__(self, lowering: Lowering, args: Sequence[Any],
                              kwargs: dict[str, Any]) -> Any:
