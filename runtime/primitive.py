@@ -113,6 +113,9 @@ class Primitive:
     """The callee's name in generated code; empty: `np.<name>` for NumPy's own, else the kernel's name."""
     subscript: bool = False
     """Written as `x[index]` from its `index` param."""
+    augmented: Optional[str] = None
+    """Written as this augmented assignment where its result takes its first operand's
+    variable: '+=' gives `acc += x`."""
     attribute: Optional[str] = None
     """Written as this attribute of its one operand where every param has its default: 'T'
     gives `a.T` (an attribute costs a fifth of a call: transposes in loops add up)."""

@@ -15,7 +15,7 @@ def primitive_table():
     rows = ['| primitive | generated code | gradient |', '| --- | --- | --- |']
     for name, prim in sorted(REGISTRY.items()):
         spelling = f'`a {prim.infix} b`' if prim.infix else f'`{prim.prefix}a`' if prim.prefix \
-            else f'`{prim.spelling}(...)`'
+            else f'`a {prim.augmented} b`' if prim.augmented else f'`{prim.spelling}(...)`'
         if prim.attribute:
             spelling += f' or `a.{prim.attribute}`'
         rows.append(f"| {name} | {spelling} | {'yes' if prim.differentiable else 'none (zero)'} |")

@@ -74,7 +74,7 @@ def _imports(graph):
     for op in walk(graph.ops):
         prim = op.prim
         if op.regions or prim.kernel is None or prim.infix or prim.prefix or prim.subscript or \
-                '.' in prim.spelling:
+                prim.augmented or '.' in prim.spelling:
             continue
         module = prim.kernel.__module__
         module = 'runtime.kernels' if module.startswith('runtime.kernels.') else module
@@ -215,8 +215,16 @@ class _Writer:
                 _rule(_STATEMENTS, op)(self, op, indent)
             elif op.prim.effect and not self.uses.get(id(op.out)):
                 self.line(indent, nodes.expression(self.op_expr(op)))   # assign(w, ...) for its effect
+            elif op.prim.augmented:
+                self.augmented(indent, op)
             else:
                 self.assign(indent, op.out, self.op_expr(op))
+
+    def augmented(self, indent, op):
+        """`acc += x`. A result with a variable of its own takes acc's array first: the update
+        is in acc's memory either way (the optimiser made it where nothing else reads acc)."""
+        self.assign(indent, op.out, self.value(op.inputs[0]))
+        self.line(indent, nodes.aug_assign(self.name(op.out), op.prim.augmented, self.value(op.inputs[1])))
 
     def print_call(self, op):
         """print(...) with the run's values; a printed object other than a plain str or number

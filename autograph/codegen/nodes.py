@@ -117,6 +117,11 @@ def assign(target, value):
     return gast.Assign(targets=[store(target)], value=value, type_comment=None)
 
 
+def aug_assign(target, symbol, value):
+    """`target += value` for symbol '+=' (any operator of BINARY)."""
+    return gast.AugAssign(target=store(target), op=BINARY[symbol[:-1]](), value=value)
+
+
 def assign_many(targets, values):
     """`a, b = x, y`: every value is read before any name is written."""
     return gast.Assign(targets=[gast.Tuple(elts=[store(t) for t in targets], ctx=gast.Store())],

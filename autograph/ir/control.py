@@ -107,6 +107,11 @@ class ControlFlow(Construct):
         """What is wrong with how `op`'s regions, inputs and results fit together."""
         raise NotImplementedError(f'{self.name} does not say how to check it')
 
+    def runs_at_least_once(self, op: Op) -> bool:
+        """Whether the body surely runs, known when compiling (work done once before the op is
+        then work the op would have done)."""
+        return False
+
     def drop_results(self, op: Op, dead: Collection[int]) -> None:
         """Remove the results at positions `dead`, with what feeds only them (a carried value's
         initial value and arguments, a yielded value). Only carried and saved results can go."""
@@ -222,6 +227,11 @@ class ForRange(Loop):
     bounds_count = 3
     index_count = 1
 
+    def runs_at_least_once(self, op: Op) -> bool:
+        bounds = self.bounds(op)
+        return all(v.is_scalar_const and isinstance(v.const, int) for v in bounds) and \
+            len(range(*(v.const for v in bounds))) > 0
+
 
 class WhileLoop(Loop):
     """`while test: body`."""
@@ -229,6 +239,13 @@ class WhileLoop(Loop):
 
 class ForSaved(Loop):
     """Over saved lists, last element first: the adjoint of a loop."""
+
+    def runs_at_least_once(self, op: Op) -> bool:
+        """As often as the loop that filled its lists ran."""
+        lists = self.saved_lists(op)
+        source = lists[0].op if lists else None
+        return source is not None and isinstance(source.prim, ControlFlow) and \
+            source.prim.runs_at_least_once(source)
 
 
 class Custom(ControlFlow):

@@ -1,9 +1,10 @@
 """Passes: Graph -> equivalent Graph. `optimize` is the pipeline the API runs before codegen."""
 from .custom import inline_custom
 from .dce import dce
+from .hoist import hoist
 from .inplace import inplace
 from .simplify import simplify
 
 
 def optimize(graph):
-    return dce(inplace(dce(simplify(dce(inline_custom(graph))))))
+    return dce(inplace(hoist(dce(simplify(dce(inline_custom(graph)))))))

@@ -206,10 +206,17 @@ def _outer_product(builder, op, inputs):
     return None
 
 
+def _functional(builder, op, inputs):
+    """An in-place update read back from generated code is an ordinary one again: whether it
+    may write in place is for `passes.inplace` to decide anew."""
+    return builder.emit(_ADD, inputs, {}, op.loc)
+
+
 REWRITES = {'erase': _erase, 'same_aval': _same_aval, 'vector_transpose': _vector_transpose,
             'broadcast_of_reshape': _broadcast_of_reshape, 'reshape_of_reshape': _reshape_of_reshape,
             'transpose_of_transpose': _transpose_of_transpose, 'zero_power': _zero_power,
-            'write_back': _write_back, 'sum_of_fill': _sum_of_fill, 'outer_product': _outer_product}
+            'write_back': _write_back, 'sum_of_fill': _sum_of_fill, 'outer_product': _outer_product,
+            'functional': _functional}
 
 
 def _only_adds_leading_ones(shape, reshaped):

@@ -1,5 +1,12 @@
-"""Elementwise kernels that NumPy lacks: erf, rsqrt, stop_gradient."""
+"""Elementwise kernels that NumPy lacks: erf, rsqrt, stop_gradient, add_to."""
 import numpy as np
+
+
+def add_to(acc, x):
+    """`acc += x`, returning `acc`: a loop's accumulator updated where it is (the optimiser's
+    form of `acc + x` where nothing else reads `acc`), so no array is made per iteration."""
+    acc += x
+    return acc
 
 
 def stop_gradient(x):

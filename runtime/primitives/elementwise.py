@@ -64,6 +64,20 @@ def comparison(name, kernel, infix=None, samples=TRUTH, **facts):
 # ---------------------------------------------------------------- arithmetic
 add = binary('add', np.add, lambda g, x, y, out: (g, g), '+', identity=0, negate_right='sub',
              rewrites=('write_back',))
+
+
+def _add_to_rule(acc, x):
+    if not isinstance(acc, Aval) or pointwise(np.add)(acc, x) != acc:
+        raise ValueError(f"add_to: {shape_of(x)} cannot be added into an array of shape {shape_of(acc)}")
+    return acc
+
+
+# `add` done in the first operand's memory, which only the optimiser (passes.inplace) decides;
+# the simplifier turns it back into `add` first, so code read back is checked again.
+add_to = defprim('add_to', kernels.add_to, _add_to_rule, vjp=lambda g, acc, x, out: (g, g), jvp='diagonal',
+                 batch=lambda prim, args, dims: elementwise_batch(add, args, dims),
+                 samples=[((MATRIX, np.array([0.5, -1.5, 2.5])), {}), ((MATRIX, MATRIX[::-1]), {})],
+                 fresh=True, consumes_first=True, augmented='+=', rewrites=('functional',))
 sub = binary('sub', np.subtract, lambda g, x, y, out: (g, -g), '-', right_identity=0, negate_right='add')
 mul = binary('mul', np.multiply, lambda g, x, y, out: (g * y, g * x), '*', identity=1, absorbing=0,
              negating=-1)

@@ -5,6 +5,7 @@ import numpy as np
 
 import autograph
 from autograph import ops
+from runtime.kernels import add_to
 from tests.numerics import central_difference_at
 
 RNG = np.random.default_rng(0)
@@ -139,3 +140,95 @@ def test_cross_entropy_maps_over_a_batch_of_problems():
     xs, ts = RNG.normal(size=(3, 5, 4)), np.array([[0, 1, 2, 3, 0], [3, 3, -100, 1, 0], [2, 2, 2, 2, 2]])
     got = autograph.vmap(ce)(xs, ts)
     np.testing.assert_allclose(np.asarray(got), [np.asarray(ce(x, t)) for x, t in zip(xs, ts)], rtol=1e-12)
+
+
+# ---------------------------------------------------------------- accumulation in place
+def rnn(w, xs):
+    h = xs[0]
+    for t in range(xs.shape[0]):
+        h = ops.tanh(ops.matmul(h, w) + xs[t])
+    return ops.sum(h)
+
+
+def test_a_gradient_summed_over_iterations_accumulates_in_place():
+    w, xs = RNG.normal(size=(3, 3)) / 2, RNG.normal(size=(4, 2, 3))
+    source = source_of(autograph.grad(rnn, (0, 1)), w, xs)
+    assert 'dw += h_' in source and ' add_to' not in source
+    check_grad(rnn, (w, xs), (0, 1))
+
+
+def nested_sums(x):
+    start = ops.zeros_like(x)
+    out = ops.sum(x * 0)
+    for i in range(2):
+        acc = start
+        for j in range(3):
+            acc = acc + x * j
+        out = out + ops.sum(acc * acc)
+    return out
+
+
+def test_an_array_from_outside_a_loop_is_never_written_by_its_iterations():
+    """The inner loop starts from `start` at every outer iteration: adding into it in place
+    would carry one iteration's sum into the next."""
+    x = RNG.normal(size=(3,))
+    np.testing.assert_allclose(autograph.jit(nested_sums)(x), 2 * np.sum((3 * x) ** 2), rtol=1e-12)
+    check_grad(nested_sums, (x,), (0,))
+
+
+def kept_running_sum(xs):
+    s = ops.zeros_like(xs[0])
+    out = ops.sum(s)
+    for t in range(xs.shape[0]):
+        s = s + xs[t]
+        out = out + ops.sum(ops.sin(s))
+    return out
+
+
+def test_a_sum_whose_every_value_is_saved_gets_a_new_array_each_iteration():
+    """The adjoint reads every iteration's `s`: writing the next into it would change them all."""
+    xs = RNG.normal(size=(4, 3))
+    assert '+=' not in source_of(autograph.grad(kept_running_sum), xs).split('for t_1')[0]
+    check_grad(kept_running_sum, (xs,), (0,))
+
+
+def add_into(acc, x):
+    return add_to(acc, x)
+
+
+def test_add_to_read_back_from_generated_code_leaves_its_operand_alone():
+    acc, x = RNG.normal(size=(2, 3)), RNG.normal(size=(3,))
+    before = acc.copy()
+    np.testing.assert_allclose(autograph.jit(add_into)(acc, x), before + x, rtol=1e-12)
+    np.testing.assert_array_equal(acc, before)
+
+
+# ---------------------------------------------------------------- loop invariants
+def weighted_steps(w, xs):
+    h = xs[0]
+    for t in range(xs.shape[0]):
+        h = ops.tanh(h @ ops.transpose(ops.exp(w)))
+    return ops.sum(h)
+
+
+def test_what_every_iteration_computes_alike_is_computed_once_before_the_loop():
+    w, xs = RNG.normal(size=(3, 3)) / 2, RNG.normal(size=(4, 3))
+    source = source_of(autograph.grad(weighted_steps, (0, 1)), w, xs)
+    forward, adjoint = source.split('for t in range(4):')[0], source.split('for t in range(4):')[1]
+    assert 'exp = np.exp(w)' in forward and 'np.exp(' not in adjoint
+    assert '_saved.append(exp' not in source and '_saved.append(transpose' not in source
+    check_grad(weighted_steps, (w, xs), (0, 1))
+
+
+def steps_of_run_time_count(w, x, n):
+    for t in range(n):
+        x = ops.tanh(x @ ops.exp(w))
+    return ops.sum(x)
+
+
+def test_a_loop_that_may_not_run_keeps_its_work():
+    w, x = RNG.normal(size=(3, 3)) / 2, RNG.normal(size=(3,))
+    n = np.array(2)      # an array: the trip count is known only when the code runs
+    source = source_of(autograph.jit(steps_of_run_time_count), w, x, n)
+    assert source.index('np.exp(w)') > source.index('for t in range(n)')
+    np.testing.assert_allclose(autograph.jit(steps_of_run_time_count)(w, x, np.array(0)), np.sum(x), rtol=1e-12)

@@ -9,7 +9,7 @@ def accumulate_in_loop_value_and_grad(x):
     for i in range(3):
         # total = total + x * (i + 1)
         add = i + 1
-        total = total + x * add
+        total += x * add
         add_saved.append(add)
     # return ops.sum(total * total)
     out = np.sum(total * total)
@@ -19,5 +19,5 @@ def accumulate_in_loop_value_and_grad(x):
     dx = np.zeros((3,), dtype=np.float64)
     for add_1 in reversed(add_saved):
         # grad of: total = total + x * (i + 1)
-        dx = dx + dtotal * add_1
+        dx += dtotal * add_1
     return (out, dx)

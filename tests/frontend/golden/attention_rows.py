@@ -45,7 +45,7 @@ def attention_rows_value_and_grad(q, k, v):
         setitem_1 = setitem(dout, 0, index=np.s_[i_1])
         dt = dout[i_1]
         dweights = v @ dt
-        dv = dv + np.reshape(weights_2, shape=(5, 1)) * dt
+        dv += np.reshape(weights_2, shape=(5, 1)) * dt
         # grad of: weights = weights / ops.sum(weights)
         dt_1 = np.sum(-dweights * weights_2 / sum_2, axis=0)
         dweights_1 = dweights / sum_2 + dt_1
@@ -57,7 +57,7 @@ def attention_rows_value_and_grad(q, k, v):
         # grad of: scores = k @ q[i] * 0.5
         dt_4 = dscores * 0.5
         dt_5 = dt_4 @ k
-        dk = dk + np.reshape(dt_4, shape=(5, 1)) * getitem_1
+        dk += np.reshape(dt_4, shape=(5, 1)) * getitem_1
         dq = dq + index_add(dt_5, index=np.s_[i_1], shape=(4, 3))
         dout = setitem_1
     return (out_1, (dq, dk, dv))

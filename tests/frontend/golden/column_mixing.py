@@ -31,7 +31,7 @@ def column_mixing_value_and_grad(x, v):
         dy_1 = index_add_to(setitem(dy, 0, index=np.s_[:, j_1]), dt_1, index=np.s_[:, j_1])
         # grad of: y[:, j] += v * (j + 1)
         dt_2 = dy_1[:, j_1]
-        dv = dv + dt_2 * add_1
+        dv += dt_2 * add_1
         dy = index_add_to(setitem(dy_1, 0, index=np.s_[:, j_1]), dt_2, index=np.s_[:, j_1])
     # grad of: y = x * 1.0
     dx = y + dy

@@ -18,7 +18,7 @@ def cumulative_product_value_and_grad(x):
         getitem = x[i]
         running_1 = running * getitem
         # total = total + running
-        total = total + running_1
+        total += running_1
         getitem_saved.append(getitem)
         running = running_1
     # return ops.sum(total)

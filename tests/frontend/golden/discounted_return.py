@@ -16,7 +16,7 @@ def discounted_return_value_and_grad(rewards, values, gamma):
         g_1 = rewards[t] + gamma * g
         # loss = loss + (g - values[t]) ** 2
         sub = g_1 - values[t]
-        loss = loss + sub ** 2
+        loss += sub ** 2
         sub_saved.append(sub)
         g = g_1
     # return ops.sum(loss)

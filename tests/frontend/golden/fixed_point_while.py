@@ -37,9 +37,9 @@ def fixed_point_while_value_and_grad(x, w):
         dz_new = dz + dt
         # grad of: z_new = ops.tanh(z @ w + x)
         dt_1 = dz_new * (1 - z_new_1 * z_new_1)
-        dx = dx + dt_1
+        dx += dt_1
         dz = neg + w @ dt_1
-        dw = dw + np.reshape(z_1, shape=(3, 1)) * dt_1
+        dw += np.reshape(z_1, shape=(3, 1)) * dt_1
         ddelta = full
     # grad of: delta = ops.sum(x * x) + 1.0
     mul = ddelta * x

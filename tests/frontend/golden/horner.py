@@ -26,7 +26,7 @@ def horner_value_and_grad(coeffs, x):
         # grad of: y = y * x + c
         dc = np.sum(dy, axis=0)
         mul = dy * x
-        dx = dx + dy * y_1
+        dx += dy * y_1
         # grad of: for c in coeffs:
         dcoeffs = index_add_to(dcoeffs, dc, index=np.s_[i_1])
         dy = mul

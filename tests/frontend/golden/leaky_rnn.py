@@ -42,7 +42,7 @@ def leaky_rnn_value_and_grad(xs, w):
             dpre = dh * 0.1
         # grad of: pre = h @ w + x
         dh = w @ dpre
-        dw = dw + np.reshape(h_1, shape=(3, 1)) * dpre
+        dw += np.reshape(h_1, shape=(3, 1)) * dpre
         # grad of: for x in xs:
         dxs = index_add_to(dxs, dpre, index=np.s_[i_1])
     return (out, (dxs, dw))

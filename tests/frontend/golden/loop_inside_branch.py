@@ -32,7 +32,7 @@ def loop_inside_branch_value_and_grad(x, w):
             # grad of: h = ops.tanh(h @ w)
             dt = dx * (1 - h_1 * h_1)
             dx = w @ dt
-            dw = dw + np.reshape(h_2, shape=(3, 1)) * dt
+            dw += np.reshape(h_2, shape=(3, 1)) * dt
     else:
         # grad of: h = h * 2
         dx = np.full(shape=(3,), fill_value=2.0, dtype=np.float64)

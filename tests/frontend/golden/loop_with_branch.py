@@ -40,5 +40,5 @@ def loop_with_branch_value_and_grad(x, w):
             dh_1 = dh * 0.5
         # grad of: h = h @ w
         dh = w @ dh_1
-        dw = dw + np.reshape(h_4, shape=(3, 1)) * dh_1
+        dw += np.reshape(h_4, shape=(3, 1)) * dh_1
     return (out, (dh, dw))

@@ -22,7 +22,7 @@ def newton_sqrt_value_and_grad(a):
     for y_1, div_1 in zip(reversed(y_saved), reversed(div_saved)):
         # grad of: y = 0.5 * (y + a / y)
         dt = dy * 0.5
-        da = da + dt / y_1
+        da += dt / y_1
         dy = dt + -dt * div_1 / y_1
     # grad of: for _ in range(steps):
     da_1 = da + dy

@@ -34,5 +34,5 @@ def power_iteration_value_and_grad(a, v0):
         dv_1 = dv / sqrt_1 + mul + mul
         # grad of: v = a @ v
         dv = dv_1 @ a
-        da = da + np.reshape(dv_1, shape=(3, 1)) * v_4
+        da += np.reshape(dv_1, shape=(3, 1)) * v_4
     return (out, (da, dv))

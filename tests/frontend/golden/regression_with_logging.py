@@ -3,9 +3,10 @@ import numpy as np
 
 
 def regression_with_logging_value_and_grad(w, x, y, lr):
+    # w = w - lr * (x.T @ err)
+    transpose = x.T
     # for step in range(steps):
     w_1 = w
-    transpose_saved = []
     err_saved = []
     w_saved = []
     for step in range(5):
@@ -19,9 +20,7 @@ def regression_with_logging_value_and_grad(w, x, y, lr):
             # print('diverging at step', step, 'loss', loss)
             print('diverging at step', step, 'loss', loss)
         # w = w - lr * (x.T @ err)
-        transpose = x.T
         w_1 = w_1 - lr * (transpose @ err)
-        transpose_saved.append(transpose)
         err_saved.append(err)
     # return ops.mean((x @ w - y) ** 2)
     sub = x @ w_1 - y
@@ -32,11 +31,11 @@ def regression_with_logging_value_and_grad(w, x, y, lr):
     dw = dt @ x
     dx = np.reshape(dt, shape=(4, 1)) * w_1
     # grad of: for step in range(steps):
-    for transpose_1, err_1, w_2 in zip(reversed(transpose_saved), reversed(err_saved), reversed(w_saved)):
+    for err_1, w_2 in zip(reversed(err_saved), reversed(w_saved)):
         # grad of: w = w - lr * (x.T @ err)
         dt_1 = -dw
         dt_2 = dt_1 * lr
-        derr = dt_2 @ transpose_1
+        derr = dt_2 @ transpose
         dt_3 = np.reshape(dt_2, shape=(3, 1)) * err_1
         add = dx + dt_3.T
         # grad of: err = x @ w - y

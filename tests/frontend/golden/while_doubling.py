@@ -18,7 +18,7 @@ def while_doubling_value_and_grad(x):
     dx = np.zeros((3,), dtype=np.float64)
     for y_1 in reversed(y_saved):
         # grad of: y = y * 1.5 + x
-        dx = dx + dy
+        dx += dy
         dy = dy * 1.5
     # grad of: while ops.sum(y * y) < 50:
     dx_1 = dx + dy
