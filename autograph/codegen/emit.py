@@ -24,9 +24,9 @@ every constant is a literal `ast.literal_eval` reads (`nodes.literal`), a dtype 
 `np`, or a name in `namespace`; comments hold the user's line with every character that could
 end a line escaped (`comment_text`). Blocks never come out empty.
 """
+import ast
 from typing import NamedTuple
 
-import gast
 import numpy as np
 
 from ..ir import Value
@@ -37,7 +37,7 @@ from ..ir.printer import BUILTINS, RESERVED, Namer, identifier, is_identifier
 from ..tree import flatten
 from ..source import GENERATED_MARK
 from . import nodes
-from .unparse import unparse
+from .unparse import unparser
 
 
 class Generated(NamedTuple):
@@ -98,9 +98,11 @@ class _Writer:
         self.line_map = {}
         self.statements = 0     # lines written that are not comments: a block needs one
         self.loc = None
-        self.inline = _inlined(graph)
-        self.alias = _coalesced(graph, self.inline)
-        self.uses = {key: len(users) for key, users in _uses(graph).items()}
+        self.unparse = unparser()
+        self.uses = _uses(graph)
+        blocks = _Blocks(graph)
+        self.inline = _inlined(graph, self.uses, blocks)
+        self.alias = _coalesced(graph, self.inline, self.uses, blocks)
 
     # ------------------------------------------------------------ names and expressions
     def name(self, v, default='t'):
@@ -179,7 +181,7 @@ class _Writer:
     def line(self, indent, statement):
         # split('\n'), not splitlines(): string literals are repr'd, so only a real newline
         # can end a line, and str.splitlines would also split at \x0c or \u2028.
-        for text in unparse(nodes.to_ast(statement)).split('\n'):
+        for text in self.unparse(statement).split('\n'):
             self.text(indent, text)
 
     def text(self, indent, text):
@@ -188,10 +190,10 @@ class _Writer:
         self.statements += 1
 
     def expr_text(self, node):
-        return unparse(nodes.to_ast(node))
+        return self.unparse(node)
 
     def assign(self, indent, target, value_node):
-        if not (isinstance(value_node, type(nodes.name('x'))) and value_node.id == self.name(target)):
+        if not (isinstance(value_node, ast.Name) and value_node.id == self.name(target)):
             self.line(indent, nodes.assign(self.name(target), value_node))
 
     def comment(self, indent, op):
@@ -213,7 +215,7 @@ class _Writer:
                 self.line(indent + '    ', nodes.raise_('AssertionError', args))
             elif op.regions:
                 _rule(_STATEMENTS, op)(self, op, indent)
-            elif op.prim.effect and not self.uses.get(id(op.out)):
+            elif op.prim.effect and id(op.out) not in self.uses:
                 self.line(indent, nodes.expression(self.op_expr(op)))   # assign(w, ...) for its effect
             elif op.prim.augmented:
                 self.augmented(indent, op)
@@ -244,7 +246,7 @@ class _Writer:
         earlier target writes (a value before the if, yielded beside its new one), all of them
         are one tuple assignment."""
         pairs = [(self.name(t), self.value(r)) for t, r in zip(targets, results)]
-        pairs = [(t, v) for t, v in pairs if not (isinstance(v, gast.Name) and v.id == t)]
+        pairs = [(t, v) for t, v in pairs if not (isinstance(v, ast.Name) and v.id == t)]
         written = set()
         for target, value in pairs:
             if written & _names_read(value):
@@ -384,10 +386,28 @@ def _uses(graph):
     return uses
 
 
-def _inlined(graph):
+class _Blocks:
+    """Where each op stands: `region_of[id(op)]`, the Region whose ops hold it (the function's
+    body is a Region of its own), and `owner_of[id(region)]`, the op that holds a region. Built
+    once, so that asking where a value is defined does not scan a block."""
+
+    def __init__(self, graph):
+        top = Region([], graph.ops, flatten(graph.outputs))
+        self.region_of = dict.fromkeys(map(id, graph.ops), top)
+        self.owner_of = {}
+        for op in walk(graph.ops):
+            for region in op.regions:
+                self.region_of.update(dict.fromkeys(map(id, region.ops), region))
+                self.owner_of[id(region)] = op
+
+    def defines(self, region, v):
+        """Whether `v` is the result of one of `region`'s own ops (not of one nested deeper)."""
+        return isinstance(v, Value) and v.op is not None and self.region_of.get(id(v.op)) is region
+
+
+def _inlined(graph, uses, blocks):
     """ids of op results written inline in their single consumer, in the same block and from
     the same source statement, with no effect (an assign) between them."""
-    uses = _uses(graph)
     inline = set()
     depth = {}     # id(value) -> how deeply its inline expression nests
 
@@ -403,7 +423,7 @@ def _inlined(graph):
             test_region = construct(op).test(op) if op.regions else None
             if test_region is not None:   # the test's value is written in the loop's header
                 test = test_region.results[0]
-                if _defined_in(test, test_region) and len(uses.get(id(test), [])) == 1:
+                if blocks.defines(test_region, test) and len(uses.get(id(test), [])) == 1:
                     inline.add(id(test))
             if op.regions or not op.outs or op.out.name is not None:
                 continue
@@ -428,27 +448,25 @@ def _inlinable_into(user, v):
     return any(v is b for b in construct(user).header_inputs(user))
 
 
-def _coalesced(graph, inline):
+def _coalesced(graph, inline, uses, blocks):
     """id(value) -> the value whose Python variable it shares: a loop's carried value, its body
     argument, its initial value and its next value are one variable where that is safe, and so
     are a branch's yielded value and the if's result."""
-    uses = _uses(graph)
-    alias = {}
+    variables = _Variables()
+    reads = _Reads(inline)
+    block_of, owner_of = blocks.region_of, blocks.owner_of
 
     def only_used_by(v, user):
         return all(u is user for u, _ in uses.get(id(v), [])) and id(v) not in inline
 
-    block_of = {id(op): Region([], graph.ops, flatten(graph.outputs)) for op in graph.ops}
-    owner_of = {}       # id(region) -> the op that holds it
-    for op in walk(graph.ops):
-        block_of.update((id(inner), region) for region in op.regions for inner in region.ops)
-        owner_of.update((id(region), op) for region in op.regions)
+    def free(v):
+        return id(v) not in variables.alias
 
     def repeated_since(v, op):
         """Whether a loop around `op` (but not around `v`'s definition) runs it again: then
         `v`'s variable must keep `v` for the next round."""
         region = block_of[id(op)]
-        while not any(v.op is inner for inner in region.ops):
+        while block_of.get(id(v.op)) is not region:
             owner = owner_of.get(id(region))
             if owner is None:
                 return False
@@ -463,41 +481,121 @@ def _coalesced(graph, inline):
         if prim.selects:
             for region in op.regions:
                 for out, result in zip(op.outs, region.results):
-                    if _defined_in(result, region) and only_used_by(result, None) and id(result) not in alias \
-                            and not _clobbers(result, out, region, inline, alias, owner_of):
-                        alias[id(result)] = out
+                    if blocks.defines(region, result) and only_used_by(result, None) and free(result) \
+                            and not _clobbers(result, out, region, variables, reads, owner_of):
+                        variables.join(result, out)
         else:
             carried = op.outs[:prim.carried_count(op)]
             body = prim.body(op)
             for region in op.regions:
                 if region is not body:   # a loop's test reads the carried variables too
                     for out, arg in zip(carried, prim.carried_args(op, region)):
-                        alias[id(arg)] = out
+                        variables.join(arg, out)
             for out, init, arg, result in zip(carried, prim.carried_inputs(op), prim.carried_args(op),
                                               body.results[:len(carried)]):
-                alias[id(arg)] = out
-                if init.op is not None and only_used_by(init, op) and id(init) not in alias \
+                variables.join(arg, out)
+                if init.op is not None and only_used_by(init, op) and free(init) \
                         and not repeated_since(init, op) \
-                        and not _clobbers(init, out, block_of[id(op)], inline, alias, owner_of, _inside(op)):
-                    alias[id(init)] = out
-                if _defined_in(result, body) and only_used_by(result, None) and id(result) not in alias \
-                        and not _clobbers(result, out, body, inline, alias, owner_of):
-                    alias[id(result)] = out
-    return alias
+                        and not _clobbers(init, out, block_of[id(op)], variables, reads, owner_of,
+                                          reads.inside(op)):
+                    variables.join(init, out)
+                if blocks.defines(body, result) and only_used_by(result, None) and free(result) \
+                        and not _clobbers(result, out, body, variables, reads, owner_of):
+                    variables.join(result, out)
+    return {key: variables.root(v) for key, v in variables.alias.items()}    # one step to the variable
 
 
 def _names_read(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
-def _defined_in(v, region):
-    return isinstance(v, Value) and v.op is not None and any(v.op is op for op in region.ops)
+class _Variables:
+    """Which values share a Python variable. `alias[id(v)]` links `v` to a value whose variable
+    it takes; the end of the chain (the root) is the variable. Each root knows the ids of all
+    the values in its variable, so that asking which values a variable holds costs the size of
+    the answer, not of the code (a chain of 10,000 loops, each starting from the last one's
+    result, is one variable)."""
+
+    def __init__(self):
+        self.alias = {}
+        self.members = {}       # id(root) -> ids of the values whose root it is, itself included
+
+    def root(self, v):
+        chain = []
+        while id(v) in self.alias:
+            chain.append(v)
+            v = self.alias[id(v)]
+        for link in chain[:-1]:    # shorten the chain for the next time (links only grow at roots)
+            self.alias[id(link)] = v
+        return v
+
+    def holding(self, v):
+        """The ids of the values in `v`'s variable."""
+        root = self.root(v)
+        return self.members.get(id(root)) or {id(root)}
+
+    def join(self, v, into):
+        """`v`, a root, takes the variable of `into`."""
+        assert id(v) not in self.alias
+        root = self.root(into)
+        self.alias[id(v)] = root
+        mine, theirs = self.members.pop(id(v), {id(v)}), self.members.get(id(root), {id(root)})
+        if len(mine) > len(theirs):     # the smaller set goes into the larger
+            mine, theirs = theirs, mine
+        theirs |= mine
+        self.members[id(root)] = theirs
 
 
-def _root(v, alias):
-    while id(v) in alias:
-        v = alias[id(v)]
-    return v
+class _Reads:
+    """Per block, built on first use: where each op's statement stands, and the last statement
+    that reads each value. `_clobbers` asks about many carried values of one block; scanning
+    the block each time made a function of many loops quadratic."""
+
+    def __init__(self, inline):
+        self.inline = inline
+        self.placed = {}        # id(region) -> (id(op) -> its statement's position, id(value) -> first op reading it)
+        self.last = {}          # id(region) -> {id(value): position of the last statement reading it}
+        self.own = {}           # id(loop op) -> `_inside(loop)`
+
+    def statement_of(self, op, region):
+        """The position of the statement `op` is written in: its own, or (inline) its
+        consumer's. KeyError (or AttributeError) when `region` cannot place it."""
+        if id(region) not in self.placed:
+            position, consumer = {}, {}
+            statements = [o for o in region.ops if not (o.outs and all(id(v) in self.inline for v in o.outs))]
+            for i, o in enumerate(statements):
+                position[id(o)] = i
+            for o in region.ops:
+                for v in o.inputs:
+                    consumer.setdefault(id(v), o)
+            self.placed[id(region)] = position, consumer
+        position, consumer = self.placed[id(region)]
+        while id(op) not in position:
+            op = consumer[id(op.out)]
+        return position[id(op)]
+
+    def last_reads(self, region):
+        """id(value) -> the position of the last statement of `region` that reads it: its op's
+        inputs, those of ops nested in its regions, and its regions' results."""
+        if id(region) not in self.last:
+            last = {}
+            for op in region.ops:
+                values = list(op.inputs) + [v for r in op.regions for inner in walk(r.ops) for v in inner.inputs] \
+                    + [v for r in op.regions for v in r.results]
+                try:
+                    at = self.statement_of(op, region)
+                except KeyError:
+                    at = float('inf')     # cannot be placed: counted as reading last, so never shared
+                for v in values:
+                    if isinstance(v, Value) and last.get(id(v), -1) < at:
+                        last[id(v)] = at
+            self.last[id(region)] = last
+        return self.last[id(region)]
+
+    def inside(self, loop):
+        if id(loop) not in self.own:
+            self.own[id(loop)] = _inside(loop)
+        return self.own[id(loop)]
 
 
 def _inside(loop):
@@ -506,47 +604,40 @@ def _inside(loop):
     return ids | {id(o) for inner in walk([loop]) for o in inner.outs}
 
 
-def _clobbers(result, out, region, inline, alias, owner_of, ignore=frozenset()):
+def _clobbers(result, out, region, variables, reads, owner_of, ignore=frozenset()):
     """Whether writing `result` into `out`'s variable would overwrite a value that a later
     statement of `region` still reads from that variable (a loop's argument, say), or that the
     region yields at its end. Reads of values in `ignore` (a loop's own, when `result`
     initialises it) do not count. `owner_of`: id(region) -> the op holding it."""
-    root = _root(out, alias)
+    held = variables.holding(out)
+
+    def shares_id(i):
+        return i in held and i != id(result) and i not in ignore
 
     def shares(v):
-        return isinstance(v, Value) and v is not result and id(v) not in ignore and _root(v, alias) is root
-
-    position, consumer = {}, {}
-    statements = [op for op in region.ops if not (op.outs and all(id(o) in inline for o in op.outs))]
-    for i, op in enumerate(statements):
-        position[id(op)] = i
-    for op in region.ops:
-        for v in op.inputs:
-            consumer.setdefault(id(v), op)
-
-    def statement_of(op):
-        while id(op) not in position:
-            op = consumer[id(op.out)]
-        return position[id(op)]
+        return isinstance(v, Value) and shares_id(id(v))
 
     try:
-        defined_at = statement_of(result.op)
+        defined_at = reads.statement_of(result.op, region)
     except (KeyError, AttributeError):
         return True     # defined in an enclosing block by an op this block cannot place: apart
     defining = result.op
     if defining.regions and construct(defining).repeats:
         # A loop writes its carried variables at every iteration, while its body still reads:
         # a value of the same variable read inside it (not one of the loop's own) would change.
-        own = _inside(defining)
+        own = reads.inside(defining)
         inner = [v for r in defining.regions for op in walk(r.ops) for v in op.inputs] + \
             [v for r in defining.regions for v in r.results]
         if any(shares(v) and id(v) not in own for v in inner):
             return True
-    for op in region.ops:
-        reads = [v for v in op.inputs] + [v for r in op.regions for inner in walk(r.ops) for v in inner.inputs] \
-            + [v for r in op.regions for v in r.results]
-        if any(shares(v) for v in reads) and statement_of(op) > defined_at:
+    # A later statement reads a value of the variable: look through whichever is smaller, the
+    # values the variable holds or those the block reads.
+    last = reads.last_reads(region)
+    if len(held) < len(last):
+        if any(last.get(i, -1) > defined_at and shares_id(i) for i in held):
             return True
+    elif any(at > defined_at and shares_id(i) for i, at in last.items()):
+        return True
     # Yielded values are read at the end, except arguments a loop saves (it saves them as it
     # starts) or passes on unchanged into their own slot (nothing to read). An argument yielded
     # into another carried slot (`v = x` where x changes) is read at the end.

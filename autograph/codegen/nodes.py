@@ -1,6 +1,8 @@
-"""Every gast node the code generator builds is built here (gast's node signatures change
-between versions, so they are spelled out once)."""
-import gast
+"""Every AST node the code generator builds is built here, as the standard library's `ast` nodes,
+which `unparse` prints as they are (the frontend reads user code as gast; generated code never
+needs gast's version-independent nodes, and converting them cost a third of code generation)."""
+import ast
+
 import numpy as np
 
 from ..ir.printer import is_identifier
@@ -15,11 +17,11 @@ def _checked(identifier):
 
 
 def name(identifier):
-    return gast.Name(id=_checked(identifier), ctx=gast.Load(), annotation=None, type_comment=None)
+    return ast.Name(id=_checked(identifier), ctx=ast.Load())
 
 
 def store(identifier):
-    return gast.Name(id=_checked(identifier), ctx=gast.Store(), annotation=None, type_comment=None)
+    return ast.Name(id=_checked(identifier), ctx=ast.Store())
 
 
 def dotted(path):
@@ -27,13 +29,13 @@ def dotted(path):
     head, *rest = path.split('.')
     node = name(head)
     for attr in rest:
-        node = gast.Attribute(value=node, attr=_checked(attr), ctx=gast.Load())
+        node = ast.Attribute(value=node, attr=_checked(attr), ctx=ast.Load())
     return node
 
 
 def attribute(value, attr):
     """`value.attr`, of any expression `value`."""
-    return gast.Attribute(value=value, attr=_checked(attr), ctx=gast.Load())
+    return ast.Attribute(value=value, attr=_checked(attr), ctx=ast.Load())
 
 
 def literal(value):
@@ -47,14 +49,14 @@ def literal(value):
         items = value if isinstance(value, tuple) else (value,)
         return subscript(dotted('np.s_'), [index_item(v) for v in items])
     if isinstance(value, tuple):
-        return gast.Tuple(elts=[literal(v) for v in value], ctx=gast.Load())
+        return ast.Tuple(elts=[literal(v) for v in value], ctx=ast.Load())
     if isinstance(value, (np.dtype, type)):
         return dotted('np.' + dtype_name(value))
     if isinstance(value, np.generic):
         value = value.item()
     if not is_plain(value):
         raise TypeError(f'no literal for a {type(value).__name__}')
-    return gast.Constant(value=value, kind=None)
+    return ast.Constant(value=value)
 
 
 _PLAIN = frozenset({bool, int, float, complex, str, bytes, type(None)})
@@ -79,70 +81,66 @@ def dtype_name(value):
     return dtype.name
 
 
-BINARY = {'+': gast.Add, '-': gast.Sub, '*': gast.Mult, '/': gast.Div, '**': gast.Pow,
-          '@': gast.MatMult, '//': gast.FloorDiv, '%': gast.Mod}
-COMPARE = {'<': gast.Lt, '<=': gast.LtE, '>': gast.Gt, '>=': gast.GtE, '==': gast.Eq, '!=': gast.NotEq}
-UNARY = {'-': gast.USub}
+BINARY = {'+': ast.Add, '-': ast.Sub, '*': ast.Mult, '/': ast.Div, '**': ast.Pow,
+          '@': ast.MatMult, '//': ast.FloorDiv, '%': ast.Mod}
+COMPARE = {'<': ast.Lt, '<=': ast.LtE, '>': ast.Gt, '>=': ast.GtE, '==': ast.Eq, '!=': ast.NotEq}
+UNARY = {'-': ast.USub}
 
 
 def infix(symbol, left, right):
     if symbol in COMPARE:
-        return gast.Compare(left=left, ops=[COMPARE[symbol]()], comparators=[right])
-    return gast.BinOp(left=left, op=BINARY[symbol](), right=right)
+        return ast.Compare(left=left, ops=[COMPARE[symbol]()], comparators=[right])
+    return ast.BinOp(left=left, op=BINARY[symbol](), right=right)
 
 
 def prefix(symbol, operand):
-    return gast.UnaryOp(op=UNARY[symbol](), operand=operand)
+    return ast.UnaryOp(op=UNARY[symbol](), operand=operand)
 
 
 def call(func_path, args, keywords):
-    return gast.Call(func=dotted(func_path), args=list(args),
-                     keywords=[gast.keyword(arg=_checked(k), value=v) for k, v in keywords])
+    return ast.Call(func=dotted(func_path), args=list(args),
+                    keywords=[ast.keyword(arg=_checked(k), value=v) for k, v in keywords])
 
 
 def tuple_(elts):
-    return gast.Tuple(elts=list(elts), ctx=gast.Load())
+    return ast.Tuple(elts=list(elts), ctx=ast.Load())
 
 
 def list_(elts):
-    return gast.List(elts=list(elts), ctx=gast.Load())
+    return ast.List(elts=list(elts), ctx=ast.Load())
 
 
 def dict_(items):
     items = list(items)
-    return gast.Dict(keys=[k for k, _ in items], values=[v for _, v in items])
+    return ast.Dict(keys=[k for k, _ in items], values=[v for _, v in items])
 
 
 def assign(target, value):
-    return gast.Assign(targets=[store(target)], value=value, type_comment=None)
+    return ast.Assign(targets=[store(target)], value=value)
 
 
 def aug_assign(target, symbol, value):
     """`target += value` for symbol '+=' (any operator of BINARY)."""
-    return gast.AugAssign(target=store(target), op=BINARY[symbol[:-1]](), value=value)
+    return ast.AugAssign(target=store(target), op=BINARY[symbol[:-1]](), value=value)
 
 
 def assign_many(targets, values):
     """`a, b = x, y`: every value is read before any name is written."""
-    return gast.Assign(targets=[gast.Tuple(elts=[store(t) for t in targets], ctx=gast.Store())],
-                       value=tuple_(values), type_comment=None)
+    return ast.Assign(targets=[ast.Tuple(elts=[store(t) for t in targets], ctx=ast.Store())],
+                      value=tuple_(values))
 
 
 def raise_(exception, args):
     """raise AssertionError('message')"""
-    return gast.Raise(exc=call(exception, args, []) if args else name(exception), cause=None)
+    return ast.Raise(exc=call(exception, args, []) if args else name(exception), cause=None)
 
 
 def expression(value):
-    return gast.Expr(value=value)
+    return ast.Expr(value=value)
 
 
 def return_(value):
-    return gast.Return(value=value)
-
-
-def to_ast(node):
-    return gast.gast_to_ast(node)
+    return ast.Return(value=value)
 
 
 def array_literal(array):
@@ -153,7 +151,7 @@ def array_literal(array):
     def items(a):
         if a.ndim == 0:
             return literal(a.item())
-        return gast.List(elts=[items(row) for row in a], ctx=gast.Load())
+        return ast.List(elts=[items(row) for row in a], ctx=ast.Load())
     return call('np.array', [items(array)], [('dtype', dotted('np.' + dtype))])
 
 
@@ -161,14 +159,14 @@ def index_item(value):
     """One static entry of an index: a slice, None, Ellipsis, an int or a tuple of ints (as a list)."""
     if isinstance(value, slice):
         part = lambda v: None if v is None else literal(v)
-        return gast.Slice(lower=part(value.start), upper=part(value.stop), step=part(value.step))
+        return ast.Slice(lower=part(value.start), upper=part(value.stop), step=part(value.step))
     if isinstance(value, tuple):
-        return gast.List(elts=[index_item(v) for v in value], ctx=gast.Load())
+        return ast.List(elts=[index_item(v) for v in value], ctx=ast.Load())
     if value is Ellipsis:
-        return gast.Constant(value=Ellipsis, kind=None)
+        return ast.Constant(value=Ellipsis)
     return literal(value)
 
 
 def subscript(base, items):
-    index = items[0] if len(items) == 1 else gast.Tuple(elts=list(items), ctx=gast.Load())
-    return gast.Subscript(value=base, slice=index, ctx=gast.Load())
+    index = items[0] if len(items) == 1 else ast.Tuple(elts=list(items), ctx=ast.Load())
+    return ast.Subscript(value=base, slice=index, ctx=ast.Load())

@@ -12,7 +12,7 @@ import math
 import astunparse
 from astunparse.unparser import interleave
 
-__all__ = ["unparse"]
+__all__ = ["unparse", "unparser"]
 
 # Binding strength, weakest first. A child is parenthesised exactly when its
 # own level is below the level its position in the parent demands.
@@ -66,11 +66,16 @@ class _Unparser(astunparse.Unparser):
     def dispatch(self, tree, level=_TEST):
         # Inherited methods call dispatch(child) only where any expression is
         # allowed (call arguments, displays, statement parts), so the default
-        # level never adds parentheses.
-        wrap = isinstance(tree, ast.expr) and _level(tree) < level
+        # level never adds parentheses (and is not compared: code generation
+        # unparses every line it writes, so this is its innermost loop).
+        wrap = level > _TEST and isinstance(tree, ast.expr) and _level(tree) < level
         if wrap:
             self.write("(")
-        super().dispatch(tree)
+        if isinstance(tree, list):
+            for t in tree:
+                self.dispatch(t)
+        else:       # astunparse's dispatch, without a second call per node
+            getattr(self, "_" + tree.__class__.__name__)(tree)
         if wrap:
             self.write(")")
 
@@ -177,8 +182,20 @@ class _Unparser(astunparse.Unparser):
 
 def unparse(node):
     """Returns the source text of an `ast` module, statement or expression."""
+    return unparser()(node)
+
+
+def unparser():
+    """A function like `unparse` that keeps one unparser for all the nodes it
+    is given: code generation unparses each line it writes, and setting up an
+    unparser per line cost as much as the unparsing."""
     out = io.StringIO()
-    _Unparser(node, out)
-    # astunparse starts every statement (and a def, twice) with a newline and
-    # ends the output with one more.
-    return out.getvalue().strip("\n")
+    writer = _Unparser(ast.Module(body=[], type_ignores=[]), out)
+
+    def unparse_one(node):
+        out.seek(0)
+        out.truncate()
+        writer.dispatch(node)
+        # astunparse starts every statement (and a def, twice) with a newline.
+        return out.getvalue().strip("\n")
+    return unparse_one

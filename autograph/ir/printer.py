@@ -31,9 +31,10 @@ _MAX_LENGTH = 64     # longer names are cut (Namer keeps them unique)
 def is_identifier(text: object) -> bool:
     """Whether `text` may be written as a name in generated source as it is: a Python identifier
     of at most 64 characters, not in RESERVED, and unchanged by NFKC (Python normalises
-    identifiers with NFKC when it parses them, so 'ﬁ' and 'fi' would be the same variable)."""
+    identifiers with NFKC when it parses them, so 'ﬁ' and 'fi' would be the same variable;
+    NFKC leaves ASCII as it is, and code generation asks this of every name it writes)."""
     return type(text) is str and text.isidentifier() and text not in RESERVED and \
-        unicodedata.normalize('NFKC', text) == text and len(text) <= _MAX_LENGTH
+        (text.isascii() or unicodedata.normalize('NFKC', text) == text) and len(text) <= _MAX_LENGTH
 
 
 def identifier(text: object, default: str = 't') -> str:

@@ -145,12 +145,12 @@ def test_values_without_a_literal_are_refused(value):
     (slice(1, None), 'np.s_[1:]'), (float('nan'), "float('nan')"),
 ])
 def test_values_with_a_literal(value, text):
-    assert unparse(nodes.to_ast(nodes.literal(value))) == text
+    assert unparse(nodes.literal(value)) == text
 
 
 def test_small_arrays_of_numbers_are_written_out_others_are_refused():
     array = nodes.array_literal(np.arange(3))
-    assert unparse(nodes.to_ast(array)) == 'np.array([0, 1, 2], dtype=np.int64)'
+    assert unparse(array) == 'np.array([0, 1, 2], dtype=np.int64)'
     for odd in (np.array(['a'], dtype=object), np.array(['a']), np.array(['2020-01-01'], dtype='M8[D]')):
         with pytest.raises(TypeError):
             nodes.array_literal(odd)
