@@ -17,9 +17,12 @@ def dce(graph):
 
 
 def _live_ops(ops, live):
+    """`ops` without those whose results nothing in `live` (ids of values read later) reads;
+    `live` gains what the kept ops read. (Ids of whole lists at once: this runs three times
+    over every op the compiler makes.)"""
     kept = []
     for op in reversed(ops):
-        if not any(id(o) in live for o in op.outs) and not has_effect(op):
+        if live.isdisjoint(map(id, op.outs)) and not has_effect(op):
             continue
         if op.regions:
             _drop_dead_carried(op, live)
@@ -29,7 +32,7 @@ def _live_ops(ops, live):
             for region in op.regions:
                 live.update(id(v) for v in _reads(region))
         kept.append(op)
-        live.update(id(v) for v in op.inputs if isinstance(v, Value))
+        live.update(map(id, op.inputs))
     return kept[::-1]
 
 

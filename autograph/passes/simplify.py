@@ -16,6 +16,8 @@ facts allow (`runtime.primitive.Primitive`):
 - common subexpressions: the same primitive on the same inputs with the same params is computed once.
 The output has the same outputs and input list; dead ops are left to `dce`.
 """
+from collections import ChainMap
+
 import numpy as np
 
 from runtime.primitive import REGISTRY
@@ -31,13 +33,8 @@ _FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB, _MUL, _BROADCAST_TO = (
 def simplify(graph):
     builder = Builder()
     env = {}
-    _simplify_ops(graph.ops, builder, env, {})
+    _simplify_ops(graph.ops, builder, env, ChainMap())
     return Graph(graph.name, graph.inputs, builder.ops, map_tree(lambda v: _get(env, v), graph.outputs))
-
-
-def _defined_in_any(v, regions):
-    return any(v is a for r in regions for a in r.args) or any(
-        v is o for r in regions for op in walk(r.ops) for o in op.outs)
 
 
 def _get(env, v):
@@ -46,7 +43,8 @@ def _get(env, v):
 
 def _simplify_ops(ops, builder, env, seen):
     """Rebuild `ops` into `builder`; `env` maps old values to their replacements, `seen` is the
-    CSE table of this scope (a region gets a copy, so nothing inside leaks out)."""
+    CSE table of this scope (a region gets a child scope, so nothing inside leaks out: a
+    ChainMap, as copying the table for each region would make many ifs quadratic)."""
     for op in ops:
         inputs = [_get(env, v) for v in op.inputs]
         if op.prim.effect:   # acts: kept as it is, never merged
@@ -56,14 +54,11 @@ def _simplify_ops(ops, builder, env, seen):
             regions = []
             for region in op.regions:
                 with builder.region() as region_ops:
-                    _simplify_ops(region.ops, builder, env, dict(seen))
+                    _simplify_ops(region.ops, builder, env, seen.new_child())
                 regions.append(Region(region.args, region_ops, [_get(env, v) for v in region.results]))
             builder.ops.append(Op(op.prim, inputs, op.params, op.outs, op.loc, tuple(regions)))
-            if construct(op).selects:   # a result all branches take from outside is that value
-                for k, out in enumerate(op.outs):
-                    first = regions[0].results[k]
-                    if all(r.results[k] is first for r in regions) and not _defined_in_any(first, regions):
-                        env[id(out)] = first
+            if construct(op).selects:
+                _forward_shared_results(op, regions, env)
             continue
         built_before = len(builder.ops)
         new = rewrite(builder, op, inputs)
@@ -78,12 +73,44 @@ def _simplify_ops(ops, builder, env, seen):
             key = (id(op),) if unique else _cse_key(op.prim, inputs, op.params)
             new = seen.get(key)
             if new is None:
-                new = builder.emit(op.prim, inputs, op.params, op.loc)
-                new.name = op.out.name
+                new = _rebuilt(builder, op, inputs)
                 seen[key] = new
         elif new.name is None and len(builder.ops) > built_before and new is builder.ops[-1].out:
             new.name = op.out.name  # a value the rewrite built stands for op.out: it takes the name
         env[id(op.out)] = new
+
+
+def _forward_shared_results(op, regions, env):
+    """A result that every branch of `op` takes from outside the branches is that value."""
+    inside = None
+    for k, out in enumerate(op.outs):
+        first = regions[0].results[k]
+        if all(r.results[k] is first for r in regions):
+            if inside is None:
+                inside = {id(v) for r in regions for v in r.args} | \
+                    {id(o) for r in regions for inner in walk(r.ops) for o in inner.outs}
+            if id(first) not in inside:
+                env[id(out)] = first
+
+
+def _rebuilt(builder, op, inputs):
+    """`op` applied to `inputs` in `builder`. When its shape rule would see what it saw before,
+    the copy's result takes the old aval without running the rule again (most ops of a large
+    graph come through unchanged, and the rules cost most of this pass)."""
+    if all(_seen_alike(new, old) for new, old in zip(inputs, op.inputs)):
+        out = Value(op.out.aval, op.out.name, weak=op.out.weak)
+        builder.ops.append(Op(op.prim, inputs, op.params, [out], op.loc))
+        return out
+    new = builder.emit(op.prim, inputs, op.params, op.loc)
+    new.name = op.out.name
+    return new
+
+
+def _seen_alike(new, old):
+    """Whether a shape rule sees operand `new` as it sees `old` (`ir.core.operand`): the same
+    value, or two run-time values of one aval and weakness (a Python number it sees by value)."""
+    return new is old or (isinstance(new, Value) and isinstance(old, Value) and not new.is_scalar_const
+                          and not old.is_scalar_const and new.aval == old.aval and new.weak == old.weak)
 
 
 def fill_value(v):
