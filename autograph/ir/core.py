@@ -207,7 +207,7 @@ class Builder:
             # Python numbers in, a Python number out: `y - 1` on a constant exponent stays weak.
             return constant(prim.kernel(*(v.const for v in inputs), **params).item())
         try:
-            aval = prim.abstract(*(operand(v, prim) for v in inputs), **params)
+            aval = abstract_eval(prim, [operand(v, prim) for v in inputs], params)
         except (ValueError, TypeError) as e:
             raise CompileError(f"{prim.name}: {e}", self.loc) from None
         # Python operators on Python numbers give Python numbers; NumPy functions do not.
@@ -233,6 +233,30 @@ class Builder:
         """Append an application whose avals are already known to be right (graph copies)."""
         with self.at(loc):
             return self.apply(prim, inputs, params)
+
+
+_AVALS: dict[Any, Aval] = {}      # (primitive, operands, params) -> the aval its shape rule gave
+_MAX_AVALS = 10_000                # emptied when full: keys hold Python numbers of the user's
+
+
+def abstract_eval(prim: Primitive, operands: list[Any], params: dict[str, Any]) -> Aval:
+    """`prim.abstract(*operands, **params)`, remembered. A shape rule is a function of the
+    operands it sees (Avals, and Python numbers, each keyed with its type: 1, 1.0 and True differ)
+    and of the params, and a long program applies a few primitives to a few shapes again and
+    again: the rules were a quarter of tracing and differentiating. Unhashable params (an index
+    array) run the rule every time."""
+    try:
+        key = (prim, tuple([(type(o), o) for o in operands]),
+               tuple(sorted([(name, type(p), p) for name, p in params.items()])))
+        aval = _AVALS.get(key)
+    except TypeError:
+        return prim.abstract(*operands, **params)
+    if aval is None:
+        aval = prim.abstract(*operands, **params)
+        if len(_AVALS) >= _MAX_AVALS:
+            _AVALS.clear()
+        _AVALS[key] = aval
+    return aval
 
 
 Replace = Callable[[Builder, Op, dict[int, Value]], bool]

@@ -49,6 +49,38 @@ def _dummy(operand):
 
 
 def result_dtype(kernel, operands, **params):
+    """The dtype `kernel` gives for `operands` (Avals, and Python numbers for weakly typed
+    scalars), found by running it on one-element stand-ins. Shape rules ask this for every op
+    the compiler builds, so the answer is remembered; see `_dtype_key` for what it depends on."""
+    try:
+        key = _dtype_key(kernel, operands, params)
+    except TypeError:       # an unhashable param (an index array, say): run it every time
+        return _run_for_dtype(kernel, operands, params)
+    dtype = _DTYPES.get(key)
+    if dtype is None:
+        if len(_DTYPES) >= _MAX_DTYPES:
+            _DTYPES.clear()
+        dtype = _DTYPES[key] = _run_for_dtype(kernel, operands, params)
+    return dtype
+
+
+_DTYPES = {}            # _dtype_key(...) -> dtype
+_MAX_DTYPES = 10_000    # emptied when full: keys hold kernels and Python numbers
+
+
+def _dtype_key(kernel, operands, params):
+    """Everything the stand-in run depends on: the kernel; for an Aval, its dtype and rank (the
+    stand-in's shape is all ones); for a Python number, its type and value (NumPy refuses some
+    values: int8 + 1000 overflows); each param with its type (1 and True are equal keys).
+    TypeError when some part cannot be hashed."""
+    key = (kernel, tuple(('array', o.dtype, len(o.shape)) if isinstance(o, Aval) else (type(o), o)
+                         for o in operands),
+           tuple(sorted((name, type(p), p) for name, p in params.items())))
+    hash(key)
+    return key
+
+
+def _run_for_dtype(kernel, operands, params):
     with np.errstate(all='ignore'):
         return np.asarray(kernel(*map(_dummy, operands), **params)).dtype
 
