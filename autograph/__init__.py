@@ -13,7 +13,8 @@ from runtime.sparse import COOTensor, CSRTensor
 from . import common, dataset, nn, ops
 from .api import get_ir, get_source, grad, jit, value_and_grad
 from .cache import set_cache_size, set_log_level
-from .context import GRAPH_MODE, PYNATIVE_MODE, get_context, set_context
+from .context import (GRAPH_MODE, PYNATIVE_MODE, ParallelMode, get_auto_parallel_context, get_context,
+                      reset_auto_parallel_context, set_auto_parallel_context, set_context)
 from .frontend.custom import custom_vjp
 from .transforms import GradOperation, check_grad, hessian, jacfwd, jacrev, jvp, jvp_function, vjp
 from .vectorize import vmap
@@ -21,6 +22,8 @@ from .errors import CompileError
 from .serialization import load_checkpoint, load_param_into_net, save_checkpoint
 from .seed import get_seed, set_seed
 from . import train
+# Data-parallel training on a Dask cluster; Dask itself is imported only when a cluster is used.
+from . import communication, distributed
 from .train import Model
 from ._version import __version__
 # `autograph.export` is MindSpore's export function. The module of the same name (the standalone

@@ -1,5 +1,6 @@
 """The public API documents itself: every public function and class of `autograph`,
-`autograph.nn`, `autograph.ops` and `autograph.train` has a docstring with an Example section,
+`autograph.nn`, `autograph.ops`, `autograph.train`, `autograph.distributed` and
+`autograph.communication` has a docstring with an Example section,
 and every example runs and prints what it shows.
 
 Names not documented yet are listed in tests/reference/undocumented.txt. The list may only
@@ -13,9 +14,10 @@ import sys
 import pytest
 
 import autograph
-from autograph import nn, ops, train
+from autograph import communication, distributed, nn, ops, train
 
-MODULES = {'autograph': autograph, 'autograph.nn': nn, 'autograph.ops': ops, 'autograph.train': train}
+MODULES = {'autograph': autograph, 'autograph.nn': nn, 'autograph.ops': ops, 'autograph.train': train,
+           'autograph.distributed': distributed, 'autograph.communication': communication}
 UNDOCUMENTED = pathlib.Path(__file__).resolve().parent / 'reference' / 'undocumented.txt'
 
 

@@ -140,6 +140,16 @@ class Model:
             self._compiled[name] = jit(cell)
         return self._compiled[name]
 
+    def _train_step(self):
+        """The compiled training step, or in data-parallel mode (set_auto_parallel_context) the
+        step whose gradients the workers of a Dask cluster compute (autograph.distributed)."""
+        from ..distributed import data_parallel, train_step_for
+        if not data_parallel():
+            return self._run('train', self._train_network)
+        if 'data_parallel' not in self._compiled:
+            self._compiled['data_parallel'] = train_step_for(self._train_network)
+        return self._compiled['data_parallel']
+
     def train(self, epoch: int, train_dataset: Any,
               callbacks: Union[None, Callback, Iterable[Callback]] = None, dataset_sink_mode: bool = False,
               sink_size: int = -1, initial_epoch: int = 0) -> None:
@@ -172,7 +182,7 @@ class Model:
         if not 0 <= initial_epoch < epoch:
             raise ValueError(f"initial_epoch must lie in [0, {epoch}), got {initial_epoch!r}")
         callbacks = _callbacks(callbacks)
-        step = self._run('train', self._train_network)
+        step = self._train_step()
         args = SimpleNamespace(
             epoch_num=epoch, cur_epoch_num=initial_epoch, cur_step_num=0, batch_num=_size(train_dataset),
             net_outputs=None, train_network=self._train_network, network=self._network,

@@ -1,0 +1,276 @@
+"""Data-parallel training on a Dask cluster, the gradient shipped to the workers as source text.
+
+    from dask.distributed import Client, LocalCluster
+    client = Client(LocalCluster(n_workers=2))          # or Client('tcp://host:8786')
+    step = DataParallel(nn.WithLossCell(net, loss_fn), optimizer, client)
+    for x, y in dataset:
+        loss = step(x, y)
+
+One step: the batch's rows are dealt to `num_shards` shards, shard k getting rows k, k + n,
+k + 2n, ... (as `DistributedSampler(num_shards=n, shard_id=k, shuffle=False)` deals a data
+set's rows). Each shard is a task on a worker that runs the gradient compiled for that shard's
+shape. A tree of tasks sums the shards' gradients, weighted by their rows, so that for a mean
+loss the sum is the gradient of the whole batch. This process runs the optimizer on it, and
+sends the new Parameters for the next step.
+
+What travels: the task function `shard_gradient`, a module-level function pickled by name; the
+generated module as a str, the text `autograph.get_source` prints (it imports NumPy and
+`runtime.kernels`), with any array it holds written out as a literal; NumPy arrays for the shards
+and the Parameters. Never a pickled function of the user's. Each worker compiles a source once
+and keeps it (`load_step`). Workers need autograph installed (for `shard_gradient` and
+`runtime.kernels`), as Dask needs the same packages on the client and the workers.
+
+Values the step writes in place (BatchNorm's moving statistics) are written on the workers, into
+copies; the step averages them over the shards, weighted by rows, and sets them here. As in any
+data-parallel training, BatchNorm normalizes each shard by its own statistics, and random draws
+(Dropout) come from each worker's own stream: such a network does not train exactly as in one
+process.
+
+Faults are Dask's to handle: a task whose worker dies runs again on another worker, from the same
+inputs (the shard and the Parameters are tasks' own arguments, which the scheduler keeps until the
+step is done, so what a dead worker held is computed again), and `retries` reruns a task that
+raised. Either way the step's result is the same.
+
+Dask is imported when a DataParallel is made, not by `import autograph`.
+"""
+import functools
+import hashlib
+import linecache
+import weakref
+from typing import Any, Optional
+
+import numpy as np
+
+from runtime.tensor import Tensor
+from . import communication
+from .api import jit, value_and_grad
+from .compiler import Compiled, array_of
+from .ir.core import walk
+from .context import ParallelMode, get_auto_parallel_context
+from .export import _array_constant
+from .nn.wrap import TrainOneStepCell
+
+__all__ = ['DataParallel']
+
+FAN_IN = 8
+"""How many partial sums one task of the reduction adds."""
+
+
+class DataParallel:
+    """A training step whose gradient runs on the workers of a Dask cluster, each on a shard of
+    the batch; its result is the step on the whole batch, as one process computes it.
+
+    Args:
+        network: a Cell or function computing the (mean) loss of a batch: `network(*batch)`,
+            as `nn.WithLossCell(net, loss_fn)` does.
+        optimizer: an nn optimizer; it runs in this process, on the reduced gradients of its
+            `parameters`.
+        client: a `dask.distributed.Client`; default: the one `communication.init` connected.
+        num_shards: how many shards a batch is dealt into (default: the number of workers now).
+            Fix it to keep the results the same when workers come and go.
+        gradients_mean: True (the default) weighs each shard's gradient by its share of the
+            rows, giving the whole batch's gradient of a mean loss; False sums the shards'
+            gradients (MindSpore's `gradients_mean=False`).
+        retries: how many times Dask reruns a task that raised (a worker that dies is Dask's
+            own affair: its tasks run again elsewhere).
+        timeout: seconds a step may take before a TimeoutError (default: no limit).
+
+    Calling it with a batch (arrays or Tensors whose first axis holds the rows) runs one step
+    and returns the batch's loss, a Tensor. `source(*batch)` is the code a worker runs for a
+    shard of that batch.
+
+    Example:
+        >>> import numpy as np
+        >>> from dask.distributed import Client, LocalCluster
+        >>> from autograph import nn
+        >>> from autograph.distributed import DataParallel
+        >>> client = Client(LocalCluster(n_workers=2, processes=False, dashboard_address=None))
+        >>> net = nn.Dense(4, 1)
+        >>> step = DataParallel(nn.WithLossCell(net, nn.MSELoss()), nn.SGD(net.trainable_params(), 0.1),
+        ...                     client, timeout=60)
+        >>> x, y = np.ones((8, 4), np.float32), np.zeros((8, 1), np.float32)
+        >>> first, second = float(step(x, y)), float(step(x, y))
+        >>> second < first
+        True
+        >>> print(step.source(x, y).splitlines()[0])
+        # Generated by autograph: valid input to autograph.jit again.
+        >>> client.close(); client.cluster.close()
+    """
+
+    def __init__(self, network: Any, optimizer: Any, client: Any = None, *, num_shards: Optional[int] = None,
+                 gradients_mean: bool = True, retries: int = 3, timeout: Optional[float] = None) -> None:
+        communication.dask_distributed()
+        self.client = communication.current_client() if client is None else client
+        if num_shards is None:
+            num_shards = len(self.client.nthreads())
+        if not isinstance(num_shards, int) or isinstance(num_shards, bool) or num_shards < 1:
+            raise ValueError(f"DataParallel: num_shards must be an int >= 1, got {num_shards!r} "
+                             "(is the cluster without workers?)")
+        self.network, self.optimizer = network, optimizer
+        self.num_shards, self.gradients_mean = num_shards, bool(gradients_mean)
+        self.retries, self.timeout = retries, timeout
+        self._grad = value_and_grad(network, None, weights=list(optimizer.parameters))
+        self._update = jit(optimizer)
+        self._sources: 'weakref.WeakKeyDictionary[Compiled, str]' = weakref.WeakKeyDictionary()
+        self._read: list[Any] = []      # what the compiled gradients read at each call
+        self._parameters: Any = None     # a Future of their values, for this step
+
+    def __call__(self, *batch: Any) -> Tensor:
+        shards = _deal(batch, self.num_shards)
+        rows = sum(len(shard[0]) for shard in shards)
+        compiled = [self._grad.compilation(shard) for shard in shards]
+        positions = [self._positions(c) for c in compiled]     # before the Parameters are sent
+        written = tuple(sorted({i for c, where in zip(compiled, positions) for i in _written(c, where)}))
+        parameters = self._sent_parameters()
+        workers = sorted(self.client.nthreads())
+        tasks = [self._submit(shard, (self._source(c), c.fn.__name__, where, written), parameters,
+                              len(shard[0]) / rows, workers[k % len(workers)])
+                 for k, (shard, c, where) in enumerate(zip(shards, compiled, positions))]
+        loss, gradients, values = _tree_sum(self.client, tasks, self.retries).result(timeout=self.timeout)
+        self._apply(gradients)
+        for i, value in zip(written, values):
+            self._read[i].set_data(value)
+        return Tensor(np.asarray(loss, dtype=_loss_dtype(compiled[0])))
+
+    def _submit(self, shard: tuple[np.ndarray, ...], plan: tuple[str, str, tuple[int, ...], tuple[int, ...]],
+                parameters: Any, share: float, worker: str) -> Any:
+        """The Future of a shard's weighted (loss, gradients, written values), preferably on
+        `worker` (so that the shards spread over the workers) but anywhere if it is gone."""
+        weights = (share, share if self.gradients_mean else 1.0)
+        return self.client.submit(shard_gradient, plan, parameters, weights, *shard, workers=[worker],
+                                  allow_other_workers=True, retries=self.retries, pure=False)
+
+    def source(self, *batch: Any) -> str:
+        """The module a worker runs for the first shard of `batch` (compiled if need be)."""
+        return self._source(self._grad.compilation(_deal(batch, self.num_shards)[0]))
+
+    def _source(self, compiled: Compiled) -> str:
+        """The generated module, as get_source prints it, and the arrays it holds as literals
+        (so that the text alone says what runs, and a worker may key its cache by it)."""
+        if compiled not in self._sources:
+            try:
+                constants = [_array_constant(name, value) for name, value in compiled.generated.namespace.items()]
+            except ValueError as e:
+                raise ValueError(f"DataParallel sends the gradient to the workers as source text, and {e}") from None
+            text = compiled.generated.source
+            self._sources[compiled] = text + ''.join(f'\n{line}\n' for line in constants)
+        return self._sources[compiled]
+
+    def _positions(self, compiled: Compiled) -> tuple[int, ...]:
+        """Where the values `compiled` reads at each call are in the list sent to the workers."""
+        for p in compiled.implicit:
+            if not any(p is q for q in self._read):
+                self._read.append(p)
+                self._parameters = None
+        return tuple(next(i for i, q in enumerate(self._read) if q is p) for p in compiled.implicit)
+
+    def _sent_parameters(self) -> Any:
+        """A Future of the Parameters' values (sent again after an update). They are a task's
+        argument, not scattered data: Dask recomputes a task's result that a dead worker held,
+        while scattered data is lost with it (and scattering to a worker that just died fails)."""
+        if self._parameters is None:
+            values = [np.asarray(array_of(p)) for p in self._read]
+            self._parameters = self.client.submit(parameter_values, values, retries=self.retries, pure=False)
+        return self._parameters
+
+    def _apply(self, gradients: list[np.ndarray]) -> None:
+        """The optimizer's update with the reduced gradients, cast back to the Parameters' dtypes."""
+        self._update(tuple(Tensor(g.astype(np.asarray(array_of(p)).dtype))
+                           for g, p in zip(gradients, self.optimizer.parameters)))
+        self._parameters = None
+
+
+def _deal(batch: tuple[Any, ...], num_shards: int) -> list[tuple[np.ndarray, ...]]:
+    """The non-empty shards of a batch: shard k holds rows k, k + num_shards, ... of each column."""
+    if not batch:
+        raise ValueError("DataParallel: a step needs a batch, its columns' first axis holding the rows")
+    columns = [np.asarray(array_of(column)) for column in batch]
+    lengths = {np.shape(column)[0] if np.ndim(column) else None for column in columns}
+    if len(lengths) != 1 or None in lengths:
+        raise ValueError(f"DataParallel: every column of a batch needs the same number of rows on "
+                         f"its first axis, got shapes {[np.shape(c) for c in columns]}")
+    shards = [tuple(column[k::num_shards] for column in columns) for k in range(num_shards)]
+    return [shard for shard in shards if len(shard[0])]
+
+
+def _written(compiled: Compiled, positions: tuple[int, ...]) -> list[int]:
+    """Where the values that `compiled` writes in place (an `assign`: BatchNorm's moving
+    statistics) are in the list sent to the workers."""
+    inputs = compiled.graph.inputs[len(compiled.graph.inputs) - len(compiled.implicit):]
+    targets = {id(op.inputs[0]) for op in walk(compiled.graph.ops) if getattr(op.prim, 'writes_first', False)}
+    return [i for value, i in zip(inputs, positions) if id(value) in targets]
+
+
+def _loss_dtype(compiled: Compiled) -> np.dtype:
+    """The loss's dtype, as the compiled gradient computes it (a weak Python number: float32)."""
+    aval = getattr(compiled.graph.outputs[0], 'aval', None)
+    return np.dtype(getattr(aval, 'dtype', None) or np.float32)
+
+
+def _tree_sum(client: Any, futures: list[Any], retries: int) -> Any:
+    """One Future of the sum of `futures`' parts, added up FAN_IN at a time."""
+    while len(futures) > 1:
+        futures = [client.submit(sum_parts, *futures[i:i + FAN_IN], retries=retries, pure=False)
+                   for i in range(0, len(futures), FAN_IN)]
+    return futures[0]
+
+
+def train_step_for(train_network: Any) -> DataParallel:
+    """What `Model.train` runs in data-parallel mode: `train_network` (the TrainOneStepCell
+    Model builds) split into its loss network and optimizer, with the auto parallel context's
+    device_num and gradients_mean."""
+    if not isinstance(train_network, TrainOneStepCell) or train_network.sens != 1.0 or train_network.return_grad:
+        raise ValueError("data-parallel training needs the loss network and the optimizer apart: "
+                         "Model(network, loss_fn, optimizer), or Model(nn.WithLossCell(...), None, optimizer)")
+    return DataParallel(train_network.network, train_network.optimizer,
+                        num_shards=get_auto_parallel_context('device_num'),
+                        gradients_mean=get_auto_parallel_context('gradients_mean'))
+
+
+def data_parallel() -> bool:
+    """Whether the auto parallel context asks for data-parallel training."""
+    return get_auto_parallel_context('parallel_mode') == ParallelMode.DATA_PARALLEL
+
+
+# ---------------------------------------------------------------- what runs on the workers
+@functools.lru_cache(maxsize=64)
+def load_step(source: str) -> dict[str, Any]:
+    """The namespace of a generated module, compiled once per worker process and source. Its
+    file name holds the source's hash, and linecache holds the source, so that a traceback from
+    a worker shows the generated line."""
+    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+    filename = f'<autograph step {digest}>'
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    namespace: dict[str, Any] = {'__name__': f'autograph_step_{digest}'}
+    exec(compile(source, filename, 'exec'), namespace)
+    return namespace
+
+
+Part = tuple[float, list[np.ndarray], list[np.ndarray]]
+"""A shard's weighted (loss, gradients, values written in place), or a sum of them."""
+
+
+def shard_gradient(plan: tuple[str, str, tuple[int, ...], tuple[int, ...]], parameters: list[np.ndarray],
+                   weights: tuple[float, float], *columns: np.ndarray) -> Part:
+    """A worker's task. `plan` is (the generated module's source, its function's name, where
+    the function's Parameters are in `parameters`, which of those it writes in place). The
+    result is weighted for the sum, in float64 so that adding shards rounds once."""
+    source, entry, positions, written = plan
+    # Copies to write into: `parameters` is shared by the step's tasks on this worker.
+    copies = {i: np.array(parameters[i]) for i in written}
+    loss, gradients = load_step(source)[entry](*columns, *(copies.get(i, parameters[i]) for i in positions))
+    loss_weight, gradient_weight = weights
+    return (loss_weight * float(loss), [gradient_weight * np.asarray(g, dtype=np.float64) for g in gradients],
+            [loss_weight * copies[i].astype(np.float64) for i in written])
+
+
+def parameter_values(values: list[np.ndarray]) -> list[np.ndarray]:
+    """A worker's task: the Parameters' values of a step, held where the gradients read them."""
+    return values
+
+
+def sum_parts(*parts: Part) -> Part:
+    """A task of the reduction: the sum of several shards' parts."""
+    gradients, values = ([functools.reduce(np.add, same) for same in zip(*(part[k] for part in parts))]
+                         for k in (1, 2))
+    return sum(part[0] for part in parts), gradients, values
