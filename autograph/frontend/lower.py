@@ -239,19 +239,28 @@ class Frame:
         self.parsed = parsed
         self.locals = arguments
         self.user_code = not is_library(fn)
-        self.continuation = None
+        self.following = None      # (statements, start) of `continuation`
         self.pending_return = None
         closure = fn.__closure__ or ()
         self.closure = {name: cell for name, cell in zip(fn.__code__.co_freevars, closure)}
 
     # ------------------------------------------------------------ statements
+    @property
+    def continuation(self):
+        """The statements after the current one when they end the function (`run` with `top`),
+        else None. Sliced only when asked: a slice at every statement was quadratic."""
+        if self.following is None:
+            return None
+        statements, start = self.following
+        return statements[start:]
+
     def run(self, statements, top=False):
         """Lower `statements`. `top`: they end the function, so an `if` on a Tensor that returns
         may take the statements after it into its branches."""
         for index, stmt in enumerate(statements):
             loc = self.parsed.loc(stmt)
             builder = self.lowering.builder
-            self.continuation = statements[index + 1:] if top else None
+            self.following = (statements, index + 1) if top else None
             try:
                 with builder.at(loc if self.user_code else None):
                     self.statement(stmt)
