@@ -27,15 +27,16 @@ _IMPORT = re.compile(r'^from (runtime\.kernels[\w.]*) import (.+)\n', re.M)
 def standalone(source, namespace=None):
     """`source` (a generated module) with its runtime.kernels imports inlined, and the arrays
     of `namespace` (its Generated.namespace) written as module constants."""
-    pieces, seen = [], set()
+    pieces, seen, imports = [], set(), set()
     for module_name, names in _IMPORT.findall(source):
         module = importlib.import_module(module_name)
         for name in (n.strip() for n in names.split(',')):
-            _collect(getattr(module, name), pieces, seen)
+            _collect(getattr(module, name), pieces, seen, imports)
     pieces += [_array_constant(name, value) for name, value in (namespace or {}).items()]
     body = _IMPORT.sub('', source).replace('import numpy as np\n', '', 1)
     body = '\n'.join(line for line in body.split('\n') if not line.startswith(GENERATED_MARK)).lstrip('\n')
-    header = f'{GENERATED_MARK}: needs only NumPy (and is valid input to autograph.jit again).\nimport numpy as np\n'
+    header = f'{GENERATED_MARK}: needs only NumPy (and is valid input to autograph.jit again).\n' + \
+        ''.join(f'{line}\n' for line in sorted(imports)) + 'import numpy as np\n'
     kernels = '\n\n\n'.join(pieces)
     return header + ('\n\n' + kernels + '\n' if kernels else '') + '\n\n' + body
 
@@ -68,8 +69,9 @@ class _Constant:
         raise ValueError(f"cannot find the definition of {self.name} in {self.module.__name__}")
 
 
-def _collect(obj, pieces, seen):
-    """Append the source of `obj` (a kernel function or a _Constant), after what it uses."""
+def _collect(obj, pieces, seen, imports):
+    """Append the source of `obj` (a kernel function or a _Constant), after what it uses, and
+    add to `imports` the import statements of the standard modules it reads (threading, math)."""
     if isinstance(obj, _Constant):
         key, source = (obj.module.__name__, obj.name), obj.source
     else:
@@ -77,10 +79,23 @@ def _collect(obj, pieces, seen):
     if key in seen:
         return
     seen.add(key)
+    text = source().rstrip()
+    module = obj.module if isinstance(obj, _Constant) else inspect.getmodule(obj)
+    names = _names(obj.__code__) if not isinstance(obj, _Constant) else \
+        sorted({n.id for n in ast.walk(parse(text)) if isinstance(n, ast.Name)})
+    imports.update(_import_line(name, vars(module)[name]) for name in names
+                   if isinstance(vars(module).get(name), types.ModuleType) and name != 'np')
     if not isinstance(obj, _Constant):
         for dependency in _dependencies(obj):
-            _collect(dependency, pieces, seen)
-    pieces.append(source().rstrip())
+            _collect(dependency, pieces, seen, imports)
+    pieces.append(text)
+
+
+def _import_line(name, module):
+    if module.__name__.split('.')[0] in ('runtime', 'autograph'):
+        raise ValueError(f"a kernel reads the module {module.__name__}, which an exported module "
+                         "cannot import; it needs only NumPy")
+    return f'import {module.__name__}' + ('' if name == module.__name__ else f' as {name}')
 
 
 def _dependencies(fn):
