@@ -327,15 +327,16 @@ class Frame:
             message = self.expr(raised.args[0]) if isinstance(raised, gast.Call) and raised.args else None
             return control.runtime_check(self, self.expr(stmt.test.operand.args[0]), message)
         test = self.expr(stmt.test)
-        continuation = self.continuation
-        if isinstance(test, Value) and continuation is not None and control.returns(stmt):
-            control.lower_returning_if(self, stmt, test, continuation)
+        returns = self.following is not None and control.returns(stmt)
+        if isinstance(test, Value) and returns:
+            control.lower_returning_if(self, stmt, test, self.continuation)
         elif isinstance(test, Value):
             control.lower_if(self, stmt, test)
-        elif continuation is not None:
-            # At the top level the taken branch continues with the rest of the function,
-            # so that a returning `if` on a Tensor inside it sees what follows.
-            self.run((stmt.body if test else stmt.orelse) + continuation, top=True)
+        elif returns:
+            # At the top level a taken branch that may return continues with the rest of the
+            # function, so that a returning `if` on a Tensor inside it sees what follows. (Only
+            # then: each such `if` nests the rest of the function one call deeper.)
+            self.run((stmt.body if test else stmt.orelse) + self.continuation, top=True)
             raise Return(None)
         else:
             self.run(stmt.body if test else stmt.orelse)

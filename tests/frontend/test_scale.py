@@ -1,6 +1,6 @@
 """Size limits that a compiler built on recursion would hit: a run-time loop of 10,000 iterations
-is compiled once and differentiated through without recursion, and a function of 2,000 statements
-compiles (the times are printed by benchmarks/bench_compile.py, never asserted)."""
+is compiled once and differentiated through without recursion, and functions of 2,000 statements
+compile (the times are printed by benchmarks/bench_compile.py, never asserted)."""
 import importlib.util
 import sys
 
@@ -54,6 +54,25 @@ def test_two_thousand_statements_compile_and_differentiate(tmp_path):
         y, dy = np.sin(y) * (1 + i % 3) + x, np.cos(y) * (1 + i % 3) * dy + 1
     np.testing.assert_allclose(autograph.jit(module.long_function)(x), y.sum(), rtol=1e-12)
     np.testing.assert_allclose(autograph.grad(module.long_function)(x), dy, rtol=1e-9)
+
+
+def test_many_ifs_on_compile_time_values_compile_without_recursion(tmp_path):
+    """Each top-level `if` on a Python value ran the rest of the function one call deeper
+    (a RecursionError at 500 of them); now only one whose branches may return does."""
+    path = tmp_path / 'many_ifs.py'
+    lines = ['from autograph import ops', '', '', 'def many_ifs(x, flag):', '    y = x']
+    for i in range(2_000):
+        lines += ['    if flag:', f'        y = ops.sin(y) * {1 + i % 3} + x']
+    path.write_text('\n'.join(lines + ['    return ops.sum(y)', '']))
+    spec = importlib.util.spec_from_file_location('many_ifs', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    x = np.array([0.3, -0.2])
+    y = x
+    for i in range(2_000):
+        y = np.sin(y) * (1 + i % 3) + x
+    np.testing.assert_allclose(autograph.jit(module.many_ifs)(x, True), y.sum(), rtol=1e-12)
+    np.testing.assert_allclose(autograph.jit(module.many_ifs)(x, False), x.sum(), rtol=1e-12)
 
 
 def product_chain(x, n):
