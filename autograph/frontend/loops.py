@@ -16,6 +16,8 @@ tuple, list, zip or enumerate.
 - Python numbers a loop carries stay Python numbers at run time (weak Values, as NumPy 2 types
   them), so that a float32 Tensor times the index stays float32.
 """
+import collections
+
 import gast
 import numpy as np
 
@@ -196,7 +198,7 @@ def _lower_loop(frame, stmt, prim, leading_inputs, leading, bind_target, element
     builder = frame.lowering.builder
     before = dict(frame.locals)
     assigned = assigned_names(stmt.body) + (assigned_names([stmt.target]) if bind_target else [])
-    elsewhere = _read_elsewhere(frame, stmt)
+    elsewhere = _read_elsewhere(frame, stmt, assigned)
     # the target too, where something reads it: after the loop it holds the last item (or, when
     # the loop ran no time, its old value)
     targets = assigned_names([stmt.target]) if bind_target else []
@@ -481,12 +483,14 @@ def _carried_result(name, result, aval, weak):
     return as_array(result, aval, name, None)
 
 
-def _read_elsewhere(frame, loop):
-    """Names the function reads outside this loop (a name only the loop reads need not come out
-    of it)."""
-    inside = {id(node) for node in gast.walk(loop)}
-    return {node.id for node in gast.walk(frame.parsed.node)
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and id(node) not in inside}
+def _read_elsewhere(frame, loop, names):
+    """Those of `names` that the function reads outside this loop (a name only the loop reads
+    need not come out of it). Reads are counted, the function's once, so that each loop walks
+    only itself (a walk of the whole function per loop was quadratic). The loop may be a copy
+    (exits.py): only its nodes that are the function's count as inside."""
+    reads, counts = frame.parsed.reads
+    inside = collections.Counter(reads[i] for i in {id(node) for node in gast.walk(loop)} if i in reads)
+    return {name for name in names if counts[name] > inside[name]}
 
 
 def _made(env, names):
