@@ -327,19 +327,21 @@ class Frame:
             message = self.expr(raised.args[0]) if isinstance(raised, gast.Call) and raised.args else None
             return control.runtime_check(self, self.expr(stmt.test.operand.args[0]), message)
         test = self.expr(stmt.test)
-        returns = self.following is not None and control.returns(stmt)
-        if isinstance(test, Value) and returns:
-            control.lower_returning_if(self, stmt, test, self.continuation)
-        elif isinstance(test, Value):
-            control.lower_if(self, stmt, test)
-        elif returns:
+        if isinstance(test, Value):
+            if self.following is not None and control.returns(stmt):
+                control.lower_returning_if(self, stmt, test, self.continuation)
+            else:
+                control.lower_if(self, stmt, test)
+            return
+        taken = stmt.body if test else stmt.orelse
+        if self.following is not None and any(map(control.returns, taken)):
             # At the top level a taken branch that may return continues with the rest of the
             # function, so that a returning `if` on a Tensor inside it sees what follows. (Only
-            # then: each such `if` nests the rest of the function one call deeper.)
-            self.run((stmt.body if test else stmt.orelse) + self.continuation, top=True)
+            # then: each such `if` nests the rest of the function one call deeper; a branch not
+            # taken is not looked at, so a chain of `if k == i: return ...` stays flat.)
+            self.run(taken + self.continuation, top=True)
             raise Return(None)
-        else:
-            self.run(stmt.body if test else stmt.orelse)
+        self.run(taken)
 
     def stmt_For(self, stmt):
         self.loop(stmt, self.for_loop)

@@ -75,6 +75,27 @@ def test_many_ifs_on_compile_time_values_compile_without_recursion(tmp_path):
     np.testing.assert_allclose(autograph.jit(module.many_ifs)(x, False), x.sum(), rtol=1e-12)
 
 
+def test_a_chain_of_returning_ifs_on_compile_time_values_compiles_without_recursion(tmp_path):
+    """`if k == i: return ...` 2,000 times: only a taken branch that may return takes the rest of
+    the function with it, so the branches not taken leave the lowering flat."""
+    path = tmp_path / 'returning_ifs.py'
+    lines = ['from autograph import ops', '', '', 'def returning_ifs(x, k):', '    y = x']
+    for i in range(2_000):
+        lines += [f'    if k == {i}:', f'        return ops.sum(y) * {i + 1}', '    y = ops.sin(y)']
+    path.write_text('\n'.join(lines + ['    return ops.sum(y)', '']))
+    spec = importlib.util.spec_from_file_location('returning_ifs', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    x = np.array([0.3, -0.2])
+    for k in (5, 1_999, 5_000):
+        y, dy = x, np.ones_like(x)
+        for _ in range(min(k, 2_000)):
+            y, dy = np.sin(y), np.cos(y) * dy
+        scale = k + 1 if k < 2_000 else 1
+        np.testing.assert_allclose(autograph.jit(module.returning_ifs)(x, k), scale * y.sum(), rtol=1e-12)
+        np.testing.assert_allclose(autograph.grad(module.returning_ifs)(x, k), scale * dy, rtol=1e-9)
+
+
 def product_chain(x, n):
     y = x
     for _ in (0,) * n:      # a tuple: unrolled, every step from one source line
