@@ -250,8 +250,13 @@ class _Adjoint:
         # The branches as they now are: their loops may have gained saved lists to export.
         forward_now = [Region([], fwd, region.results) for region, (fwd, _, _) in zip(op.regions, branches)]
         exports = _exports(forward_now, [b for _, b, _ in branches], results)
+        # A value its branch yields is the if's result whenever that branch's adjoint runs.
+        yielded = {id(v): out for region in forward_now for v, out in zip(region.results, op.outs)
+                   if _defined_within(v, region)}
+        exports = [v for v in exports if id(v) not in yielded]
         new_outs = [Value(v.aval, _hint(v), weak=v.weak) for v in exports]
         mapping = dict(zip(map(id, exports), new_outs))
+        mapping.update(yielded)
         for _, backward, _ in branches:
             _substitute(backward, mapping)
         results = [[mapping.get(id(r), r) for r in rs] for rs in results]
@@ -311,15 +316,17 @@ class _Adjoint:
         backward.extend(tail)
         results = previous + totals + [ct for _, ct in popped_cts]
         region_ops = _Scope(body.args, new_body_ops)
-        needed = [v for v in free_values(Region(d_saved + d_carry + d_outer, backward, results))
-                  if region_ops.defines(v)]
-        if not needed:  # the adjoint loop still needs the trip count: an index, or a 0 per iteration
-            needed = prim.index_args(op)[:1] or [constant(0)]
+        tape = _Tape(op, region_ops, [v for v in free_values(Region(d_saved + d_carry + d_outer, backward, results))
+                                      if region_ops.defines(v)])
+        needed = tape.saved
         # a Python number saved (a range's index) is popped as one: weak, as the adjoint used it
         popped = [Value(v.aval, _hint(v), weak=v.weak) for v in needed]
         mapping = dict(zip(map(id, needed), popped))
+        back_args, back_inits, back_next = tape.remake(self.builder, backward, mapping)
         _substitute(backward, mapping)
-        results = [mapping.get(id(r), r) for r in results]
+        carried_count = len(previous) + len(totals)
+        results = [mapping.get(id(r), r) for r in results[:carried_count]] + back_next + \
+            [mapping.get(id(r), r) for r in results[carried_count:]]
         lists = [Value(list_aval(v.aval), _hint(v) + '_saved', weak=v.weak) for v in needed]
         regions = op.regions[:-1] + (Region(body.args, new_body_ops, list(body.results) + needed),)
         new_forward = Op(op.prim, op.inputs, {**op.params, 'saves': len(op.outs) - count + len(needed)},
@@ -328,13 +335,15 @@ class _Adjoint:
         init_carry = [g if g is not None else ops.zeros_like(op.outs[k]) for g, k in zip(init_carry, active)]
         init_outer = [self.cotangents.get(id(v)) for v in outer]
         init_outer = [g if g is not None else ops.zeros_like(v) for g, v in zip(init_outer, outer)]
-        region = Region(popped + d_saved + d_carry + d_outer, backward, results)
+        region = Region(popped + d_saved + d_carry + d_outer + back_args, backward, results)
         ct_lists = [Value(list_aval(arg.aval), 'd' + _hint(arg) + '_saved')
                     for arg, _ in popped_cts]
-        outs = make(self.builder, FOR_SAVED, lists + [ct for _, ct in saved_cts] + init_carry + init_outer,
-                    (region,), [args[k].aval for k in active] + [v.aval for v in outer],
+        outs = make(self.builder, FOR_SAVED, lists + [ct for _, ct in saved_cts] + init_carry + init_outer + back_inits,
+                    (region,), [args[k].aval for k in active] + [v.aval for v in outer + back_args],
                     {'saves': len(ct_lists)} if ct_lists else None,
-                    names=[d.name for d in d_carry + d_outer])
+                    names=[d.name for d in d_carry + d_outer + back_args])
+        for out, arg in zip(outs[carried_count:], back_args):
+            out.weak = arg.weak
         outs_op = self.builder.ops[-1]
         outs_op.outs += ct_lists
         for v, total in zip(outer, outs[len(active):]):
@@ -350,6 +359,75 @@ class _Adjoint:
                                    "of derivative fewer, or use jacfwd over this gradient)", op.loc)
             self.cotangents[id(lists_in[id(arg)])] = ct_list
         return new_forward
+
+
+class _Tape:
+    """What the adjoint of loop `op` reads of its iterations (`needed`, values its body defines),
+    and how it gets each: popped from a list the forward loop saves (`saved`), one per variable;
+    or made again where that costs less than a list:
+    - the next value of a carried variable whose current value is saved: the adjoint carries
+      it, starting from the loop's result, and takes each popped current value going back;
+    - the index of a range with bounds known now: the adjoint counts it down from the last;
+    - a view of a value from before the loop at a Python-number index (`xs[t]`): taken again.
+    The lists count the adjoint's iterations, so one stays (the index's, or a 0 per iteration)."""
+
+    def __init__(self, op, scope, needed):
+        prim = construct(op)
+        body, count = prim.body(op), prim.carried_count(op)
+        wanted = {id(v) for v in needed}
+        self.follows = []     # (next value, its carried slot)
+        for k, (arg, result) in enumerate(zip(prim.carried_args(op), body.results[:count])):
+            if id(arg) in wanted and id(result) in wanted and result is not arg and \
+                    all(result is not v for v, _ in self.follows):
+                self.follows.append((result, k))
+        self.op = op
+        self.index = prim.index_args(op)[:1]
+        values = prim.index_values(op) if self.index else None
+        self.count_down = (values[-1], values.step) if values else None
+        self.views = [v for v in needed if self.count_down and _is_view(v, self.index[0], scope)]
+        remade = {id(v) for v, _ in self.follows} | {id(v) for v in self.views}
+        if self.count_down and (id(self.index[0]) in wanted or any(
+                w is self.index[0] for v in self.views for w in v.op.inputs)):
+            remade.add(id(self.index[0]))
+        else:
+            self.count_down = None
+        self.saved = [v for v in needed if id(v) not in remade]
+        if not self.saved:
+            self.count_down = None
+            self.saved = self.index or [constant(0)]
+
+    def remake(self, builder, backward, mapping):
+        """Make the remade values in the adjoint's ops `backward` (`mapping` has the popped ones
+        and receives the others). Returns the adjoint's extra carried arguments, their initial
+        values and their next values."""
+        prim = construct(self.op)
+        back_args = [Value(v.aval, _hint(v), weak=v.weak) for v, _ in self.follows]
+        inits = [self.op.outs[k] for _, k in self.follows]
+        nexts = [mapping[id(prim.carried_args(self.op)[k])] for _, k in self.follows]
+        mapping.update((id(v), arg) for (v, _), arg in zip(self.follows, back_args))
+        if self.count_down:
+            index = self.index[0]
+            counter = Value(index.aval, _hint(index), weak=index.weak)
+            mapping[id(index)] = counter
+            with builder.region() as step:
+                nexts.append(ops.sub(counter, self.count_down[1]))
+            backward.extend(step)
+            back_args.append(counter)
+            inits.append(constant(self.count_down[0]))
+        with builder.region() as views:
+            clone_into(builder, [v.op for v in self.views], mapping)
+        for view in views:     # part of the adjoint of the line that took it
+            view.loc = _grad_loc(view)
+        backward[:0] = views
+        return back_args, inits, nexts
+
+
+def _is_view(v, index, scope):
+    """Whether `v` is a subscript of a value from before the loop at Python-number indices
+    (constants or the loop's index): a view, which costs less to take again than to save."""
+    op = v.op
+    return op is not None and op.prim.subscript and not scope.defines(op.inputs[0]) and all(
+        w is index or (isinstance(w, Value) and w.is_scalar_const) for w in op.inputs[1:])
 
 
 class _Scope:

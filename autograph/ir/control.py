@@ -112,6 +112,10 @@ class ControlFlow(Construct):
         then work the op would have done)."""
         return False
 
+    def index_values(self, op: Op) -> Optional[range]:
+        """The values its index argument takes, in order, where they are known when compiling."""
+        return None
+
     def drop_results(self, op: Op, dead: Collection[int]) -> None:
         """Remove the results at positions `dead`, with what feeds only them (a carried value's
         initial value and arguments, a yielded value). Only carried and saved results can go."""
@@ -228,9 +232,13 @@ class ForRange(Loop):
     index_count = 1
 
     def runs_at_least_once(self, op: Op) -> bool:
+        return bool(self.index_values(op))
+
+    def index_values(self, op: Op) -> Optional[range]:
         bounds = self.bounds(op)
-        return all(v.is_scalar_const and isinstance(v.const, int) for v in bounds) and \
-            len(range(*(v.const for v in bounds))) > 0
+        if not all(v.is_scalar_const and isinstance(v.const, int) for v in bounds):
+            return None
+        return range(*(v.const for v in bounds))
 
 
 class WhileLoop(Loop):

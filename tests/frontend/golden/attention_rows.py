@@ -7,18 +7,14 @@ def attention_rows_value_and_grad(q, k, v):
     # out = ops.zeros_like(q)
     out = np.zeros((4, 3), dtype=np.float64)
     # for i in range(q.shape[0]):
-    i_saved = []
     weights_saved = []
     sum_saved = []
     weights_saved_1 = []
     amax_saved = []
     scores_saved = []
-    getitem_saved = []
     for i in range(4):
-        i_saved.append(i)
         # scores = k @ q[i] * 0.5
-        getitem = q[i]
-        scores = k @ getitem * 0.5
+        scores = k @ q[i] * 0.5
         # weights = ops.exp(scores - ops.amax(scores))
         amax = np.max(scores)
         weights = np.exp(scores - amax)
@@ -32,7 +28,6 @@ def attention_rows_value_and_grad(q, k, v):
         weights_saved_1.append(weights)
         amax_saved.append(amax)
         scores_saved.append(scores)
-        getitem_saved.append(getitem)
     # return ops.sum(out * q)
     out_1 = np.sum(out * q)
     # grad of: for i in range(q.shape[0]):
@@ -40,7 +35,8 @@ def attention_rows_value_and_grad(q, k, v):
     dv = np.zeros((5, 3), dtype=np.float64)
     dout = q
     dq = out
-    for i_1, weights_2, sum_2, weights_3, amax_1, scores_1, getitem_1 in zip(reversed(i_saved), reversed(weights_saved), reversed(sum_saved), reversed(weights_saved_1), reversed(amax_saved), reversed(scores_saved), reversed(getitem_saved)):
+    i_1 = 3
+    for weights_2, sum_2, weights_3, amax_1, scores_1 in zip(reversed(weights_saved), reversed(sum_saved), reversed(weights_saved_1), reversed(amax_saved), reversed(scores_saved)):
         # grad of: out[i] = weights @ v
         setitem_1 = setitem(dout, 0, index=np.s_[i_1])
         dt = dout[i_1]
@@ -57,7 +53,9 @@ def attention_rows_value_and_grad(q, k, v):
         # grad of: scores = k @ q[i] * 0.5
         dt_4 = dscores * 0.5
         dt_5 = dt_4 @ k
-        dk += np.reshape(dt_4, shape=(5, 1)) * getitem_1
+        dk += np.reshape(dt_4, shape=(5, 1)) * q[i_1]
         dq = dq + index_add(dt_5, index=np.s_[i_1], shape=(4, 3))
+        # grad of: for i in range(q.shape[0]):
+        i_1 = i_1 - 1
         dout = setitem_1
     return (out_1, (dq, dk, dv))

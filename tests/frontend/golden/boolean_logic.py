@@ -10,25 +10,23 @@ def boolean_logic_value_and_grad(x):
     if logical_and:
         # y = x * 2
         y = x * 2
-        y_1 = None
     else:
         # y = ops.exp(x)
         y = np.exp(x)
-        y_1 = y
     # if s > 100 or s < -100:
     logical_or = np.logical_or(s > 100, s < -100)
     if logical_or:
         # y = y * 0
-        y_2 = np.zeros((3,), dtype=np.float64)
+        y_1 = np.zeros((3,), dtype=np.float64)
     else:
-        y_2 = y
+        y_1 = y
     # inside = (-0.5 < x) & (x < 0.5)
     inside = np.logical_and(x > -0.5, x < 0.5)
     # return ops.sum(y * inside + y * y)
-    out = np.sum(y_2 * inside + y_2 * y_2)
+    out = np.sum(y_1 * inside + y_1 * y_1)
     # grad of: return ops.sum(y * inside + y * y)
     dt = np.ones((3,), dtype=np.float64)
-    dy = y_2 + y_2 + dt * inside
+    dy = y_1 + y_1 + dt * inside
     # grad of: if s > 100 or s < -100:
     if logical_or:
         # grad of: y = y * 0
@@ -41,5 +39,5 @@ def boolean_logic_value_and_grad(x):
         dx = dy_1 * 2
     else:
         # grad of: y = ops.exp(x)
-        dx = dy_1 * y_1
+        dx = dy_1 * y
     return (out, dx)

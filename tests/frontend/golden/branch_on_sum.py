@@ -10,16 +10,14 @@ def branch_on_sum_value_and_grad(x, w):
     if greater:
         # z = ops.exp(y)
         z = np.exp(y)
-        z_1 = z
     else:
         # z = y * y
         z = y * y
-        z_1 = None
     # return ops.sum(z)
     out = np.sum(z)
     # grad of: if ops.sum(y) > 0:
     if greater:
-        dy = z_1
+        dy = z
     else:
         # grad of: z = y * y
         dy = y + y

@@ -7,12 +7,10 @@ def conditional_row_updates_value_and_grad(x):
     # for i in range(x.shape[0]):
     y = x
     greater_saved = []
-    i_saved = []
     sqrt_saved = []
     getitem_saved = []
     getitem_saved_1 = []
     for i in range(4):
-        i_saved.append(i)
         # if ops.sum(y[i]) > 0:
         getitem = y[i]
         greater = np.sum(getitem) > 0
@@ -37,7 +35,8 @@ def conditional_row_updates_value_and_grad(x):
     out = np.sum(y * x)
     # grad of: for i in range(x.shape[0]):
     dy = x
-    for greater_1, i_1, sqrt_2, getitem_3, getitem_4 in zip(reversed(greater_saved), reversed(i_saved), reversed(sqrt_saved), reversed(getitem_saved), reversed(getitem_saved_1)):
+    i_1 = 3
+    for greater_1, sqrt_2, getitem_3, getitem_4 in zip(reversed(greater_saved), reversed(sqrt_saved), reversed(getitem_saved), reversed(getitem_saved_1)):
         # grad of: if ops.sum(y[i]) > 0:
         if greater_1:
             # grad of: y[i] = ops.sqrt(y[i] * y[i] + 1.0)
@@ -51,6 +50,8 @@ def conditional_row_updates_value_and_grad(x):
             dt_4 = dy[i_1]
             dt_5 = dt_4 * 0.5
             dy = index_add_to(setitem(dy, 0, index=np.s_[i_1]), dt_5, index=np.s_[i_1])
+        # grad of: for i in range(x.shape[0]):
+        i_1 = i_1 - 1
     # grad of: y = x * 1.0
     dx = y + dy
     return (out, dx)

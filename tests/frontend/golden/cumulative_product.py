@@ -8,18 +8,13 @@ def cumulative_product_value_and_grad(x):
     running = np.ones((3,), dtype=np.float64)
     # for i in range(x.shape[0]):
     total = np.zeros((3,), dtype=np.float64)
-    getitem_saved = []
     running_saved = []
-    i_saved = []
     for i in range(4):
         running_saved.append(running)
-        i_saved.append(i)
         # running = running * x[i]
-        getitem = x[i]
-        running_1 = running * getitem
+        running_1 = running * x[i]
         # total = total + running
         total += running_1
-        getitem_saved.append(getitem)
         running = running_1
     # return ops.sum(total)
     out = np.sum(total)
@@ -28,11 +23,14 @@ def cumulative_product_value_and_grad(x):
     # grad of: for i in range(x.shape[0]):
     drunning = np.zeros((3,), dtype=np.float64)
     dx = np.zeros((4, 3), dtype=np.float64)
-    for getitem_1, running_2, i_1 in zip(reversed(getitem_saved), reversed(running_saved), reversed(i_saved)):
+    i_1 = 3
+    for running_2 in reversed(running_saved):
         # grad of: total = total + running
         drunning_1 = drunning + dtotal
         # grad of: running = running * x[i]
-        drunning = drunning_1 * getitem_1
+        drunning = drunning_1 * x[i_1]
         dt = drunning_1 * running_2
         dx = index_add_to(dx, dt, index=np.s_[i_1])
+        # grad of: for i in range(x.shape[0]):
+        i_1 = i_1 - 1
     return (out, dx)

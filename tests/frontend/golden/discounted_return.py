@@ -9,9 +9,7 @@ def discounted_return_value_and_grad(rewards, values, gamma):
     # for t in range(rewards.shape[0] - 1, -1, -1):
     loss = np.zeros((3,), dtype=np.float64)
     sub_saved = []
-    t_saved = []
     for t in range(4, -1, -1):
-        t_saved.append(t)
         # g = rewards[t] + gamma * g
         g_1 = rewards[t] + gamma * g
         # loss = loss + (g - values[t]) ** 2
@@ -27,7 +25,8 @@ def discounted_return_value_and_grad(rewards, values, gamma):
     dg = np.zeros((3,), dtype=np.float64)
     drewards = np.zeros((5, 3), dtype=np.float64)
     dvalues = np.zeros((5, 3), dtype=np.float64)
-    for sub_1, t_1 in zip(reversed(sub_saved), reversed(t_saved)):
+    t_1 = 0
+    for sub_1 in reversed(sub_saved):
         # grad of: loss = loss + (g - values[t]) ** 2
         dt = dloss * 2 * sub_1
         dt_1 = -dt
@@ -36,4 +35,6 @@ def discounted_return_value_and_grad(rewards, values, gamma):
         # grad of: g = rewards[t] + gamma * g
         dg = dg_1 * gamma
         drewards = index_add_to(drewards, dg_1, index=np.s_[t_1])
+        # grad of: for t in range(rewards.shape[0] - 1, -1, -1):
+        t_1 = t_1 + 1
     return (out, (drewards, dvalues))

@@ -9,7 +9,6 @@ def fixed_point_while_value_and_grad(x, w):
     delta = np.sum(x * x) + 1.0
     # while delta > 1e-4:
     sub_saved = []
-    z_new_saved = []
     z_saved = []
     while delta > 0.0001:
         z_saved.append(z)
@@ -19,7 +18,6 @@ def fixed_point_while_value_and_grad(x, w):
         sub = z_new - z
         delta = np.sum(np.absolute(sub))
         sub_saved.append(sub)
-        z_new_saved.append(z_new)
         z = z_new
     # return ops.sum(z)
     out = np.sum(z)
@@ -30,7 +28,8 @@ def fixed_point_while_value_and_grad(x, w):
     dw = np.zeros((3, 3), dtype=np.float64)
     dx = np.zeros((3,), dtype=np.float64)
     ddelta = full
-    for sub_1, z_new_1, z_1 in zip(reversed(sub_saved), reversed(z_new_saved), reversed(z_saved)):
+    z_new_1 = z
+    for sub_1, z_1 in zip(reversed(sub_saved), reversed(z_saved)):
         # grad of: delta = ops.sum(ops.abs(z_new - z))
         dt = ddelta * np.sign(sub_1)
         neg = -dt
@@ -41,6 +40,7 @@ def fixed_point_while_value_and_grad(x, w):
         dz = neg + w @ dt_1
         dw += np.reshape(z_1, shape=(3, 1)) * dt_1
         ddelta = full
+        z_new_1 = z_1
     # grad of: delta = ops.sum(x * x) + 1.0
     mul = ddelta * x
     dx_1 = dx + mul + mul

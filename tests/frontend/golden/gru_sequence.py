@@ -14,10 +14,8 @@ def gru_sequence_value_and_grad(xs, wz, wr, wh):
     concat_saved = []
     r_saved = []
     xh_saved = []
-    i_saved = []
     for i in range(5):
         h_saved.append(h)
-        i_saved.append(i)
         x = xs[i]
         # xh = ops.concat((x, h))
         xh = concat(x, h)
@@ -46,7 +44,8 @@ def gru_sequence_value_and_grad(xs, wz, wr, wh):
     dwz = np.zeros((6, 3), dtype=np.float64)
     dwr = np.zeros((6, 3), dtype=np.float64)
     dwh = np.zeros((6, 3), dtype=np.float64)
-    for candidate_1, z_1, h_1, sub_1, concat_2, r_1, xh_1, i_1 in zip(reversed(candidate_saved), reversed(z_saved), reversed(h_saved), reversed(sub_saved), reversed(concat_saved), reversed(r_saved), reversed(xh_saved), reversed(i_saved)):
+    i_1 = 4
+    for candidate_1, z_1, h_1, sub_1, concat_2, r_1, xh_1 in zip(reversed(candidate_saved), reversed(z_saved), reversed(h_saved), reversed(sub_saved), reversed(concat_saved), reversed(r_saved), reversed(xh_saved)):
         # grad of: return (1 - z) * h + z * candidate
         dcandidate = dh * z_1
         dt = dh * h_1
@@ -74,4 +73,5 @@ def gru_sequence_value_and_grad(xs, wz, wr, wh):
         dh = add + slice_axis(dxh, axis=0, start=3, stop=6)
         # grad of: for x in xs:
         dxs = index_add_to(dxs, dx, index=np.s_[i_1])
+        i_1 = i_1 - 1
     return (out, (dxs, dwz, dwr, dwh))

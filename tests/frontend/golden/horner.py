@@ -8,10 +8,8 @@ def horner_value_and_grad(coeffs, x):
     y = np.zeros((3,), dtype=np.float64)
     # for c in coeffs:
     y_saved = []
-    i_saved = []
     for i in range(4):
         y_saved.append(y)
-        i_saved.append(i)
         c = coeffs[i]
         # y = y * x + c
         y = y * x + c
@@ -22,12 +20,14 @@ def horner_value_and_grad(coeffs, x):
     # grad of: for c in coeffs:
     dcoeffs = np.zeros((4,), dtype=np.float64)
     dx = np.zeros((3,), dtype=np.float64)
-    for y_1, i_1 in zip(reversed(y_saved), reversed(i_saved)):
+    i_1 = 3
+    for y_1 in reversed(y_saved):
         # grad of: y = y * x + c
         dc = np.sum(dy, axis=0)
         mul = dy * x
         dx += dy * y_1
         # grad of: for c in coeffs:
         dcoeffs = index_add_to(dcoeffs, dc, index=np.s_[i_1])
+        i_1 = i_1 - 1
         dy = mul
     return (out, (dcoeffs, dx))

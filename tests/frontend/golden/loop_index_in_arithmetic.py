@@ -6,9 +6,7 @@ def loop_index_in_arithmetic_value_and_grad(x):
     # for i in range(n):
     y = x
     mul_saved = []
-    i_saved = []
     for i in range(3):
-        i_saved.append(i)
         # y = y + ops.sin(y * i)
         mul = y * i
         y = y + np.sin(mul)
@@ -18,8 +16,11 @@ def loop_index_in_arithmetic_value_and_grad(x):
     # grad of: return ops.sum(y)
     dy = np.ones((3,), dtype=np.float64)
     # grad of: for i in range(n):
-    for mul_1, i_1 in zip(reversed(mul_saved), reversed(i_saved)):
+    i_1 = 2
+    for mul_1 in reversed(mul_saved):
         # grad of: y = y + ops.sin(y * i)
         dt = dy * np.cos(mul_1)
         dy = dy + dt * i_1
+        # grad of: for i in range(n):
+        i_1 = i_1 - 1
     return (out, dy)

@@ -9,17 +9,14 @@ def loop_inside_branch_value_and_grad(x, w):
         # for _ in range(3):
         h = x
         h_saved = []
-        h_saved_1 = []
         for _ in range(3):
-            h_saved_1.append(h)
+            h_saved.append(h)
             # h = ops.tanh(h @ w)
             h = np.tanh(h @ w)
-            h_saved.append(h)
     else:
         # h = h * 2
         h = x * 2
         h_saved = None
-        h_saved_1 = None
     # return ops.sum(h)
     out = np.sum(h)
     # grad of: return ops.sum(h)
@@ -28,11 +25,13 @@ def loop_inside_branch_value_and_grad(x, w):
     if greater:
         # grad of: for _ in range(3):
         dw = np.zeros((3, 3), dtype=np.float64)
-        for h_1, h_2 in zip(reversed(h_saved), reversed(h_saved_1)):
+        h_1 = h
+        for h_2 in reversed(h_saved):
             # grad of: h = ops.tanh(h @ w)
             dt = dx * (1 - h_1 * h_1)
             dx = w @ dt
             dw += np.reshape(h_2, shape=(3, 1)) * dt
+            h_1 = h_2
     else:
         # grad of: h = h * 2
         dx = np.full(shape=(3,), fill_value=2.0, dtype=np.float64)

@@ -13,15 +13,13 @@ def loss_with_warning_value_and_grad(x, w):
         print('large loss:', loss)
         # return ops.sqrt(loss)
         out = np.sqrt(loss)
-        out_1 = out
     else:
         out = loss
-        out_1 = None
     # grad of: if loss > 5.0:
     dout = np.ones((), dtype=np.float64)
     if greater:
         # grad of: return ops.sqrt(loss)
-        dloss = 1.0 / (2 * out_1)
+        dloss = 1.0 / (2 * out)
     else:
         dloss = dout
     # grad of: loss = ops.sum((x @ w) ** 2)

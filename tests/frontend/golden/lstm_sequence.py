@@ -14,10 +14,8 @@ def lstm_sequence_value_and_grad(xs, h0, w, b):
     i_saved = []
     c_saved = []
     f_saved = []
-    i_saved_1 = []
     for i in range(5):
         c_saved.append(c)
-        i_saved_1.append(i)
         x = xs[i]
         # z = ops.concat((x, h)) @ self.w + self.b
         z = concat(x, h) @ w + b
@@ -44,26 +42,28 @@ def lstm_sequence_value_and_grad(xs, h0, w, b):
     dh = h + h
     # grad of: for x in xs:
     dxs = np.zeros((5, 3), dtype=np.float64)
-    for tanh_1, o_1, g_1, i_2, c_2, f_1, i_3 in zip(reversed(tanh_saved), reversed(o_saved), reversed(g_saved), reversed(i_saved), reversed(c_saved), reversed(f_saved), reversed(i_saved_1)):
+    i_2 = 4
+    for tanh_1, o_1, g_1, i_3, c_2, f_1 in zip(reversed(tanh_saved), reversed(o_saved), reversed(g_saved), reversed(i_saved), reversed(c_saved), reversed(f_saved)):
         # grad of: return o * ops.tanh(c), c
         do = dh * tanh_1
         dt = dh * o_1
         dc_1 = dc + dt * (1 - tanh_1 * tanh_1)
         # grad of: c = f * c + i * g
         di = dc_1 * g_1
-        dg = dc_1 * i_2
+        dg = dc_1 * i_3
         df = dc_1 * c_2
         dc = dc_1 * f_1
         # grad of: i, f, g, o = ops.sigmoid(z[:n]), ops.sigmoid(z[n:2 * n]), ops.tanh(z[2 * n:3 * n]), ops.sigmoid(z[3 * n:])
         dt_1 = do * o_1 * (1 - o_1)
         dt_2 = dg * (1 - g_1 * g_1)
         dt_3 = df * f_1 * (1 - f_1)
-        dt_4 = di * i_2 * (1 - i_2)
+        dt_4 = di * i_3 * (1 - i_3)
         dz = index_add_to(index_add_to(index_add_to(index_add(dt_1, index=np.s_[9:], shape=(12,)), dt_2, index=np.s_[6:9]), dt_3, index=np.s_[3:6]), dt_4, index=np.s_[:3])
         # grad of: z = ops.concat((x, h)) @ self.w + self.b
         dt_5 = w @ dz
         dx = slice_axis(dt_5, axis=0, start=0, stop=3)
         dh = slice_axis(dt_5, axis=0, start=3, stop=6)
         # grad of: for x in xs:
-        dxs = index_add_to(dxs, dx, index=np.s_[i_3])
+        dxs = index_add_to(dxs, dx, index=np.s_[i_2])
+        i_2 = i_2 - 1
     return (out, (dxs, dh))

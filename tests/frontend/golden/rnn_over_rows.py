@@ -8,15 +8,11 @@ def rnn_over_rows_value_and_grad(xs, w):
     h = np.zeros((3,), dtype=np.float64)
     # for x in xs:
     h_saved = []
-    h_saved_1 = []
-    i_saved = []
     for i in range(4):
-        h_saved_1.append(h)
-        i_saved.append(i)
+        h_saved.append(h)
         x = xs[i]
         # h = ops.tanh(h @ w + x)
         h = np.tanh(h @ w + x)
-        h_saved.append(h)
     # return ops.sum(h * h)
     out = np.sum(h * h)
     # grad of: return ops.sum(h * h)
@@ -24,11 +20,15 @@ def rnn_over_rows_value_and_grad(xs, w):
     # grad of: for x in xs:
     dxs = np.zeros((4, 3), dtype=np.float64)
     dw = np.zeros((3, 3), dtype=np.float64)
-    for h_1, h_2, i_1 in zip(reversed(h_saved), reversed(h_saved_1), reversed(i_saved)):
+    h_1 = h
+    i_1 = 3
+    for h_2 in reversed(h_saved):
         # grad of: h = ops.tanh(h @ w + x)
         dt = dh * (1 - h_1 * h_1)
         dh = w @ dt
         dw += np.reshape(h_2, shape=(3, 1)) * dt
         # grad of: for x in xs:
         dxs = index_add_to(dxs, dt, index=np.s_[i_1])
+        i_1 = i_1 - 1
+        h_1 = h_2
     return (out, (dxs, dw))

@@ -11,12 +11,10 @@ def streaming_logsumexp_value_and_grad(x):
     # for i in range(1, x.shape[0]):
     s_1 = s
     greater_saved = []
-    i_saved = []
     exp_saved = []
     s_saved = []
     exp_saved_1 = []
     for i in range(1, 6):
-        i_saved.append(i)
         s_saved.append(s_1)
         # if x[i] > m:
         getitem = x[i]
@@ -44,7 +42,8 @@ def streaming_logsumexp_value_and_grad(x):
     # grad of: for i in range(1, x.shape[0]):
     dx = np.zeros((6,), dtype=np.float64)
     dm = s
-    for greater_1, i_1, exp_4, s_2, exp_5 in zip(reversed(greater_saved), reversed(i_saved), reversed(exp_saved), reversed(s_saved), reversed(exp_saved_1)):
+    i_1 = 5
+    for greater_1, exp_4, s_2, exp_5 in zip(reversed(greater_saved), reversed(exp_saved), reversed(s_saved), reversed(exp_saved_1)):
         # grad of: if x[i] > m:
         if greater_1:
             # grad of: m = x[i]
@@ -66,6 +65,8 @@ def streaming_logsumexp_value_and_grad(x):
             index_add_2 = index_add(dt_3, index=np.s_[i_1], shape=(6,))
             # grad of: if x[i] > m:
             dx = dx + index_add_2
+        # grad of: for i in range(1, x.shape[0]):
+        i_1 = i_1 - 1
     # grad of: m = x[0]
     dx_1 = dx + index_add(dm, index=np.s_[0], shape=(6,))
     return (out, dx_1)
