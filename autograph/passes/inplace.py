@@ -44,7 +44,7 @@ def _written_into(op, acc, update, uses, owned, local, carried):
             and acc.aval == op.out.aval):
         return None
     if isinstance(update, Value) and update.op is not None and update.op.prim is _INDEX_ADD \
-            and uses.get(id(update)) == 1:
+            and uses.get(id(update)) == 1 and update.aval == acc.aval:   # not broadcast into acc
         g, *arrays = update.op.inputs
         return Op(_INDEX_ADD_TO, [acc, g, *arrays], {'index': update.op.params['index']}, op.outs, op.loc)
     if carried.get(id(acc)) is op.out:

@@ -14,6 +14,14 @@ V = np.array([0.3, -0.7])
 M34 = np.array([[0.5, -0.2, 0.9, 0.1], [-0.4, 0.8, 0.3, -0.6], [0.2, 0.1, -0.7, 0.4]])
 
 
+# An update broadcast into the accumulator: `dv * row + index_add(d, [:, None])` adds a (3,)
+# gradient to every row of a (3, 3) one, and in-place accumulation wrote it as
+# `index_add_to(acc, d, [:, None])`, which addressed acc[:, None] (a crash).
+def broadcast_index_add(x):
+    v = ops.sum(x, axis=0)[:, None] * x
+    return v[0, -1]
+
+
 # A non-scalar `return` under an if inside a run-time loop: the returned value started as the
 # number 0.0 and was never widened to the return's shape ('#value@5:4' is float64 of shape (4,)
 # in one branch and float64 of shape () in the other).
@@ -372,6 +380,7 @@ CODEGEN = {
 
 
 CASES = {
+    'broadcast_index_add': (broadcast_index_add, [M34[:, :3]], (0,)),
     'returns_a_row': (returns_a_row, [M34], (0,)),
     'returns_a_row_falls_through': (returns_a_row, [-M34], (0,)),
     'returns_a_tuple': (returns_a_tuple, [A, B], (0, 1)),
