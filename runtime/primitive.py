@@ -116,6 +116,10 @@ class Primitive:
     augmented: Optional[str] = None
     """Written as this augmented assignment where its result takes its first operand's
     variable: '+=' gives `acc += x`."""
+    method: Optional[str] = None
+    """Written as this method of its first operand where that is an array (not a Python or
+    NumPy scalar): 'sum' gives `x.sum(axis=0)`, which skips `np.sum`'s dispatch (a microsecond,
+    as much as the sum itself on small arrays)."""
     attribute: Optional[str] = None
     """Written as this attribute of its one operand where every param has its default: 'T'
     gives `a.T` (an attribute costs a fifth of a call: transposes in loops add up)."""

@@ -16,6 +16,8 @@ def primitive_table():
     for name, prim in sorted(REGISTRY.items()):
         spelling = f'`a {prim.infix} b`' if prim.infix else f'`{prim.prefix}a`' if prim.prefix \
             else f'`a {prim.augmented} b`' if prim.augmented else f'`{prim.spelling}(...)`'
+        if prim.method:
+            spelling += f' or `a.{prim.method}(...)`'
         if prim.attribute:
             spelling += f' or `a.{prim.attribute}`'
         rows.append(f"| {name} | {spelling} | {'yes' if prim.differentiable else 'none (zero)'} |")

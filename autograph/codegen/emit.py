@@ -164,6 +164,8 @@ class _Writer:
                 (k, self.const(p)) for k, p in op.params.items() if k != 'index'])
         keywords = [(k, self.const(p)) for k, p in op.params.items()
                     if not _is_default(prim, k, p)]
+        if prim.method and op.inputs[0].shape:   # an array when the code runs, not a scalar
+            return nodes.call(nodes.attribute(args[0], prim.method), args[1:], keywords)
         return nodes.call(prim.spelling, args, keywords)
 
     def tree(self, tree):

@@ -97,8 +97,9 @@ def prefix(symbol, operand):
     return ast.UnaryOp(op=UNARY[symbol](), operand=operand)
 
 
-def call(func_path, args, keywords):
-    return ast.Call(func=dotted(func_path), args=list(args),
+def call(func, args, keywords):
+    """`func(*args, **keywords)`: `func` a dotted path ('np.exp') or an expression node."""
+    return ast.Call(func=dotted(func) if isinstance(func, str) else func, args=list(args),
                     keywords=[ast.keyword(arg=_checked(k), value=v) for k, v in keywords])
 
 

@@ -36,9 +36,9 @@ def _mean_vjp(g, x, out, axis=None, keepdims=False):
 
 
 reduce_sum = defprim('sum', np.sum, reduction(np.sum), vjp=_sum_vjp, jvp='linear', batch=reduction_batch,
-                     samples=_AXES_SAMPLES, rewrites=('sum_of_fill',))
+                     samples=_AXES_SAMPLES, rewrites=('sum_of_fill',), method='sum')
 reduce_mean = defprim('mean', np.mean, reduction(np.mean), vjp=_mean_vjp, jvp='linear', batch=reduction_batch,
-                      samples=_AXES_SAMPLES, keeps_fill=True)
+                      samples=_AXES_SAMPLES, keeps_fill=True, method='mean')
 
 
 # ---------------------------------------------------------------- prod
@@ -79,7 +79,8 @@ _ZEROS = np.array([[0.7, 0.0, 2.1], [-0.2, 3.0, -1.1]])
 # axes of the adjoint's partials times the tangent.
 reduce_prod = defprim('prod', np.prod, reduction(np.prod), vjp=_prod_vjp, jvp='reduction', batch=reduction_batch,
                       samples=_AXES_SAMPLES + [((_ZEROS,), {}), ((_ZEROS,), {'axis': 1}),
-                                               ((np.array([[0.0, 1.5, 0.0], [2.0, -1.0, 0.5]]),), {'axis': 1})])
+                                               ((np.array([[0.0, 1.5, 0.0], [2.0, -1.0, 0.5]]),), {'axis': 1})],
+                      method='prod')
 
 
 # ---------------------------------------------------------------- amax, amin, argmax, argmin
@@ -91,9 +92,9 @@ def _extreme_vjp(g, x, out, axis=None, keepdims=False):
 
 
 reduce_amax = defprim('amax', np.max, reduction(np.max), vjp=_extreme_vjp, jvp='reduction',
-                      batch=reduction_batch, samples=_AXES_SAMPLES)
+                      batch=reduction_batch, samples=_AXES_SAMPLES, method='max')
 reduce_amin = defprim('amin', np.min, reduction(np.min), vjp=_extreme_vjp, jvp='reduction',
-                      batch=reduction_batch, samples=_AXES_SAMPLES)
+                      batch=reduction_batch, samples=_AXES_SAMPLES, method='min')
 
 
 def _arg_rule(x, axis=None, keepdims=False):

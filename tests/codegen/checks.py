@@ -24,9 +24,12 @@ from astunparse.unparser import interleave
 
 from autograph.codegen.unparse import _Unparser, unparse
 from autograph.ir.printer import is_identifier as _is_identifier
+from runtime.primitive import REGISTRY
 
 is_identifier = functools.lru_cache(maxsize=None)(_is_identifier)
 
+# Methods of arrays generated code calls: those primitives are written as (`x.sum(axis=0)`).
+_METHODS = {prim.method for prim in REGISTRY.values() if prim.method}
 # Builtins generated code may read: loop helpers, non-finite floats, print and assert.
 BUILTINS = {'range', 'reversed', 'zip', 'print', 'AssertionError', 'float', 'complex'}
 
@@ -165,6 +168,9 @@ def _identifiers(node):
 
 def _check_call(node):
     func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in _METHODS and not (
+            isinstance(func.value, ast.Name) and func.value.id == 'np'):
+        return      # x.sum(axis=0): a method primitives declare, on an array
     if isinstance(func, ast.Name):
         if func.id in ('float', 'complex'):   # float('nan'): a non-finite constant
             assert len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and \

@@ -232,3 +232,19 @@ def test_a_loop_that_may_not_run_keeps_its_work():
     source = source_of(autograph.jit(steps_of_run_time_count), w, x, n)
     assert source.index('np.exp(w)') > source.index('for t in range(n)')
     np.testing.assert_allclose(autograph.jit(steps_of_run_time_count)(w, x, np.array(0)), np.sum(x), rtol=1e-12)
+
+
+# ---------------------------------------------------------------- reductions as methods
+def reductions(x, s):
+    return ops.sum(x, 0), ops.amax(x, 1, keepdims=True), ops.mean(ops.exp(x)), ops.sum(s * 2)
+
+
+def test_a_reduction_of_an_array_is_its_method_and_of_a_scalar_numpys_function():
+    """x.sum(axis=0) skips np.sum's dispatch; a 0-d value may be a NumPy or Python scalar when
+    the code runs, so it keeps np.sum."""
+    x, s = RNG.normal(size=(2, 3)), np.array(1.5)
+    source = source_of(autograph.jit(reductions), x, s)
+    assert 'x.sum(axis=0)' in source and 'x.max(axis=1, keepdims=True)' in source
+    assert 'np.exp(x).mean()' in source and 'np.sum(s * 2)' in source
+    for got, want in zip(autograph.jit(reductions)(x, s), (x.sum(0), x.max(1, keepdims=True), np.exp(x).mean(), 3.0)):
+        np.testing.assert_allclose(got, want, rtol=1e-12)

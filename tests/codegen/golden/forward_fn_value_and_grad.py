@@ -9,7 +9,7 @@ def forward_fn_value_and_grad(x, y, w, b):
     # loss = loss_fn(z, y)
     neg = -z
     sub = 1 - y
-    loss = np.mean(sub * z + softplus(neg))
+    loss = (sub * z + softplus(neg)).mean()
     # grad of: loss = loss_fn(z, y)
     dt = 0.33333334 * sigmoid(neg)
     dz = 0.33333334 * sub - dt

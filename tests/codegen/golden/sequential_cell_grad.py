@@ -11,7 +11,7 @@ def sequentialcell_grad(x, weight_0, bias_0, weight_1, bias_1):
     dt_2 = relu(add).T @ dt
     dweight_1 = dt_2.T
     dt_3 = dt_1 * (add > 0)
-    dbias_0 = np.sum(dt_3, axis=0)
+    dbias_0 = dt_3.sum(axis=0)
     dx = dt_3 @ weight_0
     dt_4 = x.T @ dt_3
     dweight_0 = dt_4.T

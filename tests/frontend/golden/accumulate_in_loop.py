@@ -12,7 +12,7 @@ def accumulate_in_loop_value_and_grad(x):
         total += x * add
         add_saved.append(add)
     # return ops.sum(total * total)
-    out = np.sum(total * total)
+    out = (total * total).sum()
     # grad of: return ops.sum(total * total)
     dtotal = total + total
     # grad of: for i in range(n):

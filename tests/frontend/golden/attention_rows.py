@@ -16,10 +16,10 @@ def attention_rows_value_and_grad(q, k, v):
         # scores = k @ q[i] * 0.5
         scores = k @ q[i] * 0.5
         # weights = ops.exp(scores - ops.amax(scores))
-        amax = np.max(scores)
+        amax = scores.max()
         weights = np.exp(scores - amax)
         # weights = weights / ops.sum(weights)
-        sum_1 = np.sum(weights)
+        sum_1 = weights.sum()
         weights_1 = weights / sum_1
         # out[i] = weights @ v
         out = setitem(out, weights_1 @ v, index=np.s_[i])
@@ -29,7 +29,7 @@ def attention_rows_value_and_grad(q, k, v):
         amax_saved.append(amax)
         scores_saved.append(scores)
     # return ops.sum(out * q)
-    out_1 = np.sum(out * q)
+    out_1 = (out * q).sum()
     # grad of: for i in range(q.shape[0]):
     dk = np.zeros((5, 3), dtype=np.float64)
     dv = np.zeros((5, 3), dtype=np.float64)
@@ -43,13 +43,13 @@ def attention_rows_value_and_grad(q, k, v):
         dweights = v @ dt
         dv += np.reshape(weights_2, shape=(5, 1)) * dt
         # grad of: weights = weights / ops.sum(weights)
-        dt_1 = np.sum(-dweights * weights_2 / sum_2, axis=0)
+        dt_1 = (-dweights * weights_2 / sum_2).sum(axis=0)
         dweights_1 = dweights / sum_2 + dt_1
         # grad of: weights = ops.exp(scores - ops.amax(scores))
         dt_2 = dweights_1 * weights_3
-        dt_3 = np.sum(-dt_2, axis=0)
+        dt_3 = (-dt_2).sum(axis=0)
         cast = np.asarray(scores_1 == np.reshape(amax_1, shape=(1,)), dtype=np.float64)
-        dscores = dt_2 + np.reshape(dt_3, shape=(1,)) * (cast / np.sum(cast, keepdims=True))
+        dscores = dt_2 + np.reshape(dt_3, shape=(1,)) * (cast / cast.sum(keepdims=True))
         # grad of: scores = k @ q[i] * 0.5
         dt_4 = dscores * 0.5
         dt_5 = dt_4 @ k

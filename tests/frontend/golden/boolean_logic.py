@@ -4,7 +4,7 @@ import numpy as np
 
 def boolean_logic_value_and_grad(x):
     # s = ops.sum(x)
-    s = np.sum(x)
+    s = x.sum()
     # if 0 < s < 10 and not s > 5:
     logical_and = np.logical_and(np.logical_and(s > 0, s < 10), np.logical_not(s > 5))
     if logical_and:
@@ -23,7 +23,7 @@ def boolean_logic_value_and_grad(x):
     # inside = (-0.5 < x) & (x < 0.5)
     inside = np.logical_and(x > -0.5, x < 0.5)
     # return ops.sum(y * inside + y * y)
-    out = np.sum(y_1 * inside + y_1 * y_1)
+    out = (y_1 * inside + y_1 * y_1).sum()
     # grad of: return ops.sum(y * inside + y * y)
     dt = np.ones((3,), dtype=np.float64)
     dy = y_1 + y_1 + dt * inside

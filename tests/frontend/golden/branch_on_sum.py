@@ -6,7 +6,7 @@ def branch_on_sum_value_and_grad(x, w):
     # y = x @ w
     y = x @ w
     # if ops.sum(y) > 0:
-    greater = np.sum(y) > 0
+    greater = y.sum() > 0
     if greater:
         # z = ops.exp(y)
         z = np.exp(y)
@@ -14,7 +14,7 @@ def branch_on_sum_value_and_grad(x, w):
         # z = y * y
         z = y * y
     # return ops.sum(z)
-    out = np.sum(z)
+    out = z.sum()
     # grad of: if ops.sum(y) > 0:
     if greater:
         dy = z

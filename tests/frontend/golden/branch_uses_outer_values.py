@@ -6,14 +6,14 @@ def branch_uses_outer_values_value_and_grad(x, w):
     # h = ops.sin(x)
     h = np.sin(x)
     # if ops.mean(h) > -5:
-    greater = np.mean(h) > -5
+    greater = h.mean() > -5
     if greater:
         # out = h @ w + x
         out = h @ w + x
     else:
         out = h
     # return ops.sum(out * out)
-    out_1 = np.sum(out * out)
+    out_1 = (out * out).sum()
     # grad of: return ops.sum(out * out)
     dout = out + out
     # grad of: if ops.mean(h) > -5:

@@ -7,7 +7,7 @@ def calls_jit_value_and_grad(x, w):
     out = np.tanh(x @ w)
     out_1 = np.tanh(out @ w)
     # return ops.sum(jitted_layer(jitted_layer(x, w), w))
-    out_2 = np.sum(out_1)
+    out_2 = out_1.sum()
     # grad of: return ops.tanh(x @ w)
     sub = 1 - out_1 * out_1
     dout = w @ sub

@@ -9,7 +9,7 @@ def cell_list_loop_value_and_grad(x, layers_0_weight, layers_0_bias, layers_1_we
     transpose_1 = layers_1_weight.T
     x_2 = np.tanh(x_1 @ transpose_1 + layers_1_bias)
     # return ops.sum(stack(x))
-    out = np.sum(x_2)
+    out = x_2.sum()
     # grad of: x = ops.tanh(self.layers[i](x))
     dx = transpose_1 @ (1 - x_2 * x_2)
     dt = dx * (1 - x_1 * x_1)

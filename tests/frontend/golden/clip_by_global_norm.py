@@ -5,7 +5,7 @@ from runtime.kernels import index_add_to
 
 def clip_by_global_norm_value_and_grad(g1, g2):
     # norm = ops.sqrt(ops.sum(g1 * g1) + ops.sum(g2 * g2))
-    norm = np.sqrt(np.sum(g1 * g1) + np.sum(g2 * g2))
+    norm = np.sqrt((g1 * g1).sum() + (g2 * g2).sum())
     # if norm > max_norm:
     greater = norm > 1.0
     if greater:
@@ -24,7 +24,7 @@ def clip_by_global_norm_value_and_grad(g1, g2):
     # return ops.sum(g1 * ops.sin(g2[0])) + ops.sum(g2 @ g1)
     getitem = g2_1[0]
     sin = np.sin(getitem)
-    out = np.sum(g1_1 * sin) + np.sum(g2_1 @ g1_1)
+    out = (g1_1 * sin).sum() + (g2_1 @ g1_1).sum()
     # grad of: return ops.sum(g1 * ops.sin(g2[0])) + ops.sum(g2 @ g1)
     dt = np.ones((3,), dtype=np.float64)
     dg1 = dt @ g2_1 + sin
@@ -34,11 +34,11 @@ def clip_by_global_norm_value_and_grad(g1, g2):
     if greater:
         # grad of: g2 = g2 * (max_norm / norm)
         dg2_1 = dg2 * div_1
-        dt_2 = np.sum(dg2 * g2, axis=(0, 1))
+        dt_2 = (dg2 * g2).sum(axis=(0, 1))
         div_3 = -dt_2 * div_1 / norm
         # grad of: g1 = g1 * (max_norm / norm)
         dg1_1 = dg1 * div_2
-        dt_3 = np.sum(dg1 * g1, axis=0)
+        dt_3 = (dg1 * g1).sum(axis=0)
         dnorm = div_3 + -dt_3 * div_2 / norm
     else:
         # grad of: if norm > max_norm:

@@ -18,7 +18,7 @@ def column_mixing_value_and_grad(x, v):
         tanh_saved.append(tanh)
         add_saved.append(add)
     # return ops.sum(y * x)
-    out = np.sum(y * x)
+    out = (y * x).sum()
     # grad of: for j in range(x.shape[1]):
     dv = np.zeros((4,), dtype=np.float64)
     dy = x

@@ -20,7 +20,7 @@ def column_scaling_value_and_grad(x, v):
     getitem_2 = y_4[2]
     y_5 = setitem(y_4, np.sin(getitem_2), index=np.s_[2])
     # return ops.sum(y * y)
-    out = np.sum(y_5 * y_5)
+    out = (y_5 * y_5).sum()
     # grad of: return ops.sum(y * y)
     dy = y_5 + y_5
     # grad of: y[j] = ops.sin(y[j])

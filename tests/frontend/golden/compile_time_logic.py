@@ -9,20 +9,20 @@ def compile_time_logic_value_and_grad(x, w, b):
     # h = activation(h)
     h_1 = np.tanh(h)
     # h = h / ops.sqrt(ops.sum(h * h))
-    sqrt = np.sqrt(np.sum(matmul * matmul))
+    sqrt = np.sqrt((matmul * matmul).sum())
     h_2 = matmul / sqrt
     # h = v @ w + bias
     h_3 = matmul + 0.5
     # h = activation(h)
     h_4 = np.sin(h_3)
     # return ops.sum(a * c + d)
-    out = np.sum(h_1 * h_2 + h_4)
+    out = (h_1 * h_2 + h_4).sum()
     # grad of: h = activation(h)
     cos = np.cos(h_3)
     # grad of: h = v @ w + bias
     reshape = np.reshape(x, shape=(3, 1))
     # grad of: h = h / ops.sqrt(ops.sum(h * h))
-    dt = np.sum(-h_1 * h_2 / sqrt, axis=0)
+    dt = (-h_1 * h_2 / sqrt).sum(axis=0)
     dt_1 = dt / (2 * sqrt)
     mul = dt_1 * matmul
     dh = h_1 / sqrt + mul + mul

@@ -4,7 +4,7 @@ import numpy as np
 
 def conditional_expression_value_and_grad(x):
     # s = ops.sum(x)
-    s = np.sum(x)
+    s = x.sum()
     # return ops.sin(s) if s > 0 else ops.cos(s) * 2
     greater = s > 0
     if greater:

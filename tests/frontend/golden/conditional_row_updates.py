@@ -13,7 +13,7 @@ def conditional_row_updates_value_and_grad(x):
     for i in range(4):
         # if ops.sum(y[i]) > 0:
         getitem = y[i]
-        greater = np.sum(getitem) > 0
+        greater = getitem.sum() > 0
         if greater:
             # y[i] = ops.sqrt(y[i] * y[i] + 1.0)
             sqrt = np.sqrt(getitem * getitem + 1.0)
@@ -32,7 +32,7 @@ def conditional_row_updates_value_and_grad(x):
         getitem_saved.append(getitem_1)
         getitem_saved_1.append(getitem_2)
     # return ops.sum(y * x)
-    out = np.sum(y * x)
+    out = (y * x).sum()
     # grad of: for i in range(x.shape[0]):
     dy = x
     i_1 = 3

@@ -13,7 +13,7 @@ def containers_value_and_grad(x, w):
     total_1 = total + value
     total_2 = total_1 + value_1
     # return ops.sum(total)
-    out = np.sum(total_2)
+    out = total_2.sum()
     # grad of: return ops.sum(total)
     dtotal = np.ones((3,), dtype=np.float64)
     # grad of: total = named.get('a') + named['b'] @ w

@@ -17,7 +17,7 @@ def cumulative_product_value_and_grad(x):
         total += running_1
         running = running_1
     # return ops.sum(total)
-    out = np.sum(total)
+    out = total.sum()
     # grad of: return ops.sum(total)
     dtotal = np.ones((3,), dtype=np.float64)
     # grad of: for i in range(x.shape[0]):

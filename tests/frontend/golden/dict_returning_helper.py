@@ -6,9 +6,9 @@ def dict_returning_helper_value_and_grad(x, w):
     # s = stats(x @ w)
     matmul = x @ w
     # return {'mean': ops.mean(v), 'max': ops.amax(v), 'energy': ops.sum(v * v)}
-    mean = np.mean(matmul)
-    amax = np.max(matmul)
-    sum_1 = np.sum(matmul * matmul)
+    mean = matmul.mean()
+    amax = matmul.max()
+    sum_1 = (matmul * matmul).sum()
     # score = score + s[key]
     score = sum_1 + amax
     score_1 = score + mean
@@ -19,7 +19,7 @@ def dict_returning_helper_value_and_grad(x, w):
     # grad of: return {'mean': ops.mean(v), 'max': ops.amax(v), 'energy': ops.sum(v * v)}
     mul = mean * matmul
     cast = np.asarray(matmul == np.reshape(amax, shape=(1,)), dtype=np.float64)
-    dt_1 = mul + mul + np.reshape(mean, shape=(1,)) * (cast / np.sum(cast, keepdims=True)) + dt / 3
+    dt_1 = mul + mul + np.reshape(mean, shape=(1,)) * (cast / cast.sum(keepdims=True)) + dt / 3
     # grad of: s = stats(x @ w)
     dx = w @ dt_1
     dw = np.reshape(x, shape=(3, 1)) * dt_1

@@ -18,7 +18,7 @@ def discounted_return_value_and_grad(rewards, values, gamma):
         sub_saved.append(sub)
         g = g_1
     # return ops.sum(loss)
-    out = np.sum(loss)
+    out = loss.sum()
     # grad of: return ops.sum(loss)
     dloss = np.ones((3,), dtype=np.float64)
     # grad of: for t in range(rewards.shape[0] - 1, -1, -1):

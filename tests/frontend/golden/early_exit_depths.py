@@ -4,18 +4,18 @@ import numpy as np
 
 def early_exit_depths_value_and_grad(x):
     # s = ops.sum(x)
-    s = np.sum(x)
+    s = x.sum()
     # if s > 0:
     greater = s > 0
     if greater:
         # m = ops.amax(x)
-        m = np.max(x)
+        m = x.max()
         # if m > 1.0:
         greater_1 = m > 1.0
         if greater_1:
             # return ops.sum(ops.log(x * x + 1))
             add = x * x + 1
-            out = np.sum(np.log(add))
+            out = np.log(add).sum()
             add_1 = add
             greater_2 = None
             y = None
@@ -30,7 +30,7 @@ def early_exit_depths_value_and_grad(x):
                 # y = ops.exp(x)
                 y_1 = np.exp(x)
                 # return ops.sum(y * y)
-                out = np.sum(y_1 * y_1)
+                out = (y_1 * y_1).sum()
                 y = y_1
             add_1 = None
             greater_2 = greater_3
@@ -41,7 +41,7 @@ def early_exit_depths_value_and_grad(x):
         # y = ops.cos(x)
         y_3 = np.cos(x)
         # return ops.sum(y * y)
-        out = np.sum(y_3 * y_3)
+        out = (y_3 * y_3).sum()
         greater_4 = None
         add_1 = None
         greater_2 = None
@@ -75,7 +75,7 @@ def early_exit_depths_value_and_grad(x):
                 ds = dm
         # grad of: m = ops.amax(x)
         cast = np.asarray(x == np.reshape(m_1, shape=(1,)), dtype=np.float64)
-        dx_1 = dx + np.reshape(dm, shape=(1,)) * (cast / np.sum(cast, keepdims=True))
+        dx_1 = dx + np.reshape(dm, shape=(1,)) * (cast / cast.sum(keepdims=True))
     else:
         # grad of: return ops.sum(y * y)
         dy_1 = y_2 + y_2

@@ -4,23 +4,23 @@ import numpy as np
 
 def early_return_value_and_grad(x):
     # if ops.sum(x) > 0:
-    greater = np.sum(x) > 0
+    greater = x.sum() > 0
     if greater:
         # return ops.sum(x * x)
-        out = np.sum(x * x)
+        out = (x * x).sum()
         greater_1 = None
         y = None
     else:
         # y = ops.exp(x)
         y_1 = np.exp(x)
         # if ops.mean(y) > 2:
-        greater_2 = np.mean(y_1) > 2
+        greater_2 = y_1.mean() > 2
         if greater_2:
             # return ops.sum(y)
-            out = np.sum(y_1)
+            out = y_1.sum()
         else:
             # return ops.sum(-x)
-            out = np.sum(-x)
+            out = (-x).sum()
         greater_1 = greater_2
         y = y_1
     # grad of: if ops.sum(x) > 0:

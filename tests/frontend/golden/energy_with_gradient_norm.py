@@ -6,19 +6,19 @@ def energy_with_gradient_norm_value_and_grad(w, x):
     # return ops.sum(ops.log(1 + ops.exp(x @ w)))
     exp = np.exp(x @ w)
     add = 1 + exp
-    out = np.sum(np.log(add))
+    out = np.log(add).sum()
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
     dt = 1.0 / add
     dt_1 = dt * exp
     reshape = np.reshape(x, shape=(3, 1))
     dw = reshape * dt_1
     # return energy + ops.sum(g * g)
-    out_1 = out + np.sum(dw * dw)
+    out_1 = out + (dw * dw).sum()
     # grad of: return energy + ops.sum(g * g)
     ddw = dw + dw
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dt_2 = np.sum(ddw * dt_1, axis=1, keepdims=True)
-    ddt = np.sum(ddw * reshape, axis=0)
+    dt_2 = (ddw * dt_1).sum(axis=1, keepdims=True)
+    ddt = (ddw * reshape).sum(axis=0)
     ddt_1 = ddt * exp
     dt_3 = -ddt_1 * dt / add + dt
     dt_4 = ddt * dt + dt_3

@@ -11,7 +11,7 @@ def ensemble_average_value_and_grad(x, w1, w2, w3):
     tanh_2 = np.tanh(x @ w3)
     mul_1 = tanh_2 * 3
     # return ops.sum(ops.stack(predictions)) / len(predictions)
-    out = np.sum(stack(tanh, mul, mul_1)) / 3
+    out = stack(tanh, mul, mul_1).sum() / 3
     # grad of: return ops.sum(ops.stack(predictions)) / len(predictions)
     dt = np.full(shape=(3, 3), fill_value=0.3333333333333333, dtype=np.float64)
     dt_1 = np.reshape(slice_axis(dt, axis=0, start=0, stop=1), shape=(3,))

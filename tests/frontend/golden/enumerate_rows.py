@@ -13,7 +13,7 @@ def enumerate_rows_value_and_grad(xs, w):
         # total = total + (t + 1) * ops.sum(ops.tanh(x @ w))
         add = i + 1
         tanh = np.tanh(x @ w)
-        total = total + add * np.sum(tanh)
+        total = total + add * tanh.sum()
         add_saved.append(add)
         tanh_saved.append(tanh)
     # grad of: for t, x in enumerate(xs):

@@ -14,7 +14,7 @@ def feature_dict_value_and_grad(x, w):
     total_1 = total + value_1
     total_2 = total_1 + value_2
     # return ops.sum(total) + len(features)
-    out = np.sum(total_2) + 3
+    out = total_2.sum() + 3
     # grad of: total = features['sin'] * features['cos']
     dvalue = 1.0 + value
     # grad of: features[name] = fn(x @ w)

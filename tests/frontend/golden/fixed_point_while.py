@@ -6,7 +6,7 @@ def fixed_point_while_value_and_grad(x, w):
     # z = ops.zeros_like(x)
     z = np.zeros((3,), dtype=np.float64)
     # delta = ops.sum(x * x) + 1.0
-    delta = np.sum(x * x) + 1.0
+    delta = (x * x).sum() + 1.0
     # while delta > 1e-4:
     sub_saved = []
     z_saved = []
@@ -16,11 +16,11 @@ def fixed_point_while_value_and_grad(x, w):
         z_new = np.tanh(z @ w + x)
         # delta = ops.sum(ops.abs(z_new - z))
         sub = z_new - z
-        delta = np.sum(np.absolute(sub))
+        delta = np.absolute(sub).sum()
         sub_saved.append(sub)
         z = z_new
     # return ops.sum(z)
-    out = np.sum(z)
+    out = z.sum()
     # grad of: return ops.sum(z)
     dz = np.ones((3,), dtype=np.float64)
     # grad of: while delta > 1e-4:

@@ -6,12 +6,12 @@ def gaussian_log_likelihood_value_and_grad(x, mu):
     # var = ops.mean((x - mu) ** 2)
     sub = x - mu
     pow_1 = sub ** 2
-    var = np.mean(pow_1)
+    var = pow_1.mean()
     # assert var > 0, 'the variance must be positive'
     if not np.all(var > 0):
         raise AssertionError('the variance must be positive')
     # return -0.5 * ops.sum((x - mu) ** 2) / var - 0.5 * x.shape[0] * ops.log(var)
-    div = -0.5 * np.sum(pow_1) / var
+    div = -0.5 * pow_1.sum() / var
     out = div - 1.5 * np.log(var)
     # grad of: return -0.5 * ops.sum((x - mu) ** 2) / var - 0.5 * x.shape[0] * ops.log(var)
     dt = 1.0 / var

@@ -13,7 +13,7 @@ def gradient_descent_value_and_grad(x0, a, b, lr):
         # x = x - lr * grad
         x = x - lr * grad
     # return ops.sum(x * x)
-    out = np.sum(x * x)
+    out = (x * x).sum()
     # grad of: return ops.sum(x * x)
     dx = x + x
     # grad of: for _ in range(steps):

@@ -5,7 +5,7 @@ import numpy as np
 def gradient_penalty_value_and_grad(w, x):
     # return ops.sum(ops.tanh(x @ w) ** 2)
     tanh = np.tanh(x @ w)
-    out = np.sum(tanh ** 2)
+    out = (tanh ** 2).sum()
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     dt = 2.0 * tanh
     sub = 1 - tanh * tanh
@@ -13,12 +13,12 @@ def gradient_penalty_value_and_grad(w, x):
     reshape = np.reshape(x, shape=(3, 1))
     dw = reshape * dt_1
     # return loss + ops.sum(g * g)
-    out_1 = out + np.sum(dw * dw)
+    out_1 = out + (dw * dw).sum()
     # grad of: return loss + ops.sum(g * g)
     ddw = dw + dw
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dt_2 = np.sum(ddw * dt_1, axis=1, keepdims=True)
-    ddt = np.sum(ddw * reshape, axis=0)
+    dt_2 = (ddw * dt_1).sum(axis=1, keepdims=True)
+    ddt = (ddw * reshape).sum(axis=0)
     ddt_1 = ddt * sub
     dt_3 = ddt * dt
     dt_4 = -dt_3

@@ -36,7 +36,7 @@ def gru_sequence_value_and_grad(xs, wz, wr, wh):
         r_saved.append(r)
         xh_saved.append(xh)
     # return ops.sum(h)
-    out = np.sum(h)
+    out = h.sum()
     # grad of: return ops.sum(h)
     dh = np.ones((3,), dtype=np.float64)
     # grad of: for x in xs:

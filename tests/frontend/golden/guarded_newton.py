@@ -13,7 +13,7 @@ def guarded_newton_value_and_grad(a):
     for _ in range(6):
         y_saved.append(y)
         # assert ops.amin(y) > 0, 'the iterates must stay positive'
-        if not np.all(np.min(y) > 0):
+        if not np.all(y.min() > 0):
             raise AssertionError('the iterates must stay positive')
         # y = y - (y * y * y - a) / (3 * y * y)   # cube roots
         mul = y * y
@@ -26,7 +26,7 @@ def guarded_newton_value_and_grad(a):
         mul_saved_1.append(mul_1)
         mul_saved_2.append(mul)
     # return ops.sum(y)
-    out = np.sum(y)
+    out = y.sum()
     # grad of: return ops.sum(y)
     dy = np.ones((3,), dtype=np.float64)
     # grad of: for _ in range(steps):

@@ -8,12 +8,12 @@ def halve_until_small_value_and_grad(x):
     # while ops.sum(y) > 1.0:
     y_1 = y
     y_saved = []
-    while np.sum(y_1) > 1.0:
+    while y_1.sum() > 1.0:
         y_saved.append(y_1)
         # y = y * 0.5
         y_1 = y_1 * 0.5
     # return ops.sum(y * x)
-    out = np.sum(y_1 * x)
+    out = (y_1 * x).sum()
     # grad of: while ops.sum(y) > 1.0:
     dy = x
     for y_2 in reversed(y_saved):

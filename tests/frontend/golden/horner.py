@@ -14,7 +14,7 @@ def horner_value_and_grad(coeffs, x):
         # y = y * x + c
         y = y * x + c
     # return ops.sum(y)
-    out = np.sum(y)
+    out = y.sum()
     # grad of: return ops.sum(y)
     dy = np.ones((3,), dtype=np.float64)
     # grad of: for c in coeffs:
@@ -23,7 +23,7 @@ def horner_value_and_grad(coeffs, x):
     i_1 = 3
     for y_1 in reversed(y_saved):
         # grad of: y = y * x + c
-        dc = np.sum(dy, axis=0)
+        dc = dy.sum(axis=0)
         mul = dy * x
         dx += dy * y_1
         # grad of: for c in coeffs:

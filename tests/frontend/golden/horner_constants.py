@@ -9,7 +9,7 @@ def horner_constants_value_and_grad(x):
     y_2 = y_1 * x + 2.0
     # return ops.sum(ops.exp(y) * x)
     exp = np.exp(y_2)
-    out = np.sum(exp * x)
+    out = (exp * x).sum()
     # grad of: return ops.sum(ops.exp(y) * x)
     dy = x * exp
     # grad of: y = y * x + c

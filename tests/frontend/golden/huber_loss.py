@@ -10,7 +10,7 @@ def huber_loss_value_and_grad(pred, target):
     small = abs_1 < 0.5
     # return ops.mean(ops.where(small, 0.5 * err * err, delta * (ops.abs(err) - 0.5 * delta)))
     mul = 0.5 * err
-    out = np.mean(np.where(small, mul * err, 0.5 * (abs_1 - 0.25)))
+    out = np.where(small, mul * err, 0.5 * (abs_1 - 0.25)).mean()
     # grad of: return ops.mean(ops.where(small, 0.5 * err * err, delta * (ops.abs(err) - 0.5 * delta)))
     dt = np.full(shape=(4,), fill_value=0.25, dtype=np.float64)
     dt_1 = np.where(small, dt, 0)

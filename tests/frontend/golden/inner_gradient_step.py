@@ -16,7 +16,7 @@ def inner_gradient_step_value_and_grad(w, x):
     # return ops.sum(ops.log(1 + ops.exp(x @ w)))
     exp_1 = np.exp(x @ sub)
     add_1 = 1 + exp_1
-    out = np.sum(np.log(add_1))
+    out = np.log(add_1).sum()
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
     dt_2 = 1.0 / add_1
     dt_3 = dt_2 * exp_1
@@ -25,8 +25,8 @@ def inner_gradient_step_value_and_grad(w, x):
     dt_5 = -dt_4
     ddw = dt_5 * 0.5
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dt_6 = np.sum(ddw * dt_1, axis=1, keepdims=True)
-    ddt = np.sum(ddw * reshape, axis=0)
+    dt_6 = (ddw * dt_1).sum(axis=1, keepdims=True)
+    ddt = (ddw * reshape).sum(axis=0)
     ddt_1 = ddt * exp
     dt_7 = -ddt_1 * dt / add
     dt_8 = ddt * dt + dt_7

@@ -13,7 +13,7 @@ def iterative_shrinkage_value_and_grad(x):
         y = np.where(greater, y * 0.8, y)
         greater_saved.append(greater)
     # return ops.sum(y * x)
-    out = np.sum(y * x)
+    out = (y * x).sum()
     # grad of: for _ in range(steps):
     dy = x
     for greater_1 in reversed(greater_saved):

@@ -17,7 +17,7 @@ def layered_updates_value_and_grad(x, w):
         for step in range(3):
             h_saved_1.append(h)
             # if ops.sum(h) > 0:
-            greater = np.sum(h) > 0
+            greater = h.sum() > 0
             if greater:
                 # h = ops.tanh(h @ w)
                 h = np.tanh(h @ w)
@@ -34,7 +34,7 @@ def layered_updates_value_and_grad(x, w):
         exp_saved_saved.append(exp_saved)
         h_saved.append(h)
     # return ops.sum(h)
-    out = np.sum(h)
+    out = h.sum()
     # grad of: return ops.sum(h)
     dh = np.ones((3,), dtype=np.float64)
     # grad of: for epoch in range(2):

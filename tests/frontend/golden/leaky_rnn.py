@@ -15,14 +15,14 @@ def leaky_rnn_value_and_grad(xs, w):
         # pre = h @ w + x
         pre = h @ w + x
         # h = ops.tanh(pre) if ops.sum(pre) > 0 else 0.1 * pre
-        greater = np.sum(pre) > 0
+        greater = pre.sum() > 0
         if greater:
             h = np.tanh(pre)
         else:
             h = 0.1 * pre
         greater_saved.append(greater)
     # return ops.sum(h)
-    out = np.sum(h)
+    out = h.sum()
     # grad of: return ops.sum(h)
     dh = np.ones((3,), dtype=np.float64)
     # grad of: for x in xs:

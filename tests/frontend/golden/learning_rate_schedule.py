@@ -6,7 +6,7 @@ def learning_rate_schedule_value_and_grad(w, x, target):
     # err = x @ w - target
     err = x @ w - target
     # loss = ops.sum(err * err)
-    loss = np.sum(err * err)
+    loss = (err * err).sum()
     # if loss > 1.0:
     if loss > 1.0:
         lr = 0.1
@@ -23,7 +23,7 @@ def learning_rate_schedule_value_and_grad(w, x, target):
     w_1 = w - mul * (transpose @ err)
     # return ops.sum((x @ w - target) ** 2)
     sub = x @ w_1 - target
-    out = np.sum(sub ** 2)
+    out = (sub ** 2).sum()
     # grad of: return ops.sum((x @ w - target) ** 2)
     dt = 2.0 * sub
     neg = -dt

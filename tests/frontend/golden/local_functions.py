@@ -9,7 +9,7 @@ def local_functions_value_and_grad(x, w):
     tanh_1 = np.tanh(mul @ w - 0.2)
     mul_1 = tanh_1 * 0.5
     # return ops.sum(square(layer(layer(x), bias=-0.2)))
-    out = np.sum(mul_1 * mul_1)
+    out = (mul_1 * mul_1).sum()
     # grad of: return ops.sum(square(layer(layer(x), bias=-0.2)))
     dt = mul_1 + mul_1
     # grad of: return ops.tanh(v @ w + bias) * scale

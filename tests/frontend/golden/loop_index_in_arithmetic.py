@@ -12,7 +12,7 @@ def loop_index_in_arithmetic_value_and_grad(x):
         y = y + np.sin(mul)
         mul_saved.append(mul)
     # return ops.sum(y)
-    out = np.sum(y)
+    out = y.sum()
     # grad of: return ops.sum(y)
     dy = np.ones((3,), dtype=np.float64)
     # grad of: for i in range(n):

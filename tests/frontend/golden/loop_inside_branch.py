@@ -4,7 +4,7 @@ import numpy as np
 
 def loop_inside_branch_value_and_grad(x, w):
     # if ops.sum(x) > 0:
-    greater = np.sum(x) > 0
+    greater = x.sum() > 0
     if greater:
         # for _ in range(3):
         h = x
@@ -18,7 +18,7 @@ def loop_inside_branch_value_and_grad(x, w):
         h = x * 2
         h_saved = None
     # return ops.sum(h)
-    out = np.sum(h)
+    out = h.sum()
     # grad of: return ops.sum(h)
     dx = np.ones((3,), dtype=np.float64)
     # grad of: if ops.sum(x) > 0:

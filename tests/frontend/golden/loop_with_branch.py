@@ -12,7 +12,7 @@ def loop_with_branch_value_and_grad(x, w):
         # h = h @ w
         h_1 = h @ w
         # if ops.sum(h) > 0:
-        greater = np.sum(h_1) > 0
+        greater = h_1.sum() > 0
         if greater:
             # h = ops.tanh(h)
             h = np.tanh(h_1)
@@ -21,7 +21,7 @@ def loop_with_branch_value_and_grad(x, w):
             h = h_1 * 0.5
         greater_saved.append(greater)
     # return ops.sum(h)
-    out = np.sum(h)
+    out = h.sum()
     # grad of: return ops.sum(h)
     dh = np.ones((3,), dtype=np.float64)
     # grad of: for t in range(n):

@@ -5,7 +5,7 @@ import numpy as np
 def loss_with_warning_value_and_grad(x, w):
     # loss = ops.sum((x @ w) ** 2)
     matmul = x @ w
-    loss = np.sum(matmul ** 2)
+    loss = (matmul ** 2).sum()
     # if loss > 5.0:
     greater = loss > 5.0
     if greater:

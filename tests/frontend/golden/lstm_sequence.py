@@ -36,7 +36,7 @@ def lstm_sequence_value_and_grad(xs, h0, w, b):
         f_saved.append(f)
         c = c_1
     # return ops.sum(h * h) + ops.mean(c)
-    out = np.sum(h * h) + np.mean(c)
+    out = (h * h).sum() + c.mean()
     # grad of: return ops.sum(h * h) + ops.mean(c)
     dc = np.full(shape=(3,), fill_value=0.3333333333333333, dtype=np.float64)
     dh = h + h

@@ -36,7 +36,7 @@ def lstm_tuple_state_value_and_grad(xs, h0, w, b):
         f_saved.append(f)
         state_1 = c
     # return ops.sum(h * h) + ops.mean(c)
-    out = np.sum(state_0 * state_0) + np.mean(state_1)
+    out = (state_0 * state_0).sum() + state_1.mean()
     # grad of: return ops.sum(h * h) + ops.mean(c)
     dstate_1 = np.full(shape=(3,), fill_value=0.3333333333333333, dtype=np.float64)
     dstate_0 = state_0 + state_0

@@ -12,7 +12,7 @@ def masked_update_value_and_grad(x, w):
     # y[:, 0] += 1.0
     y_2 = setitem(y_1, y_1[:, 0] + 1.0, index=np.s_[:, 0])
     # return ops.sum(y * y)
-    out = np.sum(y_2 * y_2)
+    out = (y_2 * y_2).sum()
     # grad of: return ops.sum(y * y)
     dy = y_2 + y_2
     # grad of: y[y < 0] = 0.0   # a hand-written relu

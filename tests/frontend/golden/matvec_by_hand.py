@@ -18,7 +18,7 @@ def matvec_by_hand_value_and_grad(a, x):
             getitem_saved.append(getitem)
         getitem_saved_saved.append(getitem_saved)
     # return ops.sum(ops.sin(y))
-    out = np.sum(np.sin(y))
+    out = np.sin(y).sum()
     # grad of: return ops.sum(ops.sin(y))
     dy = np.cos(y)
     # grad of: for i in range(a.shape[0]):

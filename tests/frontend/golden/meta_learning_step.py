@@ -15,7 +15,7 @@ def meta_learning_step_value_and_grad(w, x):
     sub_1 = w - 0.5 * dw
     # return ops.sum(ops.tanh(x @ w) ** 2)
     tanh_1 = np.tanh(x @ sub_1)
-    out = np.sum(tanh_1 ** 2)
+    out = (tanh_1 ** 2).sum()
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     dt_2 = 2.0 * tanh_1
     dt_3 = dt_2 * (1 - tanh_1 * tanh_1)
@@ -24,8 +24,8 @@ def meta_learning_step_value_and_grad(w, x):
     dt_5 = -dt_4
     ddw = dt_5 * 0.5
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dt_6 = np.sum(ddw * dt_1, axis=1, keepdims=True)
-    ddt = np.sum(ddw * reshape, axis=0)
+    dt_6 = (ddw * dt_1).sum(axis=1, keepdims=True)
+    ddt = (ddw * reshape).sum(axis=0)
     ddt_1 = ddt * sub
     dt_7 = ddt * dt
     dt_8 = -dt_7

@@ -19,7 +19,7 @@ def momentum_descent_value_and_grad(x0, target, lr):
         velocity = velocity_1
     # return ops.sum((x - target) ** 2)
     sub = x - target
-    out = np.sum(sub ** 2)
+    out = (sub ** 2).sum()
     # grad of: return ops.sum((x - target) ** 2)
     dt = 2.0 * sub
     dtarget = -dt

@@ -22,7 +22,7 @@ def multi_head_attention_value_and_grad(q, k, v):
     matmul_1 = weights_1 @ vh_1
     # return ops.sum(ops.concat(heads, axis=1) * q)
     concat_1 = concat(matmul, matmul_1, axis=1)
-    out = np.sum(concat_1 * q)
+    out = (concat_1 * q).sum()
     # grad of: return ops.sum(ops.concat(heads, axis=1) * q)
     dt = slice_axis(q, axis=1, start=0, stop=2)
     dt_1 = slice_axis(q, axis=1, start=2, stop=4)
@@ -30,7 +30,7 @@ def multi_head_attention_value_and_grad(q, k, v):
     dweights = dt_1 @ vh_1.T
     dvh = weights_1.T @ dt_1
     # grad of: weights = ops.softmax(qh @ kh.T / d ** 0.5, axis=-1)
-    dt_2 = weights_1 * (dweights - np.sum(dweights * weights_1, axis=1, keepdims=True))
+    dt_2 = weights_1 * (dweights - (dweights * weights_1).sum(axis=1, keepdims=True))
     dt_3 = dt_2 / 1.4142135623730951
     dqh = dt_3 @ kh_1
     dt_4 = qh_1.T @ dt_3
@@ -39,7 +39,7 @@ def multi_head_attention_value_and_grad(q, k, v):
     dweights_1 = dt @ vh.T
     dvh_1 = weights.T @ dt
     # grad of: weights = ops.softmax(qh @ kh.T / d ** 0.5, axis=-1)
-    dt_5 = weights * (dweights_1 - np.sum(dweights_1 * weights, axis=1, keepdims=True))
+    dt_5 = weights * (dweights_1 - (dweights_1 * weights).sum(axis=1, keepdims=True))
     dt_6 = dt_5 / 1.4142135623730951
     dqh_1 = dt_6 @ kh
     dt_7 = qh.T @ dt_6

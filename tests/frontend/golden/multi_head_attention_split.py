@@ -21,12 +21,12 @@ def multi_head_attention_split_value_and_grad(q, k, v):
     matmul_1 = weights_1 @ vh_1
     # return ops.sum(ops.concat(heads, axis=1) * q)
     concat_1 = concat(matmul, matmul_1, axis=1)
-    out = np.sum(concat_1 * q)
+    out = (concat_1 * q).sum()
     # grad of: heads.append(weights @ vh)
     dweights = qh_1 @ vh_1.T
     dvh = weights_1.T @ qh_1
     # grad of: weights = ops.softmax(qh @ kh.T / d ** 0.5, axis=-1)
-    dt = weights_1 * (dweights - np.sum(dweights * weights_1, axis=1, keepdims=True))
+    dt = weights_1 * (dweights - (dweights * weights_1).sum(axis=1, keepdims=True))
     dt_1 = dt / 1.4142135623730951
     dqh = dt_1 @ kh_1
     dt_2 = qh_1.T @ dt_1
@@ -35,7 +35,7 @@ def multi_head_attention_split_value_and_grad(q, k, v):
     dweights_1 = qh @ vh.T
     dvh_1 = weights.T @ qh
     # grad of: weights = ops.softmax(qh @ kh.T / d ** 0.5, axis=-1)
-    dt_3 = weights * (dweights_1 - np.sum(dweights_1 * weights, axis=1, keepdims=True))
+    dt_3 = weights * (dweights_1 - (dweights_1 * weights).sum(axis=1, keepdims=True))
     dt_4 = dt_3 / 1.4142135623730951
     dqh_1 = dt_4 @ kh
     dt_5 = qh.T @ dt_4

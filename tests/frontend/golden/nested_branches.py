@@ -4,7 +4,7 @@ import numpy as np
 
 def nested_branches_value_and_grad(x):
     # s = ops.sum(x)
-    s = np.sum(x)
+    s = x.sum()
     # if s > 0:
     greater = s > 0
     if greater:
@@ -22,7 +22,7 @@ def nested_branches_value_and_grad(x):
         y = np.cos(x)
         greater_2 = None
     # return ops.sum(y)
-    out = np.sum(y)
+    out = y.sum()
     # grad of: if s > 0:
     if greater:
         # grad of: if s > 100:

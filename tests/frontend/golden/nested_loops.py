@@ -15,7 +15,7 @@ def nested_loops_value_and_grad(x):
             acc = np.sin(acc) + x
         acc_saved_saved.append(acc_saved)
     # return ops.sum(acc)
-    out = np.sum(acc)
+    out = acc.sum()
     # grad of: return ops.sum(acc)
     dacc = np.ones((3,), dtype=np.float64)
     # grad of: for i in range(n):

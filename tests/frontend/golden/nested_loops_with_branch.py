@@ -16,7 +16,7 @@ def nested_loops_with_branch_value_and_grad(x, w):
         for j in range(3):
             h_saved.append(h)
             # if ops.sum(h) > 0:
-            greater = np.sum(h) > 0
+            greater = h.sum() > 0
             if greater:
                 # h = ops.sin(h @ w)
                 matmul = h @ w
@@ -32,7 +32,7 @@ def nested_loops_with_branch_value_and_grad(x, w):
         matmul_saved_saved.append(matmul_saved)
         h_saved_saved.append(h_saved)
     # return ops.sum(h)
-    out = np.sum(h)
+    out = h.sum()
     # grad of: return ops.sum(h)
     dh = np.ones((3,), dtype=np.float64)
     # grad of: for i in range(2):

@@ -14,7 +14,7 @@ def newton_sqrt_value_and_grad(a):
         y = 0.5 * (y + div)
         div_saved.append(div)
     # return ops.sum(y)
-    out = np.sum(y)
+    out = y.sum()
     # grad of: return ops.sum(y)
     dy = np.ones((3,), dtype=np.float64)
     # grad of: for _ in range(steps):

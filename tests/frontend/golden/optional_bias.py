@@ -11,7 +11,7 @@ def optional_bias_value_and_grad(x, w, b):
     tanh = np.tanh(h_1)
     tanh_1 = np.tanh(h)
     # return ops.sum(dense(x, b) + dense(x))
-    out = np.sum(tanh + tanh_1)
+    out = (tanh + tanh_1).sum()
     # grad of: return ops.tanh(h)
     sub = 1 - tanh_1 * tanh_1
     # grad of: h = v @ w

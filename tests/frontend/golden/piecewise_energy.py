@@ -4,7 +4,7 @@ import numpy as np
 
 def piecewise_energy_value_and_grad(x):
     # r = ops.sqrt(ops.sum(x * x))
-    r = np.sqrt(np.sum(x * x))
+    r = np.sqrt((x * x).sum())
     # if r < 0.5:
     less = r < 0.5
     if less:
@@ -26,7 +26,7 @@ def piecewise_energy_value_and_grad(x):
             div = div_1
         less_1 = less_2
     # return e * ops.sum(ops.sin(x))
-    sum_1 = np.sum(np.sin(x))
+    sum_1 = np.sin(x).sum()
     out = e * sum_1
     # grad of: return e * ops.sum(ops.sin(x))
     mul = e * np.cos(x)

@@ -13,7 +13,7 @@ def power_iteration_value_and_grad(a, v0):
         # v = a @ v
         v_1 = a @ v
         # v = v / ops.sqrt(ops.sum(v * v))
-        sqrt = np.sqrt(np.sum(v_1 * v_1))
+        sqrt = np.sqrt((v_1 * v_1).sum())
         v = v_1 / sqrt
         sqrt_saved.append(sqrt)
         v_saved.append(v_1)
@@ -27,7 +27,7 @@ def power_iteration_value_and_grad(a, v0):
     v_2 = v
     for sqrt_1, v_3, v_4 in zip(reversed(sqrt_saved), reversed(v_saved), reversed(v_saved_1)):
         # grad of: v = v / ops.sqrt(ops.sum(v * v))
-        dt = np.sum(-dv * v_2 / sqrt_1, axis=0)
+        dt = (-dv * v_2 / sqrt_1).sum(axis=0)
         dt_1 = dt / (2 * sqrt_1)
         mul = dt_1 * v_3
         dv_1 = dv / sqrt_1 + mul + mul

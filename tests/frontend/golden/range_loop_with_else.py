@@ -12,7 +12,7 @@ def range_loop_with_else_value_and_grad(x):
     # y = y * 0.5
     y_3 = y_2 * 0.5
     # return ops.sum(y)
-    out = np.sum(y_3)
+    out = y_3.sum()
     # grad of: y = ops.sin(y) * (k + 1)
     dy = 2.5 * np.cos(y)
     dt = dy * 3

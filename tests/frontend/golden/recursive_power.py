@@ -8,7 +8,7 @@ def recursive_power_value_and_grad(x):
     mul = half * half
     mul_1 = mul * x
     # return ops.sum(power(x, 5))
-    out = np.sum(mul_1)
+    out = mul_1.sum()
     # grad of: return half * half if n % 2 == 0 else half * half * x
     mul_2 = x * half
     dhalf = mul_2 + mul_2

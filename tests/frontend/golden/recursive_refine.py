@@ -4,7 +4,7 @@ import numpy as np
 
 def recursive_refine_value_and_grad(x):
     # if ops.sum(x * x) > 4.0:
-    greater = np.sum(x * x) > 4.0
+    greater = (x * x).sum() > 4.0
     if greater:
         # return x * 0.5
         out = x * 0.5
@@ -16,7 +16,7 @@ def recursive_refine_value_and_grad(x):
         # return refine(ops.sin(x) + x, depth - 1)
         add_2 = np.sin(x) + x
         # if ops.sum(x * x) > 4.0:
-        greater_3 = np.sum(add_2 * add_2) > 4.0
+        greater_3 = (add_2 * add_2).sum() > 4.0
         if greater_3:
             # return x * 0.5
             out = add_2 * 0.5
@@ -26,7 +26,7 @@ def recursive_refine_value_and_grad(x):
             # return refine(ops.sin(x) + x, depth - 1)
             add_3 = np.sin(add_2) + add_2
             # if ops.sum(x * x) > 4.0:
-            greater_4 = np.sum(add_3 * add_3) > 4.0
+            greater_4 = (add_3 * add_3).sum() > 4.0
             if greater_4:
                 # return x * 0.5
                 out = add_3 * 0.5
@@ -38,7 +38,7 @@ def recursive_refine_value_and_grad(x):
         greater_1 = greater_3
         add = add_2
     # return ops.sum(refine(x, 3))
-    out_1 = np.sum(out)
+    out_1 = out.sum()
     # grad of: if ops.sum(x * x) > 4.0:
     if greater:
         # grad of: return x * 0.5

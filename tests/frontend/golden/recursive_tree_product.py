@@ -14,7 +14,7 @@ def recursive_tree_product_value_and_grad(a, b):
     mul_3 = cos * mul_2
     mul_4 = mul_1 * mul_3
     # return ops.sum(tree_product((ops.sin(a), b, ops.cos(b), a * b, a + 1.0)))
-    out = np.sum(mul_4)
+    out = mul_4.sum()
     # grad of: return tree_product(items[:mid]) * tree_product(items[mid:])
     dt = mul_1 * mul_2
     dt_1 = mul_1 * cos

@@ -14,7 +14,7 @@ def regression_with_logging_value_and_grad(w, x, y, lr):
         # err = x @ w - y
         err = x @ w_1 - y
         # loss = ops.mean(err * err)
-        loss = np.mean(err * err)
+        loss = (err * err).mean()
         # if loss > 1e6:
         if loss > 1000000.0:
             # print('diverging at step', step, 'loss', loss)
@@ -24,7 +24,7 @@ def regression_with_logging_value_and_grad(w, x, y, lr):
         err_saved.append(err)
     # return ops.mean((x @ w - y) ** 2)
     sub = x @ w_1 - y
-    out = np.mean(sub ** 2)
+    out = (sub ** 2).mean()
     # grad of: return ops.mean((x @ w - y) ** 2)
     dt = 0.5 * sub
     dy = -dt

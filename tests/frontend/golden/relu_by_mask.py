@@ -9,7 +9,7 @@ def relu_by_mask_value_and_grad(x, w):
     less = y < 0
     y_1 = np.where(less, 0.0, y)
     # return ops.sum(y * y)
-    out = np.sum(y_1 * y_1)
+    out = (y_1 * y_1).sum()
     # grad of: return ops.sum(y * y)
     dy = y_1 + y_1
     # grad of: y[y < 0] = 0.0   # a hand-written relu

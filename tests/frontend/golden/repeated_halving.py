@@ -14,7 +14,7 @@ def repeated_halving_value_and_grad(x):
         # n = n // 2
         n = n // 2
     # return ops.sum(y)
-    out = np.sum(y)
+    out = y.sum()
     # grad of: return ops.sum(y)
     dy = np.ones((3,), dtype=np.float64)
     # grad of: while n > 1:   # on a Python int: a run-time loop, n a Python int in it

@@ -19,7 +19,7 @@ def residual_mlp_eval_value_and_grad(x, body_0_dense_weight, body_0_dense_bias, 
     transpose_2 = head_weight.T
     add_2 = sigmoid_1 @ transpose_2 + head_bias
     # return ops.sum(mlp_eval(x))
-    out = np.sum(add_2)
+    out = add_2.sum()
     # grad of: return ops.sum(mlp_eval(x))
     full = np.ones((1,), dtype=np.float64)
     # grad of: return self.head(self.body(x))

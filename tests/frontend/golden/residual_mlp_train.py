@@ -23,7 +23,7 @@ def residual_mlp_train_value_and_grad(x, body_0_dense_weight, body_0_dense_bias,
     transpose_2 = head_weight.T
     add_2 = sigmoid_1 @ transpose_2 + head_bias
     # return ops.sum(mlp_train(x))
-    out = np.sum(add_2)
+    out = add_2.sum()
     # grad of: return ops.sum(mlp_train(x))
     full = np.ones((1,), dtype=np.float64)
     # grad of: return self.head(self.body(x))

@@ -11,7 +11,7 @@ def rnn_value_and_grad(x, w):
         # h = ops.tanh(h @ w)
         h = np.tanh(h @ w)
     # return ops.sum(h)
-    out = np.sum(h)
+    out = h.sum()
     # grad of: return ops.sum(h)
     dh = np.ones((3,), dtype=np.float64)
     # grad of: for t in range(n):

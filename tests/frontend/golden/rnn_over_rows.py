@@ -14,7 +14,7 @@ def rnn_over_rows_value_and_grad(xs, w):
         # h = ops.tanh(h @ w + x)
         h = np.tanh(h @ w + x)
     # return ops.sum(h * h)
-    out = np.sum(h * h)
+    out = (h * h).sum()
     # grad of: return ops.sum(h * h)
     dh = h + h
     # grad of: for x in xs:

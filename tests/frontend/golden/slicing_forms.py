@@ -10,7 +10,7 @@ def slicing_forms_value_and_grad(x):
     shifted = x[1:, None]
     # return ops.sum(evens * evens) + ops.sum(shifted * x[:-1, None])
     getitem = x[:-1, None]
-    out = np.sum(evens * evens) + np.sum(shifted * getitem)
+    out = (evens * evens).sum() + (shifted * getitem).sum()
     # grad of: return ops.sum(evens * evens) + ops.sum(shifted * x[:-1, None])
     index_add_1 = index_add(shifted, index=np.s_[:-1, None], shape=(4, 3))
     devens = evens + evens

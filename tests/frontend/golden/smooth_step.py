@@ -4,7 +4,7 @@ import numpy as np
 
 def smooth_step_value_and_grad(x):
     # s = ops.sum(x)
-    s = np.sum(x)
+    s = x.sum()
     # if s < -1.0:
     less = s < -1.0
     if less:
@@ -22,7 +22,7 @@ def smooth_step_value_and_grad(x):
             y = x * x
         less_1 = less_2
     # return ops.sum(y)
-    out = np.sum(y)
+    out = y.sum()
     # grad of: if s < -1.0:
     if less:
         # grad of: y = x * 0.1

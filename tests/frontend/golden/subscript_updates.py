@@ -11,12 +11,12 @@ def subscript_updates_value_and_grad(x, v):
     getitem_1 = y[1, 0]
     y_1 = setitem(y, y[:, 1] + getitem * getitem_1, index=np.s_[:, 1])
     # return ops.sum(y * y)
-    out = np.sum(y_1 * y_1)
+    out = (y_1 * y_1).sum()
     # grad of: return ops.sum(y * y)
     dy = y_1 + y_1
     # grad of: y[:, 1] += v[0] * y[1, 0]
     dt = dy[:, 1]
-    dt_1 = np.sum(dt, axis=0)
+    dt_1 = dt.sum(axis=0)
     dt_2 = dt_1 * getitem_1
     dt_3 = dt_1 * getitem
     index_add_1 = index_add(dt_2, index=np.s_[0], shape=(2,))

@@ -11,7 +11,7 @@ def tower_of_layers_value_and_grad(x, layers_0_weight, layers_0_bias, layers_1_w
     transpose_2 = layers_2_weight.T
     x_3 = np.tanh((x_2 @ transpose_2 + layers_2_bias) * 2.0)
     # return ops.sum(tower(x) ** 2)
-    out = np.sum(x_3 ** 2)
+    out = (x_3 ** 2).sum()
     # grad of: return ops.sum(tower(x) ** 2)
     dx = 2.0 * x_3
     # grad of: x = ops.tanh(layer(x) * gain)

@@ -7,9 +7,9 @@ def user_object_methods_value_and_grad(x, w, mean):
     div = (x - mean) / 1.5
     # return ops.sum(ops.tanh(self.transform(x) @ w) ** 2)
     tanh = np.tanh(div @ w)
-    sum_1 = np.sum(tanh ** 2)
+    sum_1 = (tanh ** 2).sum()
     # return standardizer.loss(x, w) + ops.sum(standardizer.transform(x))
-    out = sum_1 + np.sum(div)
+    out = sum_1 + div.sum()
     # grad of: return ops.sum(ops.tanh(self.transform(x) @ w) ** 2)
     dt = 2.0 * tanh
     dt_1 = dt * (1 - tanh * tanh)

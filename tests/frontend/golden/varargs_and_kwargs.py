@@ -13,7 +13,7 @@ def varargs_and_kwargs_value_and_grad(x, w1, w2):
     # return h * options.get('scale', 1.0)
     resid = h * 0.5
     # return ops.sum(plain * resid)
-    out_3 = np.sum(out_1 * resid)
+    out_3 = (out_1 * resid).sum()
     # grad of: return h * options.get('scale', 1.0)
     dh = out_1 * 0.5
     # grad of: out = activation(h @ w)

@@ -6,12 +6,12 @@ def while_doubling_value_and_grad(x):
     # while ops.sum(y * y) < 50:
     y = x
     y_saved = []
-    while np.sum(y * y) < 50:
+    while (y * y).sum() < 50:
         y_saved.append(y)
         # y = y * 1.5 + x
         y = y * 1.5 + x
     # return ops.sum(y)
-    out = np.sum(y)
+    out = y.sum()
     # grad of: return ops.sum(y)
     dy = np.ones((3,), dtype=np.float64)
     # grad of: while ops.sum(y * y) < 50:

@@ -11,7 +11,7 @@ def while_in_for_value_and_grad(x):
         # while ops.sum(y * y) < 4.0 * (k + 1):
         y_1 = y
         y_saved_1 = []
-        while np.sum(y_1 * y_1) < 4.0 * (k + 1):
+        while (y_1 * y_1).sum() < 4.0 * (k + 1):
             y_saved_1.append(y_1)
             # y = y * 1.5
             y_1 = y_1 * 1.5
@@ -20,7 +20,7 @@ def while_in_for_value_and_grad(x):
         y_saved.append(y_1)
         y_saved_saved.append(y_saved_1)
     # return ops.sum(y)
-    out = np.sum(y)
+    out = y.sum()
     # grad of: return ops.sum(y)
     dy = np.ones((3,), dtype=np.float64)
     # grad of: for k in range(2):

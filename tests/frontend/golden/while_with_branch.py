@@ -6,9 +6,9 @@ def while_with_branch_value_and_grad(x):
     # while ops.sum(y) < 10.0:
     y = x
     greater_saved = []
-    while np.sum(y) < 10.0:
+    while y.sum() < 10.0:
         # if ops.amax(y) > 2.0:
-        greater = np.max(y) > 2.0
+        greater = y.max() > 2.0
         if greater:
             # y = y + 1.0
             y = y + 1.0
@@ -17,7 +17,7 @@ def while_with_branch_value_and_grad(x):
             y = y * 2.0
         greater_saved.append(greater)
     # return ops.sum(y * y)
-    out = np.sum(y * y)
+    out = (y * y).sum()
     # grad of: return ops.sum(y * y)
     dy = y + y
     # grad of: while ops.sum(y) < 10.0:

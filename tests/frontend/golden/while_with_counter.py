@@ -7,14 +7,14 @@ def while_with_counter_value_and_grad(x, w):
     h = x
     step = 0
     h_saved = []
-    while np.logical_and(step < 4, np.sum(h * h) > 0.1):
+    while np.logical_and(step < 4, (h * h).sum() > 0.1):
         h_saved.append(h)
         # h = ops.tanh(h @ w)
         h = np.tanh(h @ w)
         # step += 1
         step = step + 1
     # return ops.sum(h) + step * 0.1
-    out = np.sum(h) + step * 0.1
+    out = h.sum() + step * 0.1
     # grad of: return ops.sum(h) + step * 0.1
     dh = np.ones((3,), dtype=np.float64)
     # grad of: while step < 4 and ops.sum(h * h) > 0.1:
