@@ -5,7 +5,9 @@ primitive's declaration names (`rewrites=`, the table `REWRITES` here) and those
 facts allow (`runtime.primitive.Primitive`):
 - named rewrites: `stop_gradient(x)` -> `x` (it only matters to AD, which has run by now);
   reshape/broadcast_to to the same shape, cast to the same dtype, transpose of a vector or of a
-  transpose do nothing; `x ** 0` is 1; a sum of a fill is a fill;
+  transpose do nothing; `x ** 0` is 1; a sum of a fill is a fill; and NumPy's faster forms:
+  a matmul over an inner axis of length 1 is a broadcast product, a reshape that inserts unit
+  axes a subscript with None (`x[:, None]`); an in-place `add_to` read back is an `add` again;
 - identities (`x * 1`, `x + 0`, `x - 0`, `x / 1`, `x ** 1`), negation (`x * -1` is `-x`),
   absorbing elements (`x * 0` is 0, as in algebra, and as symbolic zeros in AD: an inf or NaN in
   x does not survive it), `x + -y` -> `x - y`, idempotence (`relu(relu(x))`, `max(x, x)`);
@@ -13,7 +15,8 @@ facts allow (`runtime.primitive.Primitive`):
   fill; a primitive that keeps fills (reshape, broadcast, mean) of a fill is a fill; and a fill
   operand whose broadcast changes nothing becomes a Python number in the code
   (`(1 - y) * 0.33333334`), never an array;
-- common subexpressions: the same primitive on the same inputs with the same params is computed once.
+- common subexpressions: the same primitive on the same inputs with the same params is computed
+  once, what a rewrite builds included.
 The output has the same outputs and input list; dead ops are left to `dce`.
 """
 from collections import ChainMap
@@ -26,8 +29,8 @@ from ..ir.control import construct
 from ..ir.core import Op, Region, walk
 from ..tree import map_tree
 
-_FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB, _MUL, _BROADCAST_TO = (
-    REGISTRY[n] for n in ('full', 'reshape', 'transpose', 'neg', 'add', 'sub', 'mul', 'broadcast_to'))
+_FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB, _MUL, _BROADCAST_TO, _GETITEM = (
+    REGISTRY[n] for n in ('full', 'reshape', 'transpose', 'neg', 'add', 'sub', 'mul', 'broadcast_to', 'getitem'))
 
 
 def simplify(graph):
@@ -75,9 +78,26 @@ def _simplify_ops(ops, builder, env, seen):
             if new is None:
                 new = _rebuilt(builder, op, inputs)
                 seen[key] = new
-        elif new.name is None and len(builder.ops) > built_before and new is builder.ops[-1].out:
-            new.name = op.out.name  # a value the rewrite built stands for op.out: it takes the name
+        elif len(builder.ops) > built_before and new is builder.ops[-1].out:
+            if len(builder.ops) == built_before + 1:
+                new = _shared(builder, new, seen)
+            if new.name is None:
+                new.name = op.out.name  # a value the rewrite built stands for op.out: it takes the name
         env[id(op.out)] = new
+
+
+def _shared(builder, new, seen):
+    """`new`, the result of the one op a rewrite just built, or the equal value built before
+    (the op is dropped): what a rewrite builds is computed once too."""
+    op = new.op
+    if op.prim.random or op.prim is _FULL:
+        return new
+    key = _cse_key(op.prim, op.inputs, op.params)
+    if key in seen:
+        builder.ops.pop()
+        return seen[key]
+    seen[key] = new
+    return new
 
 
 def _forward_shared_results(op, regions, env):
@@ -183,7 +203,7 @@ def _vector_transpose(builder, op, inputs):
 
 
 def _broadcast_of_reshape(builder, op, inputs):
-    if inputs[0].op is not None and inputs[0].op.prim is _RESHAPE:
+    if inputs[0].op is not None and (inputs[0].op.prim is _RESHAPE or _adds_axes(inputs[0].op)):
         source = inputs[0].op.inputs[0]
         if _only_adds_leading_ones(source.shape, inputs[0].shape):
             # broadcast_to(reshape(s, (1,)), (n,)) -> broadcast_to(s, (n,)): NumPy adds the ones
@@ -239,11 +259,39 @@ def _functional(builder, op, inputs):
     return builder.emit(_ADD, inputs, {}, op.loc)
 
 
+def _unit_axes(builder, op, inputs):
+    """A reshape that only inserts axes of length 1 is a subscript with None there
+    (`np.reshape(x, (3, 1))` is `x[:, None]`, a view either way at a sixth of the cost)."""
+    x, shape = inputs[0], op.out.shape
+    if fill_value(x) is not None or x.shape == ():
+        return None         # a fill reshaped is a fill (`keeps_fill`); a 0-d value may be a scalar
+    index, k = [], 0
+    for n in shape:
+        if k < len(x.shape) and n == x.shape[k]:
+            index.append(slice(None))
+            k += 1
+        elif n == 1:
+            index.append(None)
+        else:
+            return None
+    if k < len(x.shape):
+        return None
+    while index and index[-1] == slice(None):
+        index.pop()
+    return builder.emit(_GETITEM, [x], {'index': tuple(index)}, op.loc)
+
+
+def _adds_axes(op):
+    """Whether `op` is a subscript that only inserts axes of length 1 (as `_unit_axes` makes)."""
+    return op.prim is _GETITEM and len(op.inputs) == 1 and all(
+        item is None or item == slice(None) for item in op.params['index'])
+
+
 REWRITES = {'erase': _erase, 'same_aval': _same_aval, 'vector_transpose': _vector_transpose,
             'broadcast_of_reshape': _broadcast_of_reshape, 'reshape_of_reshape': _reshape_of_reshape,
             'transpose_of_transpose': _transpose_of_transpose, 'zero_power': _zero_power,
             'write_back': _write_back, 'sum_of_fill': _sum_of_fill, 'outer_product': _outer_product,
-            'functional': _functional}
+            'functional': _functional, 'unit_axes': _unit_axes}
 
 
 def _only_adds_leading_ones(shape, reshaped):

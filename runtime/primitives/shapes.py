@@ -70,8 +70,9 @@ def _broadcast_to_batch(prim, args, dims, shape):
 # Everything here is linear: the tangent is the primitive applied to the tangents.
 reshape = defprim('reshape', np.reshape, _reshape_rule,
                   vjp=lambda g, x, out, shape: (ops.reshape(g, x.shape),), jvp='linear', batch=_reshape_batch,
-                  samples=[((MATRIX,), {'shape': (3, 2)}), ((MATRIX,), {'shape': (6,)})],
-                  keeps_fill=True, rewrites=('same_aval', 'reshape_of_reshape'))
+                  samples=[((MATRIX,), {'shape': (3, 2)}), ((MATRIX,), {'shape': (6,)}),
+                           ((MATRIX,), {'shape': (1, 2, 1, 3)})],
+                  keeps_fill=True, rewrites=('same_aval', 'reshape_of_reshape', 'unit_axes'))
 transpose = defprim('transpose', np.transpose, _transpose_rule, vjp=_transpose_vjp, jvp='linear',
                     batch=_transpose_batch,
                     samples=[((MATRIX,), {}), ((np.arange(24.).reshape(2, 3, 4),), {'axes': (1, 2, 0)})],

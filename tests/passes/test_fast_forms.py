@@ -248,3 +248,20 @@ def test_a_reduction_of_an_array_is_its_method_and_of_a_scalar_numpys_function()
     assert 'np.exp(x).mean()' in source and 'np.sum(s * 2)' in source
     for got, want in zip(autograph.jit(reductions)(x, s), (x.sum(0), x.max(1, keepdims=True), np.exp(x).mean(), 3.0)):
         np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+# ---------------------------------------------------------------- unit axes
+def unit_axes(x, s):
+    return ops.reshape(x, (1, 2, 1, 3)), ops.reshape(ops.exp(x), (2, 3, 1)), ops.reshape(s, (1, 1)), \
+        ops.reshape(x, (3, 2))
+
+
+def test_a_reshape_that_inserts_unit_axes_is_a_subscript_with_none():
+    """A 0-d value may be a scalar when the code runs: it keeps np.reshape."""
+    x, s = RNG.normal(size=(2, 3)), np.array(1.5)
+    source = source_of(autograph.jit(unit_axes), x, s)
+    assert 'x[None, :, None]' in source and 'np.exp(x)[:, :, None]' in source
+    assert 'np.reshape(s, shape=(1, 1))' in source and 'np.reshape(x, shape=(3, 2))' in source
+    for got, want in zip(autograph.jit(unit_axes)(x, s), (x.reshape(1, 2, 1, 3), np.exp(x)[:, :, None],
+                                                         s.reshape(1, 1), x.reshape(3, 2))):
+        np.testing.assert_array_equal(got, want)

@@ -14,5 +14,5 @@ def forward_fn_value_and_grad(x, y, w, b):
     dt = 0.33333334 * sigmoid(neg)
     dz = 0.33333334 * sub - dt
     # grad of: z = ops.matmul(x, self.w) + self.b
-    dw = np.reshape(x, shape=(5, 1)) * dz
+    dw = x[:, None] * dz
     return (loss, (dw, dz))

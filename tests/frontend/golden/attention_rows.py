@@ -41,7 +41,7 @@ def attention_rows_value_and_grad(q, k, v):
         setitem_1 = setitem(dout, 0, index=np.s_[i_1])
         dt = dout[i_1]
         dweights = v @ dt
-        dv += np.reshape(weights_2, shape=(5, 1)) * dt
+        dv += weights_2[:, None] * dt
         # grad of: weights = weights / ops.sum(weights)
         dt_1 = (-dweights * weights_2 / sum_2).sum(axis=0)
         dweights_1 = dweights / sum_2 + dt_1
@@ -53,7 +53,7 @@ def attention_rows_value_and_grad(q, k, v):
         # grad of: scores = k @ q[i] * 0.5
         dt_4 = dscores * 0.5
         dt_5 = dt_4 @ k
-        dk += np.reshape(dt_4, shape=(5, 1)) * q[i_1]
+        dk += dt_4[:, None] * q[i_1]
         dq = dq + index_add(dt_5, index=np.s_[i_1], shape=(4, 3))
         # grad of: for i in range(q.shape[0]):
         i_1 = i_1 - 1

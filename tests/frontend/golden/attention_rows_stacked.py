@@ -90,7 +90,7 @@ def attention_rows_stacked_value_and_grad(q, k, v):
     dt_21 = dt_20 @ k
     # grad of: rows.append(weights / ops.sum(weights) @ v)
     dt_22 = v @ dt
-    dv = np.reshape(div_3, shape=(5, 1)) * dt_3 + np.reshape(div_2, shape=(5, 1)) * dt_2 + np.reshape(div_1, shape=(5, 1)) * dt_1 + np.reshape(div, shape=(5, 1)) * dt
+    dv = div_3[:, None] * dt_3 + div_2[:, None] * dt_2 + div_1[:, None] * dt_1 + div[:, None] * dt
     dt_23 = (-dt_22 * div / sum_1).sum(axis=0)
     dweights_3 = dt_22 / sum_1 + dt_23
     # grad of: weights = ops.exp(scores - ops.amax(scores))
@@ -101,6 +101,6 @@ def attention_rows_stacked_value_and_grad(q, k, v):
     # grad of: scores = k @ q[i] * 0.5
     dt_26 = dscores_3 * 0.5
     dt_27 = dt_26 @ k
-    dk = np.reshape(dt_8, shape=(5, 1)) * getitem_3 + np.reshape(dt_14, shape=(5, 1)) * getitem_2 + np.reshape(dt_20, shape=(5, 1)) * getitem_1 + np.reshape(dt_26, shape=(5, 1)) * getitem
+    dk = dt_8[:, None] * getitem_3 + dt_14[:, None] * getitem_2 + dt_20[:, None] * getitem_1 + dt_26[:, None] * getitem
     dq = index_add_to(index_add_to(index_add_to(stack_1 + index_add(dt_9, index=np.s_[3], shape=(4, 3)), dt_15, index=np.s_[2]), dt_21, index=np.s_[1]), dt_27, index=np.s_[0])
     return (out, (dq, dk, dv))

@@ -13,5 +13,5 @@ def calls_jit_value_and_grad(x, w):
     dout = w @ sub
     dt = dout * (1 - out * out)
     dx = w @ dt
-    dw = np.reshape(out, shape=(3, 1)) * sub + np.reshape(x, shape=(3, 1)) * dt
+    dw = out[:, None] * sub + x[:, None] * dt
     return (out_2, (dx, dw))

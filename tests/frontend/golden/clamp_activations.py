@@ -13,5 +13,5 @@ def clamp_activations_value_and_grad(x, w):
     # grad of: h = ops.clamp(x @ w, -0.5, 0.5)
     dt = dh * np.logical_and(matmul >= -0.5, matmul <= 0.5)
     dx = w @ dt
-    dw = np.reshape(x, shape=(3, 1)) * dt
+    dw = x[:, None] * dt
     return (out, (dx, dw))

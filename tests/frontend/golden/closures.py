@@ -15,5 +15,5 @@ def closures_value_and_grad(x, w, b):
     dt_1 = w @ dt
     db = dt + dt_1
     dx = w @ dt_1
-    dw = np.reshape(add, shape=(3, 1)) * dt + np.reshape(x, shape=(3, 1)) * dt_1
+    dw = add[:, None] * dt + x[:, None] * dt_1
     return (out, (dx, dw, db))

@@ -20,7 +20,7 @@ def compile_time_logic_value_and_grad(x, w, b):
     # grad of: h = activation(h)
     cos = np.cos(h_3)
     # grad of: h = v @ w + bias
-    reshape = np.reshape(x, shape=(3, 1))
+    getitem = x[:, None]
     # grad of: h = h / ops.sqrt(ops.sum(h * h))
     dt = (-h_1 * h_2 / sqrt).sum(axis=0)
     dt_1 = dt / (2 * sqrt)
@@ -30,5 +30,5 @@ def compile_time_logic_value_and_grad(x, w, b):
     dh_1 = h_2 * (1 - h_1 * h_1)
     # grad of: h = v @ w + bias
     dx = w @ cos + w @ dh + w @ dh_1
-    dw = reshape * cos + reshape * dh + reshape * dh_1
+    dw = getitem * cos + getitem * dh + getitem * dh_1
     return (out, (dx, dw, dh_1))

@@ -17,7 +17,7 @@ def containers_value_and_grad(x, w):
     # grad of: return ops.sum(total)
     dtotal = np.ones((3,), dtype=np.float64)
     # grad of: total = named.get('a') + named['b'] @ w
-    dw = np.reshape(value_1, shape=(3, 1)) * dtotal
+    dw = value_1[:, None] * dtotal
     dvalue = 1.0 + w @ dtotal
     # grad of: outs.append(ops.sin(x * (k + 1)))
     dt = dvalue * np.cos(mul)

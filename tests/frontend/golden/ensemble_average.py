@@ -20,12 +20,12 @@ def ensemble_average_value_and_grad(x, w1, w2, w3):
     # grad of: predictions.append(ops.tanh(x @ w) * (k + 1))
     dt_4 = dt_3 * 3
     dt_5 = dt_4 * (1 - tanh_2 * tanh_2)
-    reshape = np.reshape(x, shape=(3, 1))
-    dw3 = reshape * dt_5
+    getitem = x[:, None]
+    dw3 = getitem * dt_5
     dt_6 = dt_2 * 2
     dt_7 = dt_6 * (1 - tanh_1 * tanh_1)
-    dw2 = reshape * dt_7
+    dw2 = getitem * dt_7
     dt_8 = dt_1 * (1 - tanh * tanh)
-    dw1 = reshape * dt_8
+    dw1 = getitem * dt_8
     dx = w3 @ dt_5 + w2 @ dt_7 + w1 @ dt_8
     return (out, (dx, dw1, dw2, dw3))

@@ -27,7 +27,7 @@ def enumerate_rows_value_and_grad(xs, w):
         dt = dtotal * add_1
         dt_1 = dt * (1 - tanh_1 * tanh_1)
         dx = w @ dt_1
-        dw += np.reshape(x_1, shape=(3, 1)) * dt_1
+        dw += x_1[:, None] * dt_1
         # grad of: for t, x in enumerate(xs):
         dxs = index_add_to(dxs, dx, index=np.s_[i_1])
         i_1 = i_1 - 1

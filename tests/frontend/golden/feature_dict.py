@@ -19,9 +19,9 @@ def feature_dict_value_and_grad(x, w):
     dvalue = 1.0 + value
     # grad of: features[name] = fn(x @ w)
     sub = 1 - value_2 * value_2
-    reshape = np.reshape(x, shape=(3, 1))
+    getitem = x[:, None]
     dt = -dvalue * value
     dt_1 = value_1 * value_1
     dx = w @ sub + w @ dt + w @ dt_1
-    dw = reshape * sub + reshape * dt + reshape * dt_1
+    dw = getitem * sub + getitem * dt + getitem * dt_1
     return (out, (dx, dw))

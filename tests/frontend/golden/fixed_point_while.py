@@ -38,7 +38,7 @@ def fixed_point_while_value_and_grad(x, w):
         dt_1 = dz_new * (1 - z_new_1 * z_new_1)
         dx += dt_1
         dz = neg + w @ dt_1
-        dw += np.reshape(z_1, shape=(3, 1)) * dt_1
+        dw += z_1[:, None] * dt_1
         ddelta = full
         z_new_1 = z_1
     # grad of: delta = ops.sum(x * x) + 1.0

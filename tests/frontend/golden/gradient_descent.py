@@ -25,6 +25,6 @@ def gradient_descent_value_and_grad(x0, a, b, lr):
         dgrad = dt * lr
         # grad of: grad = a @ x - b
         db = db - dgrad
-        da += np.reshape(dgrad, shape=(3, 1)) * x_1
+        da += dgrad[:, None] * x_1
         dx = dx + dgrad @ a
     return (out, (dx, da, db))

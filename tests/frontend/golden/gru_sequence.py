@@ -54,7 +54,7 @@ def gru_sequence_value_and_grad(xs, wz, wr, wh):
         # grad of: candidate = ops.tanh(ops.concat((x, r * h)) @ wh)
         dt_1 = dcandidate * (1 - candidate_1 * candidate_1)
         dt_2 = wh @ dt_1
-        dwh += np.reshape(concat_2, shape=(6, 1)) * dt_1
+        dwh += concat_2[:, None] * dt_1
         slice_axis_1 = slice_axis(dt_2, axis=0, start=0, stop=3)
         dt_3 = slice_axis(dt_2, axis=0, start=3, stop=6)
         dr = dt_3 * h_1
@@ -62,12 +62,12 @@ def gru_sequence_value_and_grad(xs, wz, wr, wh):
         # grad of: r = ops.sigmoid(xh @ wr)
         dt_4 = dr * r_1 * (1 - r_1)
         matmul = wr @ dt_4
-        reshape = np.reshape(xh_1, shape=(6, 1))
-        dwr += reshape * dt_4
+        getitem = xh_1[:, None]
+        dwr += getitem * dt_4
         # grad of: z = ops.sigmoid(xh @ wz)
         dt_5 = dz * z_1 * (1 - z_1)
         dxh = matmul + wz @ dt_5
-        dwz += reshape * dt_5
+        dwz += getitem * dt_5
         # grad of: xh = ops.concat((x, h))
         dx = slice_axis_1 + slice_axis(dxh, axis=0, start=0, stop=3)
         dh = add + slice_axis(dxh, axis=0, start=3, stop=6)

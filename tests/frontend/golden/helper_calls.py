@@ -42,6 +42,6 @@ def helper_calls_value_and_grad(a, b, w):
     mul_2 = dt_5 * matmul
     dt_6 = div_2 + mul_2 + mul_2
     # grad of: return cosine_similarity(a @ w, b) + l2_norm(a - b)
-    dw = np.reshape(a, shape=(3, 1)) * dt_6
+    dw = a[:, None] * dt_6
     da = dt_1 + w @ dt_6
     return (out, (da, db, dw))

@@ -9,8 +9,8 @@ def inner_gradient_step_value_and_grad(w, x):
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
     dt = 1.0 / add
     dt_1 = dt * exp
-    reshape = np.reshape(x, shape=(3, 1))
-    dw = reshape * dt_1
+    getitem = x[:, None]
+    dw = getitem * dt_1
     # return softplus_energy(w - 0.5 * g, x)
     sub = w - 0.5 * dw
     # return ops.sum(ops.log(1 + ops.exp(x @ w)))
@@ -20,17 +20,17 @@ def inner_gradient_step_value_and_grad(w, x):
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
     dt_2 = 1.0 / add_1
     dt_3 = dt_2 * exp_1
-    dt_4 = reshape * dt_3
+    dt_4 = getitem * dt_3
     # grad of: return softplus_energy(w - 0.5 * g, x)
     dt_5 = -dt_4
     ddw = dt_5 * 0.5
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
     dt_6 = (ddw * dt_1).sum(axis=1, keepdims=True)
-    ddt = (ddw * reshape).sum(axis=0)
+    ddt = (ddw * getitem).sum(axis=0)
     ddt_1 = ddt * exp
     dt_7 = -ddt_1 * dt / add
     dt_8 = ddt * dt + dt_7
     dt_9 = dt_8 * exp
     dx = sub @ dt_3 + np.reshape(dt_6, shape=(3,)) + w @ dt_9
-    dw_1 = dt_4 + reshape * dt_9
+    dw_1 = dt_4 + getitem * dt_9
     return (out, (dw_1, dx))

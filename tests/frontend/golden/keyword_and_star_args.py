@@ -10,5 +10,5 @@ def keyword_and_star_args_value_and_grad(x, w):
     out = exp.sum()
     # grad of: return v @ weight + shift
     dx = w @ exp
-    dw = np.reshape(x, shape=(3, 1)) * exp
+    dw = x[:, None] * exp
     return (out, (dx, dw))

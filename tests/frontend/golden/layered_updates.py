@@ -48,7 +48,7 @@ def layered_updates_value_and_grad(x, w):
                 # grad of: h = ops.tanh(h @ w)
                 dt = dh * (1 - h_2 * h_2)
                 dh = w @ dt
-                mul = np.reshape(h_3, shape=(3, 1)) * dt
+                mul = h_3[:, None] * dt
                 # grad of: if ops.sum(h) > 0:
                 dw = dw + mul
             else:

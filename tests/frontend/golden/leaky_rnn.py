@@ -38,7 +38,7 @@ def leaky_rnn_value_and_grad(xs, w):
             dpre = dh * 0.1
         # grad of: pre = h @ w + x
         dh = w @ dpre
-        dw += np.reshape(h_2, shape=(3, 1)) * dpre
+        dw += h_2[:, None] * dpre
         # grad of: for x in xs:
         dxs = index_add_to(dxs, dpre, index=np.s_[i_1])
         i_1 = i_1 - 1

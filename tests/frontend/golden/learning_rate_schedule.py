@@ -28,15 +28,15 @@ def learning_rate_schedule_value_and_grad(w, x, target):
     dt = 2.0 * sub
     neg = -dt
     dw = dt @ x
-    mul_1 = np.reshape(dt, shape=(3, 1)) * w_1
+    mul_1 = dt[:, None] * w_1
     # grad of: w = w - lr * momentum * (x.T @ err)
     dt_1 = -dw
     dt_2 = dt_1 * mul
     derr = dt_2 @ transpose
-    dt_3 = np.reshape(dt_2, shape=(3, 1)) * err
+    dt_3 = dt_2[:, None] * err
     add = mul_1 + dt_3.T
     # grad of: err = x @ w - target
     dtarget = neg - derr
-    dx = add + np.reshape(derr, shape=(3, 1)) * w
+    dx = add + derr[:, None] * w
     dw_1 = dw + derr @ x
     return (out, (dw_1, dx, dtarget))

@@ -19,5 +19,5 @@ def local_functions_value_and_grad(x, w):
     dt_4 = dt_3 * 0.5
     dt_5 = dt_4 * (1 - tanh * tanh)
     dx = w @ dt_5
-    dw = np.reshape(mul, shape=(3, 1)) * dt_2 + np.reshape(x, shape=(3, 1)) * dt_5
+    dw = mul[:, None] * dt_2 + x[:, None] * dt_5
     return (out, (dx, dw))

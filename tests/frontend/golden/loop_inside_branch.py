@@ -30,7 +30,7 @@ def loop_inside_branch_value_and_grad(x, w):
             # grad of: h = ops.tanh(h @ w)
             dt = dx * (1 - h_1 * h_1)
             dx = w @ dt
-            dw += np.reshape(h_2, shape=(3, 1)) * dt
+            dw += h_2[:, None] * dt
             h_1 = h_2
     else:
         # grad of: h = h * 2

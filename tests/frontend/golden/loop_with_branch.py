@@ -37,6 +37,6 @@ def loop_with_branch_value_and_grad(x, w):
             dh_1 = dh * 0.5
         # grad of: h = h @ w
         dh = w @ dh_1
-        dw += np.reshape(h_3, shape=(3, 1)) * dh_1
+        dw += h_3[:, None] * dh_1
         h_2 = h_3
     return (out, (dh, dw))

@@ -26,5 +26,5 @@ def loss_with_warning_value_and_grad(x, w):
     dt = np.broadcast_to(dloss, shape=(3,))
     dt_1 = dt * 2 * matmul
     dx = w @ dt_1
-    dw = np.reshape(x, shape=(3, 1)) * dt_1
+    dw = x[:, None] * dt_1
     return (out, (dx, dw))

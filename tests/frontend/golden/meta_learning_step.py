@@ -9,8 +9,8 @@ def meta_learning_step_value_and_grad(w, x):
     dt = 2.0 * tanh
     sub = 1 - tanh * tanh
     dt_1 = dt * sub
-    reshape = np.reshape(x, shape=(3, 1))
-    dw = reshape * dt_1
+    getitem = x[:, None]
+    dw = getitem * dt_1
     # return inner_loss(w - 0.5 * g, x)
     sub_1 = w - 0.5 * dw
     # return ops.sum(ops.tanh(x @ w) ** 2)
@@ -19,13 +19,13 @@ def meta_learning_step_value_and_grad(w, x):
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     dt_2 = 2.0 * tanh_1
     dt_3 = dt_2 * (1 - tanh_1 * tanh_1)
-    dt_4 = reshape * dt_3
+    dt_4 = getitem * dt_3
     # grad of: return inner_loss(w - 0.5 * g, x)
     dt_5 = -dt_4
     ddw = dt_5 * 0.5
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     dt_6 = (ddw * dt_1).sum(axis=1, keepdims=True)
-    ddt = (ddw * reshape).sum(axis=0)
+    ddt = (ddw * getitem).sum(axis=0)
     ddt_1 = ddt * sub
     dt_7 = ddt * dt
     dt_8 = -dt_7
@@ -34,5 +34,5 @@ def meta_learning_step_value_and_grad(w, x):
     dt_10 = mul + mul + dt_9
     dt_11 = dt_10 * sub
     dx = sub_1 @ dt_3 + np.reshape(dt_6, shape=(3,)) + w @ dt_11
-    dw_1 = dt_4 + reshape * dt_11
+    dw_1 = dt_4 + getitem * dt_11
     return (out, (dw_1, dx))

@@ -45,7 +45,7 @@ def nested_loops_with_branch_value_and_grad(x, w):
                 # grad of: h = ops.sin(h @ w)
                 dt = dh * np.cos(matmul_2)
                 dh = w @ dt
-                mul = np.reshape(h_1, shape=(3, 1)) * dt
+                mul = h_1[:, None] * dt
                 # grad of: if ops.sum(h) > 0:
                 dw = dw + mul
             else:

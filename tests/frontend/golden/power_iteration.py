@@ -21,7 +21,7 @@ def power_iteration_value_and_grad(a, v0):
     matmul = v @ a
     out = matmul @ v
     # grad of: return v @ a @ v
-    da = np.reshape(v, shape=(3, 1)) * v
+    da = v[:, None] * v
     dv = matmul + a @ v
     # grad of: for _ in range(steps):
     v_2 = v
@@ -33,6 +33,6 @@ def power_iteration_value_and_grad(a, v0):
         dv_1 = dv / sqrt_1 + mul + mul
         # grad of: v = a @ v
         dv = dv_1 @ a
-        da += np.reshape(dv_1, shape=(3, 1)) * v_4
+        da += dv_1[:, None] * v_4
         v_2 = v_4
     return (out, (da, dv))

@@ -29,17 +29,17 @@ def regression_with_logging_value_and_grad(w, x, y, lr):
     dt = 0.5 * sub
     dy = -dt
     dw = dt @ x
-    dx = np.reshape(dt, shape=(4, 1)) * w_1
+    dx = dt[:, None] * w_1
     # grad of: for step in range(steps):
     for err_1, w_2 in zip(reversed(err_saved), reversed(w_saved)):
         # grad of: w = w - lr * (x.T @ err)
         dt_1 = -dw
         dt_2 = dt_1 * lr
         derr = dt_2 @ transpose
-        dt_3 = np.reshape(dt_2, shape=(3, 1)) * err_1
+        dt_3 = dt_2[:, None] * err_1
         add = dx + dt_3.T
         # grad of: err = x @ w - y
         dy = dy - derr
-        dx = add + np.reshape(derr, shape=(4, 1)) * w_2
+        dx = add + derr[:, None] * w_2
         dw = dw + derr @ x
     return (out, (dw, dx, dy))

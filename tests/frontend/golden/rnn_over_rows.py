@@ -26,7 +26,7 @@ def rnn_over_rows_value_and_grad(xs, w):
         # grad of: h = ops.tanh(h @ w + x)
         dt = dh * (1 - h_1 * h_1)
         dh = w @ dt
-        dw += np.reshape(h_2, shape=(3, 1)) * dt
+        dw += h_2[:, None] * dt
         # grad of: for x in xs:
         dxs = index_add_to(dxs, dt, index=np.s_[i_1])
         i_1 = i_1 - 1

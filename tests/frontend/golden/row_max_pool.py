@@ -14,6 +14,6 @@ def row_max_pool_value_and_grad(x):
     dt_1 = dt * indices
     dvalues = values + values
     # grad of: values, indices = ops.max(x, 1)
-    cast = np.asarray(x == np.reshape(values, shape=(4, 1)), dtype=np.float64)
-    dx = index_add_to(np.reshape(dvalues, shape=(4, 1)) * (cast / cast.sum(axis=1, keepdims=True)), dt_1, index=np.s_[:, 0])
+    cast = np.asarray(x == values[:, None], dtype=np.float64)
+    dx = index_add_to(dvalues[:, None] * (cast / cast.sum(axis=1, keepdims=True)), dt_1, index=np.s_[:, 0])
     return (out, dx)

@@ -4,8 +4,8 @@ import numpy as np
 
 def tensor_methods_value_and_grad(x, w):
     # h = (x @ w).reshape(3, 1) * x
-    reshape = np.reshape(x @ w, shape=(3, 1))
-    h = reshape * x
+    getitem = (x @ w)[:, None]
+    h = getitem * x
     # mu = h.mean(axis=1, keepdims=True)
     mu = h.mean(axis=1, keepdims=True)
     # return ((h - mu) ** 2).sum() + h.T.sum(axis=0).max()
@@ -24,6 +24,6 @@ def tensor_methods_value_and_grad(x, w):
     # grad of: h = (x @ w).reshape(3, 1) * x
     dt_2 = (dh * x).sum(axis=1, keepdims=True)
     dt_3 = np.reshape(dt_2, shape=(3,))
-    dw = np.reshape(x, shape=(3, 1)) * dt_3
-    dx = (dh * reshape).sum(axis=0) + w @ dt_3
+    dw = x[:, None] * dt_3
+    dx = (dh * getitem).sum(axis=0) + w @ dt_3
     return (out, (dx, dw))

@@ -50,6 +50,6 @@ def unpacking_and_augmented_value_and_grad(x, w):
     # grad of: mean = ops.mean(v)
     dt_4 = dcentered + dmean / 3
     # grad of: mean, (var, top) = moments(x @ w)
-    dw = np.reshape(x, shape=(3, 1)) * dt_4
+    dw = x[:, None] * dt_4
     dx = dt_1 + w @ dt_4
     return (out, (dx, dw))

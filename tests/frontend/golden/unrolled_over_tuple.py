@@ -19,5 +19,5 @@ def unrolled_over_tuple_value_and_grad(x, w):
     dh_1 = w @ dt_2
     dt_3 = dh_1 * (1 - tanh * tanh)
     dx = w @ dt_3
-    dw = np.reshape(h, shape=(3, 1)) * dt + np.reshape(tanh, shape=(3, 1)) * dt_2 + np.reshape(x, shape=(3, 1)) * dt_3
+    dw = h[:, None] * dt + tanh[:, None] * dt_2 + x[:, None] * dt_3
     return (out, (dx, dw))

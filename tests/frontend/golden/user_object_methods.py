@@ -14,7 +14,7 @@ def user_object_methods_value_and_grad(x, w, mean):
     dt = 2.0 * tanh
     dt_1 = dt * (1 - tanh * tanh)
     dt_2 = w @ dt_1
-    dw = np.reshape(div, shape=(3, 1)) * dt_1
+    dw = div[:, None] * dt_1
     # grad of: return (x - self.mean) / self.scale
     dt_3 = dt_2 / 1.5
     dx = 0.6666666666666666 + dt_3

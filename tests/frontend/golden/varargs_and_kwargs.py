@@ -18,11 +18,11 @@ def varargs_and_kwargs_value_and_grad(x, w1, w2):
     dh = out_1 * 0.5
     # grad of: out = activation(h @ w)
     dt = dh * out_2 * (1 - out_2)
-    reshape = np.reshape(x, shape=(3, 1))
+    getitem = x[:, None]
     dt_1 = resid * (1 - out_1 * out_1)
     dout = w2 @ dt_1
-    dw2 = reshape * dt + np.reshape(out, shape=(3, 1)) * dt_1
+    dw2 = getitem * dt + out[:, None] * dt_1
     dt_2 = dout * (1 - out * out)
-    dw1 = reshape * dt_2
+    dw1 = getitem * dt_2
     dx = dh + w2 @ dt + w1 @ dt_2
     return (out_3, (dx, dw1, dw2))

@@ -24,6 +24,6 @@ def while_with_counter_value_and_grad(x, w):
         # grad of: h = ops.tanh(h @ w)
         dt = dh * (1 - h_1 * h_1)
         dh = w @ dt
-        dw += np.reshape(h_2, shape=(3, 1)) * dt
+        dw += h_2[:, None] * dt
         h_1 = h_2
     return (out, (dh, dw))
