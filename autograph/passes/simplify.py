@@ -6,8 +6,9 @@ facts allow (`runtime.primitive.Primitive`):
 - named rewrites: `stop_gradient(x)` -> `x` (it only matters to AD, which has run by now);
   reshape/broadcast_to to the same shape, cast to the same dtype, transpose of a vector or of a
   transpose do nothing; `x ** 0` is 1; a sum of a fill is a fill; and NumPy's faster forms:
-  a matmul over an inner axis of length 1 is a broadcast product, a reshape that inserts unit
-  axes a subscript with None (`x[:, None]`); an in-place `add_to` read back is an `add` again;
+  a matmul over an inner axis of length 1 is a broadcast product, a reshape that inserts or
+  drops unit axes a subscript (`x[:, None]`, `y[:, 0]`); an in-place `add_to` read back is an
+  `add` again;
 - identities (`x * 1`, `x + 0`, `x - 0`, `x / 1`, `x ** 1`), negation (`x * -1` is `-x`),
   absorbing elements (`x * 0` is 0, as in algebra, and as symbolic zeros in AD: an inf or NaN in
   x does not survive it), `x + -y` -> `x - y`, idempotence (`relu(relu(x))`, `max(x, x)`);
@@ -260,22 +261,25 @@ def _functional(builder, op, inputs):
 
 
 def _unit_axes(builder, op, inputs):
-    """A reshape that only inserts axes of length 1 is a subscript with None there
-    (`np.reshape(x, (3, 1))` is `x[:, None]`, a view either way at a sixth of the cost)."""
+    """A reshape that only inserts or drops axes of length 1 is a subscript, None where it
+    inserts one and 0 where it drops one (`np.reshape(x, (3, 1))` is `x[:, None]`, and
+    `np.reshape(y, (3,))` of a (3, 1) array `y[:, 0]`): a view either way, at a sixth of the cost."""
     x, shape = inputs[0], op.out.shape
     if fill_value(x) is not None or x.shape == ():
         return None         # a fill reshaped is a fill (`keeps_fill`); a 0-d value may be a scalar
-    index, k = [], 0
-    for n in shape:
-        if k < len(x.shape) and n == x.shape[k]:
+    index, i, j = [], 0, 0
+    while i < len(x.shape) or j < len(shape):
+        if i < len(x.shape) and j < len(shape) and x.shape[i] == shape[j]:
             index.append(slice(None))
-            k += 1
-        elif n == 1:
+            i, j = i + 1, j + 1
+        elif j < len(shape) and shape[j] == 1:
             index.append(None)
+            j += 1
+        elif i < len(x.shape) and x.shape[i] == 1:
+            index.append(0)
+            i += 1
         else:
             return None
-    if k < len(x.shape):
-        return None
     while index and index[-1] == slice(None):
         index.pop()
     return builder.emit(_GETITEM, [x], {'index': tuple(index)}, op.loc)

@@ -6,14 +6,14 @@ import math
 import numpy as np
 
 from ..primitives import nn as P
-from .activations import log_softmax, logsumexp
-from .shapes import expand_dims, reshape, transpose
+from .activations import log_softmax
+from .shapes import expand_dims, reshape, squeeze, transpose
 from .common import aval_of, ndim_of, pick, shape_arg
 from .creation import arange, bernoulli
 from .linalg import matmul
-from .elementwise import abs, cast, exp, log, maximum, minimum, not_equal, softplus, sqrt, where
+from .elementwise import abs, cast, exp, log, maximum, minimum, not_equal, softplus, sqrt, stop_gradient, where
 from .indexing import gather
-from .reductions import mean, sum
+from .reductions import amax, mean, sum
 from .subscript import getitem
 
 
@@ -246,8 +246,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction='mean
     class_axis = 1 if ndim_of(input) > 1 else 0
     if aval_of(target)[1].kind in 'iub' and not label_smoothing:
         # log_softmax at the targets is the logit there less logsumexp: no log_softmax of every
-        # class, and the adjoint scatters the targets' -1 into logsumexp's softmax.
-        lse = logsumexp(input, class_axis)
+        # class, and the adjoint scatters the targets' -1 into the softmax.
+        lse = _logsumexp_keeping_exp(input, class_axis)
         return _nll_indices(lambda index: lse - _at_targets(input, index, class_axis), aval_of(input),
                             target, weight, ignore_index, reduction)
     return nll_loss(log_softmax(input, class_axis), target, weight, ignore_index, reduction, label_smoothing)
@@ -323,6 +323,16 @@ def _smoothed(loss, logp, target, weight, ignore_index, reduction, smoothing):
         total = sum(kept) if weight is None else sum(gather(weight, where(kept > 0, target, 0), 0) * kept)
         return sum(loss) / total
     return _reduce(loss, reduction)
+
+
+def _logsumexp_keeping_exp(x, axis):
+    """logsumexp over `axis`, shifted by the maximum, whose adjoint reads the forward's exp
+    (g / sum * exp, the softmax times g) instead of computing it again. The shift is a
+    constant to the derivative (its two paths cancel), so it takes no gradient. A row of
+    -inf gives NaN (the loss at its target is NaN either way)."""
+    top = stop_gradient(amax(x, axis, keepdims=True))
+    e = exp(x - top)
+    return squeeze(log(sum(e, axis, keepdims=True)) + top, axis)
 
 
 def _at_targets(x, index, class_axis):

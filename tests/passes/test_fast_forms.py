@@ -251,17 +251,19 @@ def test_a_reduction_of_an_array_is_its_method_and_of_a_scalar_numpys_function()
 
 
 # ---------------------------------------------------------------- unit axes
-def unit_axes(x, s):
+def unit_axes(x, s, y):
     return ops.reshape(x, (1, 2, 1, 3)), ops.reshape(ops.exp(x), (2, 3, 1)), ops.reshape(s, (1, 1)), \
-        ops.reshape(x, (3, 2))
+        ops.reshape(x, (3, 2)), ops.reshape(y, (2, 3)), ops.reshape(y, (1, 2, 3, 1))
 
 
-def test_a_reshape_that_inserts_unit_axes_is_a_subscript_with_none():
+def test_a_reshape_that_inserts_or_drops_unit_axes_is_a_subscript():
     """A 0-d value may be a scalar when the code runs: it keeps np.reshape."""
-    x, s = RNG.normal(size=(2, 3)), np.array(1.5)
-    source = source_of(autograph.jit(unit_axes), x, s)
+    x, s, y = RNG.normal(size=(2, 3)), np.array(1.5), RNG.normal(size=(2, 1, 3))
+    source = source_of(autograph.jit(unit_axes), x, s, y)
     assert 'x[None, :, None]' in source and 'np.exp(x)[:, :, None]' in source
+    assert 'y[:, 0]' in source and 'y[None, :, 0, :, None]' in source
     assert 'np.reshape(s, shape=(1, 1))' in source and 'np.reshape(x, shape=(3, 2))' in source
-    for got, want in zip(autograph.jit(unit_axes)(x, s), (x.reshape(1, 2, 1, 3), np.exp(x)[:, :, None],
-                                                         s.reshape(1, 1), x.reshape(3, 2))):
+    wanted = (x.reshape(1, 2, 1, 3), np.exp(x)[:, :, None], s.reshape(1, 1), x.reshape(3, 2), y.reshape(2, 3),
+              y.reshape(1, 2, 3, 1))
+    for got, want in zip(autograph.jit(unit_axes)(x, s, y), wanted):
         np.testing.assert_array_equal(got, want)

@@ -48,10 +48,10 @@ def attention_rows_stacked_value_and_grad(q, k, v):
     stack_1 = stack(matmul, matmul_1, matmul_2, matmul_3)
     out = (stack_1 * q).sum()
     # grad of: return ops.sum(ops.stack(rows) * q)
-    dt = np.reshape(slice_axis(q, axis=0, start=0, stop=1), shape=(3,))
-    dt_1 = np.reshape(slice_axis(q, axis=0, start=1, stop=2), shape=(3,))
-    dt_2 = np.reshape(slice_axis(q, axis=0, start=2, stop=3), shape=(3,))
-    dt_3 = np.reshape(slice_axis(q, axis=0, start=3, stop=4), shape=(3,))
+    dt = slice_axis(q, axis=0, start=0, stop=1)[0]
+    dt_1 = slice_axis(q, axis=0, start=1, stop=2)[0]
+    dt_2 = slice_axis(q, axis=0, start=2, stop=3)[0]
+    dt_3 = slice_axis(q, axis=0, start=3, stop=4)[0]
     # grad of: rows.append(weights / ops.sum(weights) @ v)
     dt_4 = v @ dt_3
     dt_5 = (-dt_4 * div_3 / sum_4).sum(axis=0)

@@ -24,5 +24,5 @@ def energy_with_gradient_norm_value_and_grad(w, x):
     dt_4 = ddt * dt + dt_3
     dt_5 = dt_4 * exp
     dw_1 = getitem * dt_5
-    dx = np.reshape(dt_2, shape=(3,)) + w @ dt_5
+    dx = dt_2[:, 0] + w @ dt_5
     return (out_1, (dw_1, dx))

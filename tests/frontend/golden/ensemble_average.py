@@ -14,9 +14,9 @@ def ensemble_average_value_and_grad(x, w1, w2, w3):
     out = stack(tanh, mul, mul_1).sum() / 3
     # grad of: return ops.sum(ops.stack(predictions)) / len(predictions)
     dt = np.full(shape=(3, 3), fill_value=0.3333333333333333, dtype=np.float64)
-    dt_1 = np.reshape(slice_axis(dt, axis=0, start=0, stop=1), shape=(3,))
-    dt_2 = np.reshape(slice_axis(dt, axis=0, start=1, stop=2), shape=(3,))
-    dt_3 = np.reshape(slice_axis(dt, axis=0, start=2, stop=3), shape=(3,))
+    dt_1 = slice_axis(dt, axis=0, start=0, stop=1)[0]
+    dt_2 = slice_axis(dt, axis=0, start=1, stop=2)[0]
+    dt_3 = slice_axis(dt, axis=0, start=2, stop=3)[0]
     # grad of: predictions.append(ops.tanh(x @ w) * (k + 1))
     dt_4 = dt_3 * 3
     dt_5 = dt_4 * (1 - tanh_2 * tanh_2)

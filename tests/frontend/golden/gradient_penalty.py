@@ -27,5 +27,5 @@ def gradient_penalty_value_and_grad(w, x):
     dt_6 = mul + mul + dt_5 + dt
     dt_7 = dt_6 * sub
     dw_1 = getitem * dt_7
-    dx = np.reshape(dt_2, shape=(3,)) + w @ dt_7
+    dx = dt_2[:, 0] + w @ dt_7
     return (out_1, (dw_1, dx))

@@ -31,6 +31,6 @@ def inner_gradient_step_value_and_grad(w, x):
     dt_7 = -ddt_1 * dt / add
     dt_8 = ddt * dt + dt_7
     dt_9 = dt_8 * exp
-    dx = sub @ dt_3 + np.reshape(dt_6, shape=(3,)) + w @ dt_9
+    dx = sub @ dt_3 + dt_6[:, 0] + w @ dt_9
     dw_1 = dt_4 + getitem * dt_9
     return (out, (dw_1, dx))

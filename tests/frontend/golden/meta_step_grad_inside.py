@@ -33,6 +33,6 @@ def meta_step_grad_inside_value_and_grad(w, x):
     dt_9 = ddt_1 * 2.0
     dt_10 = mul + mul + dt_9
     dt_11 = dt_10 * sub
-    dx = sub_1 @ dt_3 + np.reshape(dt_6, shape=(3,)) + w @ dt_11
+    dx = sub_1 @ dt_3 + dt_6[:, 0] + w @ dt_11
     dw_1 = dt_4 + getitem * dt_11
     return (out, (dw_1, dx))
