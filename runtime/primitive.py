@@ -157,6 +157,9 @@ class Primitive:
     """Applied to an array that holds one value everywhere, it gives that value everywhere."""
     negate_right: Optional[str] = None
     """The primitive equal to this one with its right operand negated (`x + -y` is `x - y`)."""
+    in_place: Optional[str] = None
+    """The primitive that computes this one into its first operand's memory (`add_to` for add),
+    which `autograph.passes.inplace` may use, on either operand: only commutative ones have one."""
     rewrites: tuple[str, ...] = ()
     """The names of the simplifier's own rewrites that apply (`autograph.passes.simplify.REWRITES`)."""
 

@@ -427,7 +427,7 @@ def _inlined(graph, uses, blocks):
                 test = test_region.results[0]
                 if blocks.defines(test_region, test) and len(uses.get(id(test), [])) == 1:
                     inline.add(id(test))
-            if op.regions or not op.outs or op.out.name is not None:
+            if op.regions or not op.outs or op.out.name is not None or op.prim.augmented:
                 continue
             nesting = 1 + max((depth.get(id(v), 0) for v in op.inputs if id(v) in inline), default=0)
             if nesting > _MAX_NESTING:
@@ -504,6 +504,9 @@ def _coalesced(graph, inline, uses, blocks):
                 if blocks.defines(body, result) and only_used_by(result, None) and free(result) \
                         and not _clobbers(result, out, body, variables, reads, owner_of):
                     variables.join(result, out)
+    for op in walk(graph.ops):      # `acc += x` leaves its result in acc's variable (acc is dead)
+        if op.prim.augmented and free(op.out) and only_used_by(op.inputs[0], op):
+            variables.join(op.out, op.inputs[0])
     return {key: variables.root(v) for key, v in variables.alias.items()}    # one step to the variable
 
 

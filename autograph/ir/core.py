@@ -114,6 +114,8 @@ class Construct:
     elementwise = subscript = effect = False
     infix: Optional[str] = None
     prefix: Optional[str] = None
+    augmented: Optional[str] = None
+    in_place: Optional[str] = None
 
     def __init__(self, name: str) -> None:
         self.name = name

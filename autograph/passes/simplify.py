@@ -8,7 +8,7 @@ facts allow (`runtime.primitive.Primitive`):
   transpose do nothing; `x ** 0` is 1; a sum of a fill is a fill; and NumPy's faster forms:
   a matmul over an inner axis of length 1 is a broadcast product, a reshape that inserts or
   drops unit axes a subscript (`x[:, None]`, `y[:, 0]`); an in-place `add_to` read back is an
-  `add` again;
+  `add` again (`mul_to` a `mul`);
 - identities (`x * 1`, `x + 0`, `x - 0`, `x / 1`, `x ** 1`), negation (`x * -1` is `-x`),
   absorbing elements (`x * 0` is 0, as in algebra, and as symbolic zeros in AD: an inf or NaN in
   x does not survive it), `x + -y` -> `x - y`, idempotence (`relu(relu(x))`, `max(x, x)`);
@@ -257,7 +257,10 @@ def _outer_product(builder, op, inputs):
 def _functional(builder, op, inputs):
     """An in-place update read back from generated code is an ordinary one again: whether it
     may write in place is for `passes.inplace` to decide anew."""
-    return builder.emit(_ADD, inputs, {}, op.loc)
+    return builder.emit(_FUNCTIONAL[op.prim.name], inputs, {}, op.loc)
+
+
+_FUNCTIONAL = {prim.in_place: prim for prim in REGISTRY.values() if prim.in_place}
 
 
 def _unit_axes(builder, op, inputs):

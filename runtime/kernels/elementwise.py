@@ -1,11 +1,17 @@
-"""Elementwise kernels that NumPy lacks: erf, rsqrt, stop_gradient, add_to."""
+"""Elementwise kernels that NumPy lacks: erf, rsqrt, stop_gradient, add_to, mul_to."""
 import numpy as np
 
 
 def add_to(acc, x):
-    """`acc += x`, returning `acc`: a loop's accumulator updated where it is (the optimiser's
-    form of `acc + x` where nothing else reads `acc`), so no array is made per iteration."""
+    """`acc += x`, returning `acc`: the optimiser's form of `acc + x` where nothing else reads
+    `acc` (a loop's accumulator, a product it made), so no array is made for the result."""
     acc += x
+    return acc
+
+
+def mul_to(acc, x):
+    """`acc *= x`, returning `acc`, as `add_to` is for `acc + x`."""
+    acc *= x
     return acc
 
 

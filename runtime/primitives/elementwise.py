@@ -63,25 +63,29 @@ def comparison(name, kernel, infix=None, samples=TRUTH, **facts):
 
 # ---------------------------------------------------------------- arithmetic
 add = binary('add', np.add, lambda g, x, y, out: (g, g), '+', identity=0, negate_right='sub',
-             rewrites=('write_back',))
-
-
-def _add_to_rule(acc, x):
-    if not isinstance(acc, Aval) or pointwise(np.add)(acc, x) != acc:
-        raise ValueError(f"add_to: {shape_of(x)} cannot be added into an array of shape {shape_of(acc)}")
-    return acc
-
-
-# `add` done in the first operand's memory, which only the optimiser (passes.inplace) decides;
-# the simplifier turns it back into `add` first, so code read back is checked again.
-add_to = defprim('add_to', kernels.add_to, _add_to_rule, vjp=lambda g, acc, x, out: (g, g), jvp='diagonal',
-                 batch=lambda prim, args, dims: elementwise_batch(add, args, dims),
-                 samples=[((MATRIX, np.array([0.5, -1.5, 2.5])), {}), ((MATRIX, MATRIX[::-1]), {})],
-                 fresh=True, consumes_first=True, augmented='+=', rewrites=('functional',))
+             rewrites=('write_back',), in_place='add_to')
 sub = binary('sub', np.subtract, lambda g, x, y, out: (g, -g), '-', right_identity=0, negate_right='add')
 mul = binary('mul', np.multiply, lambda g, x, y, out: (g * y, g * x), '*', identity=1, absorbing=0,
-             negating=-1)
+             negating=-1, in_place='mul_to')
 div = binary('div', np.true_divide, lambda g, x, y, out: (g / y, -g * out / y), '/', right_identity=1)
+
+
+def in_place(name, kernel, functional, symbol):
+    """`functional` computed into its first operand's memory (`acc += x`), which only the
+    optimiser decides (passes.inplace, where nothing else reads acc); the simplifier turns it
+    back into `functional` first, so code read back is checked again."""
+    def rule(acc, x):
+        if not isinstance(acc, Aval) or functional.abstract(acc, x) != acc:
+            raise ValueError(f"{name}: {shape_of(x)} cannot be combined into an array of shape {shape_of(acc)}")
+        return acc
+    return defprim(name, kernel, rule, vjp=functional.vjp, jvp='diagonal',
+                   batch=lambda prim, args, dims: elementwise_batch(functional, args, dims),
+                   samples=[((MATRIX, np.array([0.5, -1.5, 2.5])), {}), ((MATRIX, MATRIX[::-1]), {})],
+                   fresh=True, consumes_first=True, augmented=symbol, rewrites=('functional',))
+
+
+add_to = in_place('add_to', kernels.add_to, add, '+=')
+mul_to = in_place('mul_to', kernels.mul_to, mul, '*=')
 pow = binary('pow', np.power,
              lambda g, x, y, out: (g * y * x ** (y - 1), g * out * ops.log(x)), '**',
              samples=[((np.array([[0.5, 1.2, 2.0]]), np.array([[1.5], [-0.7]])), {}),

@@ -267,3 +267,39 @@ def test_a_reshape_that_inserts_or_drops_unit_axes_is_a_subscript():
               y.reshape(1, 2, 3, 1))
     for got, want in zip(autograph.jit(unit_axes)(x, s, y), wanted):
         np.testing.assert_array_equal(got, want)
+
+
+# ---------------------------------------------------------------- large arrays written in place
+def layer(w, b, x):
+    return ops.mean(ops.relu(ops.matmul(x, w) + b) ** 2)
+
+
+def test_a_bias_and_a_mask_go_into_arrays_the_code_made():
+    """(32, 80) float64 is 20 KiB: the product takes the bias where it is, the cotangent the
+    relu's mask."""
+    w, b, x = RNG.normal(size=(8, 80)), RNG.normal(size=(80,)), RNG.normal(size=(32, 8))
+    source = source_of(autograph.grad(layer, (0, 1)), w, b, x)
+    assert 'add = x @ w\n' in source and 'add += b' in source and '*= add > 0' in source
+    check_grad(layer, (w, b, x), (0, 1))
+
+
+def test_small_arrays_are_not_split_into_an_update():
+    w, b, x = RNG.normal(size=(8, 8)), RNG.normal(size=(8,)), RNG.normal(size=(4, 8))
+    source = source_of(autograph.grad(layer, (0, 1)), w, b, x)
+    assert '+=' not in source and '*=' not in source
+    check_grad(layer, (w, b, x), (0, 1))
+
+
+def reuses_product(x, w, b):
+    y = ops.matmul(x, w)
+    return (y + b) * y + x[:, :1]
+
+
+def test_inputs_and_values_read_again_are_never_written():
+    x, w, b = RNG.normal(size=(40, 60)), RNG.normal(size=(60, 60)), RNG.normal(size=(60,))
+    before = x.copy()
+    got = autograph.jit(reuses_product)(x, w, b)
+    np.testing.assert_array_equal(x, before)
+    np.testing.assert_allclose(got, (x @ w + b) * (x @ w) + x[:, :1], rtol=1e-12)
+    source = source_of(autograph.jit(reuses_product), x, w, b)
+    assert 'y +=' not in source and 'y *=' not in source and 'x +=' not in source

@@ -21,5 +21,5 @@ def bounded_growth_value_and_grad(x):
     # grad of: while ops.amax(y) < 4.0 and steps < 6:
     for y_1 in reversed(y_saved):
         # grad of: y = y * 1.3 + 0.1
-        dy = dy * 1.3
+        dy *= 1.3
     return (out, dy)

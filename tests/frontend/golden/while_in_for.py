@@ -30,5 +30,5 @@ def while_in_for_value_and_grad(x):
         # grad of: while ops.sum(y * y) < 4.0 * (k + 1):
         for y_3 in reversed(y_saved_2):
             # grad of: y = y * 1.5
-            dy = dy * 1.5
+            dy *= 1.5
     return (out, dy)
