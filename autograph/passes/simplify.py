@@ -6,9 +6,9 @@ facts allow (`runtime.primitive.Primitive`):
 - named rewrites: `stop_gradient(x)` -> `x` (it only matters to AD, which has run by now);
   reshape/broadcast_to to the same shape, cast to the same dtype, transpose of a vector or of a
   transpose do nothing; `x ** 0` is 1; a sum of a fill is a fill; and NumPy's faster forms:
-  a matmul over an inner axis of length 1 is a broadcast product, a reshape that inserts or
-  drops unit axes a subscript (`x[:, None]`, `y[:, 0]`); an in-place `add_to` read back is an
-  `add` again (`mul_to` a `mul`);
+  a matmul over an inner axis of length 1 is np.dot (a broadcast product for stacks), a
+  reshape that inserts or drops unit axes a subscript (`x[:, None]`, `y[:, 0]`); an in-place
+  `add_to` read back is an `add` again (`mul_to` a `mul`);
 - identities (`x * 1`, `x + 0`, `x - 0`, `x / 1`, `x ** 1`), negation (`x * -1` is `-x`),
   absorbing elements (`x * 0` is 0, as in algebra, and as symbolic zeros in AD: an inf or NaN in
   x does not survive it), `x + -y` -> `x - y`, idempotence (`relu(relu(x))`, `max(x, x)`);
@@ -30,8 +30,9 @@ from ..ir.control import construct
 from ..ir.core import Op, Region, walk
 from ..tree import map_tree
 
-_FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB, _MUL, _BROADCAST_TO, _GETITEM = (
-    REGISTRY[n] for n in ('full', 'reshape', 'transpose', 'neg', 'add', 'sub', 'mul', 'broadcast_to', 'getitem'))
+_FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB, _MUL, _BROADCAST_TO, _GETITEM, _DOT = (
+    REGISTRY[n] for n in ('full', 'reshape', 'transpose', 'neg', 'add', 'sub', 'mul', 'broadcast_to', 'getitem',
+                          'dot'))
 
 
 def simplify(graph):
@@ -245,13 +246,15 @@ def _sum_of_fill(builder, op, inputs):
 
 
 def _outer_product(builder, op, inputs):
-    """A product of matrices over an inner axis of length 1 is a broadcast product: NumPy's
-    matmul takes a slow path for it ((784, 1) @ (1, 256) costs about four times `x * y`), and
-    the leading axes broadcast alike in both."""
+    """A product of matrices over an inner axis of length 1: NumPy's matmul takes a slow path
+    for it ((784, 1) @ (1, 256) costs six times np.dot, which calls BLAS). Stacks of them are
+    broadcast products (their leading axes broadcast alike in both)."""
     x, y = inputs
-    if len(x.shape) >= 2 and len(y.shape) >= 2 and x.shape[-1] == 1:
-        return builder.emit(_MUL, [x, y], {}, op.loc)
-    return None
+    if len(x.shape) < 2 or len(y.shape) < 2 or x.shape[-1] != 1:
+        return None
+    if len(x.shape) == len(y.shape) == 2:
+        return builder.emit(_DOT, [x, y], {}, op.loc)
+    return builder.emit(_MUL, [x, y], {}, op.loc)
 
 
 def _functional(builder, op, inputs):

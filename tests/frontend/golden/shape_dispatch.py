@@ -13,7 +13,7 @@ def shape_dispatch_value_and_grad(x, w):
     dh = h + h
     # grad of: h = x @ w
     dx = dh @ w.T
-    dw = x_1.T * dh
+    dw = np.dot(x_1.T, dh)
     # grad of: x = ops.reshape(x, (1, x.shape[0]))
     dx_1 = dx[0]
     return (sum_1, (dx_1, dw))
