@@ -29,3 +29,19 @@ def central_difference(f, *xs, eps=1e-6):
     central differences: a single array when one array is given, else a list."""
     grads = central_difference_at(f, xs, range(len(xs)), eps=eps)
     return grads[0] if len(xs) == 1 else grads
+
+
+def check_grad(f, args, positions):
+    """The compiled gradient of the scalar f equals central differences, in float64."""
+    import autograph
+    got = autograph.grad(f, positions)(*args)
+    got = got if isinstance(got, tuple) else (got,)
+    for g, want in zip(got, central_difference_at(f, args, positions)):
+        np.testing.assert_allclose(np.asarray(g), want, rtol=1e-6, atol=1e-8)
+
+
+def source_of(fn, *args):
+    """The generated source of the compiled fn after calling it with args."""
+    import autograph
+    fn(*args)
+    return autograph.get_source(fn, *args)

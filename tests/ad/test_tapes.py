@@ -7,21 +7,11 @@ import numpy as np
 
 import autograph
 from autograph import ops
-from tests.numerics import central_difference_at
+from tests.numerics import check_grad, source_of
 
 RNG = np.random.default_rng(3)
 
 
-def source_of(fn, *args):
-    fn(*args)
-    return autograph.get_source(fn, *args)
-
-
-def check_grad(f, args, positions):
-    got = autograph.grad(f, positions)(*args)
-    got = got if isinstance(got, tuple) else (got,)
-    for g, want in zip(got, central_difference_at(f, args, positions)):
-        np.testing.assert_allclose(np.asarray(g), want, rtol=1e-6, atol=1e-8)
 
 
 def rnn(w, u, xs, h):

@@ -6,22 +6,11 @@ import numpy as np
 import autograph
 from autograph import ops
 from runtime.kernels import add_to
-from tests.numerics import central_difference_at
+from tests.numerics import check_grad, source_of
 
 RNG = np.random.default_rng(0)
 
 
-def source_of(fn, *args):
-    fn(*args)
-    return autograph.get_source(fn, *args)
-
-
-def check_grad(f, args, positions):
-    """The compiled gradient of the scalar f equals central differences, in float64."""
-    got = autograph.grad(f, positions)(*args)
-    got = got if isinstance(got, tuple) else (got,)
-    for g, want in zip(got, central_difference_at(f, args, positions)):
-        np.testing.assert_allclose(np.asarray(g), want, rtol=1e-6, atol=1e-8)
 
 
 # ---------------------------------------------------------------- matmul over an inner axis of 1
