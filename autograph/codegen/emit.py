@@ -476,6 +476,20 @@ def _coalesced(graph, inline, uses, blocks):
                 return True
             region = block_of[id(owner)]
         return False
+
+    def clobbers(v, out, region, ignore=frozenset()):
+        """`_clobbers` for `v` and for every value of `v`'s variable that an op nested in `v`'s
+        own op defines: joins made inside a branch before this one (a branch's result taking
+        its yielded value's variable) would otherwise write `out`'s variable there while it
+        still holds a value read after them."""
+        if _clobbers(v, out, region, variables, reads, owner_of, ignore):
+            return True
+        if v.op is None or not v.op.regions:
+            return False
+        held = variables.holding(v)
+        return any(id(m) in held and m is not v and
+                   _clobbers(m, out, block_of[id(inner)], variables, reads, owner_of)
+                   for r in v.op.regions for inner in walk(r.ops) for m in inner.outs)
     for op in walk(graph.ops):
         if not op.regions:
             continue
@@ -484,7 +498,7 @@ def _coalesced(graph, inline, uses, blocks):
             for region in op.regions:
                 for out, result in zip(op.outs, region.results):
                     if blocks.defines(region, result) and only_used_by(result, None) and free(result) \
-                            and not _clobbers(result, out, region, variables, reads, owner_of):
+                            and not clobbers(result, out, region):
                         variables.join(result, out)
         else:
             carried = op.outs[:prim.carried_count(op)]
@@ -498,11 +512,10 @@ def _coalesced(graph, inline, uses, blocks):
                 variables.join(arg, out)
                 if init.op is not None and only_used_by(init, op) and free(init) \
                         and not repeated_since(init, op) \
-                        and not _clobbers(init, out, block_of[id(op)], variables, reads, owner_of,
-                                          reads.inside(op)):
+                        and not clobbers(init, out, block_of[id(op)], reads.inside(op)):
                     variables.join(init, out)
                 if blocks.defines(body, result) and only_used_by(result, None) and free(result) \
-                        and not _clobbers(result, out, body, variables, reads, owner_of):
+                        and not clobbers(result, out, body):
                     variables.join(result, out)
     for op in walk(graph.ops):      # `acc += x` leaves its result in acc's variable (acc is dead)
         if op.prim.augmented and free(op.out) and only_used_by(op.inputs[0], op):

@@ -369,6 +369,22 @@ def shifts_two_values(x):
     return x * v
 
 
+
+# Seed 41067: a branch's result took its yielded product's variable (`dx1 = dx1 * s`), and
+# then the loop after the branch joined that result to the carried gradient, whose old value
+# the branch still read (`dt = dx1 * x1`, after dx1 changed). Joins made inside the branch
+# earlier are now checked again when its result joins a variable.
+def scales_what_it_iterates(x0, x1):
+    for r0 in x1[:, 1:3]:
+        for r1 in r0:
+            x0 *= x0
+            if x1[1][2]:
+                pass
+        if x0[1][1]:
+            x1 *= ops.sigmoid(x0.T)
+    return x1[0][1]
+
+
 CODEGEN = {
     'keeps_the_previous_value': (keeps_the_previous_value, [V], (0,)),
     'shifts_two_values': (shifts_two_values, [V], (0,)),
@@ -376,6 +392,8 @@ CODEGEN = {
     'iterates_what_it_rebinds': (iterates_what_it_rebinds, [A * 0.5], (0,)),
     'returns_under_nested_if': (returns_under_nested_if, [np.array([[1.0, 2.0], [30.0, 30.0]]), V], (0, 1)),
     'loop_after_returning_loop': (loop_after_returning_loop, [np.eye(3) * 0.5, np.ones((2, 3))], (0,)),
+    'scales_what_it_iterates': (scales_what_it_iterates, [np.array([[0.56, -0.47], [-0.3, -0.67], [-0.55, -0.36], [0.2, -0.36]]),
+                                                          np.array([[-0.05, -0.5, -0.82, 0.07], [-0.63, -0.79, 0.79, 0.32]])], (0, 1)),
 }
 
 
