@@ -23,7 +23,7 @@ class SourceLoc(NamedTuple):
     filename: str
     lineno: int
     col: int = 0
-    grad: bool = False      # True on adjoint ops: their comment reads "grad of: ..."
+    grad: int = 0      # the order of the derivative an adjoint op computes: "grad of grad of: ..."
 
     @property
     def text(self) -> str:

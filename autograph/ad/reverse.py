@@ -125,7 +125,7 @@ def _is_active(v, active):
 
 
 def _grad_loc(op):
-    return op.loc._replace(grad=True) if op is not None and op.loc is not None else None
+    return op.loc._replace(grad=op.loc.grad + 1) if op is not None and op.loc is not None else None
 
 
 class _Adjoint:
@@ -134,6 +134,7 @@ class _Adjoint:
         self.active = active
         self.cotangents = {}
         self.forward = {id(o) for op in walk(graph.ops) for o in op.outs}
+        self.provisional = set()    # ids of gradients named after a primitive, not a user's name
 
     def accumulate(self, value, ct, into=None):
         into = self.cotangents if into is None else into
@@ -144,8 +145,18 @@ class _Adjoint:
         into[id(value)] = ct if previous is None else previous + ct
 
     def name(self, ct, value):
-        if ct.name is None and not ct.is_const and id(ct) not in self.forward:
-            ct.name = 'd' + (value.name or 't')
+        """`ct` is the gradient of `value`: named `d<value's name>`. The gradient of a value the
+        user did not name is named after its primitive (`dexp`) until an identity-like step
+        shows it is also the gradient of a value the user named (`pred - t`'s gradient is
+        `pred`'s): then it takes that name (`dpred`)."""
+        if ct.is_const or id(ct) in self.forward:
+            return
+        if ct.name is None or (id(ct) in self.provisional and value.name):
+            ct.name = 'd' + _hint(value)
+            if value.name:
+                self.provisional.discard(id(ct))
+            else:
+                self.provisional.add(id(ct))
 
     def gradient(self, group):
         parts = [self.cotangents[id(v)] for v in group if id(v) in self.cotangents]

@@ -37,6 +37,7 @@ from ..ir.printer import BUILTINS, RESERVED, Namer, identifier, is_identifier
 from ..tree import flatten
 from ..source import GENERATED_MARK
 from . import nodes
+from .seeds import scalar_seeds
 from .unparse import unparser
 
 
@@ -103,6 +104,7 @@ class _Writer:
         blocks = _Blocks(graph)
         self.inline = _inlined(graph, self.uses, blocks)
         self.alias = _coalesced(graph, self.inline, self.uses, blocks)
+        self.seeds = scalar_seeds(graph, self.uses)
 
     # ------------------------------------------------------------ names and expressions
     def name(self, v, default='t'):
@@ -151,6 +153,8 @@ class _Writer:
             return nodes.subscript(args[0], _index_items(op.params['index'], args[1:]))
         if prim.attribute and all(_is_default(prim, k, p) for k, p in op.params.items()):
             return nodes.attribute(args[0], prim.attribute)
+        if id(op.out) in self.seeds:     # a loop's accumulator or seed: the first += makes the array
+            return nodes.literal(float(op.params['fill_value']))
         if prim.name == 'full' and op.params['fill_value'] in (0, 1):
             # np.zeros/np.ones read better than np.full (runtime.ops reads them back).
             spelling = 'np.ones' if op.params['fill_value'] == 1 else 'np.zeros'
@@ -201,7 +205,8 @@ class _Writer:
     def comment(self, indent, op):
         if op.loc is not None and op.loc != self.loc:
             self.loc = op.loc
-            self.lines.append(indent + '# ' + ('grad of: ' if op.loc.grad else '') + comment_text(op.loc.text))
+            prefix = 'grad of ' * (op.loc.grad - 1) + 'grad of: ' if op.loc.grad else ''
+            self.lines.append(indent + '# ' + prefix + comment_text(op.loc.text))
 
     def block(self, ops, indent):
         for op in ops:

@@ -52,22 +52,38 @@ def _reads(region):
 
 
 def _drop_dead_carried(op, live):
-    """A carried value nobody reads after the op, and the op itself never reads (a loop's
-    value only ever overwritten, or passed on unchanged), need not be carried. An if's results
-    have no arguments holding them: nobody reading one is enough."""
+    """A carried value nobody reads after the op, and the op itself never needs (a loop's value
+    only ever overwritten, passed on unchanged, or feeding only its own next value, as a counter
+    nobody reads does), need not be carried. An if's results have no arguments holding them:
+    nobody reading one is enough."""
     prim = construct(op)
     count = prim.carried_count(op)
     holders = [args for args in (prim.carried_args(op, region) for region in op.regions) if args]
-    read = set()
-    if holders:
-        body, args = prim.body(op), prim.carried_args(op)
-        passed_on = {k for k in range(count) if body.results[k] is args[k]}
-        read = {id(v) for region in op.regions if region is not body for v in _reads(region)}
-        read.update(id(v) for v in _reads(Region(body.args, body.ops,
-                                                 [r for k, r in enumerate(body.results) if k not in passed_on])))
-    dead = [k for k in range(count) if id(op.outs[k]) not in live and not any(id(h[k]) in read for h in holders)]
+    dead = {k for k in range(count) if id(op.outs[k]) not in live}
+    if holders and dead:
+        body = prim.body(op)
+        others = {id(v) for region in op.regions if region is not body for v in _reads(region)}
+        while True:     # a slot stays dead while only dead slots' next values read it
+            yielded = [r for k, r in enumerate(body.results) if k not in dead and isinstance(r, Value)]
+            needed = _needed(body.ops, {id(v) for v in yielded}) | others
+            still = {k for k in dead if not any(id(h[k]) in needed for h in holders)}
+            if still == dead:
+                break
+            dead = still
     if dead:
-        prim.drop_results(op, dead)
+        prim.drop_results(op, sorted(dead))
+
+
+def _needed(ops, live):
+    """ids of the values that `ops` read to compute what `live` names (and their effects)."""
+    live = set(live)
+    for op in reversed(ops):
+        if live.isdisjoint(map(id, op.outs)) and not has_effect(op):
+            continue
+        live.update(map(id, op.inputs))
+        for region in op.regions:
+            live.update(id(v) for v in _reads(region))
+    return live
 
 
 def _drop_unread_lists(op):

@@ -20,6 +20,7 @@ facts allow (`runtime.primitive.Primitive`):
   once, what a rewrite builds included.
 The output has the same outputs and input list; dead ops are left to `dce`.
 """
+import math
 from collections import ChainMap
 
 import numpy as np
@@ -39,7 +40,19 @@ def simplify(graph):
     builder = Builder()
     env = {}
     _simplify_ops(graph.ops, builder, env, ChainMap())
-    return Graph(graph.name, graph.inputs, builder.ops, map_tree(lambda v: _get(env, v), graph.outputs))
+    outputs = map_tree(lambda v: _writable(builder, _get(env, v)), graph.outputs)
+    return Graph(graph.name, graph.inputs, builder.ops, outputs)
+
+
+def _writable(builder, v):
+    """A result the caller gets is an array of its own: a broadcast view (read-only, and sharing
+    an input's memory) is written out in full (`g * np.ones(shape)`)."""
+    if not (isinstance(v, Value) and v.op is not None and v.op.prim is _BROADCAST_TO):
+        return v
+    ones = builder.emit(_FULL, [], {'shape': v.shape, 'fill_value': 1, 'dtype': v.dtype}, v.op.loc)
+    out = builder.emit(_MUL, [v.op.inputs[0], ones], {}, v.op.loc)
+    out.name = v.name
+    return out
 
 
 def _get(env, v):
@@ -56,11 +69,10 @@ def _simplify_ops(ops, builder, env, seen):
             builder.ops.append(Op(op.prim, inputs, op.params, op.outs, op.loc))
             continue
         if op.regions:
-            regions = []
-            for region in op.regions:
-                with builder.region() as region_ops:
-                    _simplify_ops(region.ops, builder, env, seen.new_child())
-                regions.append(Region(region.args, region_ops, [_get(env, v) for v in region.results]))
+            _forget_pass_through(op, env)     # an enclosing loop simplifies its body again
+            regions = _simplified_regions(op, builder, env, seen)
+            if construct(op).repeats and _pass_through(op, regions, env):
+                regions = _simplified_regions(op, builder, env, seen)   # again, knowing what they hold
             builder.ops.append(Op(op.prim, inputs, op.params, op.outs, op.loc, tuple(regions)))
             if construct(op).selects:
                 _forward_shared_results(op, regions, env)
@@ -86,6 +98,42 @@ def _simplify_ops(ops, builder, env, seen):
             if new.name is None:
                 new.name = op.out.name  # a value the rewrite built stands for op.out: it takes the name
         env[id(op.out)] = new
+
+
+def _simplified_regions(op, builder, env, seen):
+    regions = []
+    for region in op.regions:
+        with builder.region() as region_ops:
+            _simplify_ops(region.ops, builder, env, seen.new_child())
+        regions.append(Region(region.args, region_ops, [_get(env, v) for v in region.results]))
+    return regions
+
+
+def _forget_pass_through(op, env):
+    prim = construct(op)
+    if prim.repeats:
+        for region in op.regions:
+            for arg in prim.carried_args(op, region):
+                env.pop(id(arg), None)
+        for out in op.outs[:prim.carried_count(op)]:
+            env.pop(id(out), None)
+
+
+def _pass_through(op, regions, env):
+    """A loop's carried value that its body yields unchanged holds its initial value throughout
+    (the gradient of a loop variable only iterated over, zeros that nothing adds to): its
+    arguments and its result are that value. Returns whether there were any."""
+    prim = construct(op)
+    found = False
+    body = regions[op.regions.index(prim.body(op))]
+    for k, (init, arg, result) in enumerate(zip(prim.carried_inputs(op), prim.carried_args(op), body.results)):
+        if result is arg:
+            value = _get(env, init)
+            for region in op.regions:
+                env[id(prim.carried_args(op, region)[k])] = value
+            env[id(op.outs[k])] = value
+            found = True
+    return found
 
 
 def _shared(builder, new, seen):
@@ -173,10 +221,10 @@ def rewrite(builder, op, inputs):
                 # x + -y -> x - y, x - -y -> x + y (the adjoint of `-` makes these)
                 return builder.emit(flipped, [x, y.op.inputs[0]], {}, op.loc)
         right = prim.identity if prim.identity is not None else prim.right_identity
-        if right is not None and fills[1] == right and _same(x, out):
-            return x
-        if prim.identity is not None and fills[0] == prim.identity and _same(y, out):
-            return y
+        if right is not None and fills[1] == right and fills[0] is None:
+            return _broadcast(builder, x, out, op.loc)
+        if prim.identity is not None and fills[0] == prim.identity and fills[1] is None:
+            return _broadcast(builder, y, out, op.loc)
         if prim.negating is not None and prim.negating in (fills[0], fills[1]):
             other = y if fills[0] == prim.negating else x
             if _same(other, out):
@@ -188,7 +236,40 @@ def rewrite(builder, op, inputs):
     if prim.idempotent and len(inputs) == 1 and inputs[0].op is not None and inputs[0].op.prim is prim \
             and inputs[0].op.params == op.params and _same(inputs[0], out):
         return inputs[0]                                         # relu(relu(x)) is relu(x)
+    if prim.elementwise:
+        return _broadcast_after(builder, op, inputs)
     return None
+
+
+def _broadcast_after(builder, op, inputs):
+    """An elementwise op on broadcast views computes on what they view and broadcasts its result
+    (`-np.broadcast_to(g, s)` is `np.broadcast_to(-g, s)`): less work, and the ops that read
+    the result may absorb the broadcast in turn (`_without_broadcasts`)."""
+    if not any(_is_broadcast(v) for v in inputs):
+        return None
+    sources = [v.op.inputs[0] if _is_broadcast(v) else v for v in inputs]
+    try:
+        shape = np.broadcast_shapes(*(v.shape for v in sources))
+    except ValueError:
+        return None
+    out = op.out
+    if math.prod(shape) >= math.prod(out.shape) or np.broadcast_shapes(shape, out.shape) != out.shape:
+        return None
+    inner = builder.emit(op.prim, sources, op.params, op.loc)
+    if inner.dtype != out.dtype or inner.weak:
+        builder.ops.pop()
+        return None
+    # the op on the smaller operands may simplify in turn (`(g / 5) * 2` is `g * 0.4`)
+    smaller = builder.ops.pop()
+    inner = rewrite(builder, smaller, sources)
+    if inner is None:
+        builder.ops.append(smaller)
+        inner = smaller.out
+    return builder.emit(_BROADCAST_TO, [inner], {'shape': out.shape}, op.loc)
+
+
+def _is_broadcast(v):
+    return isinstance(v, Value) and v.op is not None and v.op.prim is _BROADCAST_TO
 
 
 # ---------------------------------------------------------------- rewrites primitives name
@@ -238,7 +319,13 @@ def _write_back(builder, op, inputs):
 
 
 def _sum_of_fill(builder, op, inputs):
+    """A sum of equal elements is one of them times their count: a fill's, or a broadcast
+    number's (`np.broadcast_to(s, (4,)).sum()` is `s * 4`)."""
     value = fill_value(inputs[0])
+    if value is None and _is_broadcast(inputs[0]) and inputs[0].op.inputs[0].shape == () \
+            and op.out.shape == () and inputs[0].dtype == op.out.dtype:
+        count = int(np.prod(inputs[0].shape))
+        return builder.emit(_MUL, [inputs[0].op.inputs[0], constant(count)], {}, op.loc)
     if value is None or inputs[0].is_const:
         return None
     count = int(np.prod(inputs[0].shape)) // max(int(np.prod(op.out.shape)), 1)
@@ -297,11 +384,102 @@ def _adds_axes(op):
         item is None or item == slice(None) for item in op.params['index'])
 
 
+def _adds_zero(builder, op, inputs):
+    """A scatter of zeros: `index_add(0, i)` is zeros, `index_add_to(acc, 0, i)` is acc (the
+    gradient of a value only iterated over, for one)."""
+    update = inputs[1] if op.prim.consumes_first else inputs[0]
+    if fill_value(update) != 0:
+        return None
+    if op.prim.consumes_first:
+        return inputs[0] if _same(inputs[0], op.out) else None
+    return _fill(builder, 0, op.out, op.loc)
+
+
+def _constant_factors(builder, op, inputs):
+    """Constant factors fold through a chain of products, quotients and negations:
+    `(g / 5) * 2` is `g * 0.4`, `-(0.125 * h) * 2` is `h * -0.25`, and `m + m` is `m * 2`
+    (a sum's two equal contributions), which folds into m's own factor in turn; a sum or mean of
+    a scaled array is the scaled sum (`(-g).sum()` is `-g.sum()`). A factor whose
+    inverse is shorter to write divides (`g / 3`, not `g * 0.3333333333333333`)."""
+    name = op.prim.name
+    if name == 'add':
+        if inputs[0] is not inputs[1] or not isinstance(inputs[0], Value) or inputs[0].is_const:
+            return None
+        base, factor = _factored(inputs[0])
+        return _scaled(builder, base, factor * 2, op)
+    if name == 'neg':
+        base, factor = _factored(inputs[0])
+        return _scaled(builder, base, -factor, op) if factor != 1 else None
+    if name in ('sum', 'mean'):      # linear: the factor applies to the smaller result
+        base, factor = _factored(inputs[0])
+        if factor == 1 or base.dtype != op.out.dtype or base.shape == ():
+            return None
+        return _scaled(builder, builder.emit(op.prim, [base], op.params, op.loc), factor, op)
+    number = [k for k, v in enumerate(inputs) if _number(v) is not None]
+    if len(number) != 1 or (name == 'div' and number != [1]):
+        return None
+    c = _number(inputs[number[0]])
+    base, factor = _factored(inputs[1 - number[0]])
+    if factor == 1 or c == 0:
+        return None         # nothing to fold: the op stays as it is
+    return _scaled(builder, base, factor * c if name == 'mul' else factor / c, op)
+
+
+def _number(v):
+    if isinstance(v, Value) and v.is_scalar_const and isinstance(v.const, (int, float)) \
+            and not isinstance(v.const, bool):
+        return v.const
+    return None
+
+
+def _factored(v):
+    """(base, factor) with v == base * factor, looking through one mul, div or neg by a number."""
+    if not isinstance(v, Value) or v.op is None:
+        return v, 1
+    prim, inputs = v.op.prim.name, v.op.inputs
+    if prim == 'neg':
+        return inputs[0], -1
+    if prim in ('mul', 'div') and len(inputs) == 2:
+        for k in (1, 0) if prim == 'mul' else (1,):
+            c = _number(inputs[k])
+            if c is not None and c != 0 and _number(inputs[1 - k]) is None:
+                return inputs[1 - k], (c if prim == 'mul' else 1 / c)
+    return v, 1
+
+
+def _scaled(builder, base, factor, op):
+    """`base * factor` spelled shortly, or None when that would change the result's type."""
+    if factor == 1:
+        new = base
+    elif factor == -1:
+        new = builder.emit(_NEG, [base], {}, op.loc)
+    elif factor == int(factor) and abs(factor) < 1 << 53:
+        new = builder.emit(_MUL, [base, constant(_plain(factor))], {}, op.loc)
+    else:
+        # NumPy computes in the array's dtype: the shortest literal of that dtype is exact
+        factor, inverse = (_python_number(np.float64(f), op.out.dtype) for f in (factor, 1 / factor))
+        if len(repr(_plain(inverse))) < len(repr(factor)):
+            new = builder.emit(REGISTRY['div'], [base, constant(_plain(inverse))], {}, op.loc)
+        else:
+            new = builder.emit(_MUL, [base, constant(factor)], {}, op.loc)
+    if not _same(new, op.out):
+        if new is not base:
+            builder.ops.pop()
+        return None
+    return new
+
+
+def _plain(number):
+    """An integral float as an int (`/ 3`, `* 2`): the literal reads as the user would write it."""
+    return int(number) if float(number).is_integer() else float(number)
+
+
 REWRITES = {'erase': _erase, 'same_aval': _same_aval, 'vector_transpose': _vector_transpose,
             'broadcast_of_reshape': _broadcast_of_reshape, 'reshape_of_reshape': _reshape_of_reshape,
             'transpose_of_transpose': _transpose_of_transpose, 'zero_power': _zero_power,
             'write_back': _write_back, 'sum_of_fill': _sum_of_fill, 'outer_product': _outer_product,
-            'functional': _functional, 'unit_axes': _unit_axes}
+            'functional': _functional, 'unit_axes': _unit_axes, 'adds_zero': _adds_zero,
+            'constant_factors': _constant_factors}
 
 
 def _only_adds_leading_ones(shape, reshaped):
@@ -332,6 +510,17 @@ def _permutation(first, ndim, then):
     first = tuple(reversed(range(ndim))) if first is None else first
     then = tuple(reversed(range(ndim))) if then is None else then
     return tuple(first[a] for a in then)
+
+
+def _broadcast(builder, x, out, loc):
+    """`x` where it is `out` already; `np.broadcast_to(x, out.shape)` where only its shape differs
+    (`np.ones(s) * g`, the seed of a sum times a weight), which the elementwise ops that read it
+    absorb (`_without_broadcasts`); None otherwise."""
+    if _same(x, out):
+        return x
+    if x.dtype != out.dtype or x.weak or x.shape == out.shape:
+        return None
+    return builder.emit(_BROADCAST_TO, [x], {'shape': out.shape}, loc)
 
 
 def _weak(number):

@@ -63,11 +63,12 @@ def comparison(name, kernel, infix=None, samples=TRUTH, **facts):
 
 # ---------------------------------------------------------------- arithmetic
 add = binary('add', np.add, lambda g, x, y, out: (g, g), '+', identity=0, negate_right='sub',
-             rewrites=('write_back',), in_place='add_to')
+             rewrites=('write_back', 'constant_factors'), in_place='add_to')
 sub = binary('sub', np.subtract, lambda g, x, y, out: (g, -g), '-', right_identity=0, negate_right='add')
 mul = binary('mul', np.multiply, lambda g, x, y, out: (g * y, g * x), '*', identity=1, absorbing=0,
-             negating=-1, in_place='mul_to')
-div = binary('div', np.true_divide, lambda g, x, y, out: (g / y, -g * out / y), '/', right_identity=1)
+             negating=-1, in_place='mul_to', rewrites=('constant_factors',))
+div = binary('div', np.true_divide, lambda g, x, y, out: (g / y, -g * out / y), '/', right_identity=1,
+             rewrites=('constant_factors',))
 
 
 def in_place(name, kernel, functional, symbol):
@@ -137,7 +138,7 @@ isfinite = unary('isfinite', np.isfinite, None, _SPECIAL)
 # ---------------------------------------------------------------- functions
 UNIT = [((np.array([[0.7, -0.3, 0.1], [-0.6, 0.45, -0.9]]),), {}), ((np.array(-0.2),), {})]
 
-neg = unary('neg', np.negative, lambda g, x, out: (-g,), prefix='-')
+neg = unary('neg', np.negative, lambda g, x, out: (-g,), prefix='-', rewrites=('constant_factors',))
 abs = unary('abs', np.abs, lambda g, x, out: (g * ops.sign(x),), idempotent=True)
 sign = unary('sign', np.sign, None, idempotent=True)
 square = unary('square', np.square, lambda g, x, out: (2 * g * x,))

@@ -36,9 +36,10 @@ def _mean_vjp(g, x, out, axis=None, keepdims=False):
 
 
 reduce_sum = defprim('sum', np.sum, reduction(np.sum), vjp=_sum_vjp, jvp='linear', batch=reduction_batch,
-                     samples=_AXES_SAMPLES, rewrites=('sum_of_fill',), method='sum')
+                     samples=_AXES_SAMPLES, rewrites=('sum_of_fill', 'constant_factors'), method='sum')
 reduce_mean = defprim('mean', np.mean, reduction(np.mean), vjp=_mean_vjp, jvp='linear', batch=reduction_batch,
-                      samples=_AXES_SAMPLES, keeps_fill=True, method='mean')
+                      samples=_AXES_SAMPLES, keeps_fill=True, method='mean',
+                      rewrites=('constant_factors',))
 
 
 # ---------------------------------------------------------------- prod

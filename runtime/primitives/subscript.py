@@ -161,7 +161,7 @@ getitem = defprim('getitem', K.getitem, _getitem_rule, vjp=_getitem_vjp, jvp='li
     ((_CUBE, np.array([1, 0, 1]), np.array([3, 3, 0])), {'index': ('array', slice(None), 'array')}),
 ])
 index_add = defprim('index_add', K.index_add, _index_add_rule, vjp=_index_add_vjp, jvp='linear',
-                    batch=_index_add_batch, fresh=True, samples=[
+                    batch=_index_add_batch, fresh=True, rewrites=('adds_zero',), samples=[
     ((np.array([0.5, -1.0]),), {'index': (slice(None, None, 2),), 'shape': (3,)}),
     ((np.array([[0.5, -1.0], [2.0, 0.25], [1.0, 3.0]]), np.array([1, 0, 1])),
      {'index': ('array', slice(1, None)), 'shape': (2, 3)}),
@@ -188,6 +188,6 @@ index_add_to = defprim('index_add_to', K.index_add_to, _index_add_to_rule,
                        vjp=lambda dout, acc, g, *arrays, out, index: (
                            (dout, getitem.bind(dout, *arrays, index=index)) + (None,) * len(arrays)),
                        jvp='linear', batch=_setitem_batch, fresh=True, index_after=2, consumes_first=True,
-                       samples=[((MATRIX, np.array([0.5, -2.0, 1.5])), {'index': (1,)}),
+                       rewrites=('adds_zero',), samples=[((MATRIX, np.array([0.5, -2.0, 1.5])), {'index': (1,)}),
                                 ((MATRIX, np.array([[0.5], [2.0], [1.0]]), np.array([1, 0, 1])),
                                  {'index': ('array', slice(None))})])

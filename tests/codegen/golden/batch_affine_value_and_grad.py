@@ -9,10 +9,10 @@ def batch_affine_value_and_grad(x, w, b):
     mul = y * y
     out = mul.sum()
     # grad of: return ops.sum(y * y)
-    dy = y + y
+    dy = y * 2
     # grad of: y = ops.tanh(x @ w + b)
-    dt = dy * (1 - mul)
-    db = dt.sum(axis=0).sum(axis=0, keepdims=True)
-    dx = dt @ w.T
-    dw = x.T @ dt
+    dadd = dy * (1 - mul)
+    db = dadd.sum(axis=0).sum(axis=0, keepdims=True)
+    dx = dadd @ w.T
+    dw = x.T @ dadd
     return (out, (dx, dw, db))

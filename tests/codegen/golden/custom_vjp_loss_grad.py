@@ -8,7 +8,7 @@ def custom_vjp_loss_grad(x, w):
     # y = ops.tanh(x)
     y = np.tanh(matmul)
     # return (ops.clip((1 - y * y) * dy, -0.5, 0.5),)
-    dt = np.clip((1 - y * y) * 3.0, min=-0.5, max=0.5)
+    dmatmul = np.clip((1 - y * y) * 3.0, min=-0.5, max=0.5)
     # grad of: return ops.sum(clipped_tanh(x @ w) * 3)
-    dw = x.T @ dt
+    dw = x.T @ dmatmul
     return dw

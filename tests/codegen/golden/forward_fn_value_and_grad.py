@@ -11,8 +11,7 @@ def forward_fn_value_and_grad(x, y, w, b):
     sub = 1 - y
     loss = (sub * z + softplus(neg)).mean()
     # grad of: loss = loss_fn(z, y)
-    dt = 0.33333334 * sigmoid(neg)
-    dz = 0.33333334 * sub - dt
+    dz = 0.33333334 * sub + sigmoid(neg) / -3
     # grad of: z = ops.matmul(x, self.w) + self.b
     dw = x[:, None] * dz
     return (loss, (dw, dz))

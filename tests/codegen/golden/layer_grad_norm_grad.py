@@ -6,21 +6,20 @@ def layer_grad_norm_grad(x, w):
     # return ops.sum(ops.tanh(x @ w) ** 2)
     tanh = np.tanh(x @ w)
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dt = 2.0 * tanh
+    dtanh = 2.0 * tanh
     sub = 1 - tanh * tanh
-    dt_1 = dt * sub
+    dmatmul = dtanh * sub
     transpose = x.T
-    dw = transpose @ dt_1
+    dw = transpose @ dmatmul
     # grad of: return ops.sum(g * g)
-    ddw = dw + dw
+    ddw = dw * 2
+    # grad of grad of: return ops.sum(ops.tanh(x @ w) ** 2)
+    ddmatmul = x @ ddw
+    ddtanh = ddmatmul * sub
+    dsub = ddmatmul * dtanh
+    dmul = -dsub
+    dtanh_1 = dmul * tanh * 2 + ddtanh * 2
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    ddt = x @ ddw
-    ddt_1 = ddt * sub
-    dt_2 = ddt * dt
-    dt_3 = -dt_2
-    mul = dt_3 * tanh
-    dt_4 = ddt_1 * 2.0
-    dt_5 = mul + mul + dt_4
-    dt_6 = dt_5 * sub
-    dw_1 = transpose @ dt_6
+    dmatmul_1 = dtanh_1 * sub
+    dw_1 = transpose @ dmatmul_1
     return dw_1

@@ -12,14 +12,14 @@ def mlp_loss_grad(x, labels, w1, b1, w2, b2):
     # return -ops.mean(ops.sum(labels * ops.log_softmax(logits, axis=-1), axis=-1))
     log_softmax_1 = log_softmax(logits)
     # grad of: return -ops.mean(ops.sum(labels * ops.log_softmax(logits, axis=-1), axis=-1))
-    dt = -0.25 * labels
-    dlogits = dt - np.exp(log_softmax_1) * dt.sum(axis=1, keepdims=True)
+    dlog_softmax = -0.25 * labels
+    dlogits = dlog_softmax - np.exp(log_softmax_1) * (labels.sum(axis=1, keepdims=True) / -4)
     # grad of: logits = h @ w2 + b2
     db2 = dlogits.sum(axis=0)
     dh = dlogits @ w2.T
     dw2 = h.T @ dlogits
     # grad of: h = ops.relu(x @ w1 + b1)
-    dt_1 = dh * (add > 0)
-    db1 = dt_1.sum(axis=0)
-    dw1 = x.T @ dt_1
+    dadd = dh * (add > 0)
+    db1 = dadd.sum(axis=0)
+    dw1 = x.T @ dadd
     return (dw1, db1, dw2, db2)

@@ -10,10 +10,10 @@ def numpy_function_grad(x, w):
     add = 1.0 + h
     div = h / add
     # grad of: return np.sum(h / (1.0 + h))
-    dt = -div / add
-    dh = 1.0 / add + dt
+    dadd = -div / add
+    dh = 1.0 / add + dadd
     # grad of: h = np.exp(x) * w
-    dt_1 = dh * w
+    dexp = dh * w
     dw = dh * exp
-    dx = dt_1 * exp
+    dx = dexp * exp
     return (dx, dw)

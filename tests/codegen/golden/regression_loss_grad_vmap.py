@@ -7,6 +7,6 @@ def regression_loss_grad_vmap(w, x, y):
     tanh = np.tanh(x @ w)
     sub = tanh - y
     # grad of: return ops.mean((ops.tanh(x @ w) - y) ** 2)
-    dt = sub * (1 - tanh * tanh)
-    dw = x[:, :, None] * dt[:, None]
+    dmatmul = sub * (1 - tanh * tanh)
+    dw = x[:, :, None] * dmatmul[:, None]
     return dw

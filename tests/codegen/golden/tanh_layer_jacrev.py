@@ -7,6 +7,6 @@ def tanh_layer_jacrev(x, w):
     # return ops.tanh(x @ w)
     out = np.tanh(x @ w)
     # grad of: return ops.tanh(x @ w)
-    dt = eye * (1 - out * out)
-    dx = dt @ w.T
+    dmatmul = eye * (1 - out * out)
+    dx = dmatmul @ w.T
     return dx

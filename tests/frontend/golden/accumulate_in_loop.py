@@ -4,7 +4,7 @@ import numpy as np
 
 def accumulate_in_loop_value_and_grad(x):
     # for i in range(n):
-    total = np.zeros((3,), dtype=np.float64)
+    total = 0.0
     add_saved = []
     for i in range(3):
         # total = total + x * (i + 1)
@@ -14,10 +14,10 @@ def accumulate_in_loop_value_and_grad(x):
     # return ops.sum(total * total)
     out = (total * total).sum()
     # grad of: return ops.sum(total * total)
-    dtotal = total + total
+    mul = total * 2
     # grad of: for i in range(n):
-    dx = np.zeros((3,), dtype=np.float64)
+    dx = 0.0
     for add_1 in reversed(add_saved):
         # grad of: total = total + x * (i + 1)
-        dx += dtotal * add_1
+        dx += mul * add_1
     return (out, dx)

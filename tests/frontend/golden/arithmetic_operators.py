@@ -19,11 +19,11 @@ def arithmetic_operators_value_and_grad(x, y):
     add_2 = a + 3.0 * y
     da = c + -2.0 * a
     # grad of: a = (x + y) * (x - y) / (1.5 + y * y)
-    dt = da / add_1
-    dt_1 = -da * a / add_1
-    mul_1 = dt_1 * y
-    dt_2 = dt * sub
-    dt_3 = dt * add
-    dx = add_2 + dt_3 + dt_2
-    dy = mul + mul_1 + mul_1 - dt_3 + dt_2
+    dmul = da / add_1
+    dadd = -da * a / add_1
+    mul_1 = dadd * y
+    dadd_1 = dmul * sub
+    dsub = dmul * add
+    dx = add_2 + dsub + dadd_1
+    dy = mul + mul_1 + mul_1 - dsub + dadd_1
     return (out, (dx, dy))

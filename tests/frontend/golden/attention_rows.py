@@ -31,30 +31,30 @@ def attention_rows_value_and_grad(q, k, v):
     # return ops.sum(out * q)
     out_1 = (out * q).sum()
     # grad of: for i in range(q.shape[0]):
-    dk = np.zeros((5, 3), dtype=np.float64)
-    dv = np.zeros((5, 3), dtype=np.float64)
+    dk = 0.0
+    dv = 0.0
     dout = q
     dq = out
     i_1 = 3
     for weights_2, sum_2, weights_3, amax_1, scores_1 in zip(reversed(weights_saved), reversed(sum_saved), reversed(weights_saved_1), reversed(amax_saved), reversed(scores_saved)):
         # grad of: out[i] = weights @ v
         setitem_1 = setitem(dout, 0, index=np.s_[i_1])
-        dt = dout[i_1]
-        dweights = v @ dt
-        dv += weights_2[:, None] * dt
+        dmatmul = dout[i_1]
+        dweights = v @ dmatmul
+        dv += weights_2[:, None] * dmatmul
         # grad of: weights = weights / ops.sum(weights)
-        dt_1 = (-dweights * weights_2 / sum_2).sum(axis=0)
-        dweights_1 = dweights / sum_2 + dt_1
+        dsum = (-dweights * weights_2 / sum_2).sum(axis=0)
+        dweights_1 = dweights / sum_2 + dsum
         # grad of: weights = ops.exp(scores - ops.amax(scores))
-        dt_2 = dweights_1 * weights_3
-        dt_3 = (-dt_2).sum(axis=0)
+        dsub = dweights_1 * weights_3
+        damax = -dsub.sum(axis=0)
         cast = np.asarray(scores_1 == np.reshape(amax_1, shape=(1,)), dtype=np.float64)
-        dscores = dt_2 + np.reshape(dt_3, shape=(1,)) * (cast / cast.sum(keepdims=True))
+        dscores = dsub + np.reshape(damax, shape=(1,)) * (cast / cast.sum(keepdims=True))
         # grad of: scores = k @ q[i] * 0.5
-        dt_4 = dscores * 0.5
-        dt_5 = dt_4 @ k
-        dk += dt_4[:, None] * q[i_1]
-        dq = dq + index_add(dt_5, index=np.s_[i_1], shape=(4, 3))
+        dmatmul_1 = dscores * 0.5
+        dgetitem = dmatmul_1 @ k
+        dk += dmatmul_1[:, None] * q[i_1]
+        dq = dq + index_add(dgetitem, index=np.s_[i_1], shape=(4, 3))
         # grad of: for i in range(q.shape[0]):
         i_1 = i_1 - 1
         dout = setitem_1

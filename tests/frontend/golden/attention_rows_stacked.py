@@ -48,59 +48,59 @@ def attention_rows_stacked_value_and_grad(q, k, v):
     stack_1 = stack(matmul, matmul_1, matmul_2, matmul_3)
     out = (stack_1 * q).sum()
     # grad of: return ops.sum(ops.stack(rows) * q)
-    dt = slice_axis(q, axis=0, start=0, stop=1)[0]
-    dt_1 = slice_axis(q, axis=0, start=1, stop=2)[0]
-    dt_2 = slice_axis(q, axis=0, start=2, stop=3)[0]
-    dt_3 = slice_axis(q, axis=0, start=3, stop=4)[0]
+    dmatmul = slice_axis(q, axis=0, start=0, stop=1)[0]
+    dmatmul_1 = slice_axis(q, axis=0, start=1, stop=2)[0]
+    dmatmul_2 = slice_axis(q, axis=0, start=2, stop=3)[0]
+    dmatmul_3 = slice_axis(q, axis=0, start=3, stop=4)[0]
     # grad of: rows.append(weights / ops.sum(weights) @ v)
-    dt_4 = v @ dt_3
-    dt_5 = (-dt_4 * div_3 / sum_4).sum(axis=0)
-    dweights = dt_4 / sum_4 + dt_5
+    ddiv = v @ dmatmul_3
+    dsum = (-ddiv * div_3 / sum_4).sum(axis=0)
+    dweights = ddiv / sum_4 + dsum
     # grad of: weights = ops.exp(scores - ops.amax(scores))
-    dt_6 = dweights * weights_3
-    dt_7 = (-dt_6).sum(axis=0)
+    dsub = dweights * weights_3
+    damax = -dsub.sum(axis=0)
     cast = np.asarray(scores_3 == np.reshape(amax_3, shape=(1,)), dtype=np.float64)
-    dscores = dt_6 + np.reshape(dt_7, shape=(1,)) * (cast / cast.sum(keepdims=True))
+    dscores = dsub + np.reshape(damax, shape=(1,)) * (cast / cast.sum(keepdims=True))
     # grad of: scores = k @ q[i] * 0.5
-    dt_8 = dscores * 0.5
-    dt_9 = dt_8 @ k
+    dmatmul_4 = dscores * 0.5
+    dgetitem = dmatmul_4 @ k
     # grad of: rows.append(weights / ops.sum(weights) @ v)
-    dt_10 = v @ dt_2
-    dt_11 = (-dt_10 * div_2 / sum_3).sum(axis=0)
-    dweights_1 = dt_10 / sum_3 + dt_11
+    ddiv_1 = v @ dmatmul_2
+    dsum_1 = (-ddiv_1 * div_2 / sum_3).sum(axis=0)
+    dweights_1 = ddiv_1 / sum_3 + dsum_1
     # grad of: weights = ops.exp(scores - ops.amax(scores))
-    dt_12 = dweights_1 * weights_2
-    dt_13 = (-dt_12).sum(axis=0)
+    dsub_1 = dweights_1 * weights_2
+    damax_1 = -dsub_1.sum(axis=0)
     cast_1 = np.asarray(scores_2 == np.reshape(amax_2, shape=(1,)), dtype=np.float64)
-    dscores_1 = dt_12 + np.reshape(dt_13, shape=(1,)) * (cast_1 / cast_1.sum(keepdims=True))
+    dscores_1 = dsub_1 + np.reshape(damax_1, shape=(1,)) * (cast_1 / cast_1.sum(keepdims=True))
     # grad of: scores = k @ q[i] * 0.5
-    dt_14 = dscores_1 * 0.5
-    dt_15 = dt_14 @ k
+    dmatmul_5 = dscores_1 * 0.5
+    dgetitem_1 = dmatmul_5 @ k
     # grad of: rows.append(weights / ops.sum(weights) @ v)
-    dt_16 = v @ dt_1
-    dt_17 = (-dt_16 * div_1 / sum_2).sum(axis=0)
-    dweights_2 = dt_16 / sum_2 + dt_17
+    ddiv_2 = v @ dmatmul_1
+    dsum_2 = (-ddiv_2 * div_1 / sum_2).sum(axis=0)
+    dweights_2 = ddiv_2 / sum_2 + dsum_2
     # grad of: weights = ops.exp(scores - ops.amax(scores))
-    dt_18 = dweights_2 * weights_1
-    dt_19 = (-dt_18).sum(axis=0)
+    dsub_2 = dweights_2 * weights_1
+    damax_2 = -dsub_2.sum(axis=0)
     cast_2 = np.asarray(scores_1 == np.reshape(amax_1, shape=(1,)), dtype=np.float64)
-    dscores_2 = dt_18 + np.reshape(dt_19, shape=(1,)) * (cast_2 / cast_2.sum(keepdims=True))
+    dscores_2 = dsub_2 + np.reshape(damax_2, shape=(1,)) * (cast_2 / cast_2.sum(keepdims=True))
     # grad of: scores = k @ q[i] * 0.5
-    dt_20 = dscores_2 * 0.5
-    dt_21 = dt_20 @ k
+    dmatmul_6 = dscores_2 * 0.5
+    dgetitem_2 = dmatmul_6 @ k
     # grad of: rows.append(weights / ops.sum(weights) @ v)
-    dt_22 = v @ dt
-    dv = div_3[:, None] * dt_3 + div_2[:, None] * dt_2 + div_1[:, None] * dt_1 + div[:, None] * dt
-    dt_23 = (-dt_22 * div / sum_1).sum(axis=0)
-    dweights_3 = dt_22 / sum_1 + dt_23
+    ddiv_3 = v @ dmatmul
+    dv = div_3[:, None] * dmatmul_3 + div_2[:, None] * dmatmul_2 + div_1[:, None] * dmatmul_1 + div[:, None] * dmatmul
+    dsum_3 = (-ddiv_3 * div / sum_1).sum(axis=0)
+    dweights_3 = ddiv_3 / sum_1 + dsum_3
     # grad of: weights = ops.exp(scores - ops.amax(scores))
-    dt_24 = dweights_3 * weights
-    dt_25 = (-dt_24).sum(axis=0)
+    dsub_3 = dweights_3 * weights
+    damax_3 = -dsub_3.sum(axis=0)
     cast_3 = np.asarray(scores == np.reshape(amax, shape=(1,)), dtype=np.float64)
-    dscores_3 = dt_24 + np.reshape(dt_25, shape=(1,)) * (cast_3 / cast_3.sum(keepdims=True))
+    dscores_3 = dsub_3 + np.reshape(damax_3, shape=(1,)) * (cast_3 / cast_3.sum(keepdims=True))
     # grad of: scores = k @ q[i] * 0.5
-    dt_26 = dscores_3 * 0.5
-    dt_27 = dt_26 @ k
-    dk = dt_8[:, None] * getitem_3 + dt_14[:, None] * getitem_2 + dt_20[:, None] * getitem_1 + dt_26[:, None] * getitem
-    dq = index_add_to(index_add_to(index_add_to(stack_1 + index_add(dt_9, index=np.s_[3], shape=(4, 3)), dt_15, index=np.s_[2]), dt_21, index=np.s_[1]), dt_27, index=np.s_[0])
+    dmatmul_7 = dscores_3 * 0.5
+    dgetitem_3 = dmatmul_7 @ k
+    dk = dmatmul_4[:, None] * getitem_3 + dmatmul_5[:, None] * getitem_2 + dmatmul_6[:, None] * getitem_1 + dmatmul_7[:, None] * getitem
+    dq = index_add_to(index_add_to(index_add_to(stack_1 + index_add(dgetitem, index=np.s_[3], shape=(4, 3)), dgetitem_1, index=np.s_[2]), dgetitem_2, index=np.s_[1]), dgetitem_3, index=np.s_[0])
     return (out, (dq, dk, dv))

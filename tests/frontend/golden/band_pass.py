@@ -16,7 +16,7 @@ def band_pass_value_and_grad(x):
     # grad of: if -0.5 < m <= 0.5:
     if logical_and:
         # grad of: return ops.sum(x * x)
-        dx = x + x
+        dx = x * 2
     else:
         # grad of: return ops.sum(ops.abs(x)) * 2
         dx = 2.0 * np.sign(x)

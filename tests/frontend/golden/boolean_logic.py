@@ -25,8 +25,8 @@ def boolean_logic_value_and_grad(x):
     # return ops.sum(y * inside + y * y)
     out = (y_1 * inside + y_1 * y_1).sum()
     # grad of: return ops.sum(y * inside + y * y)
-    dt = np.ones((3,), dtype=np.float64)
-    dy = y_1 + y_1 + dt * inside
+    dadd = np.ones((3,), dtype=np.float64)
+    dy = y_1 * 2 + dadd * inside
     # grad of: if s > 100 or s < -100:
     if logical_or:
         # grad of: y = y * 0

@@ -15,7 +15,7 @@ def branch_uses_outer_values_value_and_grad(x, w):
     # return ops.sum(out * out)
     out_1 = (out * out).sum()
     # grad of: return ops.sum(out * out)
-    dout = out + out
+    dout = out * 2
     # grad of: if ops.mean(h) > -5:
     if greater:
         # grad of: out = h @ w + x

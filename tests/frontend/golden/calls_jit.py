@@ -11,7 +11,7 @@ def calls_jit_value_and_grad(x, w):
     # grad of: return ops.tanh(x @ w)
     sub = 1 - out_1 * out_1
     dout = w @ sub
-    dt = dout * (1 - out * out)
-    dx = w @ dt
-    dw = out[:, None] * sub + x[:, None] * dt
+    dmatmul = dout * (1 - out * out)
+    dx = w @ dmatmul
+    dw = out[:, None] * sub + x[:, None] * dmatmul
     return (out_2, (dx, dw))

@@ -12,6 +12,6 @@ def cell_list_loop_value_and_grad(x, layers_0_weight, layers_0_bias, layers_1_we
     out = x_2.sum()
     # grad of: x = ops.tanh(self.layers[i](x))
     dx = transpose_1 @ (1 - x_2 * x_2)
-    dt = dx * (1 - x_1 * x_1)
-    dx_1 = transpose @ dt
+    dadd = dx * (1 - x_1 * x_1)
+    dx_1 = transpose @ dadd
     return (out, dx_1)

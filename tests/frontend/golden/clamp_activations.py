@@ -11,7 +11,7 @@ def clamp_activations_value_and_grad(x, w):
     # grad of: return ops.sum(h * h + h)
     dh = 1.0 + h + h
     # grad of: h = ops.clamp(x @ w, -0.5, 0.5)
-    dt = dh * np.logical_and(matmul >= -0.5, matmul <= 0.5)
-    dx = w @ dt
-    dw = x[:, None] * dt
+    dmatmul = dh * np.logical_and(matmul >= -0.5, matmul <= 0.5)
+    dx = w @ dmatmul
+    dw = x[:, None] * dmatmul
     return (out, (dx, dw))

@@ -8,12 +8,12 @@ def closures_value_and_grad(x, w, b):
     add_1 = add @ w + b
     # return ops.sum(compose(act, twice)(x))
     tanh = np.tanh(add_1)
-    out = (tanh * 0.5).sum()
+    out = tanh.sum() / 2
     # grad of: return ops.sum(compose(act, twice)(x))
-    dt = 0.5 * (1 - tanh * tanh)
+    dadd = 0.5 * (1 - tanh * tanh)
     # grad of: return v @ w + b
-    dt_1 = w @ dt
-    db = dt + dt_1
-    dx = w @ dt_1
-    dw = add[:, None] * dt + x[:, None] * dt_1
+    dadd_1 = w @ dadd
+    db = dadd + dadd_1
+    dx = w @ dadd_1
+    dw = add[:, None] * dadd + x[:, None] * dadd_1
     return (out, (dx, dw, db))

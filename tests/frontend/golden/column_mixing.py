@@ -20,18 +20,18 @@ def column_mixing_value_and_grad(x, v):
     # return ops.sum(y * x)
     out = (y * x).sum()
     # grad of: for j in range(x.shape[1]):
-    dv = np.zeros((4,), dtype=np.float64)
+    dv = 0.0
     dy = x
     j_1 = 2
     for tanh_1, add_1 in zip(reversed(tanh_saved), reversed(add_saved)):
         # grad of: y[:, j] = ops.tanh(y[:, j])
-        dt = dy[:, j_1]
-        dt_1 = dt * (1 - tanh_1 * tanh_1)
-        dy_1 = index_add_to(setitem(dy, 0, index=np.s_[:, j_1]), dt_1, index=np.s_[:, j_1])
+        dtanh = dy[:, j_1]
+        dgetitem = dtanh * (1 - tanh_1 * tanh_1)
+        dy_1 = index_add_to(setitem(dy, 0, index=np.s_[:, j_1]), dgetitem, index=np.s_[:, j_1])
         # grad of: y[:, j] += v * (j + 1)
-        dt_2 = dy_1[:, j_1]
-        dv += dt_2 * add_1
-        dy = index_add_to(setitem(dy_1, 0, index=np.s_[:, j_1]), dt_2, index=np.s_[:, j_1])
+        dadd = dy_1[:, j_1]
+        dv += dadd * add_1
+        dy = index_add_to(setitem(dy_1, 0, index=np.s_[:, j_1]), dadd, index=np.s_[:, j_1])
         # grad of: for j in range(x.shape[1]):
         j_1 = j_1 - 1
     # grad of: y = x * 1.0

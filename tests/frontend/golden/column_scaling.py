@@ -22,24 +22,24 @@ def column_scaling_value_and_grad(x, v):
     # return ops.sum(y * y)
     out = (y_5 * y_5).sum()
     # grad of: return ops.sum(y * y)
-    dy = y_5 + y_5
+    dy = y_5 * 2
     # grad of: y[j] = ops.sin(y[j])
-    dt = dy[2]
-    dt_1 = dt * np.cos(getitem_2)
-    dy_1 = index_add_to(setitem(dy, 0, index=np.s_[2]), dt_1, index=np.s_[2])
+    dsin = dy[2]
+    dgetitem = dsin * np.cos(getitem_2)
+    dy_1 = index_add_to(setitem(dy, 0, index=np.s_[2]), dgetitem, index=np.s_[2])
     # grad of: y[:, j] += v * scale
-    dt_2 = dy_1[:, 2]
+    dadd = dy_1[:, 2]
     # grad of: y[j] = ops.sin(y[j])
-    dt_3 = dy_1[1]
-    dt_4 = dt_3 * np.cos(getitem_1)
-    dy_2 = index_add_to(setitem(dy_1, 0, index=np.s_[1]), dt_4, index=np.s_[1])
+    dsin_1 = dy_1[1]
+    dgetitem_1 = dsin_1 * np.cos(getitem_1)
+    dy_2 = index_add_to(setitem(dy_1, 0, index=np.s_[1]), dgetitem_1, index=np.s_[1])
     # grad of: y[:, j] += v * scale
-    dt_5 = dy_2[:, 1]
+    dadd_1 = dy_2[:, 1]
     # grad of: y[j] = ops.sin(y[j])
-    dt_6 = dy_2[0]
-    dt_7 = dt_6 * np.cos(getitem)
-    dy_3 = index_add_to(setitem(dy_2, 0, index=np.s_[0]), dt_7, index=np.s_[0])
+    dsin_2 = dy_2[0]
+    dgetitem_2 = dsin_2 * np.cos(getitem)
+    dy_3 = index_add_to(setitem(dy_2, 0, index=np.s_[0]), dgetitem_2, index=np.s_[0])
     # grad of: y[:, j] += v * scale
-    dt_8 = dy_3[:, 0]
-    dv = dt_2 * 3.0 + dt_5 * 2.0 + dt_8
+    dadd_2 = dy_3[:, 0]
+    dv = dadd * 3.0 + dadd_1 * 2.0 + dadd_2
     return (out, (dy_3, dv))

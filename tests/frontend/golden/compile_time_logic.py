@@ -22,9 +22,9 @@ def compile_time_logic_value_and_grad(x, w, b):
     # grad of: h = v @ w + bias
     getitem = x[:, None]
     # grad of: h = h / ops.sqrt(ops.sum(h * h))
-    dt = (-h_1 * h_2 / sqrt).sum(axis=0)
-    dt_1 = dt / (2 * sqrt)
-    mul = dt_1 * matmul
+    dsqrt = (-h_1 * h_2 / sqrt).sum(axis=0)
+    dsum = dsqrt / (2 * sqrt)
+    mul = dsum * matmul
     dh = h_1 / sqrt + mul + mul
     # grad of: h = activation(h)
     dh_1 = h_2 * (1 - h_1 * h_1)

@@ -17,5 +17,5 @@ def conditional_expression_value_and_grad(x):
     else:
         ds = -2.0 * np.sin(s)
     # grad of: s = ops.sum(x)
-    dx = np.broadcast_to(ds, shape=(3,))
+    dx = ds * np.ones((3,), dtype=np.float64)
     return (out, dx)

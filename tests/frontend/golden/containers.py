@@ -17,10 +17,12 @@ def containers_value_and_grad(x, w):
     # grad of: return ops.sum(total)
     dtotal = np.ones((3,), dtype=np.float64)
     # grad of: total = named.get('a') + named['b'] @ w
-    dw = value_1[:, None] * dtotal
-    dvalue = 1.0 + w @ dtotal
+    dvalue = dtotal * 2
+    dvalue_1 = 1.0 + w @ dtotal
     # grad of: outs.append(ops.sin(x * (k + 1)))
-    dt = dvalue * np.cos(mul)
-    dt_1 = 2.0 * np.cos(x)
-    dx = dt * 3 + dt_1
+    dmul = dvalue_1 * np.cos(mul)
+    dmul_1 = dvalue * np.cos(x)
+    dx = dmul * 3 + dmul_1
+    # grad of: total = named.get('a') + named['b'] @ w
+    dw = value_1[:, None] * np.ones((3, 3), dtype=np.float64)
     return (out, (dx, dw))

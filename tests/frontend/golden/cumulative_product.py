@@ -7,7 +7,7 @@ def cumulative_product_value_and_grad(x):
     # running = ops.ones_like(x[0])
     running = np.ones((3,), dtype=np.float64)
     # for i in range(x.shape[0]):
-    total = np.zeros((3,), dtype=np.float64)
+    total = 0.0
     running_saved = []
     for i in range(4):
         running_saved.append(running)
@@ -18,19 +18,17 @@ def cumulative_product_value_and_grad(x):
         running = running_1
     # return ops.sum(total)
     out = total.sum()
-    # grad of: return ops.sum(total)
-    dtotal = np.ones((3,), dtype=np.float64)
     # grad of: for i in range(x.shape[0]):
     drunning = np.zeros((3,), dtype=np.float64)
     dx = np.zeros((4, 3), dtype=np.float64)
     i_1 = 3
     for running_2 in reversed(running_saved):
         # grad of: total = total + running
-        drunning_1 = drunning + dtotal
+        drunning_1 = drunning + 1.0
         # grad of: running = running * x[i]
         drunning = drunning_1 * x[i_1]
-        dt = drunning_1 * running_2
-        dx = index_add_to(dx, dt, index=np.s_[i_1])
+        dgetitem = drunning_1 * running_2
+        dx = index_add_to(dx, dgetitem, index=np.s_[i_1])
         # grad of: for i in range(x.shape[0]):
         i_1 = i_1 - 1
     return (out, dx)

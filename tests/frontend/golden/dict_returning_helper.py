@@ -15,12 +15,11 @@ def dict_returning_helper_value_and_grad(x, w):
     # return score * s.get('mean', 1.0)
     out = score_1 * mean
     # grad of: score = score + s[key]
-    dt = score_1 + mean
+    dmean = score_1 + mean
     # grad of: return {'mean': ops.mean(v), 'max': ops.amax(v), 'energy': ops.sum(v * v)}
-    mul = mean * matmul
     cast = np.asarray(matmul == np.reshape(amax, shape=(1,)), dtype=np.float64)
-    dt_1 = mul + mul + np.reshape(mean, shape=(1,)) * (cast / cast.sum(keepdims=True)) + dt / 3
+    dmatmul = mean * matmul * 2 + np.reshape(mean, shape=(1,)) * (cast / cast.sum(keepdims=True)) + dmean / 3
     # grad of: s = stats(x @ w)
-    dx = w @ dt_1
-    dw = x[:, None] * dt_1
+    dx = w @ dmatmul
+    dw = x[:, None] * dmatmul
     return (out, (dx, dw))

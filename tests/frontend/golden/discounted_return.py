@@ -7,7 +7,7 @@ def discounted_return_value_and_grad(rewards, values, gamma):
     # g = ops.zeros_like(rewards[0])
     g = np.zeros((3,), dtype=np.float64)
     # for t in range(rewards.shape[0] - 1, -1, -1):
-    loss = np.zeros((3,), dtype=np.float64)
+    loss = 0.0
     sub_saved = []
     for t in range(4, -1, -1):
         # g = rewards[t] + gamma * g
@@ -19,19 +19,17 @@ def discounted_return_value_and_grad(rewards, values, gamma):
         g = g_1
     # return ops.sum(loss)
     out = loss.sum()
-    # grad of: return ops.sum(loss)
-    dloss = np.ones((3,), dtype=np.float64)
     # grad of: for t in range(rewards.shape[0] - 1, -1, -1):
-    dg = np.zeros((3,), dtype=np.float64)
+    dg = 0.0
     drewards = np.zeros((5, 3), dtype=np.float64)
     dvalues = np.zeros((5, 3), dtype=np.float64)
     t_1 = 0
     for sub_1 in reversed(sub_saved):
         # grad of: loss = loss + (g - values[t]) ** 2
-        dt = dloss * 2 * sub_1
-        dt_1 = -dt
-        dg_1 = dg + dt
-        dvalues = index_add_to(dvalues, dt_1, index=np.s_[t_1])
+        dsub = 2.0 * sub_1
+        dgetitem = sub_1 * -2
+        dg_1 = dg + dsub
+        dvalues = index_add_to(dvalues, dgetitem, index=np.s_[t_1])
         # grad of: g = rewards[t] + gamma * g
         dg = dg_1 * gamma
         drewards = index_add_to(drewards, dg_1, index=np.s_[t_1])

@@ -53,9 +53,8 @@ def early_exit_depths_value_and_grad(x):
         # grad of: if m > 1.0:
         if greater_4:
             # grad of: return ops.sum(ops.log(x * x + 1))
-            dt = 1.0 / add_1
-            mul = dt * x
-            dx = mul + mul
+            dadd = 1.0 / add_1
+            dx = dadd * x * 2
             # grad of: if m > 1.0:
             ds = np.zeros((), dtype=np.float64)
             dm = ds
@@ -67,7 +66,7 @@ def early_exit_depths_value_and_grad(x):
                 ds = m_1
             else:
                 # grad of: return ops.sum(y * y)
-                dy = y + y
+                dy = y * 2
                 # grad of: y = ops.exp(x)
                 dx = dy * y
                 # grad of: if s > 0.5:
@@ -77,10 +76,8 @@ def early_exit_depths_value_and_grad(x):
         cast = np.asarray(x == np.reshape(m_1, shape=(1,)), dtype=np.float64)
         dx_1 = dx + np.reshape(dm, shape=(1,)) * (cast / cast.sum(keepdims=True))
     else:
-        # grad of: return ops.sum(y * y)
-        dy_1 = y_2 + y_2
         # grad of: y = ops.cos(x)
-        dx_1 = -dy_1 * np.sin(x)
+        dx_1 = y_2 * -2 * np.sin(x)
         # grad of: if s > 0:
         ds = np.zeros((), dtype=np.float64)
     # grad of: s = ops.sum(x)

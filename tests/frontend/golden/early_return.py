@@ -20,13 +20,13 @@ def early_return_value_and_grad(x):
             out = y_1.sum()
         else:
             # return ops.sum(-x)
-            out = (-x).sum()
+            out = -x.sum()
         greater_1 = greater_2
         y = y_1
     # grad of: if ops.sum(x) > 0:
     if greater:
         # grad of: return ops.sum(x * x)
-        dx = x + x
+        dx = x * 2
     else:
         # grad of: if ops.mean(y) > 2:
         if greater_1:

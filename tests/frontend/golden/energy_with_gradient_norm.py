@@ -8,21 +8,25 @@ def energy_with_gradient_norm_value_and_grad(w, x):
     add = 1 + exp
     out = np.log(add).sum()
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dt = 1.0 / add
-    dt_1 = dt * exp
+    dadd = 1.0 / add
+    dmatmul = dadd * exp
     getitem = x[:, None]
-    dw = getitem * dt_1
+    dw = getitem * dmatmul
     # return energy + ops.sum(g * g)
     out_1 = out + (dw * dw).sum()
     # grad of: return energy + ops.sum(g * g)
-    ddw = dw + dw
+    ddw = dw * 2
+    # grad of grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
+    dreshape = (ddw * dmatmul).sum(axis=1, keepdims=True)
+    ddmatmul = (ddw * getitem).sum(axis=0)
+    getitem_1 = dreshape[:, 0]
+    ddadd = ddmatmul * exp
+    mul = ddmatmul * dadd
+    div = -ddadd * dadd / add
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dt_2 = (ddw * dt_1).sum(axis=1, keepdims=True)
-    ddt = (ddw * getitem).sum(axis=0)
-    ddt_1 = ddt * exp
-    dt_3 = -ddt_1 * dt / add + dt
-    dt_4 = ddt * dt + dt_3
-    dt_5 = dt_4 * exp
-    dw_1 = getitem * dt_5
-    dx = dt_2[:, 0] + w @ dt_5
+    dadd_1 = div + dadd
+    dexp = mul + dadd_1
+    dmatmul_1 = dexp * exp
+    dw_1 = getitem * dmatmul_1
+    dx = getitem_1 + w @ dmatmul_1
     return (out_1, (dw_1, dx))

@@ -13,19 +13,19 @@ def ensemble_average_value_and_grad(x, w1, w2, w3):
     # return ops.sum(ops.stack(predictions)) / len(predictions)
     out = stack(tanh, mul, mul_1).sum() / 3
     # grad of: return ops.sum(ops.stack(predictions)) / len(predictions)
-    dt = np.full(shape=(3, 3), fill_value=0.3333333333333333, dtype=np.float64)
-    dt_1 = slice_axis(dt, axis=0, start=0, stop=1)[0]
-    dt_2 = slice_axis(dt, axis=0, start=1, stop=2)[0]
-    dt_3 = slice_axis(dt, axis=0, start=2, stop=3)[0]
+    dstack = np.full(shape=(3, 3), fill_value=0.3333333333333333, dtype=np.float64)
+    dmul = slice_axis(dstack, axis=0, start=0, stop=1)[0]
+    dmul_1 = slice_axis(dstack, axis=0, start=1, stop=2)[0]
+    dmul_2 = slice_axis(dstack, axis=0, start=2, stop=3)[0]
     # grad of: predictions.append(ops.tanh(x @ w) * (k + 1))
-    dt_4 = dt_3 * 3
-    dt_5 = dt_4 * (1 - tanh_2 * tanh_2)
+    dtanh = dmul_2 * 3
+    dmatmul = dtanh * (1 - tanh_2 * tanh_2)
     getitem = x[:, None]
-    dw3 = getitem * dt_5
-    dt_6 = dt_2 * 2
-    dt_7 = dt_6 * (1 - tanh_1 * tanh_1)
-    dw2 = getitem * dt_7
-    dt_8 = dt_1 * (1 - tanh * tanh)
-    dw1 = getitem * dt_8
-    dx = w3 @ dt_5 + w2 @ dt_7 + w1 @ dt_8
+    dw3 = getitem * dmatmul
+    dtanh_1 = dmul_1 * 2
+    dmatmul_1 = dtanh_1 * (1 - tanh_1 * tanh_1)
+    dw2 = getitem * dmatmul_1
+    dmatmul_2 = dmul * (1 - tanh * tanh)
+    dw1 = getitem * dmatmul_2
+    dx = w3 @ dmatmul + w2 @ dmatmul_1 + w1 @ dmatmul_2
     return (out, (dx, dw1, dw2, dw3))

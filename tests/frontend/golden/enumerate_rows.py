@@ -17,17 +17,17 @@ def enumerate_rows_value_and_grad(xs, w):
         add_saved.append(add)
         tanh_saved.append(tanh)
     # grad of: for t, x in enumerate(xs):
-    dtotal = np.ones((), dtype=np.float64)
+    full = np.ones((), dtype=np.float64)
     dxs = np.zeros((4, 3), dtype=np.float64)
-    dw = np.zeros((3, 3), dtype=np.float64)
+    dw = 0.0
     i_1 = 3
     for add_1, tanh_1 in zip(reversed(add_saved), reversed(tanh_saved)):
         x_1 = xs[i_1]
         # grad of: total = total + (t + 1) * ops.sum(ops.tanh(x @ w))
-        dt = dtotal * add_1
-        dt_1 = dt * (1 - tanh_1 * tanh_1)
-        dx = w @ dt_1
-        dw += x_1[:, None] * dt_1
+        dsum = full * add_1
+        dmatmul = dsum * (1 - tanh_1 * tanh_1)
+        dx = w @ dmatmul
+        dw += x_1[:, None] * dmatmul
         # grad of: for t, x in enumerate(xs):
         dxs = index_add_to(dxs, dx, index=np.s_[i_1])
         i_1 = i_1 - 1

@@ -20,8 +20,8 @@ def feature_dict_value_and_grad(x, w):
     # grad of: features[name] = fn(x @ w)
     sub = 1 - value_2 * value_2
     getitem = x[:, None]
-    dt = -dvalue * value
-    dt_1 = value_1 * value_1
-    dx = w @ sub + w @ dt + w @ dt_1
-    dw = getitem * sub + getitem * dt + getitem * dt_1
+    dmatmul = -dvalue * value
+    dmatmul_1 = value_1 * value_1
+    dx = w @ sub + w @ dmatmul + w @ dmatmul_1
+    dw = getitem * sub + getitem * dmatmul + getitem * dmatmul_1
     return (out, (dx, dw))

@@ -31,14 +31,14 @@ def fixed_point_while_value_and_grad(x, w):
     z_new_1 = z
     for sub_1, z_1 in zip(reversed(sub_saved), reversed(z_saved)):
         # grad of: delta = ops.sum(ops.abs(z_new - z))
-        dt = ddelta * np.sign(sub_1)
-        neg = -dt
-        dz_new = dz + dt
+        dsub = ddelta * np.sign(sub_1)
+        neg = -dsub
+        dz_new = dz + dsub
         # grad of: z_new = ops.tanh(z @ w + x)
-        dt_1 = dz_new * (1 - z_new_1 * z_new_1)
-        dx += dt_1
-        dz = neg + w @ dt_1
-        dw += z_1[:, None] * dt_1
+        dadd = dz_new * (1 - z_new_1 * z_new_1)
+        dx += dadd
+        dz = neg + w @ dadd
+        dw += z_1[:, None] * dadd
         ddelta = full
         z_new_1 = z_1
     # grad of: delta = ops.sum(x * x) + 1.0

@@ -14,15 +14,12 @@ def gaussian_log_likelihood_value_and_grad(x, mu):
     div = -0.5 * pow_1.sum() / var
     out = div - 1.5 * np.log(var)
     # grad of: return -0.5 * ops.sum((x - mu) ** 2) / var - 0.5 * x.shape[0] * ops.log(var)
-    dt = 1.0 / var
+    dmul = 1.0 / var
     dvar = -1.5 / var + -div / var
-    dt_1 = dt * -0.5
-    dt_2 = np.broadcast_to(dt_1, shape=(3,))
-    dt_3 = dt_2 * 2 * sub
-    neg = -dt_3
+    dsub = -dmul * sub
+    neg = -dsub
     # grad of: var = ops.mean((x - mu) ** 2)
-    dt_4 = np.broadcast_to(dvar / 3, shape=(3,))
-    dt_5 = dt_4 * 2 * sub
-    dx = dt_3 + dt_5
-    dmu = neg - dt_5
+    dsub_1 = dvar / 1.5 * sub
+    dx = dsub + dsub_1
+    dmu = neg - dsub_1
     return (out, (dx, dmu))

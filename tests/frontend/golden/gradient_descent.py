@@ -15,14 +15,14 @@ def gradient_descent_value_and_grad(x0, a, b, lr):
     # return ops.sum(x * x)
     out = (x * x).sum()
     # grad of: return ops.sum(x * x)
-    dx = x + x
+    dx = x * 2
     # grad of: for _ in range(steps):
-    da = np.zeros((3, 3), dtype=np.float64)
-    db = np.zeros((3,), dtype=np.float64)
+    da = 0.0
+    db = 0.0
     for x_1 in reversed(x_saved):
         # grad of: x = x - lr * grad
-        dt = -dx
-        dgrad = dt * lr
+        dmul = -dx
+        dgrad = dmul * lr
         # grad of: grad = a @ x - b
         db = db - dgrad
         da += dgrad[:, None] * x_1

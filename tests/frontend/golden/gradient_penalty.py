@@ -7,25 +7,26 @@ def gradient_penalty_value_and_grad(w, x):
     tanh = np.tanh(x @ w)
     out = (tanh ** 2).sum()
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dt = 2.0 * tanh
+    dtanh = 2.0 * tanh
     sub = 1 - tanh * tanh
-    dt_1 = dt * sub
+    dmatmul = dtanh * sub
     getitem = x[:, None]
-    dw = getitem * dt_1
+    dw = getitem * dmatmul
     # return loss + ops.sum(g * g)
     out_1 = out + (dw * dw).sum()
     # grad of: return loss + ops.sum(g * g)
-    ddw = dw + dw
+    ddw = dw * 2
+    # grad of grad of: return ops.sum(ops.tanh(x @ w) ** 2)
+    dreshape = (ddw * dmatmul).sum(axis=1, keepdims=True)
+    ddmatmul = (ddw * getitem).sum(axis=0)
+    getitem_1 = dreshape[:, 0]
+    ddtanh = ddmatmul * sub
+    dsub = ddmatmul * dtanh
+    dmul = -dsub
+    add = dmul * tanh * 2 + ddtanh * 2
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dt_2 = (ddw * dt_1).sum(axis=1, keepdims=True)
-    ddt = (ddw * getitem).sum(axis=0)
-    ddt_1 = ddt * sub
-    dt_3 = ddt * dt
-    dt_4 = -dt_3
-    mul = dt_4 * tanh
-    dt_5 = ddt_1 * 2.0
-    dt_6 = mul + mul + dt_5 + dt
-    dt_7 = dt_6 * sub
-    dw_1 = getitem * dt_7
-    dx = dt_2[:, 0] + w @ dt_7
+    dtanh_1 = add + dtanh
+    dmatmul_1 = dtanh_1 * sub
+    dw_1 = getitem * dmatmul_1
+    dx = getitem_1 + w @ dmatmul_1
     return (out_1, (dw_1, dx))

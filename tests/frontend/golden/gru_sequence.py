@@ -38,36 +38,36 @@ def gru_sequence_value_and_grad(xs, wz, wr, wh):
     # return ops.sum(h)
     out = h.sum()
     # grad of: return ops.sum(h)
-    dh = np.ones((3,), dtype=np.float64)
+    dh = 1.0
     # grad of: for x in xs:
     dxs = np.zeros((5, 3), dtype=np.float64)
-    dwz = np.zeros((6, 3), dtype=np.float64)
-    dwr = np.zeros((6, 3), dtype=np.float64)
-    dwh = np.zeros((6, 3), dtype=np.float64)
+    dwz = 0.0
+    dwr = 0.0
+    dwh = 0.0
     i_1 = 4
     for candidate_1, z_1, h_1, sub_1, concat_2, r_1, xh_1 in zip(reversed(candidate_saved), reversed(z_saved), reversed(h_saved), reversed(sub_saved), reversed(concat_saved), reversed(r_saved), reversed(xh_saved)):
         # grad of: return (1 - z) * h + z * candidate
         dcandidate = dh * z_1
-        dt = dh * h_1
+        dsub = dh * h_1
         mul = dh * sub_1
-        dz = dh * candidate_1 - dt
+        dz = dh * candidate_1 - dsub
         # grad of: candidate = ops.tanh(ops.concat((x, r * h)) @ wh)
-        dt_1 = dcandidate * (1 - candidate_1 * candidate_1)
-        dt_2 = wh @ dt_1
-        dwh += concat_2[:, None] * dt_1
-        slice_axis_1 = slice_axis(dt_2, axis=0, start=0, stop=3)
-        dt_3 = slice_axis(dt_2, axis=0, start=3, stop=6)
-        dr = dt_3 * h_1
-        add = mul + dt_3 * r_1
+        dmatmul = dcandidate * (1 - candidate_1 * candidate_1)
+        dconcat = wh @ dmatmul
+        dwh += concat_2[:, None] * dmatmul
+        slice_axis_1 = slice_axis(dconcat, axis=0, start=0, stop=3)
+        dmul = slice_axis(dconcat, axis=0, start=3, stop=6)
+        dr = dmul * h_1
+        add = mul + dmul * r_1
         # grad of: r = ops.sigmoid(xh @ wr)
-        dt_4 = dr * r_1 * (1 - r_1)
-        matmul = wr @ dt_4
+        dmatmul_1 = dr * r_1 * (1 - r_1)
+        matmul = wr @ dmatmul_1
         getitem = xh_1[:, None]
-        dwr += getitem * dt_4
+        dwr += getitem * dmatmul_1
         # grad of: z = ops.sigmoid(xh @ wz)
-        dt_5 = dz * z_1 * (1 - z_1)
-        dxh = matmul + wz @ dt_5
-        dwz += getitem * dt_5
+        dmatmul_2 = dz * z_1 * (1 - z_1)
+        dxh = matmul + wz @ dmatmul_2
+        dwz += getitem * dmatmul_2
         # grad of: xh = ops.concat((x, h))
         dx = slice_axis_1 + slice_axis(dxh, axis=0, start=0, stop=3)
         dh = add + slice_axis(dxh, axis=0, start=3, stop=6)

@@ -22,26 +22,26 @@ def helper_calls_value_and_grad(a, b, w):
     # return cosine_similarity(a @ w, b) + l2_norm(a - b)
     out = sum_1 + sqrt_2
     # grad of: return ops.sqrt(ops.sum(v * v) + 1e-12)
-    dt = 1.0 / (2 * sqrt_2)
-    mul = dt * sub
-    dt_1 = mul + mul
+    dadd = 1.0 / (2 * sqrt_2)
+    mul = dadd * sub
+    dsub = mul * 2
     # grad of: return cosine_similarity(a @ w, b) + l2_norm(a - b)
-    neg = -dt_1
+    mul_1 = mul * -2
     # grad of: return v / l2_norm(v)
-    add = neg + div / sqrt_1
-    dt_2 = (-div * div_1 / sqrt_1).sum(axis=0)
+    add = mul_1 + div / sqrt_1
+    dsqrt = (-div * div_1 / sqrt_1).sum(axis=0)
     # grad of: return ops.sqrt(ops.sum(v * v) + 1e-12)
-    dt_3 = dt_2 / (2 * sqrt_1)
-    mul_1 = dt_3 * b
-    db = add + mul_1 + mul_1
+    dadd_1 = dsqrt / (2 * sqrt_1)
+    mul_2 = dadd_1 * b
+    db = add + mul_2 + mul_2
     # grad of: return v / l2_norm(v)
     div_2 = div_1 / sqrt
-    dt_4 = (-div_1 * div / sqrt).sum(axis=0)
+    dsqrt_1 = (-div_1 * div / sqrt).sum(axis=0)
     # grad of: return ops.sqrt(ops.sum(v * v) + 1e-12)
-    dt_5 = dt_4 / (2 * sqrt)
-    mul_2 = dt_5 * matmul
-    dt_6 = div_2 + mul_2 + mul_2
+    dadd_2 = dsqrt_1 / (2 * sqrt)
+    mul_3 = dadd_2 * matmul
+    dmatmul = div_2 + mul_3 + mul_3
     # grad of: return cosine_similarity(a @ w, b) + l2_norm(a - b)
-    dw = a[:, None] * dt_6
-    da = dt_1 + w @ dt_6
+    dw = a[:, None] * dmatmul
+    da = dsub + w @ dmatmul
     return (out, (da, db, dw))

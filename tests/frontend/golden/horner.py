@@ -19,7 +19,7 @@ def horner_value_and_grad(coeffs, x):
     dy = np.ones((3,), dtype=np.float64)
     # grad of: for c in coeffs:
     dcoeffs = np.zeros((4,), dtype=np.float64)
-    dx = np.zeros((3,), dtype=np.float64)
+    dx = 0.0
     i_1 = 3
     for y_1 in reversed(y_saved):
         # grad of: y = y * x + c

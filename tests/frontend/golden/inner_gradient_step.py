@@ -7,10 +7,10 @@ def inner_gradient_step_value_and_grad(w, x):
     exp = np.exp(x @ w)
     add = 1 + exp
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dt = 1.0 / add
-    dt_1 = dt * exp
+    dadd = 1.0 / add
+    dmatmul = dadd * exp
     getitem = x[:, None]
-    dw = getitem * dt_1
+    dw = getitem * dmatmul
     # return softplus_energy(w - 0.5 * g, x)
     sub = w - 0.5 * dw
     # return ops.sum(ops.log(1 + ops.exp(x @ w)))
@@ -18,19 +18,22 @@ def inner_gradient_step_value_and_grad(w, x):
     add_1 = 1 + exp_1
     out = np.log(add_1).sum()
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dt_2 = 1.0 / add_1
-    dt_3 = dt_2 * exp_1
-    dt_4 = getitem * dt_3
+    dadd_1 = 1.0 / add_1
+    dmatmul_1 = dadd_1 * exp_1
+    matmul = sub @ dmatmul_1
+    dsub = getitem * dmatmul_1
     # grad of: return softplus_energy(w - 0.5 * g, x)
-    dt_5 = -dt_4
-    ddw = dt_5 * 0.5
+    ddw = dsub / -2
+    # grad of grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
+    dreshape = (ddw * dmatmul).sum(axis=1, keepdims=True)
+    ddmatmul = (ddw * getitem).sum(axis=0)
+    add_2 = matmul + dreshape[:, 0]
+    ddadd = ddmatmul * exp
+    mul = ddmatmul * dadd
+    dadd_2 = -ddadd * dadd / add
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dt_6 = (ddw * dt_1).sum(axis=1, keepdims=True)
-    ddt = (ddw * getitem).sum(axis=0)
-    ddt_1 = ddt * exp
-    dt_7 = -ddt_1 * dt / add
-    dt_8 = ddt * dt + dt_7
-    dt_9 = dt_8 * exp
-    dx = sub @ dt_3 + dt_6[:, 0] + w @ dt_9
-    dw_1 = dt_4 + getitem * dt_9
+    dexp = mul + dadd_2
+    dmatmul_2 = dexp * exp
+    dx = add_2 + w @ dmatmul_2
+    dw_1 = dsub + getitem * dmatmul_2
     return (out, (dw_1, dx))

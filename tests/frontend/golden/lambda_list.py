@@ -4,15 +4,17 @@ import numpy as np
 
 def lambda_list_value_and_grad(x):
     # y = f(y) * 0.3
-    y = (x + np.sin(x)) * 0.3
-    y_1 = (y * 2 + np.sin(y)) * 0.3
-    y_2 = (y_1 * 3 + np.sin(y_1)) * 0.3
+    add = x + np.sin(x)
+    y = add * 0.3
+    add_1 = add * 0.6 + np.sin(y)
+    y_1 = add_1 * 0.3
+    add_2 = add_1 * 0.8999999999999999 + np.sin(y_1)
     # return ops.sum(y)
-    out = y_2.sum()
+    out = add_2.sum() * 0.3
     # grad of: y = f(y) * 0.3
     dy = 0.3 * np.cos(y_1) + 0.8999999999999999
-    dt = dy * 0.3
-    dy_1 = dt * np.cos(y) + dt * 2
-    dt_1 = dy_1 * 0.3
-    dx = dt_1 * np.cos(x) + dt_1
+    dadd = dy * 0.3
+    dy_1 = dadd * np.cos(y) + dy * 0.6
+    dadd_1 = dy_1 * 0.3
+    dx = dadd_1 * np.cos(x) + dadd_1
     return (out, dx)

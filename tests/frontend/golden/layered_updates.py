@@ -46,9 +46,9 @@ def layered_updates_value_and_grad(x, w):
             # grad of: if ops.sum(h) > 0:
             if greater_1:
                 # grad of: h = ops.tanh(h @ w)
-                dt = dh * (1 - h_2 * h_2)
-                dh = w @ dt
-                mul = h_3[:, None] * dt
+                dmatmul = dh * (1 - h_2 * h_2)
+                dh = w @ dmatmul
+                mul = h_3[:, None] * dmatmul
                 # grad of: if ops.sum(h) > 0:
                 dw = dw + mul
             else:

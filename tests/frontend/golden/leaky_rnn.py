@@ -27,7 +27,7 @@ def leaky_rnn_value_and_grad(xs, w):
     dh = np.ones((3,), dtype=np.float64)
     # grad of: for x in xs:
     dxs = np.zeros((5, 3), dtype=np.float64)
-    dw = np.zeros((3, 3), dtype=np.float64)
+    dw = 0.0
     h_1 = h
     i_1 = 4
     for greater_1, h_2 in zip(reversed(greater_saved), reversed(h_saved)):

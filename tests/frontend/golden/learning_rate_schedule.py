@@ -25,18 +25,18 @@ def learning_rate_schedule_value_and_grad(w, x, target):
     sub = x @ w_1 - target
     out = (sub ** 2).sum()
     # grad of: return ops.sum((x @ w - target) ** 2)
-    dt = 2.0 * sub
-    neg = -dt
-    dw = dt @ x
-    mul_1 = dt[:, None] * w_1
+    dsub = 2.0 * sub
+    mul_1 = sub * -2
+    dw = dsub @ x
+    mul_2 = dsub[:, None] * w_1
     # grad of: w = w - lr * momentum * (x.T @ err)
-    dt_1 = -dw
-    dt_2 = dt_1 * mul
-    derr = dt_2 @ transpose
-    dt_3 = dt_2[:, None] * err
-    add = mul_1 + dt_3.T
+    dmul = -dw
+    dmatmul = dmul * mul
+    derr = dmatmul @ transpose
+    dtranspose = dmatmul[:, None] * err
+    add = mul_2 + dtranspose.T
     # grad of: err = x @ w - target
-    dtarget = neg - derr
+    dtarget = mul_1 - derr
     dx = add + derr[:, None] * w
     dw_1 = dw + derr @ x
     return (out, (dw_1, dx, dtarget))

@@ -10,14 +10,11 @@ def local_functions_value_and_grad(x, w):
     mul_1 = tanh_1 * 0.5
     # return ops.sum(square(layer(layer(x), bias=-0.2)))
     out = (mul_1 * mul_1).sum()
-    # grad of: return ops.sum(square(layer(layer(x), bias=-0.2)))
-    dt = mul_1 + mul_1
     # grad of: return ops.tanh(v @ w + bias) * scale
-    dt_1 = dt * 0.5
-    dt_2 = dt_1 * (1 - tanh_1 * tanh_1)
-    dt_3 = w @ dt_2
-    dt_4 = dt_3 * 0.5
-    dt_5 = dt_4 * (1 - tanh * tanh)
-    dx = w @ dt_5
-    dw = mul[:, None] * dt_2 + x[:, None] * dt_5
+    dadd = mul_1 * (1 - tanh_1 * tanh_1)
+    dmul = w @ dadd
+    dtanh = dmul * 0.5
+    dadd_1 = dtanh * (1 - tanh * tanh)
+    dx = w @ dadd_1
+    dw = mul[:, None] * dadd + x[:, None] * dadd_1
     return (out, (dx, dw))

@@ -14,13 +14,13 @@ def loop_index_in_arithmetic_value_and_grad(x):
     # return ops.sum(y)
     out = y.sum()
     # grad of: return ops.sum(y)
-    dy = np.ones((3,), dtype=np.float64)
+    dy = 1.0
     # grad of: for i in range(n):
     i_1 = 2
     for mul_1 in reversed(mul_saved):
         # grad of: y = y + ops.sin(y * i)
-        dt = dy * np.cos(mul_1)
-        dy = dy + dt * i_1
+        dmul = dy * np.cos(mul_1)
+        dy = dy + dmul * i_1
         # grad of: for i in range(n):
         i_1 = i_1 - 1
     return (out, dy)

@@ -28,9 +28,9 @@ def loop_inside_branch_value_and_grad(x, w):
         h_1 = h
         for h_2 in reversed(h_saved):
             # grad of: h = ops.tanh(h @ w)
-            dt = dx * (1 - h_1 * h_1)
-            dx = w @ dt
-            dw += h_2[:, None] * dt
+            dmatmul = dx * (1 - h_1 * h_1)
+            dx = w @ dmatmul
+            dw += h_2[:, None] * dmatmul
             h_1 = h_2
     else:
         # grad of: h = h * 2

@@ -25,7 +25,7 @@ def loop_with_branch_value_and_grad(x, w):
     # grad of: return ops.sum(h)
     dh = np.ones((3,), dtype=np.float64)
     # grad of: for t in range(n):
-    dw = np.zeros((3, 3), dtype=np.float64)
+    dw = 0.0
     h_2 = h
     for greater_1, h_3 in zip(reversed(greater_saved), reversed(h_saved)):
         # grad of: if ops.sum(h) > 0:

@@ -23,8 +23,7 @@ def loss_with_warning_value_and_grad(x, w):
     else:
         dloss = dout
     # grad of: loss = ops.sum((x @ w) ** 2)
-    dt = np.broadcast_to(dloss, shape=(3,))
-    dt_1 = dt * 2 * matmul
-    dx = w @ dt_1
-    dw = x[:, None] * dt_1
+    dmatmul = dloss * 2 * matmul
+    dx = w @ dmatmul
+    dw = x[:, None] * dmatmul
     return (out, (dx, dw))

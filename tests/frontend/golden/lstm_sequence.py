@@ -39,30 +39,30 @@ def lstm_sequence_value_and_grad(xs, h0, w, b):
     out = (h * h).sum() + c.mean()
     # grad of: return ops.sum(h * h) + ops.mean(c)
     dc = np.full(shape=(3,), fill_value=0.3333333333333333, dtype=np.float64)
-    dh = h + h
+    dh = h * 2
     # grad of: for x in xs:
     dxs = np.zeros((5, 3), dtype=np.float64)
     i_2 = 4
     for tanh_1, o_1, g_1, i_3, c_2, f_1 in zip(reversed(tanh_saved), reversed(o_saved), reversed(g_saved), reversed(i_saved), reversed(c_saved), reversed(f_saved)):
         # grad of: return o * ops.tanh(c), c
         do = dh * tanh_1
-        dt = dh * o_1
-        dc_1 = dc + dt * (1 - tanh_1 * tanh_1)
+        dtanh = dh * o_1
+        dc_1 = dc + dtanh * (1 - tanh_1 * tanh_1)
         # grad of: c = f * c + i * g
         di = dc_1 * g_1
         dg = dc_1 * i_3
         df = dc_1 * c_2
         dc = dc_1 * f_1
         # grad of: i, f, g, o = ops.sigmoid(z[:n]), ops.sigmoid(z[n:2 * n]), ops.tanh(z[2 * n:3 * n]), ops.sigmoid(z[3 * n:])
-        dt_1 = do * o_1 * (1 - o_1)
-        dt_2 = dg * (1 - g_1 * g_1)
-        dt_3 = df * f_1 * (1 - f_1)
-        dt_4 = di * i_3 * (1 - i_3)
-        dz = index_add_to(index_add_to(index_add_to(index_add(dt_1, index=np.s_[9:], shape=(12,)), dt_2, index=np.s_[6:9]), dt_3, index=np.s_[3:6]), dt_4, index=np.s_[:3])
+        dgetitem = do * o_1 * (1 - o_1)
+        dgetitem_1 = dg * (1 - g_1 * g_1)
+        dgetitem_2 = df * f_1 * (1 - f_1)
+        dgetitem_3 = di * i_3 * (1 - i_3)
+        dz = index_add_to(index_add_to(index_add_to(index_add(dgetitem, index=np.s_[9:], shape=(12,)), dgetitem_1, index=np.s_[6:9]), dgetitem_2, index=np.s_[3:6]), dgetitem_3, index=np.s_[:3])
         # grad of: z = ops.concat((x, h)) @ self.w + self.b
-        dt_5 = w @ dz
-        dx = slice_axis(dt_5, axis=0, start=0, stop=3)
-        dh = slice_axis(dt_5, axis=0, start=3, stop=6)
+        dconcat = w @ dz
+        dx = slice_axis(dconcat, axis=0, start=0, stop=3)
+        dh = slice_axis(dconcat, axis=0, start=3, stop=6)
         # grad of: for x in xs:
         dxs = index_add_to(dxs, dx, index=np.s_[i_2])
         i_2 = i_2 - 1

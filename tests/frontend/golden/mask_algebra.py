@@ -12,9 +12,9 @@ def mask_algebra_value_and_grad(x):
     # return ops.sum(ops.where(keep, x * x, ops.sin(x)))
     out = np.where(keep, x * x, np.sin(x)).sum()
     # grad of: return ops.sum(ops.where(keep, x * x, ops.sin(x)))
-    dt = np.ones((5,), dtype=np.float64)
-    dt_1 = np.where(keep, dt, 0)
-    dt_2 = np.where(keep, 0, dt)
-    mul = dt_1 * x
-    dx = dt_2 * np.cos(x) + mul + mul
+    dwhere = np.ones((5,), dtype=np.float64)
+    dmul = np.where(keep, dwhere, 0)
+    dsin = np.where(keep, 0, dwhere)
+    mul = dmul * x
+    dx = dsin * np.cos(x) + mul + mul
     return (out, dx)

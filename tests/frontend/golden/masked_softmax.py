@@ -10,10 +10,10 @@ def masked_softmax_value_and_grad(scores, mask, values):
     softmax_1 = softmax(scores_1)
     out = (softmax_1 @ values).sum()
     # grad of: return ops.sum(ops.softmax(scores, axis=-1) @ values)
-    dt = np.ones((4, 4), dtype=np.float64)
-    dt_1 = dt @ values.T
-    dvalues = softmax_1.T @ dt
-    dscores = softmax_1 * (dt_1 - (dt_1 * softmax_1).sum(axis=1, keepdims=True))
+    dmatmul = np.ones((4, 4), dtype=np.float64)
+    dsoftmax = dmatmul @ values.T
+    dvalues = softmax_1.T @ dmatmul
+    dscores = softmax_1 * (dsoftmax - (dsoftmax * softmax_1).sum(axis=1, keepdims=True))
     # grad of: scores = ops.masked_fill(scores, mask, -1e9)
     dscores_1 = masked_fill(dscores, mask, 0.0)
     return (out, (dscores_1, dvalues))

@@ -14,7 +14,7 @@ def masked_update_value_and_grad(x, w):
     # return ops.sum(y * y)
     out = (y_2 * y_2).sum()
     # grad of: return ops.sum(y * y)
-    dy = y_2 + y_2
+    dy = y_2 * 2
     # grad of: y[y < 0] = 0.0   # a hand-written relu
     dy_1 = np.where(less, 0, dy)
     # grad of: y = x @ w

@@ -6,33 +6,33 @@ def meta_step_grad_inside_value_and_grad(w, x):
     # return ops.sum(ops.tanh(x @ w) ** 2)
     tanh = np.tanh(x @ w)
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dt = 2.0 * tanh
+    dtanh = 2.0 * tanh
     sub = 1 - tanh * tanh
-    dt_1 = dt * sub
+    dmatmul = dtanh * sub
     getitem = x[:, None]
-    dw = getitem * dt_1
+    dw = getitem * dmatmul
     # return inner_loss(w - 0.5 * g, x)
     sub_1 = w - 0.5 * dw
     # return ops.sum(ops.tanh(x @ w) ** 2)
     tanh_1 = np.tanh(x @ sub_1)
     out = (tanh_1 ** 2).sum()
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dt_2 = 2.0 * tanh_1
-    dt_3 = dt_2 * (1 - tanh_1 * tanh_1)
-    dt_4 = getitem * dt_3
+    dtanh_1 = 2.0 * tanh_1
+    dmatmul_1 = dtanh_1 * (1 - tanh_1 * tanh_1)
+    matmul = sub_1 @ dmatmul_1
+    dsub = getitem * dmatmul_1
     # grad of: return inner_loss(w - 0.5 * g, x)
-    dt_5 = -dt_4
-    ddw = dt_5 * 0.5
+    ddw = dsub / -2
+    # grad of grad of: return ops.sum(ops.tanh(x @ w) ** 2)
+    dreshape = (ddw * dmatmul).sum(axis=1, keepdims=True)
+    ddmatmul = (ddw * getitem).sum(axis=0)
+    add = matmul + dreshape[:, 0]
+    ddtanh = ddmatmul * sub
+    dsub_1 = ddmatmul * dtanh
+    dmul = -dsub_1
+    dtanh_2 = dmul * tanh * 2 + ddtanh * 2
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dt_6 = (ddw * dt_1).sum(axis=1, keepdims=True)
-    ddt = (ddw * getitem).sum(axis=0)
-    ddt_1 = ddt * sub
-    dt_7 = ddt * dt
-    dt_8 = -dt_7
-    mul = dt_8 * tanh
-    dt_9 = ddt_1 * 2.0
-    dt_10 = mul + mul + dt_9
-    dt_11 = dt_10 * sub
-    dx = sub_1 @ dt_3 + dt_6[:, 0] + w @ dt_11
-    dw_1 = dt_4 + getitem * dt_11
+    dmatmul_2 = dtanh_2 * sub
+    dx = add + w @ dmatmul_2
+    dw_1 = dsub + getitem * dmatmul_2
     return (out, (dw_1, dx))

@@ -21,19 +21,18 @@ def momentum_descent_value_and_grad(x0, target, lr):
     sub = x - target
     out = (sub ** 2).sum()
     # grad of: return ops.sum((x - target) ** 2)
-    dt = 2.0 * sub
-    dtarget = -dt
+    dx = 2.0 * sub
+    dtarget = sub * -2
     # grad of: for _ in range(steps):
-    dvelocity = np.zeros((3,), dtype=np.float64)
-    dx = dt
+    dvelocity = 0.0
     for grad_1 in reversed(grad_saved):
         # grad of: x = x - lr * velocity
-        dt_1 = -dx
-        dvelocity_1 = dvelocity + dt_1 * lr
+        dmul = -dx
+        dvelocity_1 = dvelocity + dmul * lr
         # grad of: velocity = beta * velocity + grad
         dvelocity = dvelocity_1 * 0.9
         # grad of: grad = ops.tanh(x - target)
-        dt_2 = dvelocity_1 * (1 - grad_1 * grad_1)
-        dx = dx + dt_2
-        dtarget = dtarget - dt_2
+        dsub = dvelocity_1 * (1 - grad_1 * grad_1)
+        dx = dx + dsub
+        dtarget = dtarget - dsub
     return (out, (dx, dtarget))

@@ -24,26 +24,26 @@ def multi_head_attention_value_and_grad(q, k, v):
     concat_1 = concat(matmul, matmul_1, axis=1)
     out = (concat_1 * q).sum()
     # grad of: return ops.sum(ops.concat(heads, axis=1) * q)
-    dt = slice_axis(q, axis=1, start=0, stop=2)
-    dt_1 = slice_axis(q, axis=1, start=2, stop=4)
+    dmatmul = slice_axis(q, axis=1, start=0, stop=2)
+    dmatmul_1 = slice_axis(q, axis=1, start=2, stop=4)
     # grad of: heads.append(weights @ vh)
-    dweights = dt_1 @ vh_1.T
-    dvh = weights_1.T @ dt_1
+    dweights = dmatmul_1 @ vh_1.T
+    dvh = weights_1.T @ dmatmul_1
     # grad of: weights = ops.softmax(qh @ kh.T / d ** 0.5, axis=-1)
-    dt_2 = weights_1 * (dweights - (dweights * weights_1).sum(axis=1, keepdims=True))
-    dt_3 = dt_2 / 1.4142135623730951
-    dqh = dt_3 @ kh_1
-    dt_4 = qh_1.T @ dt_3
-    dkh = dt_4.T
+    ddiv = weights_1 * (dweights - (dweights * weights_1).sum(axis=1, keepdims=True))
+    dmatmul_2 = ddiv / 1.4142135623730951
+    dqh = dmatmul_2 @ kh_1
+    dtranspose = qh_1.T @ dmatmul_2
+    dkh = dtranspose.T
     # grad of: heads.append(weights @ vh)
-    dweights_1 = dt @ vh.T
-    dvh_1 = weights.T @ dt
+    dweights_1 = dmatmul @ vh.T
+    dvh_1 = weights.T @ dmatmul
     # grad of: weights = ops.softmax(qh @ kh.T / d ** 0.5, axis=-1)
-    dt_5 = weights * (dweights_1 - (dweights_1 * weights).sum(axis=1, keepdims=True))
-    dt_6 = dt_5 / 1.4142135623730951
-    dqh_1 = dt_6 @ kh
-    dt_7 = qh.T @ dt_6
-    dkh_1 = dt_7.T
+    ddiv_1 = weights * (dweights_1 - (dweights_1 * weights).sum(axis=1, keepdims=True))
+    dmatmul_3 = ddiv_1 / 1.4142135623730951
+    dqh_1 = dmatmul_3 @ kh
+    dtranspose_1 = qh.T @ dmatmul_3
+    dkh_1 = dtranspose_1.T
     # grad of: qh, kh, vh = q[:, h * d:(h + 1) * d], k[:, h * d:(h + 1) * d], v[:, h * d:(h + 1) * d]
     dv = index_add_to(index_add(dvh, index=np.s_[:, 2:4], shape=(5, 4)), dvh_1, index=np.s_[:, 0:2])
     dk = index_add_to(index_add(dkh, index=np.s_[:, 2:4], shape=(5, 4)), dkh_1, index=np.s_[:, 0:2])

@@ -26,20 +26,20 @@ def multi_head_attention_split_value_and_grad(q, k, v):
     dweights = qh_1 @ vh_1.T
     dvh = weights_1.T @ qh_1
     # grad of: weights = ops.softmax(qh @ kh.T / d ** 0.5, axis=-1)
-    dt = weights_1 * (dweights - (dweights * weights_1).sum(axis=1, keepdims=True))
-    dt_1 = dt / 1.4142135623730951
-    dqh = dt_1 @ kh_1
-    dt_2 = qh_1.T @ dt_1
-    dkh = dt_2.T
+    ddiv = weights_1 * (dweights - (dweights * weights_1).sum(axis=1, keepdims=True))
+    dmatmul = ddiv / 1.4142135623730951
+    dqh = dmatmul @ kh_1
+    dtranspose = qh_1.T @ dmatmul
+    dkh = dtranspose.T
     # grad of: heads.append(weights @ vh)
     dweights_1 = qh @ vh.T
     dvh_1 = weights.T @ qh
     # grad of: weights = ops.softmax(qh @ kh.T / d ** 0.5, axis=-1)
-    dt_3 = weights * (dweights_1 - (dweights_1 * weights).sum(axis=1, keepdims=True))
-    dt_4 = dt_3 / 1.4142135623730951
-    dqh_1 = dt_4 @ kh
-    dt_5 = qh.T @ dt_4
-    dkh_1 = dt_5.T
+    ddiv_1 = weights * (dweights_1 - (dweights_1 * weights).sum(axis=1, keepdims=True))
+    dmatmul_1 = ddiv_1 / 1.4142135623730951
+    dqh_1 = dmatmul_1 @ kh
+    dtranspose_1 = qh.T @ dmatmul_1
+    dkh_1 = dtranspose_1.T
     # grad of: for qh, kh, vh in zip(ops.split(q, d, axis=1), ops.split(k, d, axis=1), ops.split(v, d, axis=1)):
     dv = pad(dvh, pad_width=((0, 0), (2, 0))) + pad(dvh_1, pad_width=((0, 0), (0, 2)))
     dk = pad(dkh, pad_width=((0, 0), (2, 0))) + pad(dkh_1, pad_width=((0, 0), (0, 2)))

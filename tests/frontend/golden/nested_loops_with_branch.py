@@ -43,13 +43,12 @@ def nested_loops_with_branch_value_and_grad(x, w):
             # grad of: if ops.sum(h) > 0:
             if greater_1:
                 # grad of: h = ops.sin(h @ w)
-                dt = dh * np.cos(matmul_2)
-                dh = w @ dt
-                mul = h_1[:, None] * dt
+                dmatmul = dh * np.cos(matmul_2)
+                dh = w @ dmatmul
+                mul = h_1[:, None] * dmatmul
                 # grad of: if ops.sum(h) > 0:
                 dw = dw + mul
             else:
                 # grad of: h = ops.cos(h) * 0.5
-                dt_1 = dh * 0.5
-                dh = -dt_1 * np.sin(h_1)
+                dh = dh / -2 * np.sin(h_1)
     return (out, (dh, dw))

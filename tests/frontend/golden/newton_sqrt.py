@@ -18,12 +18,12 @@ def newton_sqrt_value_and_grad(a):
     # grad of: return ops.sum(y)
     dy = np.ones((3,), dtype=np.float64)
     # grad of: for _ in range(steps):
-    da = np.zeros((3,), dtype=np.float64)
+    da = 0.0
     for y_1, div_1 in zip(reversed(y_saved), reversed(div_saved)):
         # grad of: y = 0.5 * (y + a / y)
-        dt = dy * 0.5
-        da += dt / y_1
-        dy = dt + -dt * div_1 / y_1
+        dadd = dy * 0.5
+        da += dadd / y_1
+        dy = dadd + dy / -2 * div_1 / y_1
     # grad of: for _ in range(steps):
     da_1 = da + dy
     return (out, da_1)

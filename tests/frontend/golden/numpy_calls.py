@@ -12,7 +12,7 @@ def numpy_calls_value_and_grad(x, w):
     # grad of: return ops.sum(np.exp(h) * np.maximum(h, -10.0))
     dh = exp * (0.5 + 0.5 * np.sign(h + 10.0)) + maximum * exp
     # grad of: h = np.tanh(np.dot(x, w))
-    dt = dh * (1 - h * h)
-    dx = w @ dt
-    dw = x[:, None] * dt
+    dmatmul = dh * (1 - h * h)
+    dx = w @ dmatmul
+    dw = x[:, None] * dmatmul
     return (out, (dx, dw))

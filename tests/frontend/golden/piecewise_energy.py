@@ -33,18 +33,17 @@ def piecewise_energy_value_and_grad(x):
     # grad of: if r < 0.5:
     if less:
         # grad of: e = r * r
-        mul_1 = sum_1 * r
-        dr = mul_1 + mul_1
+        dr = sum_1 * r * 2
     else:
         # grad of: elif r < 1.5:
         if less_1:
             dr = sum_1
         else:
             # grad of: e = ops.log(r / 1.5) + 1.25
-            dt = sum_1 / div
-            dr = dt / 1.5
+            ddiv = sum_1 / div
+            dr = ddiv / 1.5
     # grad of: r = ops.sqrt(ops.sum(x * x))
-    dt_1 = dr / (2 * r)
-    mul_2 = dt_1 * x
-    dx = mul + mul_2 + mul_2
+    dsum = dr / (2 * r)
+    mul_1 = dsum * x
+    dx = mul + mul_1 + mul_1
     return (out, dx)

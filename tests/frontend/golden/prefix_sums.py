@@ -15,16 +15,16 @@ def prefix_sums_value_and_grad(x):
     # return ops.sum(y * y)
     out = (y * y).sum()
     # grad of: return ops.sum(y * y)
-    dy = y + y
+    dy = y * 2
     # grad of: for i in range(1, x.shape[0]):
     dx = np.zeros((4, 3), dtype=np.float64)
     i_1 = 3
     for sub_1 in reversed(sub_saved):
         # grad of: y[i] = y[i - 1] * 0.9 + x[i]
-        dt = dy[i_1]
-        dx = index_add_to(dx, dt, index=np.s_[i_1])
-        dt_1 = dt * 0.9
-        dy = index_add_to(setitem(dy, 0, index=np.s_[i_1]), dt_1, index=np.s_[sub_1])
+        dadd = dy[i_1]
+        dx = index_add_to(dx, dadd, index=np.s_[i_1])
+        dgetitem = dadd * 0.9
+        dy = index_add_to(setitem(dy, 0, index=np.s_[i_1]), dgetitem, index=np.s_[sub_1])
         # grad of: for i in range(1, x.shape[0]):
         i_1 = i_1 - 1
     # grad of: y = x * 1.0

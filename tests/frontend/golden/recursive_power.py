@@ -10,9 +10,7 @@ def recursive_power_value_and_grad(x):
     # return ops.sum(power(x, 5))
     out = mul_1.sum()
     # grad of: return half * half if n % 2 == 0 else half * half * x
-    mul_2 = x * half
-    dhalf = mul_2 + mul_2
-    mul_3 = dhalf * x
-    dhalf_1 = mul_3 + mul_3
+    dhalf = x * half * 2
+    dhalf_1 = dhalf * x * 2
     dx = mul + dhalf_1
     return (out, dx)

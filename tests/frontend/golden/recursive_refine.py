@@ -47,15 +47,15 @@ def recursive_refine_value_and_grad(x):
         # grad of: if ops.sum(x * x) > 4.0:
         if greater_1:
             # grad of: return x * 0.5
-            dt = np.full(shape=(3,), fill_value=0.5, dtype=np.float64)
+            dadd = np.full(shape=(3,), fill_value=0.5, dtype=np.float64)
         else:
             # grad of: if ops.sum(x * x) > 4.0:
             if greater_2:
                 # grad of: return x * 0.5
-                dt_1 = np.full(shape=(3,), fill_value=0.5, dtype=np.float64)
+                dadd_1 = np.full(shape=(3,), fill_value=0.5, dtype=np.float64)
             else:
                 # grad of: return refine(ops.sin(x) + x, depth - 1)
-                dt_1 = 1.0 + np.cos(add_1)
-            dt = dt_1 + dt_1 * np.cos(add)
-        dx = dt + dt * np.cos(x)
+                dadd_1 = 1.0 + np.cos(add_1)
+            dadd = dadd_1 + dadd_1 * np.cos(add)
+        dx = dadd + dadd * np.cos(x)
     return (out_1, dx)

@@ -16,13 +16,13 @@ def recursive_tree_product_value_and_grad(a, b):
     # return ops.sum(tree_product((ops.sin(a), b, ops.cos(b), a * b, a + 1.0)))
     out = mul_4.sum()
     # grad of: return tree_product(items[:mid]) * tree_product(items[mid:])
-    dt = mul_1 * mul_2
-    dt_1 = mul_1 * cos
-    dt_2 = dt_1 * add
-    dt_3 = dt_1 * mul
-    dt_4 = mul_3 * b
+    dcos = mul_1 * mul_2
+    dmul = mul_1 * cos
+    dmul_1 = dmul * add
+    dadd = dmul * mul
+    dsin = mul_3 * b
     mul_5 = mul_3 * sin
     # grad of: return ops.sum(tree_product((ops.sin(a), b, ops.cos(b), a * b, a + 1.0)))
-    db = mul_5 + dt_2 * a + -dt * np.sin(b)
-    da = dt_3 + dt_2 * b + dt_4 * np.cos(a)
+    db = mul_5 + dmul_1 * a + -dcos * np.sin(b)
+    da = dadd + dmul_1 * b + dsin * np.cos(a)
     return (out, (da, db))

@@ -26,18 +26,18 @@ def regression_with_logging_value_and_grad(w, x, y, lr):
     sub = x @ w_1 - y
     out = (sub ** 2).mean()
     # grad of: return ops.mean((x @ w - y) ** 2)
-    dt = 0.5 * sub
-    dy = -dt
-    dw = dt @ x
-    dx = dt[:, None] * w_1
+    dsub = 0.5 * sub
+    dy = sub / -2
+    dw = dsub @ x
+    dx = dsub[:, None] * w_1
     # grad of: for step in range(steps):
     for err_1, w_2 in zip(reversed(err_saved), reversed(w_saved)):
         # grad of: w = w - lr * (x.T @ err)
-        dt_1 = -dw
-        dt_2 = dt_1 * lr
-        derr = dt_2 @ transpose
-        dt_3 = dt_2[:, None] * err_1
-        add = dx + dt_3.T
+        dmul = -dw
+        dmatmul = dmul * lr
+        derr = dmatmul @ transpose
+        dtranspose = dmatmul[:, None] * err_1
+        add = dx + dtranspose.T
         # grad of: err = x @ w - y
         dy = dy - derr
         dx = add + derr[:, None] * w_2

@@ -11,7 +11,7 @@ def relu_by_mask_value_and_grad(x, w):
     # return ops.sum(y * y)
     out = (y_1 * y_1).sum()
     # grad of: return ops.sum(y * y)
-    dy = y_1 + y_1
+    dy = y_1 * 2
     # grad of: y[y < 0] = 0.0   # a hand-written relu
     dy_1 = np.where(less, 0, dy)
     # grad of: y = x @ w

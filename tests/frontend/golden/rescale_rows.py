@@ -20,22 +20,22 @@ def rescale_rows_value_and_grad(x, v):
     # return ops.sum(y * x)
     out = (y_2 * x).sum()
     # grad of: y[i] = ops.tanh(y[i] * v[i])
-    dt = x[3]
-    dt_1 = dt * (1 - tanh_2 * tanh_2)
-    dt_2 = dt_1 * getitem_5
-    dt_3 = (dt_1 * getitem_4).sum(axis=0)
-    dy = index_add_to(setitem(x, 0, index=np.s_[3]), dt_2, index=np.s_[3])
-    dt_4 = dy[2]
-    dt_5 = dt_4 * (1 - tanh_1 * tanh_1)
-    dt_6 = dt_5 * getitem_3
-    dt_7 = (dt_5 * getitem_2).sum(axis=0)
-    dy_1 = index_add_to(setitem(dy, 0, index=np.s_[2]), dt_6, index=np.s_[2])
-    dt_8 = dy_1[0]
-    dt_9 = dt_8 * (1 - tanh * tanh)
-    dt_10 = dt_9 * getitem_1
-    dt_11 = (dt_9 * getitem).sum(axis=0)
-    dv = index_add_to(index_add_to(index_add(dt_3, index=np.s_[3], shape=(4,)), dt_7, index=np.s_[2]), dt_11, index=np.s_[0])
-    dy_2 = index_add_to(setitem(dy_1, 0, index=np.s_[0]), dt_10, index=np.s_[0])
+    dtanh = x[3]
+    dmul = dtanh * (1 - tanh_2 * tanh_2)
+    dgetitem = dmul * getitem_5
+    dgetitem_1 = (dmul * getitem_4).sum(axis=0)
+    dy = index_add_to(setitem(x, 0, index=np.s_[3]), dgetitem, index=np.s_[3])
+    dtanh_1 = dy[2]
+    dmul_1 = dtanh_1 * (1 - tanh_1 * tanh_1)
+    dgetitem_2 = dmul_1 * getitem_3
+    dgetitem_3 = (dmul_1 * getitem_2).sum(axis=0)
+    dy_1 = index_add_to(setitem(dy, 0, index=np.s_[2]), dgetitem_2, index=np.s_[2])
+    dtanh_2 = dy_1[0]
+    dmul_2 = dtanh_2 * (1 - tanh * tanh)
+    dgetitem_4 = dmul_2 * getitem_1
+    dgetitem_5 = (dmul_2 * getitem).sum(axis=0)
+    dv = index_add_to(index_add_to(index_add(dgetitem_1, index=np.s_[3], shape=(4,)), dgetitem_3, index=np.s_[2]), dgetitem_5, index=np.s_[0])
+    dy_2 = index_add_to(setitem(dy_1, 0, index=np.s_[0]), dgetitem_4, index=np.s_[0])
     # grad of: y = x * 1.0
     dx = y_2 + dy_2
     return (out, (dx, dv))

@@ -23,11 +23,11 @@ def residual_mlp_eval_value_and_grad(x, body_0_dense_weight, body_0_dense_bias, 
     # grad of: return ops.sum(mlp_eval(x))
     full = np.ones((1,), dtype=np.float64)
     # grad of: return self.head(self.body(x))
-    dt = transpose_2 @ full
-    dt_1 = dt * sigmoid_1 * (1 - sigmoid_1)
+    dsigmoid = transpose_2 @ full
+    dh = dsigmoid * sigmoid_1 * (1 - sigmoid_1)
     # grad of: h = ops.tanh(self.dense(x))
-    dt_2 = dt_1 * (1 - h_1 * h_1)
-    dt_3 = dt_1 + transpose_1 @ dt_2
-    dt_4 = dt_3 * (1 - h * h)
-    dx = dt_3 + transpose @ dt_4
+    dadd = dh * (1 - h_1 * h_1)
+    dh_1 = dh + transpose_1 @ dadd
+    dadd_1 = dh_1 * (1 - h * h)
+    dx = dh_1 + transpose @ dadd_1
     return (out, dx)

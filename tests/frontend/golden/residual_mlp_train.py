@@ -27,16 +27,16 @@ def residual_mlp_train_value_and_grad(x, body_0_dense_weight, body_0_dense_bias,
     # grad of: return ops.sum(mlp_train(x))
     full = np.ones((1,), dtype=np.float64)
     # grad of: return self.head(self.body(x))
-    dt = transpose_2 @ full
-    dt_1 = dt * sigmoid_1 * (1 - sigmoid_1)
+    dsigmoid = transpose_2 @ full
+    dh = dsigmoid * sigmoid_1 * (1 - sigmoid_1)
     # grad of: h = h * self.keep   # a deterministic stand-in for dropout
-    dh = dt_1 * 0.8
+    dh_1 = dh * 0.8
     # grad of: h = ops.tanh(self.dense(x))
-    dt_2 = dh * (1 - h_2 * h_2)
-    dt_3 = dt_1 + transpose_1 @ dt_2
+    dadd = dh_1 * (1 - h_2 * h_2)
+    dh_2 = dh + transpose_1 @ dadd
     # grad of: h = h * self.keep   # a deterministic stand-in for dropout
-    dh_1 = dt_3 * 0.9
+    dh_3 = dh_2 * 0.9
     # grad of: h = ops.tanh(self.dense(x))
-    dt_4 = dh_1 * (1 - h * h)
-    dx = dt_3 + transpose @ dt_4
+    dadd_1 = dh_3 * (1 - h * h)
+    dx = dh_2 + transpose @ dadd_1
     return (out, dx)

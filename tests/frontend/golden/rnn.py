@@ -13,14 +13,14 @@ def rnn_value_and_grad(x, w):
     # return ops.sum(h)
     out = h.sum()
     # grad of: return ops.sum(h)
-    dh = np.ones((3,), dtype=np.float64)
+    dh = 1.0
     # grad of: for t in range(n):
-    dw = np.zeros((3, 3), dtype=np.float64)
+    dw = 0.0
     h_1 = h
     for h_2 in reversed(h_saved):
         # grad of: h = ops.tanh(h @ w)
-        dt = dh * (1 - h_1 * h_1)
-        dh = w @ dt
-        dw += h_2[:, None] * dt
+        dmatmul = dh * (1 - h_1 * h_1)
+        dh = w @ dmatmul
+        dw += h_2[:, None] * dmatmul
         h_1 = h_2
     return (out, (dh, dw))

@@ -16,19 +16,19 @@ def rnn_over_rows_value_and_grad(xs, w):
     # return ops.sum(h * h)
     out = (h * h).sum()
     # grad of: return ops.sum(h * h)
-    dh = h + h
+    dh = h * 2
     # grad of: for x in xs:
     dxs = np.zeros((4, 3), dtype=np.float64)
-    dw = np.zeros((3, 3), dtype=np.float64)
+    dw = 0.0
     h_1 = h
     i_1 = 3
     for h_2 in reversed(h_saved):
         # grad of: h = ops.tanh(h @ w + x)
-        dt = dh * (1 - h_1 * h_1)
-        dh = w @ dt
-        dw += h_2[:, None] * dt
+        dx = dh * (1 - h_1 * h_1)
+        dh = w @ dx
+        dw += h_2[:, None] * dx
         # grad of: for x in xs:
-        dxs = index_add_to(dxs, dt, index=np.s_[i_1])
+        dxs = index_add_to(dxs, dx, index=np.s_[i_1])
         i_1 = i_1 - 1
         h_1 = h_2
     return (out, (dxs, dw))

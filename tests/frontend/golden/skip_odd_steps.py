@@ -6,12 +6,11 @@ def skip_odd_steps_value_and_grad(x):
     # y = ops.sin(y) * (k + 1)
     sin = np.sin(x)
     y = np.sin(sin) * 3
-    y_1 = np.sin(y) * 5
+    sin_1 = np.sin(y)
     # return ops.sum(y)
-    out = y_1.sum()
+    out = sin_1.sum() * 5
     # grad of: y = ops.sin(y) * (k + 1)
-    dy = 5.0 * np.cos(y)
-    dt = dy * 3
-    dy_1 = dt * np.cos(sin)
-    dx = dy_1 * np.cos(x)
+    dsin = np.cos(y) * 15
+    dy = dsin * np.cos(sin)
+    dx = dy * np.cos(x)
     return (out, dx)

@@ -9,12 +9,9 @@ def static_facts_of_tensors_value_and_grad(x, w):
     h_1 = h * 2
     # return ops.sum(h * h) / len(x)
     out = (h_1 * h_1).sum() / 3
-    # grad of: return ops.sum(h * h) / len(x)
-    mul = 0.3333333333333333 * h_1
-    dh = mul + mul
     # grad of: h = h * 2
-    dh_1 = dh * 2
+    dh = h_1 / 0.75
     # grad of: h = x @ w
-    dx = w @ dh_1
-    dw = x[:, None] * dh_1
+    dx = w @ dh
+    dw = x[:, None] * dh
     return (out, (dx, dw))

@@ -40,7 +40,7 @@ def streaming_logsumexp_value_and_grad(x):
     # grad of: return m + ops.log(s)
     ds = 1.0 / s_1
     # grad of: for i in range(1, x.shape[0]):
-    dx = np.zeros((6,), dtype=np.float64)
+    dx = 0.0
     dm = s
     i_1 = 5
     for greater_1, exp_4, s_2, exp_5 in zip(reversed(greater_saved), reversed(exp_saved), reversed(s_saved), reversed(exp_saved_1)):
@@ -50,19 +50,19 @@ def streaming_logsumexp_value_and_grad(x):
             index_add_1 = index_add(dm, index=np.s_[i_1], shape=(6,))
             # grad of: s = s * ops.exp(m - x[i]) + 1
             mul = ds * exp_4
-            dt = ds * s_2
-            dt_1 = dt * exp_4
-            dt_2 = -dt_1
-            index_add_to_1 = index_add_to(index_add_1, dt_2, index=np.s_[i_1])
+            dexp = ds * s_2
+            dsub = dexp * exp_4
+            dgetitem = -dsub
+            index_add_to_1 = index_add_to(index_add_1, dgetitem, index=np.s_[i_1])
             # grad of: if x[i] > m:
             dx = dx + index_add_to_1
-            dm = dt_1
+            dm = dsub
             ds = mul
         else:
             # grad of: s = s + ops.exp(x[i] - m)
-            dt_3 = ds * exp_5
-            dm = dm - dt_3
-            index_add_2 = index_add(dt_3, index=np.s_[i_1], shape=(6,))
+            dsub_1 = ds * exp_5
+            dm = dm - dsub_1
+            index_add_2 = index_add(dsub_1, index=np.s_[i_1], shape=(6,))
             # grad of: if x[i] > m:
             dx = dx + index_add_2
         # grad of: for i in range(1, x.shape[0]):

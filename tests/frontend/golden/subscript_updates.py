@@ -13,14 +13,14 @@ def subscript_updates_value_and_grad(x, v):
     # return ops.sum(y * y)
     out = (y_1 * y_1).sum()
     # grad of: return ops.sum(y * y)
-    dy = y_1 + y_1
+    dy = y_1 * 2
     # grad of: y[:, 1] += v[0] * y[1, 0]
-    dt = dy[:, 1]
-    dt_1 = dt.sum(axis=0)
-    dt_2 = dt_1 * getitem_1
-    dt_3 = dt_1 * getitem
-    index_add_1 = index_add(dt_2, index=np.s_[0], shape=(2,))
-    dy_1 = index_add_to(index_add_to(setitem(dy, 0, index=np.s_[:, 1]), dt_3, index=np.s_[1, 0]), dt, index=np.s_[:, 1])
+    dadd = dy[:, 1]
+    dmul = dadd.sum(axis=0)
+    dgetitem = dmul * getitem_1
+    dgetitem_1 = dmul * getitem
+    index_add_1 = index_add(dgetitem, index=np.s_[0], shape=(2,))
+    dy_1 = index_add_to(index_add_to(setitem(dy, 0, index=np.s_[:, 1]), dgetitem_1, index=np.s_[1, 0]), dadd, index=np.s_[:, 1])
     # grad of: y[0] = v
     dy_2 = setitem(dy_1, 0, index=np.s_[0])
     dv = index_add_1 + dy_1[0]

@@ -15,15 +15,15 @@ def tensor_methods_value_and_grad(x, w):
     out = (sub ** 2).sum() + amax
     # grad of: return ((h - mu) ** 2).sum() + h.T.sum(axis=0).max()
     cast = np.asarray(sum_1 == np.reshape(amax, shape=(1,)), dtype=np.float64)
-    dt = np.broadcast_to(cast / cast.sum(keepdims=True), shape=(3, 3))
-    dt_1 = 2.0 * sub
-    add = dt.T + dt_1
-    dmu = (-dt_1).sum(axis=1, keepdims=True)
+    dtranspose = np.broadcast_to(cast / cast.sum(keepdims=True), shape=(3, 3))
+    dsub = 2.0 * sub
+    add = dtranspose.T + dsub
+    sum_2 = sub.sum(axis=1, keepdims=True)
     # grad of: mu = h.mean(axis=1, keepdims=True)
-    dh = add + dmu / 3
+    dh = add + sum_2 / -1.5
     # grad of: h = (x @ w).reshape(3, 1) * x
-    dt_2 = (dh * x).sum(axis=1, keepdims=True)
-    dt_3 = dt_2[:, 0]
-    dw = x[:, None] * dt_3
-    dx = (dh * getitem).sum(axis=0) + w @ dt_3
+    dreshape = (dh * x).sum(axis=1, keepdims=True)
+    dmatmul = dreshape[:, 0]
+    dw = x[:, None] * dmatmul
+    dx = (dh * getitem).sum(axis=0) + w @ dmatmul
     return (out, (dx, dw))

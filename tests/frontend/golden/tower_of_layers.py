@@ -15,12 +15,12 @@ def tower_of_layers_value_and_grad(x, layers_0_weight, layers_0_bias, layers_1_w
     # grad of: return ops.sum(tower(x) ** 2)
     dx = 2.0 * x_3
     # grad of: x = ops.tanh(layer(x) * gain)
-    dt = dx * (1 - x_3 * x_3)
-    dt_1 = dt * 2.0
-    dx_1 = transpose_2 @ dt_1
-    dt_2 = dx_1 * (1 - x_2 * x_2)
-    dx_2 = transpose_1 @ dt_2
-    dt_3 = dx_2 * (1 - x_1 * x_1)
-    dt_4 = dt_3 * 0.5
-    dx_3 = transpose @ dt_4
+    dmul = dx * (1 - x_3 * x_3)
+    dadd = dmul * 2.0
+    dx_1 = transpose_2 @ dadd
+    dmul_1 = dx_1 * (1 - x_2 * x_2)
+    dx_2 = transpose_1 @ dmul_1
+    dmul_2 = dx_2 * (1 - x_1 * x_1)
+    dadd_1 = dmul_2 * 0.5
+    dx_3 = transpose @ dadd_1
     return (out, dx_3)

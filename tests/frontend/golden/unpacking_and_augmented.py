@@ -32,24 +32,23 @@ def unpacking_and_augmented_value_and_grad(x, w):
     dy = index_add_to(index_add(drest, index=np.s_[1:], shape=(3,)), dout, index=np.s_[0])
     # grad of: y *= y
     mul = dy * y_1
-    dy_1 = mul + mul
+    dy_1 = mul * 2
     # grad of: y += top * scale
-    dt = dy_1.sum(axis=0)
-    dtop = dt * 0.5
+    sum_1 = mul.sum(axis=0)
     # grad of: y = (x - mean) / ops.sqrt(var + 1e-3)
-    dt_1 = dy_1 / sqrt
-    dt_2 = (-dy_1 * y / sqrt).sum(axis=0)
-    dt_3 = dt_2 / (2 * sqrt)
-    sum_1 = (-dt_1).sum(axis=0)
+    dsub = dy_1 / sqrt
+    dsqrt = (mul * -2 * y / sqrt).sum(axis=0)
+    dvar = dsqrt / (2 * sqrt)
+    neg = -dsub.sum(axis=0)
     # grad of: return mean, (ops.mean(centered * centered), ops.amax(centered))
     cast = np.asarray(centered == np.reshape(top, shape=(1,)), dtype=np.float64)
-    mul_1 = dt_3 / 3 * centered
-    dcentered = np.reshape(dtop, shape=(1,)) * (cast / cast.sum(keepdims=True)) + mul_1 + mul_1
+    mul_1 = dvar / 3 * centered
+    dcentered = np.reshape(sum_1, shape=(1,)) * (cast / cast.sum(keepdims=True)) + mul_1 + mul_1
     # grad of: centered = v - mean
-    dmean = sum_1 + (-dcentered).sum(axis=0)
+    dmean = neg - dcentered.sum(axis=0)
     # grad of: mean = ops.mean(v)
-    dt_4 = dcentered + dmean / 3
+    dmatmul = dcentered + dmean / 3
     # grad of: mean, (var, top) = moments(x @ w)
-    dw = x[:, None] * dt_4
-    dx = dt_1 + w @ dt_4
+    dw = x[:, None] * dmatmul
+    dx = dsub + w @ dmatmul
     return (out, (dx, dw))

@@ -8,16 +8,15 @@ def unrolled_over_tuple_value_and_grad(x, w):
     tanh_1 = np.tanh(tanh @ w)
     h = tanh_1 * 0.5
     tanh_2 = np.tanh(h @ w)
-    h_1 = tanh_2 * 0.25
     # return ops.sum(h)
-    out = h_1.sum()
+    out = tanh_2.sum() / 4
     # grad of: h = ops.tanh(h @ w) * scale
-    dt = 0.25 * (1 - tanh_2 * tanh_2)
-    dh = w @ dt
-    dt_1 = dh * 0.5
-    dt_2 = dt_1 * (1 - tanh_1 * tanh_1)
-    dh_1 = w @ dt_2
-    dt_3 = dh_1 * (1 - tanh * tanh)
-    dx = w @ dt_3
-    dw = h[:, None] * dt + tanh[:, None] * dt_2 + x[:, None] * dt_3
+    dmatmul = 0.25 * (1 - tanh_2 * tanh_2)
+    dh = w @ dmatmul
+    dtanh = dh * 0.5
+    dmatmul_1 = dtanh * (1 - tanh_1 * tanh_1)
+    dh_1 = w @ dmatmul_1
+    dmatmul_2 = dh_1 * (1 - tanh * tanh)
+    dx = w @ dmatmul_2
+    dw = h[:, None] * dmatmul + tanh[:, None] * dmatmul_1 + x[:, None] * dmatmul_2
     return (out, (dx, dw))

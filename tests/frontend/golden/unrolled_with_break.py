@@ -14,10 +14,10 @@ def unrolled_with_break_value_and_grad(x):
     out = y_2.sum()
     # grad of: y = y * ops.exp(-y)
     dy = exp_2 - y_2
-    dt = dy * y
-    dt_1 = dt * exp_1
-    dy_1 = dy * exp_1 - dt_1
-    dt_2 = dy_1 * x
-    dt_3 = dt_2 * exp
-    dx = dy_1 * exp - dt_3
+    dexp = dy * y
+    dneg = dexp * exp_1
+    dy_1 = dy * exp_1 - dneg
+    dexp_1 = dy_1 * x
+    dneg_1 = dexp_1 * exp
+    dx = dy_1 * exp - dneg_1
     return (out, dx)

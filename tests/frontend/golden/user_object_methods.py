@@ -4,18 +4,19 @@ import numpy as np
 
 def user_object_methods_value_and_grad(x, w, mean):
     # return (x - self.mean) / self.scale
-    div = (x - mean) / 1.5
+    sub = x - mean
+    div = sub / 1.5
     # return ops.sum(ops.tanh(self.transform(x) @ w) ** 2)
     tanh = np.tanh(div @ w)
     sum_1 = (tanh ** 2).sum()
     # return standardizer.loss(x, w) + ops.sum(standardizer.transform(x))
-    out = sum_1 + div.sum()
+    out = sum_1 + sub.sum() / 1.5
     # grad of: return ops.sum(ops.tanh(self.transform(x) @ w) ** 2)
-    dt = 2.0 * tanh
-    dt_1 = dt * (1 - tanh * tanh)
-    dt_2 = w @ dt_1
-    dw = div[:, None] * dt_1
+    dtanh = 2.0 * tanh
+    dmatmul = dtanh * (1 - tanh * tanh)
+    ddiv = w @ dmatmul
+    dw = div[:, None] * dmatmul
     # grad of: return (x - self.mean) / self.scale
-    dt_3 = dt_2 / 1.5
-    dx = 0.6666666666666666 + dt_3
+    dsub = ddiv / 1.5
+    dx = 0.6666666666666666 + dsub
     return (out, (dx, dw))

@@ -17,12 +17,15 @@ def varargs_and_kwargs_value_and_grad(x, w1, w2):
     # grad of: return h * options.get('scale', 1.0)
     dh = out_1 * 0.5
     # grad of: out = activation(h @ w)
-    dt = dh * out_2 * (1 - out_2)
+    dmatmul = dh * out_2 * (1 - out_2)
     getitem = x[:, None]
-    dt_1 = resid * (1 - out_1 * out_1)
-    dout = w2 @ dt_1
-    dw2 = getitem * dt + out[:, None] * dt_1
-    dt_2 = dout * (1 - out * out)
-    dw1 = getitem * dt_2
-    dx = dh + w2 @ dt + w1 @ dt_2
+    # grad of: return h * options.get('scale', 1.0)
+    dout = h / 2
+    # grad of: out = activation(h @ w)
+    dmatmul_1 = dout * (1 - out_1 * out_1)
+    dout_1 = w2 @ dmatmul_1
+    dw2 = getitem * dmatmul + out[:, None] * dmatmul_1
+    dmatmul_2 = dout_1 * (1 - out * out)
+    dw1 = getitem * dmatmul_2
+    dx = dh + w2 @ dmatmul + w1 @ dmatmul_2
     return (out_3, (dx, dw1, dw2))

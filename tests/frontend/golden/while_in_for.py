@@ -22,7 +22,7 @@ def while_in_for_value_and_grad(x):
     # return ops.sum(y)
     out = y.sum()
     # grad of: return ops.sum(y)
-    dy = np.ones((3,), dtype=np.float64)
+    dy = 1.0
     # grad of: for k in range(2):
     for y_2, y_saved_2 in zip(reversed(y_saved), reversed(y_saved_saved)):
         # grad of: y = ops.sin(y)

@@ -19,7 +19,7 @@ def while_with_branch_value_and_grad(x):
     # return ops.sum(y * y)
     out = (y * y).sum()
     # grad of: return ops.sum(y * y)
-    dy = y + y
+    dy = y * 2
     # grad of: while ops.sum(y) < 10.0:
     for greater_1 in reversed(greater_saved):
         # grad of: if ops.amax(y) > 2.0:

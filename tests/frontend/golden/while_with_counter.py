@@ -22,8 +22,8 @@ def while_with_counter_value_and_grad(x, w):
     h_1 = h
     for h_2 in reversed(h_saved):
         # grad of: h = ops.tanh(h @ w)
-        dt = dh * (1 - h_1 * h_1)
-        dh = w @ dt
-        dw += h_2[:, None] * dt
+        dmatmul = dh * (1 - h_1 * h_1)
+        dh = w @ dmatmul
+        dw += h_2[:, None] * dmatmul
         h_1 = h_2
     return (out, (dh, dw))
