@@ -18,7 +18,7 @@ from .context import (GRAPH_MODE, PYNATIVE_MODE, ParallelMode, get_auto_parallel
 from .frontend.custom import custom_vjp
 from .transforms import GradOperation, check_grad, hessian, jacfwd, jacrev, jvp, jvp_function, vjp
 from .vectorize import vmap
-from .errors import CompileError
+from .errors import CompileError, DynamicShapeError
 from .serialization import load_checkpoint, load_param_into_net, save_checkpoint
 from .seed import get_seed, set_seed
 from . import train

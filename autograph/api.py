@@ -46,6 +46,8 @@ class Jitted(Transformed):
         if jitted is None:
             jitted = bound[instance] = Jitted(self.fn.__get__(instance, owner))
             jitted.cache_size = self.cache_size
+            if self.dynamic is not None:
+                jitted.dynamic = self.dynamic.rebind(jitted.__autograph_target__)
         return jitted
 
 
@@ -223,15 +225,20 @@ def _compile_time(fn: F) -> F:
     return fn
 
 
+DynamicDimsArg = Optional[dict[Union[str, int], Union[int, tuple[int, ...]]]]
+
+
 @overload
-def jit(fn: None = None, *, cache_size: Optional[int] = None) -> Callable[[Callable[..., Any]], Jitted]: ...
+def jit(fn: None = None, *, cache_size: Optional[int] = None,
+        dynamic_dims: DynamicDimsArg = None) -> Callable[[Callable[..., Any]], Jitted]: ...
 @overload
-def jit(fn: Callable[..., Any], *, cache_size: Optional[int] = None) -> Jitted: ...
+def jit(fn: Callable[..., Any], *, cache_size: Optional[int] = None,
+        dynamic_dims: DynamicDimsArg = None) -> Jitted: ...
 
 
 @_compile_time
-def jit(fn: Optional[Callable[..., Any]] = None, *,
-        cache_size: Optional[int] = None) -> Union[Jitted, Callable[[Callable[..., Any]], Jitted]]:
+def jit(fn: Optional[Callable[..., Any]] = None, *, cache_size: Optional[int] = None,
+        dynamic_dims: DynamicDimsArg = None) -> Union[Jitted, Callable[[Callable[..., Any]], Jitted]]:
     """Compile `fn` to NumPy source: MindSpore's `mindspore.jit`.
 
     Use as `@jit`, `@jit(cache_size=8)` or `jit(fn)`. `fn` is a function or a Cell; everything it
@@ -242,6 +249,11 @@ def jit(fn: Optional[Callable[..., Any]] = None, *,
     Args:
         fn: the function or Cell to compile (None when used as `@jit(cache_size=...)`).
         cache_size: the most call signatures kept (default 64, `autograph.set_cache_size`).
+        dynamic_dims: axes whose size may change without compiling again: `{'x': 0}` (an
+            argument's name, or position, mapped to an axis or a tuple of axes). The code reads
+            the size at run time (`n = x.shape[0]`); axes of equal size at a call are one size,
+            checked to agree. Sizes 0 and 1 are compiled on their own. Code that depends on the
+            size in a way the compiled code cannot follow raises `DynamicShapeError`.
 
     Returns:
         A callable with `fn`'s arguments and results: Tensors in give Tensors out, NumPy arrays
@@ -257,16 +269,24 @@ def jit(fn: Optional[Callable[..., Any]] = None, *,
         5.0
     """
     if fn is None:
-        return lambda f: jit(f, cache_size=cache_size)
-    jitted = fn if isinstance(fn, Jitted) else Jitted(fn)
+        return lambda f: jit(f, cache_size=cache_size, dynamic_dims=dynamic_dims)
+    if isinstance(fn, Jitted) and dynamic_dims is None:
+        jitted = fn
+    else:
+        jitted = Jitted(fn.fn if isinstance(fn, Jitted) else fn)
+        if isinstance(fn, Jitted):
+            jitted.cache_size = fn.cache_size
     if cache_size is not None:
         jitted.cache_size = cache_size
+    if dynamic_dims is not None:
+        jitted.set_dynamic_dims(dynamic_dims)
     return jitted
 
 
 @_compile_time
 def grad(fn: Callable[..., Any], grad_position: GradPosition = 0, weights: Any = None,
-         has_aux: bool = False, return_ids: bool = False) -> GradFunction:
+         has_aux: bool = False, return_ids: bool = False, *,
+         dynamic_dims: DynamicDimsArg = None) -> GradFunction:
     """The gradient function of `fn`, with MindSpore's semantics (`mindspore.grad`).
 
     Args:
@@ -277,6 +297,7 @@ def grad(fn: Callable[..., Any], grad_position: GradPosition = 0, weights: Any =
         weights: a Parameter, a list of them or a ParameterTuple (`net.trainable_params()`).
         has_aux: `fn` returns `(output, *aux)`; only `output` is differentiated.
         return_ids: pair each gradient with its position or its Parameter's name.
+        dynamic_dims: axes of any size, compiled once for all of them, as for `jit`.
 
     Returns:
         A function with `fn`'s arguments returning: one gradient (an int position, or one
@@ -292,16 +313,18 @@ def grad(fn: Callable[..., Any], grad_position: GradPosition = 0, weights: Any =
         >>> dx, dy
         (array([3., 4.]), array([1., 2.]))
     """
-    return GradFunction(fn, grad_position, weights, has_aux, return_ids, with_value=False)
+    return _with_dims(GradFunction(fn, grad_position, weights, has_aux, return_ids, with_value=False),
+                      dynamic_dims)
 
 
 @_compile_time
 def value_and_grad(fn: Callable[..., Any], grad_position: GradPosition = 0, weights: Any = None,
-                   has_aux: bool = False, return_ids: bool = False) -> GradFunction:
+                   has_aux: bool = False, return_ids: bool = False, *,
+                   dynamic_dims: DynamicDimsArg = None) -> GradFunction:
     """Like `grad`, returning `(fn's output, gradients)`: MindSpore's `mindspore.value_and_grad`.
 
     Args:
-        fn, grad_position, weights, has_aux, return_ids: as for `grad`.
+        fn, grad_position, weights, has_aux, return_ids, dynamic_dims: as for `grad`.
 
     Returns:
         A function returning `(value, gradients)`, gradients structured as `grad`'s; with has_aux
@@ -314,7 +337,14 @@ def value_and_grad(fn: Callable[..., Any], grad_position: GradPosition = 0, weig
         >>> float(loss), dx
         (10.0, array([2., 6.]))
     """
-    return GradFunction(fn, grad_position, weights, has_aux, return_ids, with_value=True)
+    return _with_dims(GradFunction(fn, grad_position, weights, has_aux, return_ids, with_value=True),
+                      dynamic_dims)
+
+
+def _with_dims(transformed: GradFunction, dynamic_dims: DynamicDimsArg) -> GradFunction:
+    if dynamic_dims is not None:
+        transformed.set_dynamic_dims(dynamic_dims)
+    return transformed
 
 
 def _entry(fn: Callable[..., Any], args: tuple[Any, ...], what: str) -> Compiled:

@@ -38,6 +38,7 @@ from .cell import Cell
 from .codegen import Generated, generate, load, user_location
 from . import cache
 from .cache import CacheInfo, CompileCache, Key, logger, spec
+from .dynamic import DynamicDims, Leaf, Lines, lines_of, mismatch, polymorphic
 from .errors import CompileError, NotStatic
 from .fastpath import MISS, FastCall, fast_call, wrap
 from .guards import Guards
@@ -55,13 +56,21 @@ class Compiled:
     """One compilation: the generated function and how to call it with user arguments."""
 
     def __init__(self, graph: Graph, array_positions: list[int], implicit: list[Any],
-                 tensor_boundary: bool, containers: bool, guards: Guards) -> None:
+                 tensor_boundary: bool, containers: bool, guards: Guards,
+                 generated: Optional[Generated] = None, dims: Optional[dict[int, dict[int, int]]] = None,
+                 arg_dims: Optional[dict[int, dict[int, int]]] = None, symbols: Sequence[str] = ()) -> None:
         # The fast path (fastpath.py), made when the compilation is used again: its own compile
         # takes about a millisecond, not worth it for a signature seen once.
         self.fast: Optional[FastCall] = None
         self.fast_made = False
         self.graph = graph
-        self.generated: Generated = generate(graph)
+        self.generated: Generated = generated if generated is not None else generate(graph)
+        # dynamic_dims (dynamic.py): the axes of any size, {input: {axis: symbol}}, by the
+        # generated function's parameters and by the call's arguments (an array argument
+        # itself), and each symbol's name in the source.
+        self.dims = dims or {}
+        self.arg_dims = arg_dims or {}
+        self.symbols = list(symbols)
         self.fn: Callable[..., Any] = load(self.generated)
         # The source stays in linecache (for tracebacks) as long as the function lives.
         weakref.finalize(self.fn, linecache.cache.pop, self.fn.__code__.co_filename, None)
@@ -98,6 +107,20 @@ class Compiled:
                         f'to {data.dtype.name}{list(data.shape)}')
         failure: Optional[str] = self.guards.failure()
         return failure
+
+    def input_shapes(self) -> list[tuple[str, str, tuple[Any, ...]]]:
+        """(parameter, dtype name or 'float' for a Python float, shape) for each parameter of the
+        generated function; a dynamic axis is its symbol's name ('n')."""
+        names = list(inspect.signature(self.fn).parameters)
+        out: list[tuple[str, str, tuple[Any, ...]]] = []
+        for k, (name, value) in enumerate(zip(names, self.graph.inputs)):
+            if value.weak and value.shape == ():
+                out.append((name, 'float', ()))
+                continue
+            axes = self.dims.get(k, {})
+            shape = tuple(self.symbols[axes[a]] if a in axes else size for a, size in enumerate(value.shape))
+            out.append((name, np.dtype(value.dtype).name, shape))
+        return out
 
 
 def array_of(x: Any) -> Any:
@@ -265,6 +288,7 @@ class Transformed:
         self.cache = CompileCache()
         self.last: Optional[Compiled] = None
         self.dynamic_floats = True
+        self.dynamic: Optional[DynamicDims] = None      # dynamic_dims (dynamic.py)
         self._kept_signature: Optional[tuple[tuple[Any, ...], inspect.Signature]] = None   # see _signature
         self.__name__: str = getattr(fn, '__name__', type(fn).__name__)
         if isinstance(fn, Cell):
@@ -301,7 +325,7 @@ class Transformed:
     def compilation(self, args: Sequence[Any]) -> Compiled:
         """The compilation for positional `args`, compiled now if no cached one fits; it becomes
         `last`."""
-        key = tuple([spec(a, self.dynamic_floats) for a in args])
+        key = self._key(args)
         entry, why = self._cached(key)
         if entry is None:
             entry = self._compile_new(args, key, why)
@@ -342,9 +366,29 @@ class Transformed:
                 cache.log('%s needs its float arguments when compiling; compiling per value', self.__name__)
                 self.dynamic_floats = False
                 self.cache.clear()
-                return tuple([spec(a, False) for a in args]), self.compile(args)
+                return self._key(args), self.compile(args)
         entry: Compiled = self.cache.compile_once(key, compile)
         return entry
+
+    def _key(self, args: Sequence[Any]) -> Key:
+        """The call signature of `args`: `cache.spec` of each, and with dynamic_dims, each
+        dynamic size of 2 or more replaced by its symbol."""
+        key = tuple([spec(a, self.dynamic_floats) for a in args])
+        if self.dynamic is not None:
+            key = self.dynamic.key(args, key, self._dynamic_leaves(args))
+        return key
+
+    def _dynamic_leaves(self, args: Sequence[Any]) -> list[Leaf]:
+        assert self.dynamic is not None
+        leaves = self.dynamic.leaves(args, bool(args) and isinstance(args[-1], Keywords),
+                                     lambda a: input_leaves(a, self.dynamic_floats))
+        return self.dynamic.symbols(leaves)
+
+    def set_dynamic_dims(self, dims: Any) -> None:
+        """Compile once for every size of the axes `dims` names ({argument name: axis or tuple
+        of axes}; see dynamic.py); None compiles per size again. Drops the compilations kept."""
+        self.dynamic = None if dims is None else DynamicDims(dims, self.__autograph_target__, self.__name__)
+        self.cache_clear()
 
     def cache_info(self) -> CacheInfo:
         """Entries, hits, misses, each entry's signature, the size bound and evictions."""
@@ -396,7 +440,16 @@ class Transformed:
             return self._compile(args)
 
     def _compile(self, args: Sequence[Any]) -> Compiled:
-        graph, explicit, lowering = self.build(args)
+        dynamic = self._dynamic_leaves(args) if self.dynamic is not None else []
+        try:
+            graph, explicit, lowering = self.build(args)
+        except Exception as e:
+            if self.dynamic is not None:
+                unequal = mismatch(self.dynamic, args, dynamic, e, self._source_of, self.__name__)
+                if unequal is not None:
+                    raise unequal from e
+            raise
+        lines = lines_of(graph) if self.dynamic is not None else {}
         graph = optimize(graph)
         positions = [i for i, a in enumerate(args) if _is_input(a, self.dynamic_floats)]
         implicit = [v.param for v in graph.inputs[len(explicit):]]
@@ -406,7 +459,27 @@ class Transformed:
                       not any(isinstance(a, Tensor) for a in leaves + implicit))
         boundary = not numpy_only
         containers = any(isinstance(args[i], (tuple, list, dict)) for i in positions)
-        return Compiled(graph, positions, implicit, boundary, containers, lowering.guards)
+        poly = None
+        if self.dynamic is not None:
+            dynamic_ids = {id(leaf.array) for leaf in dynamic}
+            static = [(name, leaf) for arg, name in zip(args, signature_names(self.fn, len(args)))
+                      for leaf in flatten(arg) if is_array(leaf) and id(leaf) not in dynamic_ids]
+            poly = polymorphic(self.dynamic, args, dynamic, lines, self._source_of, self.__name__, static)
+        if poly is None:
+            return Compiled(graph, positions, implicit, boundary, containers, lowering.guards)
+        arg_dims = {leaf.arg: poly.dims[leaf.input] for leaf in dynamic
+                    if leaf.key is None and leaf.array is args[leaf.arg] and leaf.input in poly.dims}
+        return Compiled(graph, positions, implicit, boundary, containers, lowering.guards,
+                        generated=poly.generated, dims=poly.dims, arg_dims=arg_dims, symbols=poly.symbols)
+
+    def _source_of(self, args: Sequence[Any], generate_source: bool = True) -> tuple[Optional[Generated], Lines]:
+        """The generated module for `args`, not loaded, and the user's lines its graph came from
+        (the probes of dynamic_dims); without `generate_source`, only the lines."""
+        graph = self.build(args)[0]
+        lines = lines_of(graph)
+        if not generate_source:
+            return None, lines
+        return generate(optimize(graph)), lines
 
     def __autograph_inline__(self, lowering: Lowering, args: Sequence[Any],
                              kwargs: dict[str, Any]) -> Any:

@@ -43,3 +43,25 @@ class CompileError(RuntimeError):
 class NotStatic(CompileError):
     """A run-time value was used where the compiler needs one known at compile time (a Python
     list index, a loop bound that decides unrolling, a truth value)."""
+
+
+class DynamicShapeError(CompileError):
+    """A function compiled with `dynamic_dims` computes something that depends on the size of a
+    dynamic axis in a way the compiled code cannot follow (a Python branch on it, a constant
+    built from it that is no np.arange or fill, a number no simple function of it), or another
+    argument's axis must have the same size and is not dynamic. Compiling without that entry of
+    `dynamic_dims` (once per size) works. A CompileError, so a RuntimeError.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograph
+        >>> def f(x):
+        ...     if x.shape[0] > 100:
+        ...         return x.sum()
+        ...     return (x * 2).sum()
+        >>> try:
+        ...     autograph.jit(f, dynamic_dims={'x': 0})(np.ones(8))
+        ... except autograph.DynamicShapeError as e:
+        ...     print(e.message.split(':')[0])
+        f's code depends on the size of x's axis 0
+    """

@@ -15,6 +15,9 @@ slow path's, so a hit here is one the slow path would make too.
 The function is made when a compilation is used a second time (compiler.Transformed.compilation):
 Python's compiler takes about a millisecond for it. Compilations with tuple, list or dict arguments
 have no fast path, and calls with keywords do not take it.
+
+A compilation with dynamic_dims (dynamic.py) checks a dynamic axis as its key does: 2 or more,
+equal to the other axes of its symbol and different from the other symbols' sizes.
 """
 import keyword
 from collections.abc import Callable, Sequence
@@ -35,6 +38,7 @@ class _Source:
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.sizes: dict[int, list[str]] = {}      # a dynamic_dims symbol -> the sizes read for it
         self.namespace: dict[str, Any] = {
             'MISS': MISS, 'MISSING': MISSING, 'Tensor': Tensor, 'ndarray': np.ndarray, 'generic': np.generic,
             'asarray': np.asarray, 'cell': cell, 'new': object.__new__, 'wrap': wrap}
@@ -60,14 +64,18 @@ def fast_call(compiled: Any, args: Sequence[Any], dynamic_floats: bool) -> Optio
     source.lines.append(f"    if len(args) != {len(args)}:\n        return MISS")
     if args:
         source.lines.append(f"    {', '.join(names)}, = args")
+    arg_dims = compiled.arg_dims
+    if len(arg_dims) != len(compiled.dims):
+        return None     # a dynamic axis of an array inside a container or a keyword
     inputs = {}
     for i, (name, arg) in enumerate(zip(names, args)):
-        checked = _argument(source, name, arg, dynamic_floats)
+        checked = _argument(source, name, arg, dynamic_floats, arg_dims.get(i))
         if checked is None:
             return None
         inputs[i] = checked
     if set(compiled.array_positions) != {i for i, expr in inputs.items() if expr}:
         return None     # the compilation takes other arguments than those checked here
+    _symbols(source)
     _guards(source, compiled.guards)
     implicit = [_implicit(source, f'i{k}', p, shape, dtype)
                 for k, (p, (shape, dtype)) in enumerate(zip(compiled.implicit, compiled.implicit_avals))]
@@ -81,20 +89,21 @@ def fast_call(compiled: Any, args: Sequence[Any], dynamic_floats: bool) -> Optio
     return fast
 
 
-def _argument(source: _Source, name: str, arg: Any, dynamic_floats: bool) -> Optional[str]:
+def _argument(source: _Source, name: str, arg: Any, dynamic_floats: bool,
+              dims: Optional[dict[int, int]] = None) -> Optional[str]:
     """Write the checks for one argument: those `cache.spec(arg)` equal to the key implies.
     Returns the expression passed to the generated function ('' when the value is compiled in),
-    or None for an argument of a kind not checked here."""
+    or None for an argument of a kind not checked here. `dims`: its dynamic axes' symbols."""
     kind = type(arg)
     if isinstance(arg, Tensor):
         # A Parameter is keyed by its identity, any other Tensor by its type's being a Tensor.
         source.refuse_if([f'{name} is not {source.const(arg)}' if kind is Parameter else
                           f'type({name}) is not {source.const(kind)}'])
         source.lines.append(f'    d{name} = {name}._data')
-        source.refuse_if(_aval_differs(source, f'd{name}', arg._data.shape, arg._data.dtype))
+        source.refuse_if(_aval_differs(source, f'd{name}', arg._data.shape, arg._data.dtype, dims))
         return f'd{name}'
     if kind is np.ndarray:
-        source.refuse_if([f'type({name}) is not ndarray'] + _aval_differs(source, name, arg.shape, arg.dtype))
+        source.refuse_if([f'type({name}) is not ndarray'] + _aval_differs(source, name, arg.shape, arg.dtype, dims))
         return name
     if isinstance(arg, np.generic):
         source.refuse_if([f'type({name}) is not {source.const(kind)}',
@@ -109,11 +118,29 @@ def _argument(source: _Source, name: str, arg: Any, dynamic_floats: bool) -> Opt
     return None
 
 
-def _aval_differs(source: _Source, array: str, shape: tuple[int, ...], dtype: np.dtype[Any]) -> list[str]:
+def _aval_differs(source: _Source, array: str, shape: tuple[int, ...], dtype: np.dtype[Any],
+                  dims: Optional[dict[int, int]] = None) -> list[str]:
     # Equal dtypes are nearly always the same object (not after unpickling): `is` first.
     known = source.const(dtype)
-    return [f'{array}.shape != {source.const(shape)}',
-            f'({array}.dtype is not {known} and {array}.dtype != {known})']
+    dtype_differs = f'({array}.dtype is not {known} and {array}.dtype != {known})'
+    if not dims:
+        return [f'{array}.shape != {source.const(shape)}', dtype_differs]
+    checks = [f'len({array}.shape) != {len(shape)}']
+    for axis, size in enumerate(shape):
+        read = f'{array}.shape[{axis}]'
+        if axis in dims:
+            checks.append(f'{read} < 2')
+            source.sizes.setdefault(dims[axis], []).append(read)
+        else:
+            checks.append(f'{read} != {size}')
+    return checks + [dtype_differs]
+
+
+def _symbols(source: _Source) -> None:
+    """The dynamic sizes as the key has them: one per symbol, the same wherever it appears."""
+    firsts = [reads[0] for reads in source.sizes.values()]
+    source.refuse_if([f'{read} != {reads[0]}' for reads in source.sizes.values() for read in reads[1:]] +
+                     [f'{a} == {b}' for i, a in enumerate(firsts) for b in firsts[i + 1:]])
 
 
 def _guards(source: _Source, guards: Any) -> None:

@@ -30,8 +30,9 @@ is_identifier = functools.lru_cache(maxsize=None)(_is_identifier)
 
 # Methods of arrays generated code calls: those primitives are written as (`x.sum(axis=0)`).
 _METHODS = {prim.method for prim in REGISTRY.values() if prim.method}
-# Builtins generated code may read: loop helpers, non-finite floats, print and assert.
-BUILTINS = {'range', 'reversed', 'zip', 'print', 'AssertionError', 'float', 'complex'}
+# Builtins generated code may read: loop helpers, non-finite floats, print and assert, and the
+# ValueError a function compiled for any size of an axis raises when two sizes disagree.
+BUILTINS = {'range', 'reversed', 'zip', 'print', 'AssertionError', 'ValueError', 'float', 'complex'}
 
 
 _checked = set()    # sources already checked: the suite compiles many functions more than once
