@@ -1,7 +1,7 @@
 """The command line: read the code autograph generates for a function or Cell in your file.
 
-    autograph show FILE.py:NAME [--grad 0,1] [--weights] [--ir] [--args EXPR]
-    autograph export FILE.py:NAME [--grad 0,1] [--weights] [--args EXPR] -o OUT.py
+    autograph show FILE.py:NAME [--grad 0,1] [--weights] [--ir] [--args EXPR] [--dynamic-dim x:0]
+    autograph export FILE.py:NAME [--grad 0,1] [--weights] [--args EXPR] [--dynamic-dim x:0] -o OUT.py
     autograph --version
 
 NAME is a function or a Cell (an instance) defined in FILE.py. The code is compiled for example
@@ -9,7 +9,9 @@ arguments: by default the module's variables named like the function's parameter
 defines `x, y, w, b` beside `function(x, y, w, b)`), or any Python expression evaluated in the
 module (`--args "np.ones(5), 3"`). `show` prints the generated forward source, with `--grad` the
 adjoint, with `--ir` the IR of each, highlighted when printing to a terminal. `export` writes the
-generated gradient (or forward code) as a module that needs only NumPy.
+generated gradient (or forward code) as a module that needs only NumPy, which states the shapes
+of its arguments in its header and checks them. `--dynamic-dim x:0` (repeatable; `x:0,1` for two
+axes) compiles for every size of that axis of the argument `x`, as `dynamic_dims={'x': 0}` does.
 
 Also available as `python -m autograph`.
 """
@@ -43,6 +45,9 @@ def main(argv=None):
                              help="differentiate with respect to the Parameters it reads")
         command.add_argument('--args', metavar='EXPR', help='example arguments, a Python expression '
                              "evaluated in the file's module (default: its variables named like the parameters)")
+        command.add_argument('--dynamic-dim', metavar='NAME:AXES', action='append', default=[],
+                             help='compile for any size of these axes of the argument NAME, e.g. '
+                             'x:0 or x:0,1 (repeatable)')
         if name == 'show':
             command.add_argument('--ir', action='store_true', help='also print the IR')
         else:
@@ -60,15 +65,18 @@ class UsageError(Exception):
 
 
 def _run(options):
+    dims = _dynamic_dims(options.dynamic_dim)
     target, args, _ = _load(options.target, options.args)
     name = options.target.rpartition(':')[2]
-    forward = api.jit(target)
     with _compile_errors(name):
-        transformed = _transformed(target, forward, args, options, name)
+        forward = api.jit(target, dynamic_dims=dims)
+        transformed = _transformed(target, forward, args, options, name, dims)
         if options.command == 'export':
             chosen = transformed or forward
             source = api.get_source(chosen, *args)
-            text = standalone(source, chosen.last.generated.namespace)
+            compiled = chosen.last
+            text = standalone(source, compiled.generated.namespace, compiled.input_shapes(),
+                              compiled.generated.name)
         else:
             shown = []      # everything is compiled before anything is printed
             for title, fn in (('forward', forward), ('gradient', transformed)):
@@ -161,7 +169,23 @@ def _positions(text, count, name):
     return positions
 
 
-def _transformed(target, forward, args, options, name):
+def _dynamic_dims(texts):
+    """{'x': (0,)} from `--dynamic-dim x:0` options, or None without them."""
+    dims = {}
+    for text in texts:
+        argument, _, axes = text.partition(':')
+        try:
+            parsed = tuple(int(a) for a in axes.split(','))
+        except ValueError:
+            parsed = None
+        if not argument.isidentifier() or not parsed:
+            raise UsageError(f"--dynamic-dim takes an argument's name and axes such as x:0 or x:0,1, "
+                             f"not {text!r}")
+        dims[argument] = tuple(dict.fromkeys(dims.get(argument, ()) + parsed))
+    return dims or None
+
+
+def _transformed(target, forward, args, options, name, dims=None):
     """The gradient function the options ask for, or None."""
     positions = _positions(options.grad, len(args), name) if options.grad else None
     if positions is None and not options.weights:
@@ -172,7 +196,7 @@ def _transformed(target, forward, args, options, name):
         weights = [p for p in forward.last.implicit if isinstance(p, api.Parameter)]
     if positions is not None and len(positions) == 1:
         positions = positions[0]
-    return api.value_and_grad(target, positions, weights=weights)
+    return api.value_and_grad(target, positions, weights=weights, dynamic_dims=dims)
 
 
 # ---------------------------------------------------------------- printing

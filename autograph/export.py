@@ -9,6 +9,12 @@ A generated module may also read names from its namespace (`Generated.namespace`
 while compiling that are too large to write out, objects it prints). `standalone(source,
 namespace)` writes each array as its raw bytes (a bytes literal, read back by
 `np.frombuffer`); any other object has no safe spelling in source, so it is a ValueError.
+
+`standalone(source, namespace, shapes, function)` also states the shapes the code was compiled
+for (`Compiled.input_shapes()`: `x: float32[n, 784]`, a name for an axis of any size, the same
+size wherever it appears) in the module's header, as a `SHAPES` table, and makes `function`
+check its arguments against it first: a clear ValueError instead of NumPy's error deep inside
+(or a wrong result broadcast from an axis of length 1).
 """
 import ast
 import importlib
@@ -24,9 +30,11 @@ from .source import GENERATED_MARK, parse
 _IMPORT = re.compile(r'^from (runtime\.kernels[\w.]*) import (.+)\n', re.M)
 
 
-def standalone(source, namespace=None):
+def standalone(source, namespace=None, shapes=None, function=None):
     """`source` (a generated module) with its runtime.kernels imports inlined, and the arrays
-    of `namespace` (its Generated.namespace) written as module constants."""
+    of `namespace` (its Generated.namespace) written as module constants. With `shapes` (a list
+    of (parameter, dtype name or 'float', shape of ints and size names)), `function`, the
+    generated function, checks its arguments' dtypes and shapes first."""
     pieces, seen, imports = [], set(), set()
     for module_name, names in _IMPORT.findall(source):
         module = importlib.import_module(module_name)
@@ -37,8 +45,78 @@ def standalone(source, namespace=None):
     body = '\n'.join(line for line in body.split('\n') if not line.startswith(GENERATED_MARK)).lstrip('\n')
     header = f'{GENERATED_MARK}: needs only NumPy (and is valid input to autograph.jit again).\n' + \
         ''.join(f'{line}\n' for line in sorted(imports)) + 'import numpy as np\n'
+    if shapes is not None:
+        check, table = _unused('check_shapes', source), _unused('SHAPES', source)
+        pieces.insert(0, _checker(shapes, check, table))
+        body = _checked(body, function, shapes, check)
     kernels = '\n\n\n'.join(pieces)
     return header + ('\n\n' + kernels + '\n' if kernels else '') + '\n\n' + body
+
+
+def _unused(name, source):
+    """`name`, or name_1, name_2...: one that `source` does not use."""
+    taken = set(re.findall(r'\w+', source))
+    candidate, k = name, 0
+    while candidate in taken:
+        k += 1
+        candidate = f'{name}_{k}'
+    return candidate
+
+
+def _spelled(dtype, shape):
+    return 'float' if dtype == 'float' else f"{dtype}[{', '.join(str(d) for d in shape)}]"
+
+
+def _checker(shapes, check, table):
+    """The header stating the shapes, the table, and the function checking them."""
+    names = sorted({d for _, _, shape in shapes for d in shape if isinstance(d, str)})
+    sizes = (f" {', '.join(names)} {'is any size' if len(names) == 1 else 'are any sizes'}, the same "
+             "wherever it appears" if names else '')
+    lines = [f'# The arguments this module was compiled for ({check} raises ValueError for others;',
+             f'#{sizes or " every size is fixed"}):']
+    lines += [f'#   {name}: {_spelled(dtype, shape)}' for name, dtype, shape in shapes]
+    entries = ''.join(f'    {name!r}: ({dtype!r}, {tuple(shape)!r}),\n' for name, dtype, shape in shapes)
+    lines.append(f'{table} = {{\n{entries}}}')
+    lines.append(f'''
+
+def {check}(function, arguments):
+    """Raise ValueError unless each argument has the dtype and shape {table} gives it. A name in
+    a shape stands for one size: the first argument with that axis sets it."""
+    sizes = {{}}
+    for name, value in arguments.items():
+        dtype, shape = {table}[name]
+        if dtype == 'float':
+            continue
+        found = np.shape(value)
+        fits = np.asarray(value).dtype.name == dtype and len(found) == len(shape)
+        for axis in range(len(shape) if fits else 0):
+            size = shape[axis]
+            if isinstance(size, str) and size not in sizes:
+                sizes[size] = (found[axis], name, axis)
+            known = sizes[size][0] if isinstance(size, str) else size
+            fits = fits and found[axis] == known
+        if not fits:
+            expected = '%s[%s]' % (dtype, ', '.join([str(d) for d in shape]))
+            got = '%s[%s]' % (np.asarray(value).dtype.name, ', '.join([str(d) for d in found]))
+            bound = ['%s is %d, the size of %s.shape[%d]' % (size, *sizes[size])
+                     for size in shape if size in sizes and sizes[size][1] != name]
+            raise ValueError('%s: %s must be %s, got %s%s' % (
+                function, name, expected, got, ' (%s)' % '; '.join(bound) if bound else ''))''')
+    return '\n'.join(lines)
+
+
+def _checked(body, function, shapes, check):
+    """`body` with `function` calling `check` on its arguments first."""
+    lines = body.split('\n')
+    start = next((i for i, line in enumerate(lines) if line.startswith(f'def {function}(')), None)
+    if start is None:
+        raise ValueError(f"the module defines no function {function!r} to check the arguments of")
+    end = start
+    while not lines[end].rstrip().endswith(':'):     # a def over several lines
+        end += 1
+    arguments = ', '.join(f'{name!r}: {name}' for name, _, _ in shapes)
+    lines.insert(end + 1, f'    {check}({function!r}, {{{arguments}}})')
+    return '\n'.join(lines)
 
 
 def _array_constant(name, value):
