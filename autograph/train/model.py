@@ -1,12 +1,19 @@
 """MindSpore's high-level `Model`: train, evaluate and predict a network without writing the
 loop. The training step is nn.TrainOneStepCell(nn.WithLossCell(network, loss_fn), optimizer),
 compiled once with autograph.jit (forward, adjoint and the optimizer's update in one generated
-function); evaluation compiles nn.WithEvalCell(network, loss_fn)."""
+function); evaluation compiles nn.WithEvalCell(network, loss_fn).
+
+Both are compiled for any batch size: `dynamic_dims` on the first axis of every array of a batch,
+so the last, smaller batch of an epoch (a dataset's `batch(..., drop_remainder=False)`) runs the
+same code. A network whose code depends on the batch size (a reshape to a fixed batch, a
+Python branch on it) falls back to a compilation per size, logged."""
+import logging
 from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from typing import Any, Optional, Union
 
 from ..api import jit
+from ..errors import DynamicShapeError
 from ..nn.wrap import TrainOneStepCell, WithEvalCell, WithLossCell
 from .callbacks import Callback, RunContext
 from .metrics import Loss, Metric, get_metric
@@ -134,18 +141,21 @@ class Model:
         """The network itself."""
         return self._network
 
-    def _run(self, name, cell):
-        """`cell`, compiled once and kept."""
-        if name not in self._compiled:
-            self._compiled[name] = jit(cell)
-        return self._compiled[name]
+    def _run(self, name, cell, any_batch=False):
+        """`cell`, compiled once and kept; with `any_batch`, for any size of the batches' first
+        axis (see the module's docstring)."""
+        if not any_batch:
+            if name not in self._compiled:
+                self._compiled[name] = jit(cell)
+            return self._compiled[name]
+        return _AnyBatch(self._compiled, name, cell)
 
     def _train_step(self):
         """The compiled training step, or in data-parallel mode (set_auto_parallel_context) the
         step whose gradients the workers of a Dask cluster compute (autograph.distributed)."""
         from ..distributed import data_parallel, train_step_for
         if not data_parallel():
-            return self._run('train', self._train_network)
+            return self._run('train', self._train_network, any_batch=True)
         if 'data_parallel' not in self._compiled:
             self._compiled['data_parallel'] = train_step_for(self._train_network)
         return self._compiled['data_parallel']
@@ -236,7 +246,7 @@ class Model:
         if self._eval_network is None:
             raise ValueError("Model needs a loss_fn or an eval_network to evaluate")
         callbacks = _callbacks(callbacks)
-        run = self._run('eval', self._eval_network)
+        run = self._run('eval', self._eval_network, any_batch=True)
         for metric in self._metrics.values():
             metric.clear()
         args = SimpleNamespace(cur_epoch_num=1, epoch_num=1, cur_step_num=0, batch_num=_size(valid_dataset),
@@ -286,3 +296,26 @@ class Model:
     def _hooks(callbacks, name, context):
         for callback in callbacks:
             getattr(callback, name)(context)
+
+
+class _AnyBatch:
+    """Calls `cell` compiled for any batch size: at the first batch, jit with dynamic_dims on
+    axis 0 of each argument that has one, kept in `compiled[name]`; a DynamicShapeError (the
+    code depends on the batch size) replaces it with a plain jit, compiled per size."""
+
+    def __init__(self, compiled, name, cell):
+        self.compiled, self.name, self.cell = compiled, name, cell
+
+    def __call__(self, *batch):
+        step = self.compiled.get(self.name)
+        if step is None:
+            dims = {i: 0 for i, item in enumerate(batch) if getattr(item, 'ndim', 0) >= 1}
+            step = self.compiled[self.name] = jit(self.cell, dynamic_dims=dims or None)
+        try:
+            return step(*batch)
+        except DynamicShapeError as e:
+            if step.dynamic is None:
+                raise
+            logging.getLogger('autograph').info('%s: compiling per batch size: %s', self.name, e)
+            step = self.compiled[self.name] = jit(self.cell)
+            return step(*batch)
