@@ -586,7 +586,8 @@ def _write(probes: list[tuple[Generated, Lines]], streams: list[list[tokenize.To
                 bound[s.index] = read
                 prologue.append(f'    {name} = {read}')
             else:
-                message = f'{fn_name}: {read} is %d but {bound[s.index]} is %d; they must be equal'
+                own = fn_name.replace('%', '%%')      # the message is a %-format
+                message = f'{own}: {read} is %d but {bound[s.index]} is %d; they must be equal'
                 prologue.append(f'    if {read} != {name}:\n'
                                 f'        raise ValueError({message!r}\n'
                                 f'                         % ({read}, {name}))')
