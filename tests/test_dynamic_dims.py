@@ -161,6 +161,16 @@ def test_two_dynamic_axes_of_one_argument():
     assert 'n = x.shape[0]' in source and 'm = x.shape[1]' in source
 
 
+def test_every_probe_size_is_on_one_side_of_the_in_place_threshold():
+    """passes.inplace writes into arrays of at least _LARGE bytes: an array with one dynamic
+    axis must be large at all probe sizes or at none, or the probes' code would differ."""
+    from autograph.dynamic import _PROBES
+    inplace = importlib.import_module('autograph.passes.inplace')   # the package's `inplace` is the pass
+    for itemsize in (1, 2, 4, 8, 16):
+        for other_axes in range(1, inplace._LARGE // min(_PROBES) + 2):
+            assert len({n * other_axes * itemsize >= inplace._LARGE for n in _PROBES}) == 1
+
+
 # ---------------------------------------------------------------- the cache and the fast path
 def affine(x, y):
     return ((x * 2.0 + 1.0 - y) ** 2).sum()
