@@ -73,15 +73,17 @@ def _simplify_ops(ops, builder, env, seen):
             regions = _simplified_regions(op, builder, env, seen)
             if construct(op).repeats and _pass_through(op, regions, env):
                 regions = _simplified_regions(op, builder, env, seen)   # again, knowing what they hold
+            if construct(op).repeats:
+                _one_list_per_value(op, regions, env)
             builder.ops.append(Op(op.prim, inputs, op.params, op.outs, op.loc, tuple(regions)))
             if construct(op).selects:
                 _forward_shared_results(op, regions, env)
             continue
         built_before = len(builder.ops)
+        inputs = _without_broadcasts(inputs, op)
         new = rewrite(builder, op, inputs)
         if new is None:
             inputs = [_literal_fill(v, inputs, op) for v in inputs]
-            inputs = _without_broadcasts(inputs, op)
             # Unseeded random draws differ each time: never merge two of them.
             # Arrays of zeros or ones are not shared either: each may become an accumulator
             # written in place (see passes.inplace), and they cost little to make.
@@ -117,6 +119,19 @@ def _forget_pass_through(op, env):
                 env.pop(id(arg), None)
         for out in op.outs[:prim.carried_count(op)]:
             env.pop(id(out), None)
+
+
+def _one_list_per_value(op, regions, env):
+    """A loop that saves one value in two lists (one for each derivative that reads it) fills
+    one: readers of the second read the first."""
+    prim = construct(op)
+    count, saves = prim.carried_count(op), prim.saves(op)
+    body = regions[op.regions.index(prim.body(op))]
+    first = {}
+    for j in range(count, count + saves):
+        k = first.setdefault(id(body.results[j]), j)
+        if k != j:
+            env[id(op.outs[j])] = op.outs[k]
 
 
 def _pass_through(op, regions, env):
@@ -220,6 +235,12 @@ def rewrite(builder, op, inputs):
             if y.op is not None and y.op.prim is _NEG:
                 # x + -y -> x - y, x - -y -> x + y (the adjoint of `-` makes these)
                 return builder.emit(flipped, [x, y.op.inputs[0]], {}, op.loc)
+            base, kind, value = _factored(y)
+            if isinstance(value, (int, float)) and value < 0 and _same(y, out) and y.name is None:
+                # x + y / -3 -> x - y / 3
+                positive = _scaled(builder, base, kind, -value, y.op)
+                if positive is not None:
+                    return builder.emit(flipped, [x, positive], {}, op.loc)
         right = prim.identity if prim.identity is not None else prim.right_identity
         if right is not None and fills[1] == right and fills[0] is None:
             return _broadcast(builder, x, out, op.loc)
@@ -396,33 +417,44 @@ def _adds_zero(builder, op, inputs):
 
 
 def _constant_factors(builder, op, inputs):
-    """Constant factors fold through a chain of products, quotients and negations:
-    `(g / 5) * 2` is `g * 0.4`, `-(0.125 * h) * 2` is `h * -0.25`, and `m + m` is `m * 2`
-    (a sum's two equal contributions), which folds into m's own factor in turn; a sum or mean of
-    a scaled array is the scaled sum (`(-g).sum()` is `-g.sum()`). A factor whose
-    inverse is shorter to write divides (`g / 3`, not `g * 0.3333333333333333`)."""
+    """Constant factors fold through a chain of products, quotients and negations where that
+    gives the same bits (one of the two factors is a power of two, as a negation and `x + x`
+    are): `(g / 5) * 2` is `g / 2.5`, `-(0.125 * h) * 2` is `h * -0.25`, `m + m` is `m * 2`,
+    which folds into m's own factor in turn. A sum or mean of a scaled array is the scaled sum
+    (`(-g).sum()` is `-g.sum()`), and a negated factor of a product or quotient goes outside it
+    (`-a * b * 2` is `a * b * -2`). Compiled code keeps computing what eager code computes, to
+    the last bit."""
     name = op.prim.name
     if name == 'add':
         if inputs[0] is not inputs[1] or not isinstance(inputs[0], Value) or inputs[0].is_const:
             return None
-        base, factor = _factored(inputs[0])
-        return _scaled(builder, base, factor * 2, op)
+        return _scaled(builder, *_combined(_factored(inputs[0]), 'mul', 2), op)
     if name == 'neg':
-        base, factor = _factored(inputs[0])
-        return _scaled(builder, base, -factor, op) if factor != 1 else None
+        base, kind, value = _factored(inputs[0])
+        return _scaled(builder, *_combined((base, kind, value), 'mul', -1), op) if value != 1 else None
     if name in ('sum', 'mean'):      # linear: the factor applies to the smaller result
-        base, factor = _factored(inputs[0])
-        if factor == 1 or base.dtype != op.out.dtype or base.shape == ():
+        base, kind, value = _factored(inputs[0])
+        if value != -1 or base.dtype != op.out.dtype or base.shape == ():
             return None
-        return _scaled(builder, builder.emit(op.prim, [base], op.params, op.loc), factor, op)
+        return _scaled(builder, builder.emit(op.prim, [base], op.params, op.loc), 'mul', -1, op)
     number = [k for k, v in enumerate(inputs) if _number(v) is not None]
+    if not number:      # a negated operand: the negation goes outside, where factors fold it
+        negated = [k for k, v in enumerate(inputs) if isinstance(v, Value) and v.op is not None
+                   and v.op.prim is _NEG]
+        if not negated or op.out.name is not None:
+            return None     # (a named gradient stays what its name says, not its negation)
+        operands = list(inputs)
+        operands[negated[0]] = inputs[negated[0]].op.inputs[0]
+        product = builder.emit(op.prim, operands, op.params, op.loc)
+        return _scaled(builder, product, 'mul', -1, op) if _same(product, op.out) else None
     if len(number) != 1 or (name == 'div' and number != [1]):
         return None
     c = _number(inputs[number[0]])
-    base, factor = _factored(inputs[1 - number[0]])
-    if factor == 1 or c == 0:
+    factored = _factored(inputs[1 - number[0]])
+    if factored[2] == 1 or c == 0:
         return None         # nothing to fold: the op stays as it is
-    return _scaled(builder, base, factor * c if name == 'mul' else factor / c, op)
+    combined = _combined(factored, name, c)
+    return _scaled(builder, *combined, op) if combined is not None else None
 
 
 def _number(v):
@@ -433,35 +465,49 @@ def _number(v):
 
 
 def _factored(v):
-    """(base, factor) with v == base * factor, looking through one mul, div or neg by a number."""
+    """(base, kind, value): v is base * value (kind 'mul') or base / value (kind 'div'),
+    looking through one mul, div or neg by a number; (v, 'mul', 1) otherwise."""
     if not isinstance(v, Value) or v.op is None:
-        return v, 1
+        return v, 'mul', 1
     prim, inputs = v.op.prim.name, v.op.inputs
     if prim == 'neg':
-        return inputs[0], -1
+        return inputs[0], 'mul', -1
     if prim in ('mul', 'div') and len(inputs) == 2:
         for k in (1, 0) if prim == 'mul' else (1,):
             c = _number(inputs[k])
             if c is not None and c != 0 and _number(inputs[1 - k]) is None:
-                return inputs[1 - k], (c if prim == 'mul' else 1 / c)
-    return v, 1
+                return inputs[1 - k], prim, c
+    return v, 'mul', 1
 
 
-def _scaled(builder, base, factor, op):
-    """`base * factor` spelled shortly, or None when that would change the result's type."""
-    if factor == 1:
+def _power_of_two(c):
+    mantissa, _ = np.frexp(abs(float(c)))
+    return c != 0 and mantissa == 0.5
+
+
+def _combined(factored, kind, c):
+    """(base, kind, value) for `factored` then `kind` by c, where rounding once gives what
+    rounding twice did (c or the factor already there is a power of two); None otherwise."""
+    base, inner, value = factored
+    if _power_of_two(c):          # exact whichever way: keep the inner operation
+        if inner == 'mul':
+            return base, 'mul', value * c if kind == 'mul' else value / c
+        return base, 'div', value / c if kind == 'mul' else value * c
+    if _power_of_two(value):      # keep the outer operation
+        scale = value if inner == 'mul' else 1 / value
+        return base, kind, c * scale if kind == 'mul' else c / scale
+    return None
+
+
+def _scaled(builder, base, kind, value, op):
+    """`base * value` (or `/ value`), spelled shortly; None when that changes the result's type."""
+    if value == 1:
         new = base
-    elif factor == -1:
+    elif value == -1:
         new = builder.emit(_NEG, [base], {}, op.loc)
-    elif factor == int(factor) and abs(factor) < 1 << 53:
-        new = builder.emit(_MUL, [base, constant(_plain(factor))], {}, op.loc)
     else:
-        # NumPy computes in the array's dtype: the shortest literal of that dtype is exact
-        factor, inverse = (_python_number(np.float64(f), op.out.dtype) for f in (factor, 1 / factor))
-        if len(repr(_plain(inverse))) < len(repr(factor)):
-            new = builder.emit(REGISTRY['div'], [base, constant(_plain(inverse))], {}, op.loc)
-        else:
-            new = builder.emit(_MUL, [base, constant(factor)], {}, op.loc)
+        prim = _MUL if kind == 'mul' else REGISTRY['div']
+        new = builder.emit(prim, [base, constant(_plain(value))], {}, op.loc)
     if not _same(new, op.out):
         if new is not base:
             builder.ops.pop()
@@ -471,7 +517,7 @@ def _scaled(builder, base, factor, op):
 
 def _plain(number):
     """An integral float as an int (`/ 3`, `* 2`): the literal reads as the user would write it."""
-    return int(number) if float(number).is_integer() else float(number)
+    return int(number) if float(number).is_integer() and abs(number) < 1 << 53 else float(number)
 
 
 REWRITES = {'erase': _erase, 'same_aval': _same_aval, 'vector_transpose': _vector_transpose,

@@ -11,7 +11,7 @@ def forward_fn_value_and_grad(x, y, w, b):
     sub = 1 - y
     loss = (sub * z + softplus(neg)).mean()
     # grad of: loss = loss_fn(z, y)
-    dz = 0.33333334 * sub + sigmoid(neg) / -3
+    dz = 0.33333334 * sub - sigmoid(neg) * 0.33333334
     # grad of: z = ops.matmul(x, self.w) + self.b
     dw = x[:, None] * dz
     return (loss, (dw, dz))

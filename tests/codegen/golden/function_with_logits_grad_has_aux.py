@@ -10,7 +10,7 @@ def function_with_logits_grad(x, y, w, b):
     neg = -z
     sub = 1 - y
     # grad of: loss = ops.binary_cross_entropy_with_logits(z, y, ops.ones_like(z), ops.ones_like(z))
-    dz = 0.33333334 * sub + sigmoid(neg) / -3
+    dz = 0.33333334 * sub - sigmoid(neg) * 0.33333334
     # grad of: z = ops.matmul(x, w) + b
     dw = x[:, None] * dz
     return ((dw, dz), (z,))

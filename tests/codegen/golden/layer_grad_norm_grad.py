@@ -17,8 +17,7 @@ def layer_grad_norm_grad(x, w):
     ddmatmul = x @ ddw
     ddtanh = ddmatmul * sub
     dsub = ddmatmul * dtanh
-    dmul = -dsub
-    dtanh_1 = dmul * tanh * 2 + ddtanh * 2
+    dtanh_1 = -(dsub * tanh) - dsub * tanh + ddtanh * 2
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     dmatmul_1 = dtanh_1 * sub
     dw_1 = transpose @ dmatmul_1

@@ -11,7 +11,7 @@ def subscripts_value_and_grad(x, idx):
     # return ops.sum(a * 2) + ops.sum(b ** 2) + ops.sum(x[-1] * x[0])
     getitem = x[-1]
     getitem_1 = x[0]
-    out = a.sum() * 2 + (b ** 2).sum() + (getitem * getitem_1).sum()
+    out = (a * 2).sum() + (b ** 2).sum() + (getitem * getitem_1).sum()
     # grad of: return ops.sum(a * 2) + ops.sum(b ** 2) + ops.sum(x[-1] * x[0])
     index_add_to_1 = index_add_to(index_add(getitem, index=np.s_[0], shape=(3, 4)), getitem_1, index=np.s_[-1])
     db = 2.0 * b

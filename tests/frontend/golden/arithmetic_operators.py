@@ -17,10 +17,10 @@ def arithmetic_operators_value_and_grad(x, y):
     # grad of: b = -a ** 2 + x @ y
     mul = 3.0 * x
     add_2 = a + 3.0 * y
-    da = c + -2.0 * a
+    da = c - a * 2
     # grad of: a = (x + y) * (x - y) / (1.5 + y * y)
     dmul = da / add_1
-    dadd = -da * a / add_1
+    dadd = -(da * a) / add_1
     mul_1 = dadd * y
     dadd_1 = dmul * sub
     dsub = dmul * add

@@ -43,8 +43,7 @@ def attention_rows_value_and_grad(q, k, v):
         dweights = v @ dmatmul
         dv += weights_2[:, None] * dmatmul
         # grad of: weights = weights / ops.sum(weights)
-        dsum = (-dweights * weights_2 / sum_2).sum(axis=0)
-        dweights_1 = dweights / sum_2 + dsum
+        dweights_1 = dweights / sum_2 - (dweights * weights_2 / sum_2).sum(axis=0)
         # grad of: weights = ops.exp(scores - ops.amax(scores))
         dsub = dweights_1 * weights_3
         damax = -dsub.sum(axis=0)

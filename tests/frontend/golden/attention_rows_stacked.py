@@ -54,8 +54,7 @@ def attention_rows_stacked_value_and_grad(q, k, v):
     dmatmul_3 = slice_axis(q, axis=0, start=3, stop=4)[0]
     # grad of: rows.append(weights / ops.sum(weights) @ v)
     ddiv = v @ dmatmul_3
-    dsum = (-ddiv * div_3 / sum_4).sum(axis=0)
-    dweights = ddiv / sum_4 + dsum
+    dweights = ddiv / sum_4 - (ddiv * div_3 / sum_4).sum(axis=0)
     # grad of: weights = ops.exp(scores - ops.amax(scores))
     dsub = dweights * weights_3
     damax = -dsub.sum(axis=0)
@@ -66,8 +65,7 @@ def attention_rows_stacked_value_and_grad(q, k, v):
     dgetitem = dmatmul_4 @ k
     # grad of: rows.append(weights / ops.sum(weights) @ v)
     ddiv_1 = v @ dmatmul_2
-    dsum_1 = (-ddiv_1 * div_2 / sum_3).sum(axis=0)
-    dweights_1 = ddiv_1 / sum_3 + dsum_1
+    dweights_1 = ddiv_1 / sum_3 - (ddiv_1 * div_2 / sum_3).sum(axis=0)
     # grad of: weights = ops.exp(scores - ops.amax(scores))
     dsub_1 = dweights_1 * weights_2
     damax_1 = -dsub_1.sum(axis=0)
@@ -78,8 +76,7 @@ def attention_rows_stacked_value_and_grad(q, k, v):
     dgetitem_1 = dmatmul_5 @ k
     # grad of: rows.append(weights / ops.sum(weights) @ v)
     ddiv_2 = v @ dmatmul_1
-    dsum_2 = (-ddiv_2 * div_1 / sum_2).sum(axis=0)
-    dweights_2 = ddiv_2 / sum_2 + dsum_2
+    dweights_2 = ddiv_2 / sum_2 - (ddiv_2 * div_1 / sum_2).sum(axis=0)
     # grad of: weights = ops.exp(scores - ops.amax(scores))
     dsub_2 = dweights_2 * weights_1
     damax_2 = -dsub_2.sum(axis=0)
@@ -91,8 +88,7 @@ def attention_rows_stacked_value_and_grad(q, k, v):
     # grad of: rows.append(weights / ops.sum(weights) @ v)
     ddiv_3 = v @ dmatmul
     dv = div_3[:, None] * dmatmul_3 + div_2[:, None] * dmatmul_2 + div_1[:, None] * dmatmul_1 + div[:, None] * dmatmul
-    dsum_3 = (-ddiv_3 * div / sum_1).sum(axis=0)
-    dweights_3 = ddiv_3 / sum_1 + dsum_3
+    dweights_3 = ddiv_3 / sum_1 - (ddiv_3 * div / sum_1).sum(axis=0)
     # grad of: weights = ops.exp(scores - ops.amax(scores))
     dsub_3 = dweights_3 * weights
     damax_3 = -dsub_3.sum(axis=0)

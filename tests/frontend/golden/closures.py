@@ -8,7 +8,7 @@ def closures_value_and_grad(x, w, b):
     add_1 = add @ w + b
     # return ops.sum(compose(act, twice)(x))
     tanh = np.tanh(add_1)
-    out = tanh.sum() / 2
+    out = (tanh * 0.5).sum()
     # grad of: return ops.sum(compose(act, twice)(x))
     dadd = 0.5 * (1 - tanh * tanh)
     # grad of: return v @ w + b

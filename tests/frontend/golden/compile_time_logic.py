@@ -22,7 +22,7 @@ def compile_time_logic_value_and_grad(x, w, b):
     # grad of: h = v @ w + bias
     getitem = x[:, None]
     # grad of: h = h / ops.sqrt(ops.sum(h * h))
-    dsqrt = (-h_1 * h_2 / sqrt).sum(axis=0)
+    dsqrt = -(h_1 * h_2 / sqrt).sum(axis=0)
     dsum = dsqrt / (2 * sqrt)
     mul = dsum * matmul
     dh = h_1 / sqrt + mul + mul

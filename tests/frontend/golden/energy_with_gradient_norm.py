@@ -22,9 +22,9 @@ def energy_with_gradient_norm_value_and_grad(w, x):
     getitem_1 = dreshape[:, 0]
     ddadd = ddmatmul * exp
     mul = ddmatmul * dadd
-    div = -ddadd * dadd / add
+    neg = -(ddadd * dadd / add)
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dadd_1 = div + dadd
+    dadd_1 = neg + dadd
     dexp = mul + dadd_1
     dmatmul_1 = dexp * exp
     dw_1 = getitem * dmatmul_1

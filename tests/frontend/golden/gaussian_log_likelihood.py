@@ -15,7 +15,7 @@ def gaussian_log_likelihood_value_and_grad(x, mu):
     out = div - 1.5 * np.log(var)
     # grad of: return -0.5 * ops.sum((x - mu) ** 2) / var - 0.5 * x.shape[0] * ops.log(var)
     dmul = 1.0 / var
-    dvar = -1.5 / var + -div / var
+    dvar = -1.5 / var - div / var
     dsub = -dmul * sub
     neg = -dsub
     # grad of: var = ops.mean((x - mu) ** 2)

@@ -22,8 +22,7 @@ def gradient_penalty_value_and_grad(w, x):
     getitem_1 = dreshape[:, 0]
     ddtanh = ddmatmul * sub
     dsub = ddmatmul * dtanh
-    dmul = -dsub
-    add = dmul * tanh * 2 + ddtanh * 2
+    add = -(dsub * tanh) - dsub * tanh + ddtanh * 2
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     dtanh_1 = add + dtanh
     dmatmul_1 = dtanh_1 * sub

@@ -23,14 +23,14 @@ def inner_gradient_step_value_and_grad(w, x):
     matmul = sub @ dmatmul_1
     dsub = getitem * dmatmul_1
     # grad of: return softplus_energy(w - 0.5 * g, x)
-    ddw = dsub / -2
+    ddw = dsub * -0.5
     # grad of grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
     dreshape = (ddw * dmatmul).sum(axis=1, keepdims=True)
     ddmatmul = (ddw * getitem).sum(axis=0)
     add_2 = matmul + dreshape[:, 0]
     ddadd = ddmatmul * exp
     mul = ddmatmul * dadd
-    dadd_2 = -ddadd * dadd / add
+    dadd_2 = -(ddadd * dadd) / add
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
     dexp = mul + dadd_2
     dmatmul_2 = dexp * exp

@@ -6,11 +6,10 @@ def lambda_list_value_and_grad(x):
     # y = f(y) * 0.3
     add = x + np.sin(x)
     y = add * 0.3
-    add_1 = add * 0.6 + np.sin(y)
-    y_1 = add_1 * 0.3
-    add_2 = add_1 * 0.8999999999999999 + np.sin(y_1)
+    y_1 = (add * 0.6 + np.sin(y)) * 0.3
+    y_2 = (y_1 * 3 + np.sin(y_1)) * 0.3
     # return ops.sum(y)
-    out = add_2.sum() * 0.3
+    out = y_2.sum()
     # grad of: y = f(y) * 0.3
     dy = 0.3 * np.cos(y_1) + 0.8999999999999999
     dadd = dy * 0.3

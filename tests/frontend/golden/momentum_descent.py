@@ -27,8 +27,7 @@ def momentum_descent_value_and_grad(x0, target, lr):
     dvelocity = 0.0
     for grad_1 in reversed(grad_saved):
         # grad of: x = x - lr * velocity
-        dmul = -dx
-        dvelocity_1 = dvelocity + dmul * lr
+        dvelocity_1 = dvelocity - dx * lr
         # grad of: velocity = beta * velocity + grad
         dvelocity = dvelocity_1 * 0.9
         # grad of: grad = ops.tanh(x - target)

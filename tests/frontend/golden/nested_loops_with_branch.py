@@ -50,5 +50,5 @@ def nested_loops_with_branch_value_and_grad(x, w):
                 dw = dw + mul
             else:
                 # grad of: h = ops.cos(h) * 0.5
-                dh = dh / -2 * np.sin(h_1)
+                dh = dh * -0.5 * np.sin(h_1)
     return (out, (dh, dw))

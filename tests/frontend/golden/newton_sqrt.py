@@ -23,7 +23,7 @@ def newton_sqrt_value_and_grad(a):
         # grad of: y = 0.5 * (y + a / y)
         dadd = dy * 0.5
         da += dadd / y_1
-        dy = dadd + dy / -2 * div_1 / y_1
+        dy = dadd + dy * -0.5 * div_1 / y_1
     # grad of: for _ in range(steps):
     da_1 = da + dy
     return (out, da_1)

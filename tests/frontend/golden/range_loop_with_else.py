@@ -9,10 +9,13 @@ def range_loop_with_else_value_and_grad(x):
     y_1 = np.sin(y) * 5
     # y = y + 1.0
     y_2 = y_1 + 1.0
+    # y = y * 0.5
+    y_3 = y_2 * 0.5
     # return ops.sum(y)
-    out = y_2.sum() / 2
+    out = y_3.sum()
     # grad of: y = ops.sin(y) * (k + 1)
-    dsin = np.cos(y) * 7.5
-    dy = dsin * np.cos(sin)
-    dx = dy * np.cos(x)
+    dy = 2.5 * np.cos(y)
+    dsin = dy * 3
+    dy_1 = dsin * np.cos(sin)
+    dx = dy_1 * np.cos(x)
     return (out, dx)

@@ -27,7 +27,7 @@ def regression_with_logging_value_and_grad(w, x, y, lr):
     out = (sub ** 2).mean()
     # grad of: return ops.mean((x @ w - y) ** 2)
     dsub = 0.5 * sub
-    dy = sub / -2
+    dy = sub * -0.5
     dw = dsub @ x
     dx = dsub[:, None] * w_1
     # grad of: for step in range(steps):

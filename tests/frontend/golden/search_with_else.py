@@ -9,8 +9,10 @@ def search_with_else_value_and_grad(x):
     y_1 = np.sin(y) * 3
     # y = y + 1.0
     y_2 = y_1 + 1.0
+    # y = y * 0.5
+    y_3 = y_2 * 0.5
     # return ops.sum(y)
-    out = y_2.sum() / 2
+    out = y_3.sum()
     # grad of: y = ops.sin(y) * k
     dsin = np.cos(y) * 3
     dy = dsin * np.cos(sin)

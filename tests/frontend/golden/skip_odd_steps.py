@@ -6,11 +6,12 @@ def skip_odd_steps_value_and_grad(x):
     # y = ops.sin(y) * (k + 1)
     sin = np.sin(x)
     y = np.sin(sin) * 3
-    sin_1 = np.sin(y)
+    y_1 = np.sin(y) * 5
     # return ops.sum(y)
-    out = sin_1.sum() * 5
+    out = y_1.sum()
     # grad of: y = ops.sin(y) * (k + 1)
-    dsin = np.cos(y) * 15
-    dy = dsin * np.cos(sin)
-    dx = dy * np.cos(x)
+    dy = 5.0 * np.cos(y)
+    dsin = dy * 3
+    dy_1 = dsin * np.cos(sin)
+    dx = dy_1 * np.cos(x)
     return (out, dx)

@@ -18,9 +18,9 @@ def tensor_methods_value_and_grad(x, w):
     dtranspose = np.broadcast_to(cast / cast.sum(keepdims=True), shape=(3, 3))
     dsub = 2.0 * sub
     add = dtranspose.T + dsub
-    sum_2 = sub.sum(axis=1, keepdims=True)
+    dmu = (sub * -2).sum(axis=1, keepdims=True)
     # grad of: mu = h.mean(axis=1, keepdims=True)
-    dh = add + sum_2 / -1.5
+    dh = add + dmu / 3
     # grad of: h = (x @ w).reshape(3, 1) * x
     dreshape = (dh * x).sum(axis=1, keepdims=True)
     dmatmul = dreshape[:, 0]

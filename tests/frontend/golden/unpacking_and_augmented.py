@@ -34,7 +34,8 @@ def unpacking_and_augmented_value_and_grad(x, w):
     mul = dy * y_1
     dy_1 = mul * 2
     # grad of: y += top * scale
-    sum_1 = mul.sum(axis=0)
+    dmul = dy_1.sum(axis=0)
+    dtop = dmul * 0.5
     # grad of: y = (x - mean) / ops.sqrt(var + 1e-3)
     dsub = dy_1 / sqrt
     dsqrt = (mul * -2 * y / sqrt).sum(axis=0)
@@ -43,7 +44,7 @@ def unpacking_and_augmented_value_and_grad(x, w):
     # grad of: return mean, (ops.mean(centered * centered), ops.amax(centered))
     cast = np.asarray(centered == np.reshape(top, shape=(1,)), dtype=np.float64)
     mul_1 = dvar / 3 * centered
-    dcentered = np.reshape(sum_1, shape=(1,)) * (cast / cast.sum(keepdims=True)) + mul_1 + mul_1
+    dcentered = np.reshape(dtop, shape=(1,)) * (cast / cast.sum(keepdims=True)) + mul_1 + mul_1
     # grad of: centered = v - mean
     dmean = neg - dcentered.sum(axis=0)
     # grad of: mean = ops.mean(v)

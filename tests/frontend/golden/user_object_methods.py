@@ -4,13 +4,12 @@ import numpy as np
 
 def user_object_methods_value_and_grad(x, w, mean):
     # return (x - self.mean) / self.scale
-    sub = x - mean
-    div = sub / 1.5
+    div = (x - mean) / 1.5
     # return ops.sum(ops.tanh(self.transform(x) @ w) ** 2)
     tanh = np.tanh(div @ w)
     sum_1 = (tanh ** 2).sum()
     # return standardizer.loss(x, w) + ops.sum(standardizer.transform(x))
-    out = sum_1 + sub.sum() / 1.5
+    out = sum_1 + div.sum()
     # grad of: return ops.sum(ops.tanh(self.transform(x) @ w) ** 2)
     dtanh = 2.0 * tanh
     dmatmul = dtanh * (1 - tanh * tanh)

@@ -19,13 +19,10 @@ def varargs_and_kwargs_value_and_grad(x, w1, w2):
     # grad of: out = activation(h @ w)
     dmatmul = dh * out_2 * (1 - out_2)
     getitem = x[:, None]
-    # grad of: return h * options.get('scale', 1.0)
-    dout = h / 2
-    # grad of: out = activation(h @ w)
-    dmatmul_1 = dout * (1 - out_1 * out_1)
-    dout_1 = w2 @ dmatmul_1
+    dmatmul_1 = resid * (1 - out_1 * out_1)
+    dout = w2 @ dmatmul_1
     dw2 = getitem * dmatmul + out[:, None] * dmatmul_1
-    dmatmul_2 = dout_1 * (1 - out * out)
+    dmatmul_2 = dout * (1 - out * out)
     dw1 = getitem * dmatmul_2
     dx = dh + w2 @ dmatmul + w1 @ dmatmul_2
     return (out_3, (dx, dw1, dw2))
