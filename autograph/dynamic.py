@@ -35,6 +35,11 @@ between sizes (a Python branch on the size, a loop unrolled over it), a number t
 function of the size, a constant array built from it that is neither an arange nor a fill, a
 probe that fails because another argument's axis must have the same size (the error names the
 axes of that size to add to `dynamic_dims`).
+
+What is not seen, and compiled as at the probes: a branch whose threshold is above them or whose
+two sides are on one line, and a Python min or max of the size with a number (`min(n, 64)` is
+64 at every probe). JAX refuses such comparisons of a symbolic size; here the size is a number
+while compiling, so nothing marks them.
 """
 import ast
 import inspect
