@@ -27,6 +27,7 @@ from typing import Any, NamedTuple, Optional
 import numpy as np
 
 from runtime.tensor import Parameter, Tensor
+from . import engines
 from .ir import Value
 
 logger = logging.getLogger('autograph')
@@ -235,6 +236,8 @@ def spec(arg: Any, dynamic_floats: bool) -> Any:
         return type(arg).__name__, tuple(spec(item, dynamic_floats) for item in arg)
     if isinstance(arg, dict):
         return type(arg).__name__, tuple((key, spec(item, dynamic_floats)) for key, item in arg.items())
+    if engines.is_foreign(arg):     # another library's array (engines.py)
+        return engines.spec(arg)
     raise TypeError(f"cannot pass a {type(arg).__name__} to a compiled function; pass Tensors, "
                     "numpy arrays or Python numbers")
 
@@ -251,7 +254,8 @@ def _describe_one(name: str, item: Any) -> str:
     if item[0] == 'S':
         return f'{name}={item[2]!r}'
     shape, dtype = item[-2], item[-1]
-    return f'{name}: {np.dtype(dtype).name}{list(shape)}'
+    engine = f'{item[1]} ' if item[0] == 'E' else ''
+    return f'{name}: {engine}{np.dtype(dtype).name}{list(shape)}'
 
 
 def reason(previous: Optional[Key], key: Key, names: Sequence[str]) -> str:

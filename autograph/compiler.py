@@ -35,8 +35,8 @@ import numpy as np
 from runtime.primitive import Aval, current_builder
 from runtime.tensor import Parameter, Tensor
 from .cell import Cell
-from .codegen import Generated, generate, load, user_location
-from . import cache
+from .codegen import Generated, array_api, generate, load, user_location
+from . import cache, engines
 from .cache import CacheInfo, CompileCache, Key, logger, spec
 from .dynamic import DynamicDims, Leaf, Lines, lines_of, mismatch, polymorphic
 from .errors import CompileError, NotStatic
@@ -123,6 +123,32 @@ class Compiled:
         return out
 
 
+class EngineCompiled(Compiled):
+    """A compilation for another library's arrays (engines.py): the array API dialect, loaded with
+    `xp` bound to the engine's namespace. NumPy arrays and Tensors passed beside the engine's
+    arrays, and the Parameters the code reads, become the engine's arrays at each call; results
+    are the engine's, never Tensors."""
+
+    def __init__(self, graph: Graph, engine: 'engines.Engine', array_positions: list[int],
+                 implicit: list[Any], containers: bool, guards: Guards) -> None:
+        generated = array_api.generate(graph, engine.name)
+        generated = generated._replace(namespace={**generated.namespace, array_api.NAMESPACE: engine.namespace})
+        super().__init__(graph, array_positions, implicit, False, containers, guards, generated=generated)
+        self.engine = engine
+
+    def __call__(self, args: Sequence[Any]) -> Any:
+        if self.containers:
+            leaves = [leaf for i in self.array_positions for leaf in flatten(args[i])
+                      if _is_leaf_input(leaf) or engines.is_foreign(leaf)]
+        else:
+            leaves = [args[i] for i in self.array_positions]
+        arrays = [engines.to_engine(self.engine, a) for a in leaves + self.implicit]
+        try:
+            return self.fn(*arrays)
+        except Exception as e:
+            raise _located(e, self) from e
+
+
 def array_of(x: Any) -> Any:
     """The NumPy array behind a Tensor; anything else as it is."""
     return x._data if isinstance(x, Tensor) else x
@@ -142,7 +168,7 @@ def _located(exc: Exception, compiled: Compiled) -> Exception:
 # ---------------------------------------------------------------- tracing
 def is_array(arg: Any) -> bool:
     """Whether `arg` is an array: a run-time input when passed to a compiled function."""
-    return isinstance(arg, (Tensor, np.ndarray, np.generic, Value))
+    return isinstance(arg, (Tensor, np.ndarray, np.generic, Value)) or engines.is_foreign(arg)
 
 
 def _is_input(arg: Any, dynamic_floats: bool) -> bool:
@@ -234,6 +260,8 @@ def dtype_of(arg: Any) -> np.dtype[Any]:
     if isinstance(arg, Value):
         dtype: np.dtype[Any] = arg.dtype
         return dtype
+    if engines.is_foreign(arg):
+        return engines.dtype_of(arg)
     return np.asarray(array_of(arg)).dtype
 
 
@@ -455,6 +483,13 @@ class Transformed:
         implicit = [v.param for v in graph.inputs[len(explicit):]]
         # NumPy in, NumPy out: results are Tensors unless only NumPy arrays came in.
         leaves = flatten(list(args))
+        engine = engines.engine_of(leaves)
+        if engine is not None:      # another library's arrays: the array API dialect
+            if self.dynamic is not None:
+                raise CompileError(f"{self.__name__}: dynamic_dims compiles NumPy code; {engine.name} "
+                                   "arrays get one compilation per shape (leave dynamic_dims out)")
+            containers = any(isinstance(args[i], (tuple, list, dict)) for i in positions)
+            return EngineCompiled(graph, engine, positions, implicit, containers, lowering.guards)
         numpy_only = (any(isinstance(a, (np.ndarray, np.generic)) for a in leaves) and
                       not any(isinstance(a, Tensor) for a in leaves + implicit))
         boundary = not numpy_only

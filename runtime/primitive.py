@@ -39,6 +39,8 @@ from typing import Any, NamedTuple, Optional, Protocol, Union
 
 import numpy as np
 
+from .array_api import NumpyOnly, parse as parse_spelling
+
 
 class Aval(NamedTuple):
     """The abstract value of an array: what is known at compile time."""
@@ -125,6 +127,12 @@ class Primitive:
     gives `a.T` (an attribute costs a fifth of a call: transposes in loops add up)."""
     index_after: int = 1
     """How many operands come before those that go inside `index=np.s_[...]`."""
+    array_api: Union[str, Kernel, NumpyOnly, None] = None
+    """How code for the array API standard writes it (`runtime.array_api`): the standard's
+    function, its positional params after the operands in brackets ('astype(dtype)' gives
+    `xp.astype(x, xp.float32)`); or a kernel written against the standard, from
+    `runtime.kernels.array_api`; or `NumpyOnly(reason)`. None: an operator as for NumPy, or the
+    standard's function that the NumPy kernel is (np.arcsin is np.asin: `xp.asin(x)`)."""
 
     # Traits.
     elementwise: bool = False
@@ -174,6 +182,8 @@ class Primitive:
             raise ValueError(f"{self.name}: a primitive without a batching rule must say why")
         if not self.samples:
             raise ValueError(f"{self.name}: needs samples")
+        if isinstance(self.array_api, str):
+            parse_spelling(self.array_api)      # a ValueError now for a name the standard lacks
         # The frozen class has its own way in, for the fields it computes once here.
         object.__setattr__(self, 'spelling', self.spelling or _spelling_of(self.kernel))
         object.__setattr__(self, 'samples', tuple(self.samples))

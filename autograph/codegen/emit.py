@@ -92,6 +92,8 @@ _MAX_NESTING = 32
 
 
 class _Writer:
+    all_true = 'np.all'     # the function a run-time check calls (the array API dialect's is xp.all)
+
     def __init__(self, graph, namer, lines):
         self.namer = namer
         self.lines = lines
@@ -216,7 +218,7 @@ class _Writer:
             if op.prim is PRINT:
                 self.line(indent, nodes.expression(self.print_call(op)))
             elif op.prim is CHECK:
-                self.text(indent, f'if not np.all({self.expr_text(self.value(op.inputs[0]))}):')
+                self.text(indent, f'if not {self.all_true}({self.expr_text(self.value(op.inputs[0]))}):')
                 message = op.params['message']
                 args = [] if message is None else [self.const(message, 'message')]
                 self.line(indent + '    ', nodes.raise_('AssertionError', args))

@@ -8,6 +8,7 @@ leaky_relu and elu take the negative side's slope (alpha) at x == 0.
 import numpy as np
 
 from .. import kernels, ops
+from ..kernels import array_api as standard
 from .batching import axis_batch, reduction_batch
 from .core import MATRIX, Aval, defprim, keepdims_shape, normalize_axis, reduction, result_dtype
 from .elementwise import elementwise_prim
@@ -23,15 +24,18 @@ def activation(name, kernel, vjp, samples=ANY, params=(), **facts):
     return elementwise_prim(name, kernel, vjp, samples, foldable=not params, **facts)
 
 
-sigmoid = activation('sigmoid', kernels.sigmoid, lambda g, x, out: (g * out * (1 - out),))
-relu = activation('relu', kernels.relu, lambda g, x, out: (g * (x > 0),), idempotent=True)
+sigmoid = activation('sigmoid', kernels.sigmoid, lambda g, x, out: (g * out * (1 - out),),
+                     array_api=standard.sigmoid)
+relu = activation('relu', kernels.relu, lambda g, x, out: (g * (x > 0),), idempotent=True,
+                  array_api=standard.relu)
 relu6 = activation('relu6', kernels.relu6,
                    lambda g, x, out: (g * ops.logical_and(x > 0, x < 6),),
-                   [((np.array([[0.7, -1.3, 6.5], [5.2, 3.0, -0.1]]),), {})], idempotent=True)
+                   [((np.array([[0.7, -1.3, 6.5], [5.2, 3.0, -0.1]]),), {})], idempotent=True,
+                   array_api=standard.relu6)
 silu = activation('silu', kernels.silu,
-                  lambda g, x, out: (g * _silu_slope(x, out),))
+                  lambda g, x, out: (g * _silu_slope(x, out),), array_api=standard.silu)
 softsign = activation('softsign', kernels.softsign,
-                      lambda g, x, out: (g * ops.square(1 - ops.abs(out)),))
+                      lambda g, x, out: (g * ops.square(1 - ops.abs(out)),), array_api=standard.softsign)
 
 
 def _silu_slope(x, out):
@@ -49,17 +53,18 @@ def _softplus_vjp(g, x, out, beta=1, threshold=20):
 
 
 softplus = activation('softplus', kernels.softplus, _softplus_vjp,
-                      params=[{'beta': 2}, {'beta': 0.5, 'threshold': 1.0}])
+                      params=[{'beta': 2}, {'beta': 0.5, 'threshold': 1.0}], array_api=standard.softplus)
 leaky_relu = activation('leaky_relu', kernels.leaky_relu,
                         lambda g, x, out, alpha=0.2: (ops.where(x > 0, g, g * alpha),),
-                        params=[{'alpha': 0.05}])
+                        params=[{'alpha': 0.05}], array_api=standard.leaky_relu)
 elu = activation('elu', kernels.elu,
                  lambda g, x, out, alpha=1.0: (ops.where(x > 0, g, g * (out + alpha)),),
-                 params=[{'alpha': 0.7}])
+                 params=[{'alpha': 0.7}], array_api=standard.elu)
 hardtanh = activation('hardtanh', kernels.hardtanh,
                       lambda g, x, out, min_val=-1.0, max_val=1.0:
                       (g * ops.logical_and(x > min_val, x < max_val),),
-                      params=[{'min_val': -0.5, 'max_val': 2.5}], idempotent=True)
+                      params=[{'min_val': -0.5, 'max_val': 2.5}], idempotent=True,
+                      array_api=standard.hardtanh)
 
 _SQRT_HALF = 0.7071067811865476
 _INV_SQRT_2PI = 0.3989422804014327
@@ -76,7 +81,7 @@ def _gelu_vjp(g, x, out, approximate='none'):
     return (g * (cdf + x * (_INV_SQRT_2PI * ops.exp(-0.5 * x * x))),)
 
 
-gelu = activation('gelu', kernels.gelu, _gelu_vjp, params=[{'approximate': 'tanh'}])
+gelu = activation('gelu', kernels.gelu, _gelu_vjp, params=[{'approximate': 'tanh'}], array_api=standard.gelu)
 
 
 # ---------------------------------------------------------------- activations over an axis
@@ -107,14 +112,14 @@ _AXIS_SAMPLES = [((MATRIX,), {}), ((MATRIX,), {'axis': 0}), ((CUBE,), {'axis': 1
 softmax = defprim('softmax', kernels.softmax, _over_axis(kernels.softmax), vjp=_softmax_vjp,
                   jvp=lambda primals, tangents, out, axis=-1:
                   out * (tangents[0] - ops.sum(out * tangents[0], axis, keepdims=True)),
-                  batch=axis_batch('axis'), samples=_AXIS_SAMPLES)
+                  batch=axis_batch('axis'), samples=_AXIS_SAMPLES, array_api=standard.softmax)
 log_softmax = defprim('log_softmax', kernels.log_softmax, _over_axis(kernels.log_softmax),
                       vjp=_log_softmax_vjp,
                       jvp=lambda primals, tangents, out, axis=-1:
                       tangents[0] - ops.sum(ops.exp(out) * tangents[0], axis, keepdims=True),
-                      batch=axis_batch('axis'), samples=_AXIS_SAMPLES)
+                      batch=axis_batch('axis'), samples=_AXIS_SAMPLES, array_api=standard.log_softmax)
 logsumexp = defprim('logsumexp', kernels.logsumexp, reduction(kernels.logsumexp), vjp=_logsumexp_vjp,
                     jvp='reduction', batch=reduction_batch,
                     samples=[((MATRIX,), {}), ((MATRIX,), {'axis': 1}),
                              ((MATRIX,), {'axis': 0, 'keepdims': True}), ((CUBE,), {'axis': (0, 2)}),
-                             ((MATRIX,), {'axis': ()}), ((np.array(1.5),), {})])
+                             ((MATRIX,), {'axis': ()}), ((np.array(1.5),), {})], array_api=standard.logsumexp)

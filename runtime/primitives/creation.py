@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from .. import kernels
+from ..kernels import array_api as standard
 from .batching import NO_OPERANDS
 from .core import Aval, defprim
 
@@ -50,23 +51,29 @@ def _random_rule(shape, seed=None, dtype=np.float32, **p):
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 _NONE = {'vjp': None, 'jvp': None, 'batch': NO_OPERANDS}      # no operands, no derivatives
 full = defprim('full', np.full, _full_rule, **_NONE, fresh=True,
-               samples=[((), {'shape': (2, 3), 'fill_value': 1.5, 'dtype': _F32})])
+               samples=[((), {'shape': (2, 3), 'fill_value': 1.5, 'dtype': _F32})],
+               array_api='full(shape, fill_value)')
 arange = defprim('arange', np.arange, _arange_rule, **_NONE,
                  samples=[((), {'start': 0, 'stop': 5, 'step': 1, 'dtype': np.dtype(np.int64)}),
                           ((), {'start': 1.0, 'stop': 2.0, 'step': 0.25, 'dtype': _F32}),
-                          ((), {'start': 5, 'stop': -1, 'step': -2, 'dtype': _F64})])
+                          ((), {'start': 5, 'stop': -1, 'step': -2, 'dtype': _F64})],
+                 array_api='arange(start, stop, step)')
 linspace = defprim('linspace', np.linspace, _linspace_rule, **_NONE,
                    samples=[((), {'start': 0.0, 'stop': 1.0, 'num': 5, 'dtype': _F32}),
-                            ((), {'start': -1.0, 'stop': 1.0, 'num': 4, 'endpoint': False, 'dtype': _F64})])
+                            ((), {'start': -1.0, 'stop': 1.0, 'num': 4, 'endpoint': False, 'dtype': _F64})],
+                   array_api='linspace(start, stop, num)')
 eye = defprim('eye', np.eye, _eye_rule, **_NONE,
-              samples=[((), {'N': 3, 'dtype': _F32}), ((), {'N': 2, 'M': 4, 'k': 1, 'dtype': _F64})])
+              samples=[((), {'N': 3, 'dtype': _F32}), ((), {'N': 2, 'M': 4, 'k': 1, 'dtype': _F64})],
+              array_api='eye(N, M)')
 tri = defprim('tri', np.tri, _eye_rule, **_NONE,
-              samples=[((), {'N': 3, 'dtype': _F32}), ((), {'N': 2, 'M': 4, 'k': -1, 'dtype': _F64})])
+              samples=[((), {'N': 3, 'dtype': _F32}), ((), {'N': 2, 'M': 4, 'k': -1, 'dtype': _F64})],
+              array_api=standard.tri)
 randn = defprim('randn', kernels.randn, _random_rule, **_NONE, random=True,
                 samples=[((), {'shape': (2, 3), 'seed': 0, 'dtype': _F32}),
-                         ((), {'shape': (4,), 'seed': 7, 'dtype': _F64})])
+                         ((), {'shape': (4,), 'seed': 7, 'dtype': _F64})], array_api=standard.randn)
 rand = defprim('rand', kernels.rand, _random_rule, **_NONE, random=True,
                samples=[((), {'shape': (2, 3), 'seed': 0, 'dtype': _F32}),
-                        ((), {'shape': (), 'seed': 3, 'dtype': _F64})])
+                        ((), {'shape': (), 'seed': 3, 'dtype': _F64})], array_api=standard.rand)
 bernoulli = defprim('bernoulli', kernels.bernoulli, _random_rule, **_NONE, random=True,
-                    samples=[((), {'shape': (3, 4), 'p': 0.3, 'seed': 1, 'dtype': _F32})])
+                    samples=[((), {'shape': (3, 4), 'p': 0.3, 'seed': 1, 'dtype': _F32})],
+                    array_api=standard.bernoulli)

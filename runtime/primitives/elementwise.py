@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from .. import kernels, ops
+from ..kernels import array_api as standard
 from .batching import elementwise_batch
 from .core import ANY, MATRIX, POSITIVE, Aval, defprim, result_dtype, shape_of
 
@@ -100,7 +101,8 @@ _QUOTIENTS = [((np.array([[5.3, -2.2, 7.9]]), np.array([[1.5], [-2.1]])), {}),
 floor_div = binary('floor_div', np.floor_divide, None, '//', samples=_QUOTIENTS)
 mod = binary('mod', np.remainder,
              lambda g, x, y, out: (g, -g * ops.floor_divide(x, y)), '%', samples=_QUOTIENTS)
-fmod = binary('fmod', np.fmod, lambda g, x, y, out: (g, -g * ops.trunc(x / y)), samples=_QUOTIENTS)
+fmod = binary('fmod', np.fmod, lambda g, x, y, out: (g, -g * ops.trunc(x / y)), samples=_QUOTIENTS,
+              array_api=standard.fmod)
 
 
 def _maximum_vjp(g, x, y, out):
@@ -143,7 +145,8 @@ abs = unary('abs', np.abs, lambda g, x, out: (g * ops.sign(x),), idempotent=True
 sign = unary('sign', np.sign, None, idempotent=True)
 square = unary('square', np.square, lambda g, x, out: (2 * g * x,))
 sqrt = unary('sqrt', np.sqrt, lambda g, x, out: (g / (2 * out),), POSITIVE)
-rsqrt = unary('rsqrt', kernels.rsqrt, lambda g, x, out: (-0.5 * g * out / x,), POSITIVE)
+rsqrt = unary('rsqrt', kernels.rsqrt, lambda g, x, out: (-0.5 * g * out / x,), POSITIVE,
+              array_api=standard.rsqrt)
 reciprocal = unary('reciprocal', np.reciprocal, lambda g, x, out: (-g * out * out,))
 exp = unary('exp', np.exp, lambda g, x, out: (g * out,))
 expm1 = unary('expm1', np.expm1, lambda g, x, out: (g * (out + 1),))
@@ -161,7 +164,7 @@ cosh = unary('cosh', np.cosh, lambda g, x, out: (g * ops.sinh(x),))
 tanh = unary('tanh', np.tanh, lambda g, x, out: (g * (1 - out * out),))
 asinh = unary('asinh', np.arcsinh, lambda g, x, out: (g * ops.rsqrt(x * x + 1),))
 erf = unary('erf', kernels.erf,
-            lambda g, x, out: (g * (2 / math.sqrt(math.pi)) * ops.exp(-x * x),))
+            lambda g, x, out: (g * (2 / math.sqrt(math.pi)) * ops.exp(-x * x),), array_api=standard.erf)
 
 
 def _atan2_vjp(g, y, x, out):
@@ -178,7 +181,8 @@ logaddexp = binary('logaddexp', np.logaddexp, lambda g, x, y, out: (g * ops.exp(
 # ---------------------------------------------------------------- rounding: zero gradient
 _ROUNDING = [((np.array([[0.7, -1.3, 2.5], [-0.5, 3.0, -1.55]]),), {})]
 round = elementwise_prim('round', np.round, None,
-                         _ROUNDING + [((MATRIX * 3.33,), {'decimals': 1})], foldable=False, idempotent=True)
+                         _ROUNDING + [((MATRIX * 3.33,), {'decimals': 1})], foldable=False, idempotent=True,
+                         array_api=standard.round)
 floor = unary('floor', np.floor, None, _ROUNDING, idempotent=True)
 ceil = unary('ceil', np.ceil, None, _ROUNDING, idempotent=True)
 trunc = unary('trunc', np.trunc, None, _ROUNDING, idempotent=True)
@@ -220,8 +224,10 @@ def _cast_vjp(g, x, out, dtype):
 
 
 cast = defprim('cast', np.asarray, _cast_rule, vjp=_cast_vjp, jvp='linear', batch=elementwise_batch,
-              samples=[((MATRIX,), {'dtype': np.float64})], rewrites=('same_aval',))
+              samples=[((MATRIX,), {'dtype': np.float64})], rewrites=('same_aval',),
+              array_api='astype(dtype)')
 
 # Only AD reads it; afterwards it is its operand.
 stop_gradient = defprim('stop_gradient', kernels.stop_gradient, lambda x: x, vjp=None, jvp=None,
-                        batch=elementwise_batch, samples=ANY, idempotent=True, rewrites=('erase',))
+                        batch=elementwise_batch, samples=ANY, idempotent=True, rewrites=('erase',),
+                        array_api=standard.stop_gradient)

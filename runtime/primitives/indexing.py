@@ -11,6 +11,7 @@ front and the gather or scatter goes through gather_nd or tensor_scatter_add on 
 import numpy as np
 
 from .. import kernels, ops
+from ..kernels import array_api as standard
 from .batching import axis_batch, batch_size, batched_front, elementwise_batch, ndim, to_front
 from .core import MATRIX, Aval, defprim, elementwise
 from .shapes import CUBE
@@ -100,13 +101,14 @@ def _index_add_axis_batch(prim, args, dims, axis=0):
 _REPEATED = np.array([2, 0, 2])
 gather = defprim('gather', np.take, _gather_rule, vjp=_gather_vjp, jvp='linear', batch=_gather_batch,
                  samples=[((MATRIX, _REPEATED), {'axis': 1}), ((CUBE, np.array([[1, 1], [0, 1]])), {'axis': 0}),
-                          ((CUBE, np.array([3, 3, -1, 1])), {'axis': 2}), ((MATRIX, np.array(1)), {'axis': 0})])
+                          ((CUBE, np.array([3, 3, -1, 1])), {'axis': 2}), ((MATRIX, np.array(1)), {'axis': 0})],
+                          array_api=standard.gather)
 index_add_axis = defprim('index_add_axis', kernels.index_add_axis, _index_add_rule, vjp=_index_add_vjp,
                          jvp='linear', batch=_index_add_axis_batch,
                          samples=[((MATRIX, _REPEATED, np.arange(6.).reshape(2, 3) / 4), {'axis': 1}),
                                   ((CUBE, np.array([1, 1, 0]), np.arange(36.).reshape(3, 3, 4) / 9), {'axis': 0}),
                                   ((CUBE, np.array([[3, 3], [-1, 0]]), np.arange(24.).reshape(2, 3, 2, 2) / 5),
-                                   {'axis': 2})])
+                                   {'axis': 2})], array_api=standard.index_add_axis)
 
 
 # ---------------------------------------------------------------- gather_nd
@@ -152,13 +154,14 @@ gather_nd = defprim('gather_nd', kernels.gather_nd, _gather_nd_rule,
                     vjp=lambda g, x, indices, out: (ops.tensor_scatter_add(ops.zeros_like(x), indices, g), None),
                     jvp='linear', batch=_gather_nd_batch,
                     samples=[((CUBE, _ROWS), {}), ((MATRIX, np.array([[[0, 1]], [[1, 2]], [[0, 1]]])), {}),
-                             ((CUBE, np.array([[1], [1], [0]])), {})])
+                             ((CUBE, np.array([[1], [1], [0]])), {})], array_api=standard.gather_nd)
 tensor_scatter_add = defprim('tensor_scatter_add', kernels.tensor_scatter_add, _tensor_scatter_add_rule,
                              vjp=lambda g, x, indices, updates, out: (g, None, ops.gather_nd(g, indices)),
                              jvp='linear', batch=_tensor_scatter_add_batch,
                              samples=[((MATRIX, np.array([[1, 2], [0, 0], [1, 2]]), np.array([0.5, -1.5, 2.5])), {}),
                                       ((CUBE, np.array([[1], [1], [0]]), np.arange(36.).reshape(3, 3, 4) / 7), {}),
-                                      ((CUBE, _ROWS, np.arange(12.).reshape(3, 4) / 3), {})])
+                                      ((CUBE, _ROWS, np.arange(12.).reshape(3, 4) / 3), {})],
+                                      array_api=standard.tensor_scatter_add)
 
 
 # ---------------------------------------------------------------- element-wise gather (PyTorch's gather)
@@ -193,14 +196,15 @@ gather_elements = defprim('gather_elements', kernels.gather_elements, _gather_el
                           vjp=_gather_elements_vjp, jvp='linear', batch=axis_batch('axis'),
                           samples=[((MATRIX, np.array([[0, 0, 1], [1, 0, 0]])), {}),
                                    ((MATRIX, np.array([[2, 2], [0, 2]])), {'axis': 1}),
-                                   ((CUBE, np.array([[[3, 3], [0, 1], [2, 2]]])), {'axis': 2})])
+                                   ((CUBE, np.array([[[3, 3], [0, 1], [2, 2]]])), {'axis': 2})],
+                                   array_api=standard.gather_elements)
 scatter_elements_add = defprim('scatter_elements_add', kernels.scatter_elements_add,
                                _scatter_elements_add_rule, vjp=_scatter_elements_add_vjp,
                                jvp='linear', batch=axis_batch('axis'),
                                samples=[((MATRIX, np.array([[0, 0, 1], [0, 0, 0]]), MATRIX[::-1] / 2), {}),
                                         ((MATRIX, np.array([[2, 2]]), np.array([[0.5, 1.5]])), {'axis': 1}),
                                         ((CUBE, np.array([[[3, 3], [0, 1], [2, 2]]]), np.arange(6.).reshape(1, 3, 2)),
-                                         {'axis': 2})])
+                                         {'axis': 2})], array_api=standard.scatter_elements_add)
 
 
 # ---------------------------------------------------------------- masked_fill and one_hot
@@ -212,7 +216,8 @@ masked_fill = defprim('masked_fill', kernels.masked_fill, elementwise(kernels.ma
                       jvp='diagonal', batch=elementwise_batch, elementwise=True,
                       samples=[((MATRIX, np.array([[True, False, True], [False, False, True]]), np.array(0.5)), {}),
                                ((MATRIX, np.array([False, True, True]), np.array(-2.0)), {}),
-                               ((CUBE, np.array([[True], [False], [True]]), np.array(1.5)), {})])
+                               ((CUBE, np.array([[True], [False], [True]]), np.array(1.5)), {})],
+                               array_api=standard.masked_fill)
 
 
 def _one_hot_rule(indices, depth, axis=-1, dtype=np.dtype(np.float32)):
@@ -226,4 +231,5 @@ def _one_hot_rule(indices, depth, axis=-1, dtype=np.dtype(np.float32)):
 one_hot = defprim('one_hot', kernels.one_hot, _one_hot_rule, vjp=None, jvp=None, batch=axis_batch('axis'),
                   samples=[((np.array([0, 2, 2, -1]),), {'depth': 3}),
                            ((np.array([[1, 0], [3, 1]]),), {'depth': 4, 'axis': 0}),
-                           ((np.array([[1, 0], [3, 1]]),), {'depth': 3, 'dtype': np.dtype(np.float64)})])
+                           ((np.array([[1, 0], [3, 1]]),), {'depth': 3, 'dtype': np.dtype(np.float64)})],
+                           array_api=standard.one_hot)

@@ -6,6 +6,7 @@ import string
 import numpy as np
 
 from .. import kernels, ops
+from ..kernels import array_api as standard
 from .batching import axis_batch, front_batch, lift, ndim, to_front
 from .core import Aval, defprim, result_dtype, unbroadcast
 from .subscript import getitem, setitem
@@ -127,7 +128,8 @@ def _dot_rule(x, y):
 dot = defprim('dot', np.dot, _dot_rule, vjp=_matmul_vjp, jvp='bilinear',
               batch=lambda prim, args, dims: _matmul_batch(matmul, args, dims), fresh=True,
               samples=[((np.array([[0.5, -1.2, 2.0], [1.0, 0.3, -0.4]]), np.array([[1.5, 0.2], [-0.7, 1.1], [0.4, 0.9]])), {}),
-                       ((np.array([[0.5], [-1.2], [2.0]]), np.array([[1.5, 0.2]])), {})])
+                       ((np.array([[0.5], [-1.2], [2.0]]), np.array([[1.5, 0.2]])), {})],
+                       array_api=standard.dot)
 
 
 # ---------------------------------------------------------------- tensordot
@@ -329,7 +331,8 @@ einsum = defprim('einsum', kernels.einsum, _einsum_rule, vjp=_einsum_vjp, jvp='b
                   ((_M23, np.array([0.2, -0.7, 1.1])), {'equation': '...i,...i->...'}),
                   ((_M23[:1], _M23), {'equation': 'ij,ij->ij'}),
                   ((_M23, np.array([0.3, -0.8])), {'equation': 'ij,k->ik'}),
-                  ((_M23, _M32, np.array([[0.3, -0.8], [1.2, 0.4]])), {'equation': 'ij,jk,kl->il'})])
+                  ((_M23, _M32, np.array([[0.3, -0.8], [1.2, 0.4]])), {'equation': 'ij,jk,kl->il'})],
+                  array_api=standard.einsum)
 
 
 # ---------------------------------------------------------------- outer
@@ -355,7 +358,7 @@ def _outer_batch(prim, args, dims):
 
 outer = defprim('outer', np.outer, _outer_rule, vjp=_outer_vjp, jvp='bilinear', batch=_outer_batch,
                 samples=[((np.array([0.5, -1.2, 2.0]), np.array([0.2, -0.7, 1.1, 0.4])), {}),
-                         ((_M23, np.array([0.3, -0.8])), {})])
+                         ((_M23, np.array([0.3, -0.8])), {})], array_api=standard.outer)
 
 
 # ---------------------------------------------------------------- matrix functions
@@ -472,22 +475,24 @@ def _solve_batch(prim, args, dims):
 # Matrix functions act on the last two axes and broadcast over the rest: a batch goes in front.
 inverse = defprim('inverse', np.linalg.inv, _matrix_rule('inverse', np.linalg.inv), vjp=_inverse_vjp,
                   jvp=lambda primals, tangents, out: -ops.matmul(ops.matmul(out, tangents[0]), out),
-                  batch=front_batch, samples=[((_SPD,), {}), ((_BATCH,), {})], spelling='np.linalg.inv')
+                  batch=front_batch, samples=[((_SPD,), {}), ((_BATCH,), {})], spelling='np.linalg.inv',
+                  array_api='linalg.inv')
 det = defprim('det', np.linalg.det, _matrix_rule('det', np.linalg.det, lambda s: s[:-2]), vjp=_det_vjp,
               jvp=lambda primals, tangents, out: out * ops.sum(_mT(ops.inverse(primals[0])) * tangents[0], (-2, -1)),
-              batch=front_batch, samples=[((_SPD,), {}), ((_BATCH,), {})], spelling='np.linalg.det')
+              batch=front_batch, samples=[((_SPD,), {}), ((_BATCH,), {})], spelling='np.linalg.det',
+              array_api='linalg.det')
 solve = defprim('solve', np.linalg.solve, _solve_rule, vjp=_solve_vjp, jvp=_solve_jvp, batch=_solve_batch,
                 samples=[((_SPD, _M32), {}), ((_SPD, np.array([0.3, -1.1, 0.8])), {}),
                          ((_BATCH, np.array([[[0.3], [-1.1]], [[0.8], [0.2]]])), {}),
                          ((_BATCH, np.array([[0.3, 0.5], [-1.1, 0.9]])), {}),
                          ((_BATCH, np.array([0.3, -1.1])), {}),
                          ((_SPD, np.arange(12.).reshape(2, 3, 2) / 7 - 0.5), {})],
-                spelling='np.linalg.solve')
+                spelling='np.linalg.solve', array_api='linalg.solve')
 cholesky = defprim('cholesky', np.linalg.cholesky, _matrix_rule('cholesky', np.linalg.cholesky),
                    vjp=_cholesky_vjp, jvp=_cholesky_jvp, batch=front_batch,
                    samples=[((_SPD,), {}), ((_SPD,), {'upper': True}),
                             ((np.array([[[2.0, 0.3], [-0.4, 1.5]], [[3.2, -0.7], [0.5, 3.1]]]),), {})],
-                   spelling='np.linalg.cholesky')
+                   spelling='np.linalg.cholesky', array_api=standard.cholesky)
 
 
 # ---------------------------------------------------------------- diagonals
@@ -557,8 +562,10 @@ def _diag_batch(prim, args, dims, k=0):
 
 trace = defprim('trace', np.trace, _trace_rule, vjp=_trace_vjp, jvp='linear', batch=axis_batch('axis1', 'axis2'),
                 samples=[((_M23,), {}), ((_M23,), {'offset': 1}),
-                         ((_T3,), {'axis1': 1, 'axis2': 2}), ((_T3,), {'offset': -1, 'axis1': 2, 'axis2': 0})])
+                         ((_T3,), {'axis1': 1, 'axis2': 2}), ((_T3,), {'offset': -1, 'axis1': 2, 'axis2': 0})],
+                         array_api=standard.trace)
 diag = defprim('diag', np.diag, _diag_rule, vjp=_diag_vjp, jvp='linear', batch=_diag_batch,
                samples=[((np.array([0.5, -1.2, 2.0]),), {}), ((np.array([0.5, -1.2, 2.0]),), {'k': 1}),
                         ((np.array([0.5, -1.2, 2.0]),), {'k': -2}),
-                        ((_SPD,), {}), ((_M23,), {}), ((_M32,), {'k': -1}), ((_M23,), {'k': 1})])
+                        ((_SPD,), {}), ((_M23,), {}), ((_M32,), {'k': -1}), ((_M23,), {'k': 1})],
+                        array_api=standard.diag)

@@ -8,6 +8,7 @@ padding is ((top, bottom), (left, right))."""
 import numpy as np
 
 from .. import kernels, ops
+from ..kernels import array_api as standard
 from .batching import batch_size, batched_front, merged_batch, to_front
 from .core import Aval, defprim
 
@@ -150,17 +151,18 @@ def _conv2d_weight_grad_batch(prim, args, dims, groups=1, **conv):
 
 # Bilinear: the tangent is f(t_x, w) + f(x, t_w).
 conv2d = defprim('conv2d', kernels.conv2d, _conv2d_rule, vjp=_conv2d_vjp, jvp='bilinear', batch=_conv2d_batch,
-                 samples=[((_grid(xs, 0), _grid(ws, 1) / 3), p) for xs, ws, p in _CONV_CASES])
+                 samples=[((_grid(xs, 0), _grid(ws, 1) / 3), p) for xs, ws, p in _CONV_CASES],
+                 array_api=standard.conv2d)
 conv2d_input_grad = defprim(
     'conv2d_input_grad', kernels.conv2d_input_grad, _conv2d_input_grad_rule, vjp=_conv2d_input_grad_vjp,
     jvp='bilinear', batch=_conv2d_input_grad_batch,
     samples=[((_grid(_conv_out(np.zeros(xs), np.zeros(ws), p), 2), _grid(ws, 3) / 3), dict(p, input_size=xs[2:]))
-             for xs, ws, p in _CONV_CASES])
+             for xs, ws, p in _CONV_CASES], array_api=standard.conv2d_input_grad)
 conv2d_weight_grad = defprim(
     'conv2d_weight_grad', kernels.conv2d_weight_grad, _conv2d_weight_grad_rule, vjp=_conv2d_weight_grad_vjp,
     jvp='bilinear', batch=_conv2d_weight_grad_batch,
     samples=[((_grid(xs, 4), _grid(_conv_out(np.zeros(xs), np.zeros(ws), p), 5)), dict(p, kernel_size=ws[2:]))
-             for xs, ws, p in _CONV_CASES])
+             for xs, ws, p in _CONV_CASES], array_api=standard.conv2d_weight_grad)
 
 
 # ---------------------------------------------------------------- max pooling
@@ -207,22 +209,26 @@ def _pool_out(xs, params):
 max_pool2d = defprim('max_pool2d', kernels.max_pool2d, _max_pool2d_rule,
                      vjp=lambda g, x, out, **pool: (max_pool2d_grad.bind(x, g, **pool),),
                      jvp=lambda primals, tangents, out, **pool: max_pool2d_select.bind(primals[0], tangents[0], **pool),
-                     batch=merged_batch, samples=[((_grid(xs, 6),), p) for xs, p in _POOL_CASES])
+                     batch=merged_batch, samples=[((_grid(xs, 6),), p) for xs, p in _POOL_CASES],
+                     array_api=standard.max_pool2d)
 max_pool2d_grad = defprim('max_pool2d_grad', kernels.max_pool2d_grad, _max_pool2d_grad_rule,
                           vjp=lambda ct, x, g, out, **pool: (None, max_pool2d_select.bind(x, ct, **pool)),
                           jvp=lambda primals, tangents, out, **pool:
                           None if tangents[1] is None else max_pool2d_grad.bind(primals[0], tangents[1], **pool),
                           batch=merged_batch,
-                          samples=[((_grid(xs, 7), _grid(_pool_out(xs, p), 8)), p) for xs, p in _POOL_CASES])
+                          samples=[((_grid(xs, 7), _grid(_pool_out(xs, p), 8)), p) for xs, p in _POOL_CASES],
+                          array_api=standard.max_pool2d_grad)
 max_pool2d_select = defprim('max_pool2d_select', kernels.max_pool2d_select, _max_pool2d_select_rule,
                             vjp=lambda ct, x, h, out, **pool: (None, max_pool2d_grad.bind(x, ct, **pool)),
                             jvp=lambda primals, tangents, out, **pool:
                             None if tangents[1] is None else max_pool2d_select.bind(primals[0], tangents[1], **pool),
                             batch=merged_batch,
-                            samples=[((_grid(xs, 9), _grid(xs, 10)), p) for xs, p in _POOL_CASES])
+                            samples=[((_grid(xs, 9), _grid(xs, 10)), p) for xs, p in _POOL_CASES],
+                            array_api=standard.max_pool2d_select)
 max_pool2d_indices = defprim('max_pool2d_indices', kernels.max_pool2d_indices, _max_pool2d_indices_rule,
                              vjp=None, jvp=None, batch=merged_batch,
-                             samples=[((_grid(xs, 11),), p) for xs, p in _POOL_CASES])
+                             samples=[((_grid(xs, 11),), p) for xs, p in _POOL_CASES],
+                             array_api=standard.max_pool2d_indices)
 
 
 # ---------------------------------------------------------------- average pooling
@@ -251,9 +257,10 @@ _AVG_CASES = [
 # Linear: the tangent is the pooling of the tangent.
 avg_pool2d = defprim('avg_pool2d', kernels.avg_pool2d, _avg_pool2d_rule,
                      vjp=lambda g, x, out, **pool: (avg_pool2d_grad.bind(g, input_size=tuple(x.shape[2:]), **pool),),
-                     jvp='linear', batch=merged_batch, samples=[((_grid(xs, 12),), p) for xs, p in _AVG_CASES])
+                     jvp='linear', batch=merged_batch, samples=[((_grid(xs, 12),), p) for xs, p in _AVG_CASES],
+                     array_api=standard.avg_pool2d)
 avg_pool2d_grad = defprim('avg_pool2d_grad', kernels.avg_pool2d_grad, _avg_pool2d_grad_rule,
                           vjp=lambda ct, g, out, input_size, **pool: (avg_pool2d.bind(ct, **pool),),
                           jvp='linear', batch=merged_batch,
                           samples=[((_grid(kernels.avg_pool2d(np.zeros(xs), **p).shape, 13),), dict(p, input_size=xs[2:]))
-                                   for xs, p in _AVG_CASES])
+                                   for xs, p in _AVG_CASES], array_api=standard.avg_pool2d_grad)

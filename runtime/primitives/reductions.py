@@ -7,6 +7,7 @@ gradients stay right where inputs are zero."""
 import numpy as np
 
 from .. import kernels, ops
+from ..kernels import array_api as standard
 from .batching import axis_batch, reduction_batch, to_front
 from .core import MATRIX, Aval, axes_tuple, defprim, keepdims_shape, reduction, result_dtype
 from .shapes import CUBE as _CUBE, torch_padding
@@ -156,7 +157,7 @@ vector_norm = defprim('vector_norm', kernels.vector_norm, _norm_rule, vjp=_norm_
                       samples=_AXES_SAMPLES + [((MATRIX,), {'ord': 1.0}), ((_CUBE,), {'ord': 1.0, 'axis': (0, 2)}),
                                        ((MATRIX,), {'ord': np.inf, 'axis': 1}), ((MATRIX,), {'ord': -np.inf}),
                                        ((_CUBE,), {'ord': 3.0, 'axis': 1, 'keepdims': True}),
-                                       ((MATRIX,), {'ord': 0.0, 'axis': 0})])
+                                       ((MATRIX,), {'ord': 0.0, 'axis': 0})], array_api=standard.vector_norm)
 
 
 # ---------------------------------------------------------------- scans
@@ -204,8 +205,9 @@ def _cumprod_jvp(primals, tangents, out, axis):
 _SCAN_SAMPLES = [((MATRIX,), {'axis': 1}), ((MATRIX,), {'axis': 0}), ((_CUBE,), {'axis': 2}),
                  ((np.array([0.3, -1.2, 0.8, 1.7, -0.6, 2.2, 0.9]),), {'axis': 0})]
 cumsum = defprim('cumsum', np.cumsum, _scan_rule(np.cumsum), vjp=_cumsum_vjp, jvp='linear',
-                 batch=axis_batch('axis'), samples=_SCAN_SAMPLES)
+                 batch=axis_batch('axis'), samples=_SCAN_SAMPLES, array_api='cumulative_sum')
 cumprod = defprim('cumprod', np.cumprod, _scan_rule(np.cumprod), vjp=_cumprod_vjp, jvp=_cumprod_jvp,
                   batch=axis_batch('axis'),
                   samples=_SCAN_SAMPLES + [((np.array([[0.7, 0.0, 2.1, -0.4, 0.0], [0.0, 3.0, -1.1, 0.5, 1.2]]),), {'axis': 1}),
-                                           ((np.array([[0.0, 1.3], [2.0, -0.5], [0.0, 0.0]]),), {'axis': 0})])
+                                           ((np.array([[0.0, 1.3], [2.0, -0.5], [0.0, 0.0]]),), {'axis': 0})],
+                                           array_api='cumulative_prod')

@@ -6,6 +6,7 @@ per axis, `repeat` always has an axis, `pad_width` one (before, after) pair per 
 import numpy as np
 
 from .. import kernels, ops
+from ..kernels import array_api as standard
 from .batching import axis_batch, lift, to_front
 from .core import MATRIX, Aval, defprim, normalize_axis, result_dtype, shape_of, unbroadcast
 
@@ -76,7 +77,8 @@ reshape = defprim('reshape', np.reshape, _reshape_rule,
 transpose = defprim('transpose', np.transpose, _transpose_rule, vjp=_transpose_vjp, jvp='linear',
                     batch=_transpose_batch,
                     samples=[((MATRIX,), {}), ((np.arange(24.).reshape(2, 3, 4),), {'axes': (1, 2, 0)})],
-                    rewrites=('vector_transpose', 'transpose_of_transpose'), attribute='T')
+                    rewrites=('vector_transpose', 'transpose_of_transpose'), attribute='T',
+                    array_api=standard.transpose)
 broadcast_to = defprim('broadcast_to', np.broadcast_to, _broadcast_to_rule,
                        vjp=lambda g, x, out, shape: (unbroadcast(g, x.shape),), jvp='linear',
                        batch=_broadcast_to_batch,
@@ -132,11 +134,11 @@ _M2 = np.array([[1.1, 0.4, -0.6], [2.3, -0.9, 0.2]])
 concat = defprim('concat', kernels.concat, _concat_rule, vjp=_concat_vjp, jvp='linear', batch=axis_batch('axis'),
                  samples=[((MATRIX, _M2), {}), ((MATRIX, _M2[:, :1], CUBE[:, 0, :]), {"axis": 1}),
                           ((np.array([0.5, -1.5]), np.array([2.5])), {})],
-                 fresh=True)
+                 fresh=True, array_api=standard.concat)
 stack = defprim('stack', kernels.stack, _stack_rule, vjp=_stack_vjp, jvp='linear', batch=axis_batch('axis'),
                 samples=[((MATRIX, _M2), {}), ((MATRIX, _M2, 2 * MATRIX), {'axis': 2}),
                          ((np.array(0.5), np.array(-1.5)), {})],
-                fresh=True)
+                fresh=True, array_api=standard.stack)
 
 
 # ---------------------------------------------------------------- slicing and padding
@@ -178,12 +180,12 @@ slice_axis = defprim('slice_axis', kernels.slice_axis, _slice_axis_rule, vjp=_sl
                      batch=axis_batch('axis'),
                      samples=[((MATRIX,), {'axis': 1, 'start': 1, 'stop': 3}),
                               ((CUBE,), {'axis': 0, 'start': 1, 'stop': 2}),
-                              ((CUBE,), {'axis': 2, 'start': 0, 'stop': 3})])
+                              ((CUBE,), {'axis': 2, 'start': 0, 'stop': 3})], array_api=standard.slice_axis)
 pad = defprim('pad', kernels.pad, _pad_rule, vjp=_pad_vjp, jvp=_pad_jvp, batch=_pad_batch,
               samples=[((MATRIX,), {'pad_width': ((1, 2), (0, 1))}),
                        ((MATRIX,), {'pad_width': ((0, 0), (2, 1)), 'value': 0.5}),
                        ((CUBE,), {'pad_width': ((0, 0), (-1, 1), (2, -3))}),
-                       ((np.array([0.3, -1.2, 0.8]),), {'pad_width': ((-1, 2),)})])
+                       ((np.array([0.3, -1.2, 0.8]),), {'pad_width': ((-1, 2),)})], array_api=standard.pad)
 
 
 # ---------------------------------------------------------------- tile, repeat, flip
@@ -241,15 +243,18 @@ def _flip_batch(prim, args, dims, axis=None):
 
 
 tile = defprim('tile', np.tile, _tile_rule, vjp=_tile_vjp, jvp='linear', batch=_tile_batch,
-               samples=[((MATRIX,), {'reps': (2, 3)}), ((MATRIX,), {'reps': (1, 2)}), ((CUBE,), {'reps': (2, 1, 1)})])
+               samples=[((MATRIX,), {'reps': (2, 3)}), ((MATRIX,), {'reps': (1, 2)}), ((CUBE,), {'reps': (2, 1, 1)})],
+               array_api='tile(reps)')
 repeat = defprim('repeat', np.repeat, _repeat_rule, vjp=_repeat_vjp, jvp='linear', batch=axis_batch('axis'),
                  samples=[((MATRIX,), {'repeats': 2, 'axis': 1}), ((MATRIX,), {'repeats': 3, 'axis': 0}),
-                          ((MATRIX,), {'repeats': (1, 0, 3), 'axis': 1}), ((CUBE,), {'repeats': (2, 1, 2), 'axis': 1})])
+                          ((MATRIX,), {'repeats': (1, 0, 3), 'axis': 1}), ((CUBE,), {'repeats': (2, 1, 2), 'axis': 1})],
+                          array_api=standard.repeat)
 segment_sum = defprim('segment_sum', kernels.segment_sum, _segment_sum_rule,
                       vjp=lambda g, x, out, lengths, axis=0: (ops.repeat_interleave(g, lengths, axis),),
                       jvp='linear', batch=axis_batch('axis'),
                       samples=[((MATRIX,), {'lengths': (2, 0, 1), 'axis': 1}), ((CUBE,), {'lengths': (0, 2), 'axis': 0}),
-                               ((CUBE,), {'lengths': (0, 1, 2, 0), 'axis': 1})])
+                               ((CUBE,), {'lengths': (0, 1, 2, 0), 'axis': 1})],
+                               array_api=standard.segment_sum)
 flip = defprim('flip', np.flip, _flip_rule, vjp=lambda g, x, out, axis=None: (ops.flip(g, axis),), jvp='linear',
                batch=_flip_batch,
                samples=[((MATRIX,), {}), ((MATRIX,), {'axis': 1}), ((CUBE,), {'axis': (0, 2)})])

@@ -3,6 +3,7 @@
 result. Dead-code elimination keeps it; it is never merged with another; it has no gradient."""
 import numpy as np
 
+from ..array_api import NumpyOnly
 from ..kernels import state as K
 from .core import MATRIX, Aval, defprim
 
@@ -21,4 +22,5 @@ def _assign_rule(variable, value):
 # writes_first: the compiler makes later reads of the variable see the result.
 assign = defprim('assign', K.assign, _assign_rule, vjp=None, jvp=None,
                  batch='it writes a Parameter in place; a batch of writes to one Parameter has no single result',
-                 samples=[((MATRIX, MATRIX * 2), {})], effect=True, writes_first=True)
+                 samples=[((MATRIX, MATRIX * 2), {})], effect=True, writes_first=True,
+                 array_api=NumpyOnly('it writes into a Parameter, which holds a NumPy array'))

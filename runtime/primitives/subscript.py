@@ -16,6 +16,7 @@ import numpy as np
 
 from ..kernels import subscript as K
 from .. import ops
+from ..kernels import array_api as standard
 from .batching import batch_size, batched_front, lift, ndim, to_front
 from .core import MATRIX, Aval, defprim
 
@@ -147,7 +148,7 @@ def _setitem_batch(prim, args, dims, index):
 # ---------------------------------------------------------------- declarations
 _CUBE = np.arange(24.).reshape(2, 3, 4) / 7
 getitem = defprim('getitem', K.getitem, _getitem_rule, vjp=_getitem_vjp, jvp='linear', batch=_getitem_batch,
-                  subscript=True, samples=[
+                  subscript=True, array_api=standard.getitem, samples=[
     ((MATRIX,), {'index': (1,)}),
     ((MATRIX,), {'index': (slice(None), slice(None, None, 2))}),
     ((MATRIX,), {'index': (-1, None, slice(1, None))}),
@@ -167,7 +168,7 @@ index_add = defprim('index_add', K.index_add, _index_add_rule, vjp=_index_add_vj
      {'index': ('array', slice(1, None)), 'shape': (2, 3)}),
     ((np.array([[0.5, -1.0, 2.0], [0.25, 1.0, 3.0]]), np.array([1, 0, 1])),
      {'index': (slice(None), 'array', 1), 'shape': (2, 3, 4)}),
-])
+], array_api=standard.index_add)
 # Generated code writes setitem(x, v, index=np.s_[...]): its index arrays come after two operands.
 setitem = defprim('setitem', K.setitem, _setitem_rule, vjp=_setitem_vjp, jvp='linear', batch=_setitem_batch,
                   fresh=True, index_after=2, samples=[
@@ -175,7 +176,7 @@ setitem = defprim('setitem', K.setitem, _setitem_rule, vjp=_setitem_vjp, jvp='li
     ((MATRIX, np.array(0.25)), {'index': (slice(None), slice(None, None, 2))}),
     ((_CUBE, np.array([[0.5], [2.0]]), np.array([2, 0])), {'index': (slice(None), 'array', slice(1, 3))}),
     ((_CUBE, np.array([0.5, -1.0]), np.array([2, 0])), {'index': (1, 'array', 3)}),
-])
+], array_api=standard.setitem)
 
 
 def _index_add_to_rule(acc, g, *arrays, index):
@@ -190,4 +191,4 @@ index_add_to = defprim('index_add_to', K.index_add_to, _index_add_to_rule,
                        jvp='linear', batch=_setitem_batch, fresh=True, index_after=2, consumes_first=True,
                        rewrites=('adds_zero',), samples=[((MATRIX, np.array([0.5, -2.0, 1.5])), {'index': (1,)}),
                                 ((MATRIX, np.array([[0.5], [2.0], [1.0]]), np.array([1, 0, 1])),
-                                 {'index': ('array', slice(None))})])
+                                 {'index': ('array', slice(None))})], array_api=standard.index_add_to)

@@ -7,9 +7,10 @@ of get_source and export):
   the tokenizer);
 - every name, def, argument, attribute and keyword is a plain identifier (`is_identifier`);
 - every name it reads is defined in it, imported, held in its namespace, or one of the few
-  builtins generated code calls; and every call is of a kernel, a NumPy function, a list's
-  append or one of those builtins. A value pasted as its repr (`Tensor(...)`, `np.float32(1.0)`,
-  `Foo(bar=1)`) fails here: every constant must be a literal or a namespace name.
+  builtins generated code calls; and every call is of a kernel, a NumPy function (in the array
+  API dialect, a function of the standard's `xp`), a list's append or one of those builtins. A
+  value pasted as its repr (`Tensor(...)`, `np.float32(1.0)`, `Foo(bar=1)`) fails here: every
+  constant must be a literal or a namespace name.
 """
 import ast
 import functools
@@ -24,15 +25,18 @@ from astunparse.unparser import interleave
 
 from autograph.codegen.unparse import _Unparser, unparse
 from autograph.ir.printer import is_identifier as _is_identifier
+from runtime.array_api import LINALG, STANDARD
 from runtime.primitive import REGISTRY
 
 is_identifier = functools.lru_cache(maxsize=None)(_is_identifier)
 
 # Methods of arrays generated code calls: those primitives are written as (`x.sum(axis=0)`).
 _METHODS = {prim.method for prim in REGISTRY.values() if prim.method}
-# Builtins generated code may read: loop helpers, non-finite floats, print and assert, and the
-# ValueError a function compiled for any size of an axis raises when two sizes disagree.
-BUILTINS = {'range', 'reversed', 'zip', 'print', 'AssertionError', 'ValueError', 'float', 'complex'}
+# Builtins generated code may read: loop helpers, non-finite floats, print and assert, the
+# ValueError a function compiled for any size of an axis raises when two sizes disagree, and
+# slice (the array API dialect's index params: no np.s_).
+BUILTINS = {'range', 'reversed', 'zip', 'print', 'AssertionError', 'ValueError', 'float', 'complex',
+            'slice'}
 
 
 _checked = set()    # sources already checked: the suite compiles many functions more than once
@@ -191,5 +195,9 @@ def _check_call(node):
         # pasted value (np.float32(1.0) is a NumPy scalar's repr).
         assert isinstance(target, (types.FunctionType, types.BuiltinFunctionType, np.ufunc)) or \
             callable(target) and not isinstance(target, type), f'np.{".".join(reversed(path))}(...)'
+    elif func.id == 'xp':       # the array API dialect: the standard's functions only
+        path = path[::-1]
+        assert (len(path) == 1 and path[0] in STANDARD) or \
+            (len(path) == 2 and path[0] == 'linalg' and path[1] in LINALG), f'xp.{".".join(path)}(...)'
     else:
         assert path == ['append'], f'a call of {ast.unparse(node.func)}'
