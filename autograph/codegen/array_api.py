@@ -84,8 +84,15 @@ def _as_subscript(op):
     if not op.prim.subscript:
         return False
     index = op.params['index']
-    return all(item is None or item is Ellipsis or isinstance(item, (int, slice))
+    operands = iter(op.inputs[1:])
+    # An operand that is a Python int when the code runs (a range's index) is a basic item too.
+    return all(item is None or item is Ellipsis or isinstance(item, (int, slice)) or
+               (isinstance(item, str) and _python_int(next(operands)))
                for item in (index if isinstance(index, tuple) else (index,)))
+
+
+def _python_int(v):
+    return v.weak and v.shape == () and np.dtype(v.dtype).kind in 'iu'
 
 
 def _as_attribute(op):
@@ -210,6 +217,11 @@ class _Writer(emit._Writer):
             if kind is not None and kind != np.dtype(target).kind:
                 out[i] = nodes.call(xp('astype'), [args[i], dtype(target)], [])
         return out
+
+    def augmented(self, indent, op):
+        """`acc += x`, with x cast as `operands` casts it (`dh *= xp.astype(add > 0, xp.float32)`)."""
+        self.assign(indent, op.out, self.value(op.inputs[0]))
+        self.line(indent, nodes.aug_assign(self.name(op.out), op.prim.augmented, self.operands(op)[1]))
 
     def op_expr(self, op):
         prim = op.prim

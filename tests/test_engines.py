@@ -1,0 +1,189 @@
+"""Engines picked by the arrays passed in (autograph/engines.py): gradients and values on
+`dask.array` and `array_api_strict` arrays equal NumPy's (float64), results are the engine's
+arrays (dask's lazy), one compilation per engine, shape and dtype, `get_source` shows the array
+API code, NumPy arrays and Tensors beside an engine's arrays join it, and NumPy's own path does
+not change (no array_api_compat imported, the same source)."""
+import re
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import autograph
+from autograph import Parameter, Tensor, nn, ops
+
+da = pytest.importorskip('dask.array')
+xps = pytest.importorskip('array_api_strict')
+dask = pytest.importorskip('dask')
+
+STRICT = type(xps.asarray(0.0))
+
+
+@pytest.fixture(autouse=True, scope='module')
+def standard_and_scheduler():
+    xps.set_array_api_strict_flags(api_version='2024.12')
+    with dask.config.set(scheduler='synchronous'):
+        yield
+    xps.reset_array_api_strict_flags()
+
+
+def mlp_loss(x, labels, w1, b1, w2, b2):
+    h = ops.relu(x @ w1 + b1)
+    return ops.cross_entropy(h @ w2 + b2, labels)
+
+
+def rnn_loss(w, u, xs, h):
+    for t in range(xs.shape[0]):
+        h = ops.tanh(h @ w + xs[t] @ u)
+    return ops.sum(h * h)
+
+
+def cnn_loss(w1, b1, w2, x, labels):
+    h = ops.relu(ops.conv2d(x, w1, b1, pad_mode='pad', padding=1))
+    h = ops.reshape(ops.max_pool2d(h, 2), (x.shape[0], -1))
+    return ops.cross_entropy(h @ w2, labels)
+
+
+RNG = np.random.default_rng(0)
+MLP = [RNG.standard_normal((12, 6)), RNG.integers(0, 3, 12).astype(np.int64), RNG.standard_normal((6, 5)),
+       RNG.standard_normal(5), RNG.standard_normal((5, 3)), RNG.standard_normal(3)]
+RNN = [RNG.standard_normal((4, 4)) * 0.5, RNG.standard_normal((3, 4)) * 0.5, RNG.standard_normal((5, 2, 3)),
+       np.zeros((2, 4))]
+CNN = [RNG.standard_normal((2, 1, 3, 3)), np.zeros(2), RNG.standard_normal((2 * 3 * 3, 4)) * 0.1,
+       RNG.standard_normal((3, 1, 6, 6)), RNG.integers(0, 4, 3).astype(np.int64)]
+CASES = {'mlp': (mlp_loss, MLP, (2, 3, 4, 5)), 'rnn': (rnn_loss, RNN, (0, 1)), 'cnn': (cnn_loss, CNN, (0, 1, 2))}
+
+
+def to_dask(a):
+    return da.from_array(a, chunks=max(1, a.shape[0] // 2) if a.ndim else ())
+
+
+ENGINES = {'dask': (to_dask, da.Array, lambda a: a.compute()),
+           'array_api_strict': (xps.asarray, STRICT, np.from_dlpack)}
+
+
+@pytest.mark.parametrize('engine', sorted(ENGINES))
+@pytest.mark.parametrize('case', sorted(CASES))
+def test_gradients_equal_numpy(case, engine):
+    loss, data, positions = CASES[case]
+    convert, kind, back = ENGINES[engine]
+    grad = autograph.grad(loss, positions)
+    expected = grad(*data)
+    got = grad(*[convert(a) for a in data])
+    assert len(got) == len(expected)
+    for e, g in zip(expected, got):
+        assert isinstance(g, kind), type(g)
+        g = np.asarray(back(g))
+        assert g.dtype == np.float64 and g.shape == e.shape
+        np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize('engine', sorted(ENGINES))
+def test_values_of_jit_and_value_and_grad_equal_numpy(engine):
+    convert, kind, back = ENGINES[engine]
+    forward = autograph.jit(mlp_loss)
+    loss = forward(*[convert(a) for a in MLP])
+    assert isinstance(loss, kind)
+    np.testing.assert_allclose(float(back(loss)), float(forward(*MLP)), rtol=1e-12)
+    value, grads = autograph.value_and_grad(rnn_loss, 0)(*[convert(a) for a in RNN])
+    want_value, want_grads = autograph.value_and_grad(rnn_loss, 0)(*RNN)
+    np.testing.assert_allclose(float(back(value)), float(want_value), rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(back(grads)), want_grads, rtol=1e-10)
+
+
+def test_a_dask_result_is_lazy_until_computed():
+    grad = autograph.grad(mlp_loss, 2)
+    dw = grad(*[to_dask(a) for a in MLP])
+    assert isinstance(dw, da.Array) and len(dw.dask) > 1      # a task graph, not a result
+    np.testing.assert_allclose(dw.compute(), grad(*MLP), rtol=1e-10)
+
+
+def test_one_compilation_per_engine_shape_and_dtype():
+    grad = autograph.grad(mlp_loss, 2)
+    for _ in range(2):
+        grad(*MLP)
+        grad(*[to_dask(a) for a in MLP])
+        grad(*[xps.asarray(a) for a in MLP])
+        grad(*[da.from_array(a, chunks=a.shape or ()) for a in MLP])   # other chunks: the same entry
+    info = grad.cache_info()
+    assert info.entries == 3 and info.misses == 3, info
+    assert sorted(s.split(':')[1].split()[0] for s in info.signatures) == \
+        ['array_api_strict', 'dask.array', 'float64[12,']
+    grad(*[to_dask(a.astype(np.float32) if a.dtype.kind == 'f' else a) for a in MLP])
+    assert grad.cache_info().entries == 4
+
+
+def test_get_source_shows_each_engines_code():
+    grad = autograph.grad(mlp_loss, (2, 3, 4, 5))
+    numpy_source = autograph.get_source(grad, *MLP)
+    dask_source = autograph.get_source(grad, *[to_dask(a) for a in MLP])
+    strict_source = autograph.get_source(grad, *[xps.asarray(a) for a in MLP])
+    assert 'import numpy as np' in numpy_source and not re.search(r'\bxp\.', numpy_source)
+    assert dask_source.splitlines()[0].endswith('(dask.array).')
+    assert strict_source.splitlines()[0].endswith('(array_api_strict).')
+    assert dask_source.splitlines()[1:] == strict_source.splitlines()[1:]    # one source, any namespace
+    body = dask_source.split('def ', 1)[1]
+    assert not re.search(r'\bnp\.', body) and 'xp.sum(' in body and 'h.T @ ' in body
+    assert 'from runtime.kernels.array_api import' in dask_source
+
+
+def test_numpy_arrays_and_tensors_beside_an_engines_arrays_join_it():
+    grad = autograph.grad(mlp_loss, (2, 3))
+    x, labels = to_dask(MLP[0]), to_dask(MLP[1])
+    dw1, db1 = grad(x, labels, Tensor(MLP[2]), MLP[3], *MLP[4:])    # a big batch, small weights
+    assert isinstance(dw1, da.Array) and isinstance(db1, da.Array)
+    want = grad(*MLP)
+    np.testing.assert_allclose(dw1.compute(), want[0], rtol=1e-10)
+    np.testing.assert_allclose(db1.compute(), want[1], rtol=1e-10)
+
+
+def test_a_cells_parameters_join_the_engine():
+    np.random.seed(0)
+    net = nn.Dense(6, 3)
+    loss_fn = nn.WithLossCell(net, nn.MSELoss())
+    grad = autograph.value_and_grad(loss_fn, None, weights=net.trainable_params())
+    x, y = RNG.standard_normal((8, 6)).astype(np.float32), RNG.standard_normal((8, 3)).astype(np.float32)
+    want_loss, want = grad(Tensor(x), Tensor(y))
+    loss, grads = grad(xps.asarray(x), xps.asarray(y))
+    assert isinstance(loss, STRICT) and all(isinstance(g, STRICT) for g in grads)
+    np.testing.assert_allclose(float(np.from_dlpack(loss)), float(want_loss.asnumpy()), rtol=1e-5)
+    for g, w in zip(grads, want):
+        np.testing.assert_allclose(np.from_dlpack(g), w.asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_arrays_of_two_libraries_in_one_call_are_refused():
+    with pytest.raises(TypeError, match='two libraries'):
+        autograph.jit(mlp_loss)(to_dask(MLP[0]), xps.asarray(MLP[1]), *MLP[2:])
+
+
+def test_a_numpy_only_primitive_names_itself_and_the_engine():
+    w = Parameter(Tensor(np.zeros(3)), name='w')
+
+    def update(x):
+        ops.assign(w, x * 2.0)
+        return x
+
+    with pytest.raises(autograph.CompileError, match=r'assign runs on NumPy only.*dask\.array'):
+        autograph.jit(update)(to_dask(np.ones(3)))
+
+
+def test_the_numpy_path_imports_no_array_api_library(tmp_path):
+    script = tmp_path / 'numpy_only.py'
+    script.write_text(textwrap.dedent('''
+        import sys
+        import numpy as np
+        import autograph
+
+        def loss(x):
+            return (x * x).sum()
+
+        grad = autograph.grad(loss)
+        grad(np.ones(3))
+        grad(np.ones(3))
+        print(sorted(m for m in ('array_api_compat', 'array_api_strict', 'dask') if m in sys.modules))
+    '''))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True,
+                         cwd=str(tmp_path), env={'PYTHONPATH': str(__import__('pathlib').Path(autograph.__file__).parents[1])})
+    assert out.stdout.strip() == '[]'
