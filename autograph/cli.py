@@ -1,7 +1,7 @@
 """The command line: read the code autograph generates for a function or Cell in your file.
 
     autograph show FILE.py:NAME [--grad 0,1] [--weights] [--ir] [--args EXPR] [--dynamic-dim x:0]
-    autograph export FILE.py:NAME [--grad 0,1] [--weights] [--args EXPR] [--dynamic-dim x:0] -o OUT.py
+    autograph export FILE.py:NAME [--grad 0,1] [--weights] [--args EXPR] [--dynamic-dim x:0] [--array-api] -o OUT.py
     autograph --version
 
 NAME is a function or a Cell (an instance) defined in FILE.py. The code is compiled for example
@@ -12,6 +12,8 @@ adjoint, with `--ir` the IR of each, highlighted when printing to a terminal. `e
 generated gradient (or forward code) as a module that needs only NumPy, which states the shapes
 of its arguments in its header and checks them. `--dynamic-dim x:0` (repeatable; `x:0,1` for two
 axes) compiles for every size of that axis of the argument `x`, as `dynamic_dims={'x': 0}` does.
+`export --array-api` writes the code for the array API standard instead: a module whose function
+runs on the arrays of any namespace (NumPy, dask.array, CuPy...), taken from its arguments.
 
 Also available as `python -m autograph`.
 """
@@ -28,7 +30,8 @@ import tokenize
 from . import api, nn
 from ._version import __version__
 from .errors import CompileError
-from .export import standalone
+from .codegen import array_api
+from .export import standalone, standalone_array_api
 
 
 def main(argv=None):
@@ -52,6 +55,9 @@ def main(argv=None):
             command.add_argument('--ir', action='store_true', help='also print the IR')
         else:
             command.add_argument('-o', '--output', required=True, help='the module to write')
+            command.add_argument('--array-api', action='store_true',
+                                 help='write it for any array API namespace (xp, taken from the arguments: '
+                                 'dask.array, CuPy...) instead of NumPy')
     options = parser.parse_args(argv)
     try:
         return _run(options)
@@ -75,8 +81,14 @@ def _run(options):
             chosen = transformed or forward
             source = api.get_source(chosen, *args)
             compiled = chosen.last
-            text = standalone(source, compiled.generated.namespace, compiled.input_shapes(),
-                              compiled.generated.name)
+            if options.array_api:
+                if dims:
+                    raise UsageError("--array-api writes code for the example's shapes; leave --dynamic-dim out")
+                generated = array_api.generate(compiled.graph)
+                text = standalone_array_api(generated.source, generated.namespace, generated.name)
+            else:
+                text = standalone(source, compiled.generated.namespace, compiled.input_shapes(),
+                                  compiled.generated.name)
         else:
             shown = []      # everything is compiled before anything is printed
             for title, fn in (('forward', forward), ('gradient', transformed)):

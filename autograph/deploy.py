@@ -2,11 +2,14 @@
 
     autograph.export(net, x, file_name='net', file_format='ONNX')    # net.onnx
     autograph.export(net, x, file_name='net', file_format='NUMPY')   # net.py, needs only NumPy
+    autograph.export(net, x, file_name='net', file_format='ARRAY_API')   # net.py, any array API library
     graph = autograph.load('net.py'); out = nn.GraphCell(graph)(x)
 
 'ONNX' writes the forward graph for inputs shaped like the examples (onnx_export.py). 'NUMPY'
 writes the module `autograph export` writes, with the Parameters' current values inside and an
-entry point `predict(*inputs)`. MindSpore's own formats ('MINDIR', 'AIR') are refused.
+entry point `predict(*inputs)`. 'ARRAY_API' writes the same module in the array API dialect:
+`predict` runs on the arrays of any array API namespace (NumPy, dask.array, CuPy...), the one its
+first input has. MindSpore's own formats ('MINDIR', 'AIR') are refused.
 """
 import importlib.util
 import os
@@ -16,10 +19,11 @@ import numpy as np
 
 from runtime.tensor import Tensor
 from .cell import Cell
-from .export import _array_constant, standalone
+from .codegen.array_api import generate as array_api_generate
+from .export import _array_constant, standalone, standalone_array_api
 from .ir.printer import identifier
 
-FORMATS = {'ONNX': '.onnx', 'NUMPY': '.py'}
+FORMATS = {'ONNX': '.onnx', 'NUMPY': '.py', 'ARRAY_API': '.py'}
 """What `export` writes, and the suffix it adds to a file name without one."""
 
 ENTRY = 'predict'
@@ -36,9 +40,11 @@ def export(net: Callable[..., Any], *inputs: Any, file_name: str, file_format: s
             these shapes and dtypes.
         file_name: the path to write; the format's suffix ('.onnx', '.py') is added when the
             name has no suffix, as MindSpore does.
-        file_format: 'ONNX' (an ONNX model; needs `pip install 'autograph[onnx]'`) or 'NUMPY'
-            (a Python module that needs only NumPy, with `predict(*inputs)`). MindSpore's
-            'MINDIR' and 'AIR' are not written by autograph: a ValueError says so.
+        file_format: 'ONNX' (an ONNX model; needs `pip install 'autograph[onnx]'`), 'NUMPY'
+            (a Python module that needs only NumPy, with `predict(*inputs)`) or 'ARRAY_API' (that
+            module for any array API namespace: `predict` takes its inputs' namespace, as
+            array_api_compat finds it). MindSpore's 'MINDIR' and 'AIR' are not written by
+            autograph: a ValueError says so.
 
     Returns the path written.
 
@@ -62,9 +68,11 @@ def export(net: Callable[..., Any], *inputs: Any, file_name: str, file_format: s
                         "autograph takes none")
     file_format = str(file_format).upper()
     if file_format not in FORMATS:
-        raise ValueError(f"file_format {file_format!r}: autograph writes {' and '.join(map(repr, FORMATS))} "
+        named = [repr(f) for f in FORMATS]
+        raise ValueError(f"file_format {file_format!r}: autograph writes {', '.join(named[:-1])} and {named[-1]} "
                          "('ONNX' runs in onnxruntime and other ONNX runtimes; 'NUMPY' is a Python module "
-                         "needing only NumPy). MindSpore's 'MINDIR' and 'AIR' need MindSpore itself.")
+                         "needing only NumPy; 'ARRAY_API' one for any array API library). MindSpore's "
+                         "'MINDIR' and 'AIR' need MindSpore itself.")
     if not inputs:
         raise ValueError("export needs example inputs: export(net, x, file_name=..., file_format=...)")
     path = file_name if os.path.splitext(file_name)[1] else file_name + FORMATS[file_format]
@@ -78,7 +86,7 @@ def export(net: Callable[..., Any], *inputs: Any, file_name: str, file_format: s
             with open(path, 'wb') as out:
                 out.write(data)
         else:
-            text = numpy_module(net, *inputs)
+            text = numpy_module(net, *inputs, array_api=file_format == 'ARRAY_API')
             with open(path, 'w') as out:
                 out.write(text)
     finally:
@@ -87,12 +95,17 @@ def export(net: Callable[..., Any], *inputs: Any, file_name: str, file_format: s
     return path
 
 
-def numpy_module(net: Callable[..., Any], *inputs: Any) -> str:
+def numpy_module(net: Callable[..., Any], *inputs: Any, array_api: bool = False) -> str:
     """The source of a NUMPY export: the standalone generated module, the Parameters as arrays,
-    and `predict(*inputs)`."""
+    and `predict(*inputs)`; with `array_api`, of an ARRAY_API export (the array API dialect,
+    the Parameters made arrays of the first input's namespace at each call)."""
     from .onnx_export import compile_for
     compiled = compile_for(net, inputs)
-    source = standalone(compiled.generated.source, compiled.generated.namespace)
+    if array_api:
+        generated = array_api_generate(compiled.graph)
+        source = standalone_array_api(generated.source, generated.namespace, generated.name)
+    else:
+        source = standalone(compiled.generated.source, compiled.generated.namespace)
     taken = set(compiled.generated.namespace) | {compiled.fn.__name__, ENTRY}
     weights = []
     for k, parameter in enumerate(compiled.implicit):
@@ -109,8 +122,12 @@ def numpy_module(net: Callable[..., Any], *inputs: Any) -> str:
     lines += [_array_constant(name, array) for name, array in weights]
     lines += ['', '', f'def {ENTRY}({", ".join(arguments)}):',
               f'    """{getattr(net, "__class__", type(net)).__name__} forward, for inputs of shapes '
-              f'{[tuple(np.shape(i)) for i in inputs]}."""',
-              f'    return {compiled.fn.__name__}({", ".join(arguments + [n for n, _ in weights])})', '']
+              f'{[tuple(np.shape(i)) for i in inputs]}."""']
+    held = [n for n, _ in weights]
+    if array_api:
+        lines.append(f'    xp = namespace_of({arguments[0]})' if arguments else '    xp = np')
+        held = [f'xp.asarray({n})' for n in held]
+    lines += [f'    return {compiled.fn.__name__}({", ".join(arguments + held)})', '']
     return source.rstrip('\n') + '\n' + '\n'.join(lines)
 
 

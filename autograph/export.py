@@ -15,11 +15,16 @@ for (`Compiled.input_shapes()`: `x: float32[n, 784]`, a name for an axis of any 
 size wherever it appears) in the module's header, as a `SHAPES` table, and makes `function`
 check its arguments against it first: a clear ValueError instead of NumPy's error deep inside
 (or a wrong result broadcast from an axis of length 1).
+
+`standalone_array_api(source, namespace, function)` does the same for a module in the array API
+dialect (`codegen.array_api`): its function takes the namespace `xp` from its arguments, so the
+module runs on NumPy, dask.array, CuPy or any other array API library's arrays.
 """
 import ast
 import importlib
 import inspect
 import re
+import sys
 import types
 
 import numpy as np
@@ -51,6 +56,35 @@ def standalone(source, namespace=None, shapes=None, function=None):
         body = _checked(body, function, shapes, check)
     kernels = '\n\n\n'.join(pieces)
     return header + ('\n\n' + kernels + '\n' if kernels else '') + '\n\n' + body
+
+
+def standalone_array_api(source, namespace=None, function=None):
+    """`source`, a module in the array API dialect (`codegen.array_api`), as a standalone module
+    for any array API namespace: its kernels inlined (with `namespace_of`, which finds the
+    namespace of an array: through array_api_compat where it is installed, else the array's own
+    `__array_namespace__`), its arrays as constants, and `function` binding `xp` to the namespace
+    of its arguments first. It needs NumPy, and array_api_compat for arrays (dask's, CuPy's) that
+    do not carry the standard's namespace themselves."""
+    lines = source.split('\n')
+    start = next((i for i, line in enumerate(lines) if line.startswith(f'def {function}(')), None)
+    if start is None:
+        raise ValueError(f"the module defines no function {function!r} to bind xp in")
+    end = start
+    while not lines[end].rstrip().endswith(':'):
+        end += 1
+    signature = ' '.join(lines[start:end + 1])
+    params = [p.strip() for p in signature[signature.index('(') + 1:signature.rindex(')')].split(',') if p.strip()]
+    if re.search(r'\bnamespace_of\b', '\n'.join(lines[end + 1:])):
+        raise ValueError("the generated function uses the name namespace_of")
+    lines.insert(end + 1, f"    xp = namespace_of({', '.join(params)})")
+    kernels = next((i for i, line in enumerate(lines) if line.startswith('from runtime.kernels.array_api import ')), None)
+    if kernels is None:
+        lines.insert(1, 'from runtime.kernels.array_api import namespace_of')
+    else:
+        lines[kernels] += ', namespace_of'
+    rest = standalone('\n'.join(lines), namespace).partition('\n')[2]     # a header of its own
+    return (f'{GENERATED_MARK} for the array API standard: {function} runs on the arrays of any namespace\n'
+            f'# (NumPy, dask.array, CuPy...), which it takes from its arguments (xp).\n' + rest)
 
 
 def _unused(name, source):
@@ -188,8 +222,23 @@ def _dependencies(fn):
             found.append(value)
         elif not isinstance(value, (types.ModuleType, type, types.BuiltinFunctionType)) and \
                 not callable(value):
-            found.append(_Constant(module, name))
+            found.append(_Constant(_home(module, name, value), name))
     return found
+
+
+def _home(module, name, value):
+    """The kernel module that assigns the constant `name`: `module`, or the one it imports it
+    from (the array API kernels share erf's coefficients with NumPy's)."""
+    candidates = [module] + [m for key, m in sorted(sys.modules.items())
+                             if key.startswith('runtime.kernels') and m is not module]
+    for candidate in candidates:
+        if vars(candidate).get(name) is value:
+            try:
+                _Constant(candidate, name).source()
+            except (ValueError, OSError, TypeError):
+                continue
+            return candidate
+    return module
 
 
 def _names(code):

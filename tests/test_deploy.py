@@ -109,7 +109,7 @@ def test_the_numpy_export_runs_without_autograph(tmp_path):
 
 @pytest.mark.parametrize('fmt', ['MINDIR', 'AIR', 'mindir'])
 def test_mindspores_formats_are_refused_naming_ours(fmt, tmp_path):
-    with pytest.raises(ValueError, match=r"autograph writes 'ONNX' and 'NUMPY'"):
+    with pytest.raises(ValueError, match=r"autograph writes 'ONNX', 'NUMPY' and 'ARRAY_API'"):
         autograph.export(mlp(), rng_input(2, 8, 8), file_name=str(tmp_path / 'net'), file_format=fmt)
 
 

@@ -187,3 +187,83 @@ def test_the_numpy_path_imports_no_array_api_library(tmp_path):
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True,
                          cwd=str(tmp_path), env={'PYTHONPATH': str(__import__('pathlib').Path(autograph.__file__).parents[1])})
     assert out.stdout.strip() == '[]'
+
+
+# ---------------------------------------------------------------- export for any namespace
+MODEL = '''
+import numpy as np
+from autograph import ops
+
+
+def loss(x, labels, w1, b1, w2, b2):
+    h = ops.relu(x @ w1 + b1)
+    return ops.cross_entropy(h @ w2 + b2, labels)
+
+
+rng = np.random.default_rng(0)
+x, labels = rng.standard_normal((12, 6)), rng.integers(0, 3, 12)
+w1, b1, w2, b2 = rng.standard_normal((6, 5)), rng.standard_normal(5), rng.standard_normal((5, 3)), rng.standard_normal(3)
+'''
+
+
+def _import(path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_cli_exports_a_gradient_for_any_array_api_namespace(tmp_path):
+    from autograph.cli import main
+    from tests.codegen.checks import check_source
+    (tmp_path / 'model.py').write_text(MODEL)
+    out = tmp_path / 'grad_xp.py'
+    assert main(['export', f'{tmp_path / "model.py"}:loss', '--grad', '2,3,4,5', '--array-api', '-o', str(out)]) == 0
+    source = out.read_text()
+    assert 'runtime' not in source and 'autograph' not in source.split('\n', 1)[1]
+    assert 'xp = namespace_of(x, labels, w1, b1, w2, b2)' in source
+    check_source(source, function='loss_value_and_grad')
+    exported = _import(out).loss_value_and_grad
+    model = _import(tmp_path / 'model.py')
+    args = [model.x, model.labels, model.w1, model.b1, model.w2, model.b2]
+    want_loss, want = autograph.value_and_grad(mlp_loss, (2, 3, 4, 5))(*args)
+    for engine in ('numpy', 'dask', 'array_api_strict'):
+        convert, kind, back = ENGINES.get(engine, (np.asarray, np.ndarray, np.asarray))
+        loss, grads = exported(*[convert(a) for a in args])
+        assert all(isinstance(g, kind) for g in grads)
+        np.testing.assert_allclose(float(back(loss)), float(want_loss), rtol=1e-12)
+        for g, w in zip(grads, want):
+            np.testing.assert_allclose(np.asarray(back(g)), w, rtol=1e-10)
+
+
+def test_an_array_api_export_of_a_net_predicts_on_any_engine(tmp_path):
+    np.random.seed(0)
+    net = nn.SequentialCell(nn.Dense(3, 4, activation='relu'), nn.Dense(4, 2))
+    x = np.random.rand(5, 3).astype(np.float32)
+    path = autograph.export(net, Tensor(x), file_name=str(tmp_path / 'net'), file_format='ARRAY_API')
+    graph = autograph.load(path)
+    want = net(Tensor(x)).asnumpy()
+    for convert, kind, back in [(np.asarray, np.ndarray, np.asarray)] + list(ENGINES.values()):
+        out = graph(convert(x))
+        assert isinstance(out, kind)
+        np.testing.assert_allclose(np.asarray(back(out)), want, rtol=1e-5, atol=1e-6)
+
+
+def test_every_array_api_kernel_exports_as_plain_source(tmp_path):
+    from autograph.codegen.array_api import header
+    from autograph.export import standalone_array_api
+    from runtime.array_api import rule_of
+    from runtime.primitive import REGISTRY
+    from tests.codegen.checks import check_source
+    kernels = sorted({rule.__name__ for rule in map(rule_of, REGISTRY.values()) if callable(rule)})
+    source = (f'{header()}\nfrom runtime.kernels.array_api import {", ".join(kernels)}\n\n\n'
+              'def identity(x):\n    return relu(x) - relu(-x)\n')
+    text = standalone_array_api(source, {}, 'identity')
+    check_source(text, function='identity')
+    (tmp_path / 'kernels_xp.py').write_text(text)
+    module = _import(tmp_path / 'kernels_xp.py')
+    assert set(kernels) <= set(vars(module))
+    np.testing.assert_array_equal(module.identity(np.array([-1.5, 2.0])), [-1.5, 2.0])
+    got = module.identity(xps.asarray([-1.5, 2.0]))
+    assert isinstance(got, STRICT)

@@ -11,13 +11,14 @@ one, else a broadcast product. Nothing here reads a value back to the host (no `
 array), so a lazy engine (dask) stays lazy.
 
 This module needs only NumPy to import; `array_api_compat` is imported the first time an array
-of a type not seen before asks for its namespace.
+of a type not seen before asks for its namespace (without it, the array's own
+`__array_namespace__()` is used: NumPy 2's arrays have one).
 """
 import math
 
 import numpy as np
 
-from . import creation as _numpy_creation
+from .creation import _draw
 
 _NAMESPACES = {}        # type of array -> its namespace, as array_api_compat gives it
 
@@ -26,14 +27,18 @@ def namespace_of(*arrays):
     """The array API namespace of the first array among `arrays` (Python numbers are skipped),
     remembered per type: `array_api_compat.array_namespace` takes about 25 us."""
     for a in arrays:
-        kind = type(a)
+        kind = a.__class__     # (`type` is a soft keyword generated code never writes)
         xp = _NAMESPACES.get(kind)
         if xp is not None:
             return xp
         if a is None or kind in (bool, int, float, complex):
             continue
-        import array_api_compat
-        xp = _NAMESPACES[kind] = array_api_compat.array_namespace(a)
+        try:
+            import array_api_compat
+        except ImportError:         # the standard's own protocol (NumPy 2's arrays have it)
+            xp = _NAMESPACES[kind] = a.__array_namespace__()
+        else:
+            xp = _NAMESPACES[kind] = array_api_compat.array_namespace(a)
         return xp
     raise TypeError('no array among the operands')
 
@@ -41,9 +46,10 @@ def namespace_of(*arrays):
 def numpy_dtype(dtype):
     """The NumPy dtype of the same name as an array API dtype (array_api_strict.float32,
     torch.float32, or a NumPy dtype itself)."""
-    if isinstance(dtype, np.dtype) or (isinstance(dtype, type) and issubclass(dtype, np.generic)):
+    try:
         return np.dtype(dtype)
-    return np.dtype(str(dtype).rpartition('.')[2])
+    except TypeError:
+        return np.dtype(str(dtype).rpartition('.')[2])
 
 
 def _kind(xp, dtype):
@@ -219,22 +225,21 @@ def tri(N, M=None, k=0, dtype=None, *, xp):
     return xp.astype(cols <= rows + k, xp.float64 if dtype is None else dtype)
 
 
-def _drawn(kernel, shape, seed, dtype, xp, **params):
-    """NumPy's draw (the stream `autograph.set_seed` seeds, so every engine gets the same numbers),
-    as an array of the engine."""
-    return xp.asarray(kernel(shape, seed=seed, dtype=numpy_dtype(dtype), **params))
-
-
 def randn(shape, seed=None, dtype=None, *, xp):
-    return _drawn(_numpy_creation.randn, shape, seed, dtype or xp.float32, xp)
+    """NumPy's draw from the stream `autograph.set_seed` seeds (every engine gets the same
+    numbers), as an array of the engine; so are rand and bernoulli."""
+    dtype = numpy_dtype(dtype or xp.float32)
+    return xp.asarray(_draw(seed, lambda g: g.standard_normal(shape, dtype=dtype)))
 
 
 def rand(shape, seed=None, dtype=None, *, xp):
-    return _drawn(_numpy_creation.rand, shape, seed, dtype or xp.float32, xp)
+    dtype = numpy_dtype(dtype or xp.float32)
+    return xp.asarray(_draw(seed, lambda g: g.random(shape, dtype=dtype)))
 
 
 def bernoulli(shape, p=0.5, seed=None, dtype=None, *, xp):
-    return _drawn(_numpy_creation.bernoulli, shape, seed, dtype or xp.float32, xp, p=p)
+    dtype = numpy_dtype(dtype or xp.float32)
+    return xp.asarray(_draw(seed, lambda g: (g.random(shape) < p).astype(dtype)))
 
 
 # ---------------------------------------------------------------- shapes
