@@ -25,6 +25,7 @@ every constant is a literal `ast.literal_eval` reads (`nodes.literal`), a dtype 
 end a line escaped (`comment_text`). Blocks never come out empty.
 """
 import ast
+import contextlib
 from typing import NamedTuple
 
 import numpy as np
@@ -270,8 +271,9 @@ class _Writer:
         self.text(indent, f'if {self.expr_text(self.value(op.inputs[0]))}:')
         inner = indent + '    '
         before = self.statements
-        self.block(then.ops, inner)
-        self.yields(inner, op.outs, then.results)
+        with self.branch_names(then):
+            self.block(then.ops, inner)
+            self.yields(inner, op.outs, then.results)
         if self.statements == before:      # comments alone do not make a block
             self.text(inner, 'pass')
         start, loc, before = len(self.lines), self.loc, self.statements
@@ -280,6 +282,20 @@ class _Writer:
         self.yields(inner, op.outs, orelse.results)
         if self.statements == before + 1:  # nothing in the else: drop it, with its comments
             self.drop(start, loc)
+
+    @contextlib.contextmanager
+    def branch_names(self, region):
+        """Names of values that live and die inside `region` (one branch of an if) are free
+        again after it: the other branch's `y` is `y` too, not `y_1`."""
+        named, used, suffix = set(self.namer.names), set(self.namer.used), dict(self.namer.suffix)
+        yield
+        local = {id(o) for inner in walk(region.ops) for o in inner.outs}
+        for key in set(self.namer.names) - named:
+            if key in local:
+                name = self.namer.names[key]
+                if name not in used:
+                    self.namer.used.discard(name)
+        self.namer.suffix = {**self.namer.suffix, **suffix}
 
     def drop(self, start, loc):
         """Remove the lines written from `start` on, as if the writer were back at `loc`."""

@@ -40,6 +40,19 @@ class Undefined:
         return CompileError(f"name {self.name!r} may be undefined here: {self.why}")
 
 
+class Unmerged(Undefined):
+    """What a name holds after an if whose branches gave it values of different shapes or
+    structures: reading it raises the Reshaped error the merge met (a loop that started it as a
+    number catches that and widens it)."""
+
+    def __init__(self, name, reshaped):
+        super().__init__(name, reshaped.message)
+        self.reshaped = reshaped
+
+    def error(self):
+        return self.reshaped
+
+
 class LoopExit(NotStatic):
     """A `return`, `break` or `continue` that a branch or loop over run-time values cannot take
     where it is (it cannot stop half way). The loop the compiler was unrolling around it is
@@ -145,14 +158,23 @@ def lower_if(frame, stmt, pred):
             continue
         shown = display.get(name) or name
         (then_leaves, tree), (else_leaves, other) = leaves(values[0]), leaves(values[1])
-        if tree != other:
-            raise Reshaped(f"{shown_name(shown)} holds {describe_tree(values[0])} in one branch of the "
-                           f"if at line {stmt.lineno} and {describe_tree(values[1])} in the other; "
-                           "both branches must give it the same structure", name=name, values=values)
+        try:
+            if tree != other:
+                raise Reshaped(f"{shown_name(shown)} holds {describe_tree(values[0])} in one branch of the "
+                               f"if at line {stmt.lineno} and {describe_tree(values[1])} in the other; "
+                               "both branches must give it the same structure", name=name, values=values)
+            pairs = [_same_type(shown if tree is None else f'{shown}[{k}]', list(pair), builder, stmt,
+                                frame.parsed.generated, widen=name, regions=[ops_ for ops_, _ in branches])
+                     for k, pair in enumerate(zip(then_leaves, else_leaves))]
+        except Reshaped as e:
+            if name.startswith('#') or before.get(name, _MISSING) is not _MISSING:
+                raise       # (a loop widens what it carries from a number when it sees this)
+            # A name new in both branches with two kinds of value: an error only where
+            # something reads it after the if (each branch may use its own `t` for its own work).
+            frame.locals[name] = Unmerged(name, e.located(frame.parsed.loc(stmt)))
+            continue
         slots = []
-        for k, pair in enumerate(zip(then_leaves, else_leaves)):
-            leaf = _same_type(shown if tree is None else f'{shown}[{k}]', list(pair), builder, stmt,
-                              frame.parsed.generated, widen=name, regions=[ops_ for ops_, _ in branches])
+        for pair, leaf in zip(zip(then_leaves, else_leaves), pairs):
             if leaf is None:
                 slots.append(pair[0])     # one Python object in both branches
                 continue

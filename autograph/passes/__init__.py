@@ -1,4 +1,5 @@
 """Passes: Graph -> equivalent Graph. `optimize` is the pipeline the API runs before codegen."""
+from .branches import merge_branches
 from .custom import inline_custom
 from .dce import dce
 from .hoist import hoist
@@ -7,4 +8,4 @@ from .simplify import simplify
 
 
 def optimize(graph):
-    return dce(inplace(hoist(dce(simplify(dce(inline_custom(graph)))))))
+    return dce(inplace(hoist(dce(merge_branches(simplify(dce(inline_custom(graph))))))))

@@ -178,3 +178,48 @@ def test_an_accumulator_a_branch_may_skip_stays_an_array():
     out = autograph.jit(conditional_accumulate)(x)
     assert np.shape(out) == (3,)
     np.testing.assert_array_equal(out, np.zeros(3))
+
+
+# ---------------------------------------------------------------- branches
+def branch(x, w):
+    h = x @ w
+    if ops.sum(h) > 0:
+        y = ops.tanh(h)
+    else:
+        y = 0.5 * h * h
+    return ops.sum(y * y)
+
+
+@pytest.mark.parametrize('sign', [1.0, -1.0])
+def test_a_branch_and_its_adjoint_are_one_if(sign):
+    """The forward `if` and its adjoint's `if` on the same condition merge: each branch keeps
+    what its adjoint needs, and the other branch needs no `None` for it."""
+    x, w = np.abs(RNG.normal(size=(3, 4))), sign * np.abs(RNG.normal(size=(4, 2)))
+    source = source_of(autograph.grad(branch, (0, 1)), x, w)
+    assert [line.strip()[:3] for line in source.splitlines()].count('if ') == 1
+    assert 'None' not in source
+    check_grad(branch, (x, w), (0, 1))
+
+
+def two_ifs_apart(x):
+    s = ops.sum(x)
+    if s > 0:
+        a = x * 2.0
+    else:
+        a = x * 3.0
+    b = a * a
+    for i in range(2):
+        b = b + 1.0
+    if s > 0:
+        c = b * x
+    else:
+        c = b - x
+    return ops.sum(c)
+
+
+@pytest.mark.parametrize('sign', [1.0, -1.0])
+def test_ifs_with_a_loop_between_stay_apart(sign):
+    x = sign * np.abs(RNG.normal(size=(3,)))
+    jitted = autograph.jit(two_ifs_apart)
+    np.testing.assert_allclose(jitted(x), two_ifs_apart(autograph.Tensor(x)).asnumpy(), rtol=1e-12)
+    check_grad(two_ifs_apart, (x,), (0,))

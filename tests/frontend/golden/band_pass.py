@@ -6,18 +6,14 @@ def band_pass_value_and_grad(x):
     # m = ops.mean(x)
     m = x.mean()
     # if -0.5 < m <= 0.5:
-    logical_and = np.logical_and(m > -0.5, m <= 0.5)
-    if logical_and:
+    if np.logical_and(m > -0.5, m <= 0.5):
         # return ops.sum(x * x)
         out = (x * x).sum()
-    else:
-        # return ops.sum(ops.abs(x)) * 2
-        out = np.absolute(x).sum() * 2
-    # grad of: if -0.5 < m <= 0.5:
-    if logical_and:
         # grad of: return ops.sum(x * x)
         dx = x * 2
     else:
+        # return ops.sum(ops.abs(x)) * 2
+        out = np.absolute(x).sum() * 2
         # grad of: return ops.sum(ops.abs(x)) * 2
         dx = 2.0 * np.sign(x)
     return (out, dx)

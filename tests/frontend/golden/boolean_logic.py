@@ -14,30 +14,28 @@ def boolean_logic_value_and_grad(x):
         # y = ops.exp(x)
         y = np.exp(x)
     # if s > 100 or s < -100:
-    logical_or = np.logical_or(s > 100, s < -100)
-    if logical_or:
+    if np.logical_or(s > 100, s < -100):
         # y = y * 0
         y_1 = np.zeros((3,), dtype=np.float64)
-    else:
-        y_1 = y
-    # inside = (-0.5 < x) & (x < 0.5)
-    inside = np.logical_and(x > -0.5, x < 0.5)
-    # return ops.sum(y * inside + y * y)
-    out = (y_1 * inside + y_1 * y_1).sum()
-    # grad of: return ops.sum(y * inside + y * y)
-    dadd = np.ones((3,), dtype=np.float64)
-    dy = y_1 * 2 + dadd * inside
-    # grad of: if s > 100 or s < -100:
-    if logical_or:
+        # inside = (-0.5 < x) & (x < 0.5)
+        inside = np.logical_and(x > -0.5, x < 0.5)
+        # return ops.sum(y * inside + y * y)
+        out = (y_1 * inside + y_1 * y_1).sum()
         # grad of: y = y * 0
-        dy_1 = np.zeros((3,), dtype=np.float64)
+        dy = np.zeros((3,), dtype=np.float64)
     else:
-        dy_1 = dy
+        # inside = (-0.5 < x) & (x < 0.5)
+        inside = np.logical_and(x > -0.5, x < 0.5)
+        # return ops.sum(y * inside + y * y)
+        out = (y * inside + y * y).sum()
+        # grad of: return ops.sum(y * inside + y * y)
+        dadd = np.ones((3,), dtype=np.float64)
+        dy = y * 2 + dadd * inside
     # grad of: if 0 < s < 10 and not s > 5:
     if logical_and:
         # grad of: y = x * 2
-        dx = dy_1 * 2
+        dx = dy * 2
     else:
         # grad of: y = ops.exp(x)
-        dx = dy_1 * y
+        dx = dy * y
     return (out, dx)

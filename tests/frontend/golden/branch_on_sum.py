@@ -6,19 +6,17 @@ def branch_on_sum_value_and_grad(x, w):
     # y = x @ w
     y = x @ w
     # if ops.sum(y) > 0:
-    greater = y.sum() > 0
-    if greater:
+    if y.sum() > 0:
         # z = ops.exp(y)
         z = np.exp(y)
+        # return ops.sum(z)
+        out = z.sum()
+        dy = z
     else:
         # z = y * y
         z = y * y
-    # return ops.sum(z)
-    out = z.sum()
-    # grad of: if ops.sum(y) > 0:
-    if greater:
-        dy = z
-    else:
+        # return ops.sum(z)
+        out = z.sum()
         # grad of: z = y * y
         dy = y * 2
     # grad of: y = x @ w

@@ -6,27 +6,25 @@ def branch_uses_outer_values_value_and_grad(x, w):
     # h = ops.sin(x)
     h = np.sin(x)
     # if ops.mean(h) > -5:
-    greater = h.mean() > -5
-    if greater:
+    if h.mean() > -5:
         # out = h @ w + x
         out = h @ w + x
-    else:
-        out = h
-    # return ops.sum(out * out)
-    out_1 = (out * out).sum()
-    # grad of: return ops.sum(out * out)
-    dout = out * 2
-    # grad of: if ops.mean(h) > -5:
-    if greater:
+        # return ops.sum(out * out)
+        out_1 = (out * out).sum()
+        # grad of: return ops.sum(out * out)
+        dout = out * 2
         # grad of: out = h @ w + x
         dh = w @ dout
         dw = h[:, None] * dout
         dx = dout
     else:
+        # return ops.sum(out * out)
+        out_1 = (h * h).sum()
+        # grad of: return ops.sum(out * out)
+        dh = h * 2
         # grad of: if ops.mean(h) > -5:
         dw = np.zeros((3, 3), dtype=np.float64)
         dx = np.zeros((3,), dtype=np.float64)
-        dh = dout
     # grad of: h = ops.sin(x)
     dx_1 = dx + dh * np.cos(x)
     return (out_1, (dx_1, dw))

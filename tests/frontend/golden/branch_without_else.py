@@ -6,23 +6,19 @@ def branch_without_else_value_and_grad(x):
     # y = x * 2
     y = x * 2
     # if ops.sum(x) < 10:
-    less = x.sum() < 10
-    if less:
+    if x.sum() < 10:
         # y = y * x
         y_1 = y * x
-    else:
-        y_1 = y
-    # return ops.sum(y)
-    out = y_1.sum()
-    # grad of: return ops.sum(y)
-    dy = np.ones((3,), dtype=np.float64)
-    # grad of: if ops.sum(x) < 10:
-    if less:
-        dy_1 = x
+        # return ops.sum(y)
+        out = y_1.sum()
+        dy = x
         dx = y
     else:
+        out = y.sum()
+        # grad of: return ops.sum(y)
+        dy = np.ones((3,), dtype=np.float64)
+        # grad of: if ops.sum(x) < 10:
         dx = np.zeros((3,), dtype=np.float64)
-        dy_1 = dy
     # grad of: y = x * 2
-    dx_1 = dx + dy_1 * 2
+    dx_1 = dx + dy * 2
     return (out, dx_1)

@@ -6,15 +6,14 @@ def conditional_expression_value_and_grad(x):
     # s = ops.sum(x)
     s = x.sum()
     # return ops.sin(s) if s > 0 else ops.cos(s) * 2
-    greater = s > 0
-    if greater:
+    if s > 0:
         out = np.sin(s)
-    else:
-        out = np.cos(s) * 2
-    # grad of: return ops.sin(s) if s > 0 else ops.cos(s) * 2
-    if greater:
+        # grad of: return ops.sin(s) if s > 0 else ops.cos(s) * 2
         ds = np.cos(s)
     else:
+        # return ops.sin(s) if s > 0 else ops.cos(s) * 2
+        out = np.cos(s) * 2
+        # grad of: return ops.sin(s) if s > 0 else ops.cos(s) * 2
         ds = -2.0 * np.sin(s)
     # grad of: s = ops.sum(x)
     dx = ds * np.ones((3,), dtype=np.float64)

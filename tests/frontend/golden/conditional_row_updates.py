@@ -48,8 +48,8 @@ def conditional_row_updates_value_and_grad(x):
         else:
             # grad of: y[i] = y[i] * 0.5
             dmul = dy[i_1]
-            dgetitem_2 = dmul * 0.5
-            dy = index_add_to(setitem(dy, 0, index=np.s_[i_1]), dgetitem_2, index=np.s_[i_1])
+            dgetitem_1 = dmul * 0.5
+            dy = index_add_to(setitem(dy, 0, index=np.s_[i_1]), dgetitem_1, index=np.s_[i_1])
         # grad of: for i in range(x.shape[0]):
         i_1 = i_1 - 1
     # grad of: y = x * 1.0

@@ -6,23 +6,22 @@ def early_exit_depths_value_and_grad(x):
     # s = ops.sum(x)
     s = x.sum()
     # if s > 0:
-    greater = s > 0
-    if greater:
+    if s > 0:
         # m = ops.amax(x)
         m = x.max()
         # if m > 1.0:
-        greater_1 = m > 1.0
-        if greater_1:
+        greater = m > 1.0
+        if greater:
             # return ops.sum(ops.log(x * x + 1))
             add = x * x + 1
             out = np.log(add).sum()
             add_1 = add
-            greater_2 = None
+            greater_1 = None
             y = None
         else:
             # if s > 0.5:
-            greater_3 = s > 0.5
-            if greater_3:
+            greater_2 = s > 0.5
+            if greater_2:
                 # return m * s
                 out = m * s
                 y = None
@@ -33,25 +32,9 @@ def early_exit_depths_value_and_grad(x):
                 out = (y_1 * y_1).sum()
                 y = y_1
             add_1 = None
-            greater_2 = greater_3
-        greater_4 = greater_1
-        m_1 = m
-        y_2 = None
-    else:
-        # y = ops.cos(x)
-        y_3 = np.cos(x)
-        # return ops.sum(y * y)
-        out = (y_3 * y_3).sum()
-        greater_4 = None
-        add_1 = None
-        greater_2 = None
-        m_1 = None
-        y = None
-        y_2 = y_3
-    # grad of: if s > 0:
-    if greater:
+            greater_1 = greater_2
         # grad of: if m > 1.0:
-        if greater_4:
+        if greater:
             # grad of: return ops.sum(ops.log(x * x + 1))
             dadd = 1.0 / add_1
             dx = dadd * x * 2
@@ -60,10 +43,10 @@ def early_exit_depths_value_and_grad(x):
             dm = ds
         else:
             # grad of: if s > 0.5:
-            if greater_2:
+            if greater_1:
                 dx = np.zeros((3,), dtype=np.float64)
                 dm = s
-                ds = m_1
+                ds = m
             else:
                 # grad of: return ops.sum(y * y)
                 dy = y * 2
@@ -73,11 +56,15 @@ def early_exit_depths_value_and_grad(x):
                 dm = np.zeros((), dtype=np.float64)
                 ds = dm
         # grad of: m = ops.amax(x)
-        cast = np.asarray(x == np.reshape(m_1, shape=(1,)), dtype=np.float64)
+        cast = np.asarray(x == np.reshape(m, shape=(1,)), dtype=np.float64)
         dx_1 = dx + np.reshape(dm, shape=(1,)) * (cast / cast.sum(keepdims=True))
     else:
+        # y = ops.cos(x)
+        y_1 = np.cos(x)
+        # return ops.sum(y * y)
+        out = (y_1 * y_1).sum()
         # grad of: y = ops.cos(x)
-        dx_1 = y_2 * -2 * np.sin(x)
+        dx_1 = y_1 * -2 * np.sin(x)
         # grad of: if s > 0:
         ds = np.zeros((), dtype=np.float64)
     # grad of: s = ops.sum(x)

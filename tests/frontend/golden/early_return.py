@@ -4,32 +4,24 @@ import numpy as np
 
 def early_return_value_and_grad(x):
     # if ops.sum(x) > 0:
-    greater = x.sum() > 0
-    if greater:
+    if x.sum() > 0:
         # return ops.sum(x * x)
         out = (x * x).sum()
-        greater_1 = None
-        y = None
-    else:
-        # y = ops.exp(x)
-        y_1 = np.exp(x)
-        # if ops.mean(y) > 2:
-        greater_2 = y_1.mean() > 2
-        if greater_2:
-            # return ops.sum(y)
-            out = y_1.sum()
-        else:
-            # return ops.sum(-x)
-            out = -x.sum()
-        greater_1 = greater_2
-        y = y_1
-    # grad of: if ops.sum(x) > 0:
-    if greater:
         # grad of: return ops.sum(x * x)
         dx = x * 2
     else:
+        # y = ops.exp(x)
+        y = np.exp(x)
+        # if ops.mean(y) > 2:
+        greater = y.mean() > 2
+        if greater:
+            # return ops.sum(y)
+            out = y.sum()
+        else:
+            # return ops.sum(-x)
+            out = -x.sum()
         # grad of: if ops.mean(y) > 2:
-        if greater_1:
+        if greater:
             # grad of: return ops.sum(y)
             dy = np.ones((3,), dtype=np.float64)
             # grad of: if ops.mean(y) > 2:

@@ -4,8 +4,7 @@ import numpy as np
 
 def loop_inside_branch_value_and_grad(x, w):
     # if ops.sum(x) > 0:
-    greater = x.sum() > 0
-    if greater:
+    if x.sum() > 0:
         # for _ in range(3):
         h = x
         h_saved = []
@@ -13,18 +12,12 @@ def loop_inside_branch_value_and_grad(x, w):
             h_saved.append(h)
             # h = ops.tanh(h @ w)
             h = np.tanh(h @ w)
-    else:
-        # h = h * 2
-        h = x * 2
-        h_saved = None
-    # return ops.sum(h)
-    out = h.sum()
-    # grad of: return ops.sum(h)
-    dx = np.ones((3,), dtype=np.float64)
-    # grad of: if ops.sum(x) > 0:
-    if greater:
+        # return ops.sum(h)
+        out = h.sum()
+        # grad of: return ops.sum(h)
+        dx = 1.0
         # grad of: for _ in range(3):
-        dw = np.zeros((3, 3), dtype=np.float64)
+        dw = 0.0
         h_1 = h
         for h_2 in reversed(h_saved):
             # grad of: h = ops.tanh(h @ w)
@@ -33,6 +26,10 @@ def loop_inside_branch_value_and_grad(x, w):
             dw += h_2[:, None] * dmatmul
             h_1 = h_2
     else:
+        # h = h * 2
+        h_3 = x * 2
+        # return ops.sum(h)
+        out = h_3.sum()
         # grad of: h = h * 2
         dx = np.full(shape=(3,), fill_value=2.0, dtype=np.float64)
         # grad of: if ops.sum(x) > 0:

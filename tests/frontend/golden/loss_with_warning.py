@@ -7,23 +7,20 @@ def loss_with_warning_value_and_grad(x, w):
     matmul = x @ w
     loss = (matmul ** 2).sum()
     # if loss > 5.0:
-    greater = loss > 5.0
-    if greater:
+    if loss > 5.0:
         # print('large loss:', loss)
         print('large loss:', loss)
         # return ops.sqrt(loss)
         out = np.sqrt(loss)
-    else:
-        out = loss
-    # grad of: if loss > 5.0:
-    dout = np.ones((), dtype=np.float64)
-    if greater:
         # grad of: return ops.sqrt(loss)
         dloss = 1.0 / (2 * out)
+        out_1 = out
     else:
-        dloss = dout
+        # grad of: if loss > 5.0:
+        dloss = np.ones((), dtype=np.float64)
+        out_1 = loss
     # grad of: loss = ops.sum((x @ w) ** 2)
     dmatmul = dloss * 2 * matmul
     dx = w @ dmatmul
     dw = x[:, None] * dmatmul
-    return (out, (dx, dw))
+    return (out_1, (dx, dw))

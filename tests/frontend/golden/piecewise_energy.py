@@ -6,16 +6,20 @@ def piecewise_energy_value_and_grad(x):
     # r = ops.sqrt(ops.sum(x * x))
     r = np.sqrt((x * x).sum())
     # if r < 0.5:
-    less = r < 0.5
-    if less:
+    if r < 0.5:
         # e = r * r
         e = r * r
-        less_1 = None
-        div = None
+        # return e * ops.sum(ops.sin(x))
+        sum_1 = np.sin(x).sum()
+        out = e * sum_1
+        # grad of: return e * ops.sum(ops.sin(x))
+        t = e * np.cos(x)
+        # grad of: e = r * r
+        dr = sum_1 * r * 2
     else:
         # elif r < 1.5:
-        less_2 = r < 1.5
-        if less_2:
+        less = r < 1.5
+        if less:
             # e = r - 0.25
             e = r - 0.25
             div = None
@@ -24,19 +28,13 @@ def piecewise_energy_value_and_grad(x):
             div_1 = r / 1.5
             e = np.log(div_1) + 1.25
             div = div_1
-        less_1 = less_2
-    # return e * ops.sum(ops.sin(x))
-    sum_1 = np.sin(x).sum()
-    out = e * sum_1
-    # grad of: return e * ops.sum(ops.sin(x))
-    mul = e * np.cos(x)
-    # grad of: if r < 0.5:
-    if less:
-        # grad of: e = r * r
-        dr = sum_1 * r * 2
-    else:
+        # return e * ops.sum(ops.sin(x))
+        sum_1 = np.sin(x).sum()
+        out = e * sum_1
+        # grad of: return e * ops.sum(ops.sin(x))
+        t = e * np.cos(x)
         # grad of: elif r < 1.5:
-        if less_1:
+        if less:
             dr = sum_1
         else:
             # grad of: e = ops.log(r / 1.5) + 1.25
@@ -44,6 +42,6 @@ def piecewise_energy_value_and_grad(x):
             dr = ddiv / 1.5
     # grad of: r = ops.sqrt(ops.sum(x * x))
     dsum = dr / (2 * r)
-    mul_1 = dsum * x
-    dx = mul + mul_1 + mul_1
+    mul = dsum * x
+    dx = t + mul + mul
     return (out, dx)

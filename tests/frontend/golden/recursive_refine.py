@@ -4,53 +4,45 @@ import numpy as np
 
 def recursive_refine_value_and_grad(x):
     # if ops.sum(x * x) > 4.0:
-    greater = (x * x).sum() > 4.0
-    if greater:
+    if (x * x).sum() > 4.0:
         # return x * 0.5
-        out = x * 0.5
-        greater_1 = None
-        add = None
-        greater_2 = None
-        add_1 = None
-    else:
-        # return refine(ops.sin(x) + x, depth - 1)
-        add_2 = np.sin(x) + x
-        # if ops.sum(x * x) > 4.0:
-        greater_3 = (add_2 * add_2).sum() > 4.0
-        if greater_3:
-            # return x * 0.5
-            out = add_2 * 0.5
-            greater_2 = None
-            add_1 = None
-        else:
-            # return refine(ops.sin(x) + x, depth - 1)
-            add_3 = np.sin(add_2) + add_2
-            # if ops.sum(x * x) > 4.0:
-            greater_4 = (add_3 * add_3).sum() > 4.0
-            if greater_4:
-                # return x * 0.5
-                out = add_3 * 0.5
-            else:
-                # return refine(ops.sin(x) + x, depth - 1)
-                out = np.sin(add_3) + add_3
-            greater_2 = greater_4
-            add_1 = add_3
-        greater_1 = greater_3
-        add = add_2
-    # return ops.sum(refine(x, 3))
-    out_1 = out.sum()
-    # grad of: if ops.sum(x * x) > 4.0:
-    if greater:
+        mul = x * 0.5
+        # return ops.sum(refine(x, 3))
+        out = mul.sum()
         # grad of: return x * 0.5
         dx = np.full(shape=(3,), fill_value=0.5, dtype=np.float64)
     else:
+        # return refine(ops.sin(x) + x, depth - 1)
+        add = np.sin(x) + x
+        # if ops.sum(x * x) > 4.0:
+        greater = (add * add).sum() > 4.0
+        if greater:
+            # return x * 0.5
+            out_1 = add * 0.5
+            greater_1 = None
+            add_1 = None
+        else:
+            # return refine(ops.sin(x) + x, depth - 1)
+            add_2 = np.sin(add) + add
+            # if ops.sum(x * x) > 4.0:
+            greater_2 = (add_2 * add_2).sum() > 4.0
+            if greater_2:
+                # return x * 0.5
+                out_1 = add_2 * 0.5
+            else:
+                # return refine(ops.sin(x) + x, depth - 1)
+                out_1 = np.sin(add_2) + add_2
+            greater_1 = greater_2
+            add_1 = add_2
+        # return ops.sum(refine(x, 3))
+        out = out_1.sum()
         # grad of: if ops.sum(x * x) > 4.0:
-        if greater_1:
+        if greater:
             # grad of: return x * 0.5
             dadd = np.full(shape=(3,), fill_value=0.5, dtype=np.float64)
         else:
             # grad of: if ops.sum(x * x) > 4.0:
-            if greater_2:
+            if greater_1:
                 # grad of: return x * 0.5
                 dadd_1 = np.full(shape=(3,), fill_value=0.5, dtype=np.float64)
             else:
@@ -58,4 +50,4 @@ def recursive_refine_value_and_grad(x):
                 dadd_1 = 1.0 + np.cos(add_1)
             dadd = dadd_1 + dadd_1 * np.cos(add)
         dx = dadd + dadd * np.cos(x)
-    return (out_1, dx)
+    return (out, dx)

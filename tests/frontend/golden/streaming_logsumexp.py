@@ -60,11 +60,11 @@ def streaming_logsumexp_value_and_grad(x):
             ds = mul
         else:
             # grad of: s = s + ops.exp(x[i] - m)
-            dsub_1 = ds * exp_5
-            dm = dm - dsub_1
-            index_add_2 = index_add(dsub_1, index=np.s_[i_1], shape=(6,))
+            dsub = ds * exp_5
+            dm = dm - dsub
+            index_add_1 = index_add(dsub, index=np.s_[i_1], shape=(6,))
             # grad of: if x[i] > m:
-            dx = dx + index_add_2
+            dx = dx + index_add_1
         # grad of: for i in range(1, x.shape[0]):
         i_1 = i_1 - 1
     # grad of: m = x[0]
