@@ -740,8 +740,24 @@ def _grouped(xp, fn, groups, axis, *parts):
     return xp.concat(outs, axis=axis)
 
 
+def _taps(x, kernel_size, stride, dilation):
+    """[(i, j, x's (N, C, OH, OW) slice that tap (i, j) of each window reads)] of a padded x."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel_size, stride, dilation
+    h, w = x.shape[2:]
+    oh, ow = (h - (kh - 1) * dh - 1) // sh + 1, (w - (kw - 1) * dw - 1) // sw + 1
+    return [(i, j, x[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw])
+            for i in range(kh) for j in range(kw)]
+
+
 def conv2d(x, w, stride=(1, 1), padding=_NO_PAD, dilation=(1, 1), groups=1):
     xp = namespace_of(x, w)
+    if groups == 1:     # one product per tap: no (N, C, OH, OW, KH, KW) copy of the windows
+        taps = _taps(_pad2d(x, padding), w.shape[2:], stride, dilation)
+        out = None
+        for i, j, tap in taps:
+            term = xp.tensordot(tap, w[:, :, i, j], axes=([1], [1]))       # N OH OW O
+            out = term if out is None else out + term
+        return xp.permute_dims(out, (0, 3, 1, 2))
     win = _windows(_pad2d(x, padding), w.shape[2:], stride, dilation)
     out = _grouped(xp, lambda wi, wg: xp.tensordot(wi, wg, axes=([1, 4, 5], [1, 2, 3])), groups, 3,
                    (win, 1), (w, 0))
@@ -759,6 +775,11 @@ def conv2d_input_grad(g, w, input_size, stride=(1, 1), padding=_NO_PAD, dilation
 
 def conv2d_weight_grad(x, g, kernel_size, stride=(1, 1), padding=_NO_PAD, dilation=(1, 1), groups=1):
     xp = namespace_of(x, g)
+    if groups == 1:
+        taps = _taps(_pad2d(x, padding), kernel_size, stride, dilation)
+        rows = [xp.tensordot(g, tap, axes=([0, 2, 3], [0, 2, 3])) for _, _, tap in taps]    # O C each
+        out = xp.stack(rows, axis=-1)
+        return xp.reshape(out, out.shape[:2] + tuple(kernel_size))
     win = _windows(_pad2d(x, padding), kernel_size, stride, dilation)
     return _grouped(xp, lambda gg, wi: xp.tensordot(gg, wi, axes=([0, 2, 3], [0, 2, 3])), groups, 0,
                     (g, 1), (win, 1))
@@ -780,14 +801,41 @@ def _window_argmax(x, kernel_size, stride, padding, dilation):
     return xp.argmax(_taps_flat(win), axis=-1)
 
 
+def _tiles(x, kernel_size, stride, padding, dilation):
+    """(N, C, OH, OW, KH * KW): the windows, by reshaping, where they tile x exactly (stride =
+    kernel size, no padding or dilation, sizes divisible); else None."""
+    xp = namespace_of(x)
+    (kh, kw), (n, c, h, w) = kernel_size, x.shape
+    if tuple(stride) != (kh, kw) or tuple(map(tuple, padding)) != _NO_PAD or tuple(dilation) != (1, 1) \
+            or h % kh or w % kw:
+        return None
+    tiles = xp.permute_dims(xp.reshape(x, (n, c, h // kh, kh, w // kw, kw)), (0, 1, 2, 4, 3, 5))
+    return xp.reshape(tiles, (n, c, h // kh, w // kw, kh * kw))
+
+
+def _untiled(tiles, kernel_size):
+    """The inverse of `_tiles`: (N, C, OH, OW, KH * KW) back to (N, C, OH * KH, OW * KW)."""
+    xp = namespace_of(tiles)
+    (kh, kw), (n, c, oh, ow, _) = kernel_size, tiles.shape
+    tiles = xp.permute_dims(xp.reshape(tiles, (n, c, oh, ow, kh, kw)), (0, 1, 2, 4, 3, 5))
+    return xp.reshape(tiles, (n, c, oh * kh, ow * kw))
+
+
 def max_pool2d(x, kernel_size, stride, padding=_NO_PAD, dilation=(1, 1)):
     xp = namespace_of(x)
+    tiles = _tiles(x, kernel_size, stride, padding, dilation)
+    if tiles is not None:
+        return xp.max(tiles, axis=-1)
     win = _windows(_pad2d(x, padding, _lowest(xp, x.dtype)), kernel_size, stride, dilation)
     return xp.max(win, axis=(4, 5))
 
 
 def max_pool2d_grad(x, g, kernel_size, stride, padding=_NO_PAD, dilation=(1, 1)):
     xp = namespace_of(x, g)
+    tiles = _tiles(x, kernel_size, stride, padding, dilation)
+    if tiles is not None:       # each window's cotangent to its first maximum, in place
+        hit = xp.expand_dims(xp.argmax(tiles, axis=-1), axis=-1) == xp.arange(tiles.shape[-1])
+        return _untiled(xp.where(hit, xp.expand_dims(g, axis=-1), xp.zeros((1,), dtype=g.dtype)), kernel_size)
     arg = _window_argmax(x, kernel_size, stride, padding, dilation)
     kh, kw = kernel_size
     taps = xp.reshape(xp.arange(kh * kw, dtype=arg.dtype), (kh, kw))
