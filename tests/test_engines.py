@@ -3,6 +3,7 @@
 arrays (dask's lazy), one compilation per engine, shape and dtype, `get_source` shows the array
 API code, NumPy arrays and Tensors beside an engine's arrays join it, and NumPy's own path does
 not change (no array_api_compat imported, the same source)."""
+import pathlib
 import re
 import subprocess
 import sys
@@ -267,3 +268,15 @@ def test_every_array_api_kernel_exports_as_plain_source(tmp_path):
     np.testing.assert_array_equal(module.identity(np.array([-1.5, 2.0])), [-1.5, 2.0])
     got = module.identity(xps.asarray([-1.5, 2.0]))
     assert isinstance(got, STRICT)
+
+
+def test_the_readme_shows_the_code_dask_runs(tmp_path, capsys):
+    import runpy
+    readme = (pathlib.Path(__file__).resolve().parents[1] / 'README.md').read_text()
+    section = readme.split('## Other array engines', 1)[1].split('\n## ', 1)[0]
+    blocks = re.findall(r'```python\n(.*?)```', section, re.S)
+    (tmp_path / 'readme_engines.py').write_text(blocks[0])
+    runpy.run_path(str(tmp_path / 'readme_engines.py'))
+    out = capsys.readouterr().out
+    assert out.startswith('Array\nTrue True\n')
+    assert blocks[1] in out

@@ -5,6 +5,7 @@ import os
 import pathlib
 import re
 
+from runtime.array_api import OPERATOR, NumpyOnly, Spelled, rule_of
 from runtime.primitive import REGISTRY
 
 README = pathlib.Path(__file__).resolve().parents[1] / 'README.md'
@@ -12,7 +13,7 @@ START, END = '<!-- primitives:start -->', '<!-- primitives:end -->'
 
 
 def primitive_table():
-    rows = ['| primitive | generated code | gradient |', '| --- | --- | --- |']
+    rows = ['| primitive | generated code | array API code | gradient |', '| --- | --- | --- | --- |']
     for name, prim in sorted(REGISTRY.items()):
         spelling = f'`a {prim.infix} b`' if prim.infix else f'`{prim.prefix}a`' if prim.prefix \
             else f'`a {prim.augmented} b`' if prim.augmented else f'`{prim.spelling}(...)`'
@@ -20,8 +21,21 @@ def primitive_table():
             spelling += f' or `a.{prim.method}(...)`'
         if prim.attribute:
             spelling += f' or `a.{prim.attribute}`'
-        rows.append(f"| {name} | {spelling} | {'yes' if prim.differentiable else 'none (zero)'} |")
+        rows.append(f"| {name} | {spelling} | {_array_api(prim)} | {'yes' if prim.differentiable else 'none (zero)'} |")
     return '\n'.join(rows)
+
+
+def _array_api(prim):
+    """How the array API dialect writes it (runtime.array_api.rule_of)."""
+    rule = rule_of(prim)
+    if isinstance(rule, NumpyOnly):
+        return 'NumPy only'
+    if rule == OPERATOR:
+        return 'the same'
+    if isinstance(rule, Spelled):
+        return f'`xp.{rule.name}(...)`'
+    return f'`{rule.__name__}(...)`' + (' or `a[...]`' if prim.subscript else '') + \
+        (f' or `a.{prim.attribute}`' if prim.attribute else '')
 
 
 def test_primitive_table_matches_registry():
