@@ -280,3 +280,36 @@ def test_the_readme_shows_the_code_dask_runs(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.startswith('Array\nTrue True\n')
     assert blocks[1] in out
+
+
+def _sin_cubed(v):
+    return ops.sum(ops.sin(v) ** 3)
+
+
+def _branchy(x, n):
+    total = x * 0.0
+    i = 0
+    while i < n:                    # a run-time loop, and a branch on an array's value
+        total = total + ops.tanh(x * i)
+        i += 1
+    if ops.sum(total) > 0:
+        return ops.sum(total * total)
+    return ops.sum(total)
+
+
+@pytest.mark.parametrize('engine', sorted(ENGINES))
+def test_the_other_transformations_run_on_the_engine(engine):
+    convert, kind, back = ENGINES[engine]
+    v, x = RNG.standard_normal(3), RNG.standard_normal((4, 3))
+    cases = [(autograph.vmap(lambda row: ops.tanh(row) * 2.0), (x,)),
+             (autograph.jacrev(lambda u: ops.tanh(u) * 2.0), (v,)),
+             (autograph.jacfwd(lambda u: ops.tanh(u) * 2.0), (v,)),
+             (autograph.hessian(_sin_cubed), (v,)),
+             (autograph.grad(autograph.grad(_sin_cubed)), (v,)),
+             (autograph.grad(lambda a, s: ops.sum(ops.sin(a) * s)), (x, 0.5)),
+             (autograph.grad(_branchy), (v, 3))]
+    for fn, args in cases:
+        want = fn(*args)
+        got = fn(*[convert(a) if isinstance(a, np.ndarray) else a for a in args])
+        assert isinstance(got, kind), type(got)
+        np.testing.assert_allclose(np.asarray(back(got)), want, rtol=1e-10, atol=1e-12)
