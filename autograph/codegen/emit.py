@@ -287,15 +287,10 @@ class _Writer:
     def branch_names(self, region):
         """Names of values that live and die inside `region` (one branch of an if) are free
         again after it: the other branch's `y` is `y` too, not `y_1`."""
-        named, used, suffix = set(self.namer.names), set(self.namer.used), dict(self.namer.suffix)
+        mark = self.namer.mark()
         yield
         local = {id(o) for inner in walk(region.ops) for o in inner.outs}
-        for key in set(self.namer.names) - named:
-            if key in local:
-                name = self.namer.names[key]
-                if name not in used:
-                    self.namer.used.discard(name)
-        self.namer.suffix = {**self.namer.suffix, **suffix}
+        self.namer.release(mark, local.__contains__)
 
     def drop(self, start, loc):
         """Remove the lines written from `start` on, as if the writer were back at `loc`."""
@@ -432,16 +427,20 @@ class _Blocks:
 
 def _inlined(graph, uses, blocks):
     """ids of op results written inline in their single consumer, in the same block and from
-    the same source statement, with no effect (an assign) between them."""
+    the same source statement (or both adjoint code, see `_same_statement`), with no effect (an
+    assign) between them."""
     inline = set()
     depth = {}     # id(value) -> how deeply its inline expression nests
+    arguments = {id(v) for v in graph.inputs}
 
     def visit(ops):
-        effects_before = {}
-        count = 0
+        effects_before, barriers_before = {}, {}
+        count = barriers = 0
         for op in ops:
-            effects_before[id(op)] = count
+            effects_before[id(op)], barriers_before[id(op)] = count, barriers
             count += op.prim.effect or bool(op.regions and has_effect(op))
+            # a construct or an in-place update may rebind a variable an expression reads
+            barriers += bool(op.regions) or bool(op.prim.augmented)
         for op in ops:
             for region in op.regions:
                 visit(region.ops)
@@ -457,12 +456,30 @@ def _inlined(graph, uses, blocks):
                 continue      # a chain of one statement's ops (an unrolled loop's) is cut into lines
             users = uses.get(id(op.out), [])
             if len(users) == 1 and users[0][0] is not None and users[0][1] == id(ops) \
-                    and users[0][0].loc == op.loc and _inlinable_into(users[0][0], op.out) \
+                    and (_same_statement(users[0][0], op, barriers_before) or _view_of(op, arguments)) \
+                    and _inlinable_into(users[0][0], op.out) \
                     and effects_before[id(users[0][0])] == effects_before[id(op)]:
                 inline.add(id(op.out))
                 depth[id(op.out)] = nesting
     visit(graph.ops)
     return inline
+
+
+def _same_statement(user, op, barriers_before):
+    """Whether `op` may be written inside `user`'s statement: it comes from the same line of
+    the user's, or both are adjoint code with nothing between them that rebinds a variable (a
+    partial product of one gradient read once by the next: `da = sub * b + dexp * exp`)."""
+    if user.loc == op.loc:
+        return True
+    return op.loc is not None and user.loc is not None and op.loc.grad and user.loc.grad \
+        and barriers_before[id(user)] == barriers_before[id(op)]
+
+
+def _view_of(op, arguments):
+    """Whether `op` is a subscript or transpose of the function's arguments, which no statement
+    rebinds: written where it is read, however far from its own line (`c[1] * ...`)."""
+    return (op.prim.subscript or op.prim.name == 'transpose') and \
+        all(id(v) in arguments or v.is_const for v in op.inputs)
 
 
 def _inlinable_into(user, v):

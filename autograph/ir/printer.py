@@ -14,7 +14,7 @@ import keyword
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -75,6 +75,8 @@ class Namer:
         # per hint, the suffix its last name took: every smaller one is used (names are never
         # freed), so the search for the next starts there, and 20,000 `y`s stay linear
         self.suffix: dict[str, int] = {}
+        self.order: list[int] = []      # ids in the order they were named
+        self.history: list[tuple[str, int]] = []   # (hint, its suffix before) as suffixes grow
 
     def fresh(self, hint: object) -> str:
         hint = identifier(hint)
@@ -85,13 +87,34 @@ class Namer:
             n += 1
             name = f'{hint[:_MAX_LENGTH - 1 - len(str(n))]}_{n}'
         self.used.add(name)
+        if n != self.suffix.get(hint, 0):
+            self.history.append((hint, self.suffix.get(hint, 0)))
         self.suffix[hint] = n
         return name
 
     def __call__(self, value: Value, default: str = 't') -> str:
         if id(value) not in self.names:
             self.names[id(value)] = self.fresh(value.name or default)
+            self.order.append(id(value))
         return self.names[id(value)]
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.order), len(self.history)
+
+    def release(self, mark: tuple[int, int], dead: Callable[[int], bool]) -> None:
+        """Free the names given since `mark` to values for which `dead(id)` holds, unless a
+        value named since then that lives on holds the same name; suffixes go back to where
+        they were, so the next search finds the freed names."""
+        named, grown = mark
+        new = self.order[named:]
+        gone = [key for key in new if dead(key)]
+        held = {self.names[key] for key in new if not dead(key)}
+        for key in gone:
+            if self.names[key] not in held:
+                self.used.discard(self.names[key])
+        for hint, before in reversed(self.history[grown:]):
+            self.suffix[hint] = before
+        del self.history[grown:]
 
 
 def format_graph(graph: Graph) -> str:

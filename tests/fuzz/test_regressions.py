@@ -385,6 +385,21 @@ def scales_what_it_iterates(x0, x1):
     return x1[0][1]
 
 
+
+# Seed 50536: a nested branch freed the name of a value it alone used (getitem_1), the outer if's
+# result then took that name, and the outer branch freed it again when it ended, though the
+# result still held it: a later value took it too and the adjoint read the wrong array (a crash;
+# elsewhere wrong gradients). A freed name is now never one a living value holds.
+def reuses_a_freed_name(x0):
+    k0 = ops.sum(x0)
+    for c0 in (0.16, 1.63):
+        for r1 in ops.outer(x0, x0[1]):
+            if not r1[0]:
+                return ops.sigmoid(ops.cos(x0[0, 1]) / (1.5 + (x0[0][3] - r1[3]) * (x0[0][3] - r1[3])))
+    v18 = x0.T
+    return (ops.ones((2,), float64) * k0 - ops.ones((2,), float64) * k0) @ (x0[::2] @ v18[:, 0])
+
+
 CODEGEN = {
     'keeps_the_previous_value': (keeps_the_previous_value, [V], (0,)),
     'shifts_two_values': (shifts_two_values, [V], (0,)),
@@ -392,6 +407,8 @@ CODEGEN = {
     'iterates_what_it_rebinds': (iterates_what_it_rebinds, [A * 0.5], (0,)),
     'returns_under_nested_if': (returns_under_nested_if, [np.array([[1.0, 2.0], [30.0, 30.0]]), V], (0, 1)),
     'loop_after_returning_loop': (loop_after_returning_loop, [np.eye(3) * 0.5, np.ones((2, 3))], (0,)),
+    'reuses_a_freed_name': (reuses_a_freed_name, [np.array([[0.75, 0.38, -0.53, 0.33], [0.6, -1.04, -0.27, 0.55],
+                                                             [0.06, 1.2, -0.42, -0.91]])], (0,)),
     'scales_what_it_iterates': (scales_what_it_iterates, [np.array([[0.56, -0.47], [-0.3, -0.67], [-0.55, -0.36], [0.2, -0.36]]),
                                                           np.array([[-0.05, -0.5, -0.82, 0.07], [-0.63, -0.79, 0.79, 0.32]])], (0, 1)),
 }

@@ -15,15 +15,13 @@ def arithmetic_operators_value_and_grad(x, y):
     # return ops.sum(b + c * a)
     out = (b + c * a).sum()
     # grad of: b = -a ** 2 + x @ y
-    mul = 3.0 * x
-    add_2 = a + 3.0 * y
     da = c - a * 2
     # grad of: a = (x + y) * (x - y) / (1.5 + y * y)
     dmul = da / add_1
     dadd = -(da * a) / add_1
-    mul_1 = dadd * y
+    mul = dadd * y
     dadd_1 = dmul * sub
     dsub = dmul * add
-    dx = add_2 + dsub + dadd_1
-    dy = mul + mul_1 + mul_1 - dsub + dadd_1
+    dx = a + 3.0 * y + dsub + dadd_1
+    dy = 3.0 * x + mul + mul - dsub + dadd_1
     return (out, (dx, dy))

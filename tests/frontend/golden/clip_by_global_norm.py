@@ -35,11 +35,10 @@ def clip_by_global_norm_value_and_grad(g1, g2):
         # grad of: g2 = g2 * (max_norm / norm)
         dg2_1 = dg2 * div_1
         ddiv = (dg2 * g2).sum(axis=(0, 1))
-        neg = -(ddiv * div_1 / norm)
         # grad of: g1 = g1 * (max_norm / norm)
         dg1_1 = dg1 * div_2
         ddiv_1 = (dg1 * g1).sum(axis=0)
-        dnorm = neg - ddiv_1 * div_2 / norm
+        dnorm = -(ddiv * div_1 / norm) - ddiv_1 * div_2 / norm
     else:
         # grad of: if norm > max_norm:
         dnorm = np.zeros((), dtype=np.float64)

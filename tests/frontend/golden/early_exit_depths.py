@@ -60,13 +60,13 @@ def early_exit_depths_value_and_grad(x):
         dx_1 = dx + np.reshape(dm, shape=(1,)) * (cast / cast.sum(keepdims=True))
     else:
         # y = ops.cos(x)
-        y_1 = np.cos(x)
+        y = np.cos(x)
         # return ops.sum(y * y)
-        out = (y_1 * y_1).sum()
+        out = (y * y).sum()
         # grad of: y = ops.cos(x)
-        dx_1 = y_1 * -2 * np.sin(x)
+        dx_1 = y * -2 * np.sin(x)
         # grad of: if s > 0:
         ds = np.zeros((), dtype=np.float64)
     # grad of: s = ops.sum(x)
-    dx_2 = dx_1 + ds
-    return (out, dx_2)
+    dx = dx_1 + ds
+    return (out, dx)

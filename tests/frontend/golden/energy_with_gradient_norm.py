@@ -19,14 +19,11 @@ def energy_with_gradient_norm_value_and_grad(w, x):
     # grad of grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
     dreshape = (ddw * dmatmul).sum(axis=1, keepdims=True)
     ddmatmul = (ddw * getitem).sum(axis=0)
-    getitem_1 = dreshape[:, 0]
     ddadd = ddmatmul * exp
-    mul = ddmatmul * dadd
-    neg = -(ddadd * dadd / add)
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dadd_1 = neg + dadd
-    dexp = mul + dadd_1
+    dadd_1 = -(ddadd * dadd / add) + dadd
+    dexp = ddmatmul * dadd + dadd_1
     dmatmul_1 = dexp * exp
     dw_1 = getitem * dmatmul_1
-    dx = getitem_1 + w @ dmatmul_1
+    dx = dreshape[:, 0] + w @ dmatmul_1
     return (out_1, (dw_1, dx))

@@ -17,9 +17,8 @@ def gaussian_log_likelihood_value_and_grad(x, mu):
     dmul = 1.0 / var
     dvar = -1.5 / var - div / var
     dsub = -dmul * sub
-    neg = -dsub
     # grad of: var = ops.mean((x - mu) ** 2)
     dsub_1 = dvar / 1.5 * sub
     dx = dsub + dsub_1
-    dmu = neg - dsub_1
+    dmu = -dsub - dsub_1
     return (out, (dx, dmu))

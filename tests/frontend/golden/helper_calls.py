@@ -25,22 +25,18 @@ def helper_calls_value_and_grad(a, b, w):
     dadd = 1.0 / (2 * sqrt_2)
     mul = dadd * sub
     dsub = mul * 2
-    # grad of: return cosine_similarity(a @ w, b) + l2_norm(a - b)
-    mul_1 = mul * -2
     # grad of: return v / l2_norm(v)
-    add = mul_1 + div / sqrt_1
     dsqrt = -(div * div_1 / sqrt_1).sum(axis=0)
     # grad of: return ops.sqrt(ops.sum(v * v) + 1e-12)
     dadd_1 = dsqrt / (2 * sqrt_1)
-    mul_2 = dadd_1 * b
-    db = add + mul_2 + mul_2
+    mul_1 = dadd_1 * b
+    db = mul * -2 + div / sqrt_1 + mul_1 + mul_1
     # grad of: return v / l2_norm(v)
-    div_2 = div_1 / sqrt
     dsqrt_1 = -(div_1 * div / sqrt).sum(axis=0)
     # grad of: return ops.sqrt(ops.sum(v * v) + 1e-12)
     dadd_2 = dsqrt_1 / (2 * sqrt)
-    mul_3 = dadd_2 * matmul
-    dmatmul = div_2 + mul_3 + mul_3
+    mul_2 = dadd_2 * matmul
+    dmatmul = div_1 / sqrt + mul_2 + mul_2
     # grad of: return cosine_similarity(a @ w, b) + l2_norm(a - b)
     dw = a[:, None] * dmatmul
     da = dsub + w @ dmatmul

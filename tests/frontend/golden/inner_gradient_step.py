@@ -20,20 +20,17 @@ def inner_gradient_step_value_and_grad(w, x):
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
     dadd_1 = 1.0 / add_1
     dmatmul_1 = dadd_1 * exp_1
-    matmul = sub @ dmatmul_1
     dsub = getitem * dmatmul_1
     # grad of: return softplus_energy(w - 0.5 * g, x)
     ddw = dsub * -0.5
     # grad of grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
     dreshape = (ddw * dmatmul).sum(axis=1, keepdims=True)
     ddmatmul = (ddw * getitem).sum(axis=0)
-    add_2 = matmul + dreshape[:, 0]
     ddadd = ddmatmul * exp
-    mul = ddmatmul * dadd
     dadd_2 = -(ddadd * dadd) / add
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dexp = mul + dadd_2
+    dexp = ddmatmul * dadd + dadd_2
     dmatmul_2 = dexp * exp
-    dx = add_2 + w @ dmatmul_2
+    dx = sub @ dmatmul_1 + dreshape[:, 0] + w @ dmatmul_2
     dw_1 = dsub + getitem * dmatmul_2
     return (out, (dw_1, dx))

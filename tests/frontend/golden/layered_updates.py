@@ -48,9 +48,8 @@ def layered_updates_value_and_grad(x, w):
                 # grad of: h = ops.tanh(h @ w)
                 dmatmul = dh * (1 - h_2 * h_2)
                 dh = w @ dmatmul
-                mul = h_3[:, None] * dmatmul
                 # grad of: if ops.sum(h) > 0:
-                dw = dw + mul
+                dw = dw + h_3[:, None] * dmatmul
             else:
                 # grad of: h = ops.exp(h) - 1.0
                 dh = dh * exp_2

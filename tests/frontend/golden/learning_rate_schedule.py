@@ -26,17 +26,14 @@ def learning_rate_schedule_value_and_grad(w, x, target):
     out = (sub ** 2).sum()
     # grad of: return ops.sum((x @ w - target) ** 2)
     dsub = 2.0 * sub
-    mul_1 = sub * -2
     dw = dsub @ x
-    mul_2 = dsub[:, None] * w_1
     # grad of: w = w - lr * momentum * (x.T @ err)
     dmul = -dw
     dmatmul = dmul * mul
     derr = dmatmul @ transpose
     dtranspose = dmatmul[:, None] * err
-    add = mul_2 + dtranspose.T
     # grad of: err = x @ w - target
-    dtarget = mul_1 - derr
-    dx = add + derr[:, None] * w
+    dtarget = sub * -2 - derr
+    dx = dsub[:, None] * w_1 + dtranspose.T + derr[:, None] * w
     dw_1 = dw + derr @ x
     return (out, (dw_1, dx, dtarget))

@@ -27,9 +27,9 @@ def loop_inside_branch_value_and_grad(x, w):
             h_1 = h_2
     else:
         # h = h * 2
-        h_3 = x * 2
+        h = x * 2
         # return ops.sum(h)
-        out = h_3.sum()
+        out = h.sum()
         # grad of: h = h * 2
         dx = np.full(shape=(3,), fill_value=2.0, dtype=np.float64)
         # grad of: if ops.sum(x) > 0:

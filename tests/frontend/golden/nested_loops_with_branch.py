@@ -39,15 +39,14 @@ def nested_loops_with_branch_value_and_grad(x, w):
     dw = np.zeros((3, 3), dtype=np.float64)
     for greater_saved_1, matmul_saved_1, h_saved_1 in zip(reversed(greater_saved_saved), reversed(matmul_saved_saved), reversed(h_saved_saved)):
         # grad of: for j in range(3):
-        for greater_1, matmul_2, h_1 in zip(reversed(greater_saved_1), reversed(matmul_saved_1), reversed(h_saved_1)):
+        for greater_1, matmul, h_1 in zip(reversed(greater_saved_1), reversed(matmul_saved_1), reversed(h_saved_1)):
             # grad of: if ops.sum(h) > 0:
             if greater_1:
                 # grad of: h = ops.sin(h @ w)
-                dmatmul = dh * np.cos(matmul_2)
+                dmatmul = dh * np.cos(matmul)
                 dh = w @ dmatmul
-                mul = h_1[:, None] * dmatmul
                 # grad of: if ops.sum(h) > 0:
-                dw = dw + mul
+                dw = dw + h_1[:, None] * dmatmul
             else:
                 # grad of: h = ops.cos(h) * 0.5
                 dh = dh * -0.5 * np.sin(h_1)

@@ -21,8 +21,7 @@ def recursive_tree_product_value_and_grad(a, b):
     dmul_1 = dmul * add
     dadd = dmul * mul
     dsin = mul_3 * b
-    mul_5 = mul_3 * sin
     # grad of: return ops.sum(tree_product((ops.sin(a), b, ops.cos(b), a * b, a + 1.0)))
-    db = mul_5 + dmul_1 * a - dcos * np.sin(b)
+    db = mul_3 * sin + dmul_1 * a - dcos * np.sin(b)
     da = dadd + dmul_1 * b + dsin * np.cos(a)
     return (out, (da, db))

@@ -37,9 +37,8 @@ def regression_with_logging_value_and_grad(w, x, y, lr):
         dmatmul = dmul * lr
         derr = dmatmul @ transpose
         dtranspose = dmatmul[:, None] * err_1
-        add = dx + dtranspose.T
         # grad of: err = x @ w - y
         dy = dy - derr
-        dx = add + derr[:, None] * w_2
+        dx = dx + dtranspose.T + derr[:, None] * w_2
         dw = dw + derr @ x
     return (out, (dw, dx, dy))

@@ -20,10 +20,8 @@ def residual_mlp_eval_value_and_grad(x, body_0_dense_weight, body_0_dense_bias, 
     add_2 = sigmoid_1 @ transpose_2 + head_bias
     # return ops.sum(mlp_eval(x))
     out = add_2.sum()
-    # grad of: return ops.sum(mlp_eval(x))
-    full = np.ones((1,), dtype=np.float64)
     # grad of: return self.head(self.body(x))
-    dsigmoid = transpose_2 @ full
+    dsigmoid = transpose_2 @ np.ones((1,), dtype=np.float64)
     dh = dsigmoid * sigmoid_1 * (1 - sigmoid_1)
     # grad of: h = ops.tanh(self.dense(x))
     dadd = dh * (1 - h_1 * h_1)

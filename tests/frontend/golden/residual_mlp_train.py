@@ -24,10 +24,8 @@ def residual_mlp_train_value_and_grad(x, body_0_dense_weight, body_0_dense_bias,
     add_2 = sigmoid_1 @ transpose_2 + head_bias
     # return ops.sum(mlp_train(x))
     out = add_2.sum()
-    # grad of: return ops.sum(mlp_train(x))
-    full = np.ones((1,), dtype=np.float64)
     # grad of: return self.head(self.body(x))
-    dsigmoid = transpose_2 @ full
+    dsigmoid = transpose_2 @ np.ones((1,), dtype=np.float64)
     dh = dsigmoid * sigmoid_1 * (1 - sigmoid_1)
     # grad of: h = h * self.keep   # a deterministic stand-in for dropout
     dh_1 = dh * 0.8

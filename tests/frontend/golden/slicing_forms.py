@@ -12,10 +12,7 @@ def slicing_forms_value_and_grad(x):
     getitem = x[:-1, None]
     out = (evens * evens).sum() + (shifted * getitem).sum()
     # grad of: return ops.sum(evens * evens) + ops.sum(shifted * x[:-1, None])
-    index_add_1 = index_add(shifted, index=np.s_[:-1, None], shape=(4, 3))
     devens = evens * 2
-    # grad of: shifted = x[1:, None]
-    index_add_to_1 = index_add_to(index_add_1, getitem, index=np.s_[1:, None])
     # grad of: evens = x[..., ::2]
-    dx = index_add_to(index_add_to_1, devens, index=np.s_[..., ::2])
+    dx = index_add_to(index_add_to(index_add(shifted, index=np.s_[:-1, None], shape=(4, 3)), getitem, index=np.s_[1:, None]), devens, index=np.s_[..., ::2])
     return (out, dx)

@@ -28,10 +28,10 @@ def streaming_logsumexp_value_and_grad(x):
             exp_2 = None
         else:
             # s = s + ops.exp(x[i] - m)
-            exp_3 = np.exp(getitem - m)
-            s_1 = s_1 + exp_3
+            exp = np.exp(getitem - m)
+            s_1 = s_1 + exp
             exp_1 = None
-            exp_2 = exp_3
+            exp_2 = exp
         greater_saved.append(greater)
         exp_saved.append(exp_1)
         exp_saved_1.append(exp_2)
@@ -43,28 +43,24 @@ def streaming_logsumexp_value_and_grad(x):
     dx = 0.0
     dm = s
     i_1 = 5
-    for greater_1, exp_4, s_2, exp_5 in zip(reversed(greater_saved), reversed(exp_saved), reversed(s_saved), reversed(exp_saved_1)):
+    for greater_1, exp_3, s_2, exp_4 in zip(reversed(greater_saved), reversed(exp_saved), reversed(s_saved), reversed(exp_saved_1)):
         # grad of: if x[i] > m:
         if greater_1:
-            # grad of: m = x[i]
-            index_add_1 = index_add(dm, index=np.s_[i_1], shape=(6,))
             # grad of: s = s * ops.exp(m - x[i]) + 1
-            mul = ds * exp_4
+            mul = ds * exp_3
             dexp = ds * s_2
-            dsub = dexp * exp_4
+            dsub = dexp * exp_3
             dgetitem = -dsub
-            index_add_to_1 = index_add_to(index_add_1, dgetitem, index=np.s_[i_1])
             # grad of: if x[i] > m:
-            dx = dx + index_add_to_1
+            dx = dx + index_add_to(index_add(dm, index=np.s_[i_1], shape=(6,)), dgetitem, index=np.s_[i_1])
             dm = dsub
             ds = mul
         else:
             # grad of: s = s + ops.exp(x[i] - m)
-            dsub = ds * exp_5
+            dsub = ds * exp_4
             dm = dm - dsub
-            index_add_1 = index_add(dsub, index=np.s_[i_1], shape=(6,))
             # grad of: if x[i] > m:
-            dx = dx + index_add_1
+            dx = dx + index_add(dsub, index=np.s_[i_1], shape=(6,))
         # grad of: for i in range(1, x.shape[0]):
         i_1 = i_1 - 1
     # grad of: m = x[0]

@@ -17,10 +17,9 @@ def tensor_methods_value_and_grad(x, w):
     cast = np.asarray(sum_1 == np.reshape(amax, shape=(1,)), dtype=np.float64)
     dtranspose = np.broadcast_to(cast / cast.sum(keepdims=True), shape=(3, 3))
     dsub = 2.0 * sub
-    add = dtranspose.T + dsub
     dmu = (sub * -2).sum(axis=1, keepdims=True)
     # grad of: mu = h.mean(axis=1, keepdims=True)
-    dh = add + dmu / 3
+    dh = dtranspose.T + dsub + dmu / 3
     # grad of: h = (x @ w).reshape(3, 1) * x
     dreshape = (dh * x).sum(axis=1, keepdims=True)
     dmatmul = dreshape[:, 0]

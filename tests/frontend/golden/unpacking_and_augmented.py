@@ -40,13 +40,12 @@ def unpacking_and_augmented_value_and_grad(x, w):
     dsub = dy_1 / sqrt
     dsqrt = (mul * -2 * y / sqrt).sum(axis=0)
     dvar = dsqrt / (2 * sqrt)
-    neg = -dsub.sum(axis=0)
     # grad of: return mean, (ops.mean(centered * centered), ops.amax(centered))
     cast = np.asarray(centered == np.reshape(top, shape=(1,)), dtype=np.float64)
     mul_1 = dvar / 3 * centered
     dcentered = np.reshape(dtop, shape=(1,)) * (cast / cast.sum(keepdims=True)) + mul_1 + mul_1
     # grad of: centered = v - mean
-    dmean = neg - dcentered.sum(axis=0)
+    dmean = -dsub.sum(axis=0) - dcentered.sum(axis=0)
     # grad of: mean = ops.mean(v)
     dmatmul = dcentered + dmean / 3
     # grad of: mean, (var, top) = moments(x @ w)
