@@ -198,8 +198,8 @@ class _Writer(emit._Writer):
         elif prim.elementwise or prim.infix or prim.prefix or prim.name in _SAME_KIND:
             target = op.out.dtype
             if target.kind == 'b':      # a comparison: its operands' common dtype
-                kinds = [v.dtype for v in op.inputs if _kind(v) is not None and not getattr(v, 'weak', False)]
-                consts = [v.const for v in op.inputs if getattr(v, 'is_scalar_const', False)]
+                kinds = [v.dtype for v in op.inputs if _kind(v) is not None and not v.weak]
+                consts = [v.const for v in op.inputs if v.is_scalar_const]
                 try:
                     target = np.result_type(*kinds, *consts) if kinds else None
                 except TypeError:
@@ -211,7 +211,7 @@ class _Writer(emit._Writer):
         start = 1 if prim.name == 'where' else 0
         out = list(args)
         for i, v in enumerate(op.inputs):
-            if i < start or getattr(v, 'weak', False) or getattr(v, 'is_scalar_const', False):
+            if i < start or v.weak or v.is_scalar_const:
                 continue
             kind = _kind(v)
             if kind is not None and kind != np.dtype(target).kind:

@@ -2,7 +2,7 @@
 the import differs. It writes model.ckpt and model.mindir into the current folder.
 
 Known failure: autograph writes no MindIR, so `export(..., file_format="MINDIR")` raises
-ValueError (autograph's own formats are 'NUMPY' and 'ONNX')."""
+ValueError (autograph's own formats are 'NUMPY', 'ARRAY_API' and 'ONNX')."""
 import numpy as np
 import autograph as mindspore
 from autograph import nn
