@@ -23,23 +23,34 @@ at several sizes, and the results are compared:
    (`n / (n - 1)`), the fewest terms first, checked at every probe; and written as that
    expression. A constant array that differs is made at run time when it is an `np.arange` or
    a fill (`_namespace`).
-4. The user's lines that produce code are the same at the call's sizes and at size 2 as at the
-   probes (`_same_lines`): a Python branch on the size, whose sides are on different lines and
-   whose threshold is below the probes, is an error rather than code for the probes' side.
-5. The generated function starts by binding its symbols, `n = x.shape[0]`, and checks that the
+4. While the probes compile, the sizes user code reads (`x.shape`, `x.size`, `len(x)`, of an
+   argument or of an array made from it) are marked where they differ from the earlier probes'
+   (frontend/sizes.py): ints that keep the mark through arithmetic, and raise on a Python
+   decision, as JAX's symbolic dimensions do: a comparison (a branch whose threshold is above
+   the probes, `a if n > 10 else b` on one line), a truth test, min or max (`min(n, 64)` is 64
+   at every probe), a hash, `//`, `%`, rounding, indexing a list. A decision leaves no number
+   in the code to fit, so the probes alone would compile it as at sizes near 1000. A comparison
+   whose sides differ by the same amount at every probe (`n - 1 < n`, the sizes of two axes of
+   one symbol) and `==` of two symbols (never equal in one entry) have one answer and pass.
+5. The user's lines that produce code are the same at the call's sizes and at size 2 (other
+   symbols 3, 4...) as at the probes (`_same_lines`): a Python branch on a size the marks miss
+   (a NumPy number made from it), whose sides are on different lines and whose threshold is
+   below the probes, is an error rather than code for the probes' side.
+6. The generated function starts by binding its symbols, `n = x.shape[0]`, and checks that the
    other axes of `n` have that size (a clear ValueError; in process the cache key guarantees it,
    an exported module needs it).
 
-What cannot be followed raises `DynamicShapeError` naming the user's line: code that differs
-between sizes (a Python branch on the size, a loop unrolled over it), a number that is no such
-function of the size, a constant array built from it that is neither an arange nor a fill, a
-probe that fails because another argument's axis must have the same size (the error names the
-axes of that size to add to `dynamic_dims`).
+What cannot be followed raises `DynamicShapeError` naming the user's line: a Python decision on
+a size (4), code that differs between sizes (a Python branch on the size, a loop unrolled over
+it), a number that is no such function of the size, a constant array built from it that is
+neither an arange nor a fill, a probe that fails because another argument's axis must have the
+same size (the error names the axes of that size to add to `dynamic_dims`).
 
-What is not seen, and compiled as at the probes: a branch whose threshold is above them or whose
-two sides are on one line, and a Python min or max of the size with a number (`min(n, 64)` is
-64 at every probe). JAX refuses such comparisons of a symbolic size; here the size is a number
-while compiling, so nothing marks them.
+What is still not seen, and compiled as at the probes: a decision on a NumPy number made from a
+size (`np.prod(x.shape) > 5000`, `np.int64(n)`: NumPy takes the int's value, not its mark) or on
+a compile-time array made from it, when its two sides are on one line or its threshold is above
+the probes; and what library code (built-in Cells, shape rules) decides on sizes inside, when it
+makes the same code at every probe.
 """
 import ast
 import inspect
@@ -56,6 +67,7 @@ from runtime.tensor import Parameter, Tensor
 from .codegen import Generated
 from .codegen.nodes import dtype_name
 from .errors import CompileError, DynamicShapeError
+from .frontend import sizes
 from .ir import Graph, Value
 from .ir.core import walk
 from .source import SourceLoc, parse
@@ -368,10 +380,12 @@ def polymorphic(dynamic: DynamicDims, args: Sequence[Any], leaves: list[Leaf], l
              for p in range(len(basis) + 1)]
     probes: list[tuple[Generated, Lines]] = []
     streams: list[list[tokenize.TokenInfo]] = []
+    reads = sizes.Probes(fn_name, _described(leaves), plans)     # the sizes user code decides with raise
     for plan in plans:
         probe_args = dynamic.with_sizes(args, leaves, plan)
         try:
-            generated, found = source_of(probe_args)
+            with reads.probe():
+                generated, found = source_of(probe_args)
             assert generated is not None
         except DynamicShapeError:
             raise
@@ -381,12 +395,14 @@ def polymorphic(dynamic: DynamicDims, args: Sequence[Any], leaves: list[Leaf], l
         streams.append(_tokens(generated.source))
         _same_structure(streams[0], streams[-1], probes[0][0], leaves, fn_name)    # fail early
     _same_lines(lines, probes[0][1], leaves, fn_name, 'at the sizes of this call')
-    try:        # a Python branch on the size below those of this call: traced at size 2
-        smallest = source_of(dynamic.with_sizes(args, leaves, {s: 2 for s in symbols}), False)[1]
+    try:        # a Python branch on the size below those of this call: traced at size 2 (and the
+        # other symbols at 3, 4...: a call with two symbols' sizes equal has another key)
+        smallest = source_of(dynamic.with_sizes(args, leaves, {s: 2 + k for k, s in enumerate(symbols)}), False)[1]
     except Exception:
         smallest = None     # (the code fails at size 2 as it would have failed to compile)
     if smallest is not None:
-        _same_lines(smallest, probes[0][1], leaves, fn_name, 'at size 2')
+        small = 'at size 2' if len(symbols) == 1 else f"at sizes {', '.join(str(2 + k) for k in range(len(symbols)))}"
+        _same_lines(smallest, probes[0][1], leaves, fn_name, small)
     values = [[plan[s] for s in symbols] for plan in plans]
     return _write(probes, streams, values, leaves, symbols, fn_name)
 

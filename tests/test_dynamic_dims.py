@@ -5,7 +5,9 @@ a slice's bounds, a loop's range, broadcast_to, the mean's constant, a sum divid
 the size as a Python int in arithmetic, a constant np.arange, sizes of two arguments, a square
 of the size. For each: one compilation serves every size, the values and gradients equal those
 compiled for that size alone, and at the sizes after the first, central differences in float64.
-Then the errors, the cache and fast path, the command line, export, and Model.train.
+Then the errors: a Python decision on a size (a comparison, min or max, a hash), which the probes
+alone would compile as at sizes near 1000, raises naming its line, while arithmetic on a size
+still compiles once; then the cache and fast path, the command line, export, and Model.train.
 """
 import importlib.util
 import math
@@ -287,6 +289,12 @@ def branches(x):
     return (x * 2.0).sum()
 
 
+def product_branch(x):
+    if np.prod(x.shape) > 100:      # a NumPy scalar: not marked, but its two sides are on two lines
+        return x.sum()
+    return (x * 2.0).sum()
+
+
 def cubed(x):
     return x.sum() * x.shape[0] ** 3
 
@@ -311,13 +319,15 @@ def unrolled(x):
 
 
 @pytest.mark.parametrize('fn, line, words', [
-    (branches, 'return (x * 2.0).sum()', ["branches's code depends on the size of x's axis 0",
-                                          'compiled only at the sizes of this call']),
+    (branches, 'if x.shape[0] > 100:', ["branches's code depends on the size of x's axis 0",
+                                        'compares it in Python (998 > 100 while compiling)']),
+    (product_branch, 'return (x * 2.0).sum()', ["product_branch's code depends on the size of x's axis 0",
+                                                'compiled only at the sizes of this call']),
     (cubed, 'return x.sum() * x.shape[0] ** 3', ['no simple function of the size']),
     (square_root, 'return x.sum() * math.sqrt(x.shape[0])', ['no simple function of the size']),
     (eye, 'return (x.T @ np.eye(x.shape[0]) @ x', ['constant array', 'np.arange or a fill']),
     (unrolled, 'return np.stack(rows).sum()', ['compiled for two sizes of it, the code differs']),
-], ids=['branch', 'cubed', 'square_root', 'eye', 'unrolled'])
+], ids=['branch', 'product_branch', 'cubed', 'square_root', 'eye', 'unrolled'])
 def test_code_that_depends_on_the_size_is_a_clear_error(fn, line, words):
     f = autograph.jit(fn, dynamic_dims={'x': 0})
     with pytest.raises(autograph.DynamicShapeError) as info:
@@ -326,6 +336,225 @@ def test_code_that_depends_on_the_size_is_a_clear_error(fn, line, words):
     assert 'test_dynamic_dims.py' in message and line in message, message
     assert all(w in message for w in words) and 'drop that axis from dynamic_dims' in message, message
     assert float(autograph.jit(fn)(np.ones((4, 3)))) == float(fn(np.ones((4, 3))))   # without it: fine
+
+
+# ---------------------------------------------------------------- decisions on the size
+# Each compiled as at the probes (sizes near 1000) would be wrong at other sizes: a Python
+# comparison, truth test, min/max, hash or rounding of a dynamic size raises, naming its line.
+def above_the_probes(x):
+    if x.shape[0] > 5000:
+        return x.sum()
+    return (x * 2.0).sum()
+
+
+def one_line(x):
+    return x.sum() if x.shape[0] > 10 else (x * 2.0).sum()
+
+
+def clipped(x):
+    k = min(x.shape[0], 64)
+    return x[:k].sum()
+
+
+def at_least(x):
+    return x.sum() * max(x.shape[0], 8)
+
+
+def size_one(x):
+    if x.shape[0] == 1:
+        return x.sum()
+    return (x * 3.0).sum()
+
+
+def length(x):
+    assert len(x) < 2000, 'too many rows'
+    return x.sum()
+
+
+def reshaped(x):
+    h = (x @ np.ones((3, 5))).reshape(-1)      # a size of an array made from x: 5 * n
+    if h.shape[0] > 20000:
+        return h.sum()
+    return (h * 2.0).sum()
+
+
+def keyed(x):
+    return x.sum() * {4: 1.0, 8: 2.0}.get(x.shape[0], 3.0)
+
+
+def halved(x):
+    return x[:x.shape[0] // 2].sum()
+
+
+def odd(x):
+    if x.shape[0] % 2:
+        return x.sum()
+    return (x * 2.0).sum()
+
+
+def truth(x):
+    if x.shape[0] - 2:
+        return x.sum()
+    return (x * 2.0).sum()
+
+
+def picked(x):
+    table = [1.0] * 100 + [2.0] * 1900
+    return x.sum() * table[x.shape[0]]
+
+
+def _large(n):
+    return n > 5000
+
+
+def in_a_helper(x):
+    return x.sum() if _large(x.shape[0]) else (x * 2.0).sum()
+
+
+def while_python(x):
+    k = 1
+    while k < x.shape[0]:       # a loop of Python numbers: run while compiling, at the probes
+        k = k * 2
+    return x.sum() * k
+
+
+@pytest.mark.parametrize('fn, line, words', [
+    (above_the_probes, 'if x.shape[0] > 5000:', ['compares it in Python (998 > 5000 while compiling)']),
+    (one_line, 'return x.sum() if x.shape[0] > 10 else', ['compares it in Python (998 > 10']),
+    (clipped, 'k = min(x.shape[0], 64)', ['min() compares it in Python (min(998, 64) while compiling)']),
+    (at_least, 'return x.sum() * max(x.shape[0], 8)', ['max() compares it']),
+    (size_one, 'if x.shape[0] == 1:', ['compares it in Python (998 == 1']),
+    (length, "assert len(x) < 2000, 'too many rows'", ['compares it in Python']),
+    (reshaped, 'if h.shape[0] > 20000:', ['compares it in Python (4990 > 20000']),
+    (keyed, 'return x.sum() * {4: 1.0, 8: 2.0}.get(x.shape[0], 3.0)', ['a dict key or set member']),
+    (halved, 'return x[:x.shape[0] // 2].sum()', ['divides it rounding down (//)']),
+    (odd, 'if x.shape[0] % 2:', ['takes a remainder of it (%)']),
+    (truth, 'if x.shape[0] - 2:', ['tests its truth in Python (996 while compiling)']),
+    (picked, 'return x.sum() * table[x.shape[0]]', ['indexes a list with it']),
+    (in_a_helper, 'return n > 5000', ['compares it in Python (998 > 5000']),
+], ids=lambda v: v.__name__ if callable(v) else '')
+def test_a_python_decision_on_the_size_raises_naming_its_line(fn, line, words):
+    """The holes the probes alone do not see (a threshold above them, both sides of a branch on
+    one line, min and max) and every other decision: never compiled as at the probes."""
+    f = autograph.jit(fn, dynamic_dims={'x': 0})
+    with pytest.raises(autograph.DynamicShapeError) as info:
+        f(np.ones((4, 3)))
+    message = str(info.value)
+    assert 'test_dynamic_dims.py' in message and line in message, message
+    assert f"{fn.__name__}'s code depends on the size of x's axis 0" in message, message
+    assert all(w in message for w in words), message
+    assert 'drop that axis from dynamic_dims to compile once per size, or compute this with array ops' in message
+
+
+@pytest.mark.parametrize('fn', [above_the_probes, one_line, clipped, at_least, size_one, length, reshaped, keyed,
+                                halved, odd, truth, picked, in_a_helper, while_python],
+                         ids=lambda f: f.__name__)
+def test_static_compilation_is_unaffected(fn):
+    """Without dynamic_dims the same code compiles per size, and its Python sees plain ints."""
+    f = autograph.jit(fn)
+    for n in (4, 5):
+        x = np.arange(n * 3.0).reshape(n, 3)
+        assert float(f(x)) == float(fn(x))
+    assert f.cache_info().misses == 2
+
+
+def test_a_python_loop_on_the_size_raises():
+    """k is 1024 at every probe: compiled, its code differs from that at size 4 and 2."""
+    with pytest.raises(autograph.DynamicShapeError, match='while_python'):
+        autograph.jit(while_python, dynamic_dims={'x': 0})(np.ones((4, 3)))
+
+
+seen = []
+
+
+def records(x):
+    seen.append(x.shape[0])
+    return x.sum() * (x.shape[0] + 1)
+
+
+def test_the_sizes_user_code_sees_are_plain_ints_outside_the_probes():
+    seen.clear()
+    autograph.jit(records)(np.ones((4, 3)))
+    assert seen == [4] and type(seen[0]) is int
+    seen.clear()
+    f = autograph.jit(records, dynamic_dims={'x': 0})
+    assert float(f(np.ones((4, 3)))) == 60.0 and float(f(np.ones((6, 3)))) == 126.0
+    # A size that left the compilation (here, in a global list) compares as an int again.
+    assert all(isinstance(v, int) for v in seen) and 4 in seen and max(seen) > 5 and {seen[-1]: 1}
+
+
+def same_rows(x, y):
+    assert x.shape[0] == y.shape[0], 'x and y must have as many rows'      # one symbol: always
+    if x.shape[0] - 1 < x.shape[0]:                                       # the same at every size
+        return (x * y).sum()
+    return x.sum()
+
+
+def paired(x, y):
+    if x.shape[0] == y.shape[0]:      # two symbols: never equal in one compilation
+        return (x[:, :1] * y[:, :1].T).sum()
+    return x.sum() + 2.0 * y.sum()
+
+
+def size_helpers(x):
+    n, d = x.shape
+    scale = float(n) / 2
+    return (x ** 2).sum() * scale + x.sum() / sum(x.shape) + x[0].sum() * _twice_plus_one(len(x)) * d
+
+
+def _twice_plus_one(n):
+    return 2 * n + 1
+
+
+def runtime_choice(x):
+    k = x.shape[0] if x.sum() > 0 else 0      # a Tensor condition: chosen when the code runs
+    return x.sum() * k
+
+
+def carried_size(x):
+    k = x.shape[0]
+    total = 0.0
+    for i in range(x.shape[0]):               # k is carried by a run-time loop: a number at run time
+        total = total + (x[i] ** 2).sum() * k
+        k = k - 1
+    return total
+
+
+def while_rows(x):
+    i = 0
+    total = 0.0
+    while i < x.shape[0]:                     # a run-time loop: its test compares when the code runs
+        total = total + (x[i] ** 2).sum()
+        i = i + 1
+    return total
+
+
+@pytest.mark.parametrize('fn, snippet', [
+    (size_helpers, 'n + 3'), (runtime_choice, 'n'), (carried_size, 'k = n'), (while_rows, 'while i < n:'),
+], ids=lambda v: v.__name__ if callable(v) else '')
+def test_arithmetic_on_the_size_still_compiles_once(fn, snippet):
+    f = autograph.value_and_grad(fn, dynamic_dims={'x': 0})
+    rng = np.random.default_rng(6)
+    for n in (4, 7, 2, 9):
+        x = rng.normal(size=(n, 3))
+        value, dx = f(x)
+        want_value, want_dx = autograph.value_and_grad(fn)(x)
+        np.testing.assert_allclose(value, want_value, rtol=1e-12)
+        np.testing.assert_allclose(dx, want_dx, rtol=1e-10, atol=1e-12)
+    assert f.cache_info().misses == 1
+    assert snippet in autograph.get_source(f), autograph.get_source(f)
+
+
+def test_comparisons_of_sizes_that_always_agree_still_compile():
+    f = autograph.jit(same_rows, dynamic_dims={'x': 0, 'y': 0})
+    for n in (3, 8):
+        assert float(f(np.ones((n, 2)), np.full((n, 2), 2.0))) == 4.0 * n
+    assert f.cache_info().misses == 1
+    g = autograph.jit(paired, dynamic_dims={'x': 0, 'y': 0})
+    for a, b in ((4, 6), (5, 9), (3, 3), (6, 6)):
+        x, y = np.ones((a, 2)), np.ones((b, 2))
+        assert float(g(x, y)) == float(paired(x, y))
+    assert g.cache_info().misses == 2     # (n, m) and (n, n)
 
 
 def test_an_axis_that_must_agree_is_named():

@@ -11,6 +11,7 @@ calls of helpers) is done now; only array work becomes IR. Consequences worth kn
 - Anything else is refused with a `CompileError` that points at the user's line.
 """
 import builtins
+import functools
 import inspect
 import re
 import types
@@ -24,12 +25,12 @@ from runtime.ops.masks import DataDependentShape, Selection
 from runtime.ops.subscript import NeedsStaticIndex
 from runtime.primitive import BY_KERNEL, Aval
 from runtime.tensor import Tensor
-from ..errors import CompileError, NotStatic
+from ..errors import CompileError, DynamicShapeError, NotStatic
 from ..guards import MISSING, Guards
 from ..ir import Value, constant
 from ..cell import Cell
 from ..tree import flatten, map_tree
-from . import calls, constants, control, custom, exits, loops, saved_lists, unrolling
+from . import calls, constants, control, custom, exits, loops, saved_lists, sizes, unrolling
 from .calls import describe
 from .exits import Break, Continue, Return
 from .parse import parse_function
@@ -90,6 +91,42 @@ class Lowering:
 
     # ------------------------------------------------------------ calls
     def call(self, fn, args, kwargs):
+        if sizes.tracking():     # a probe of dynamic_dims (sizes.py): sizes read, sizes passed
+            if any(fn is reader for reader in _SIZE_READERS) and args and isinstance(args[0], (Value, np.ndarray)):
+                return sizes.read(self.dispatch(fn, args, kwargs), self.builder.loc)
+            if sizes.holds(args) or sizes.holds(kwargs):
+                takes = self.takes_sizes(fn, args, kwargs)
+                if takes == 'python':
+                    return sizes.compile_time_call(fn, args, kwargs)
+                if takes == 'plain':
+                    args, kwargs = sizes.plain(args), sizes.plain(kwargs)
+        return self.dispatch(fn, args, kwargs)
+
+    def takes_sizes(self, fn, args, kwargs):
+        """How `fn` gets the sizes among its arguments: 'keep' (user code, lowered here, and what
+        lowers it), 'python' (a builtin or math function: sizes.compile_time_call), or 'plain'
+        (ops, NumPy, library Cells, other compiled functions: plain numbers)."""
+        if isinstance(fn, (LocalFunction, functools.partial)) or fn is map or fn is filter:
+            return 'keep'
+        if isinstance(fn, Cell):
+            user = not custom.has_bprop(fn) and not is_library(type(fn).construct)
+            return 'keep' if user else 'plain'
+        if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType) and \
+                not isinstance(fn.__self__, (Value, Selection)):
+            return 'keep' if is_user_code(fn.__func__) else 'plain'
+        if isinstance(fn, types.FunctionType):
+            return 'keep' if is_user_code(fn) else 'plain'
+        if calls.holds_value(args, kwargs):
+            return 'plain'
+        if sizes.runs_on_sizes(fn) or (isinstance(fn, types.BuiltinMethodType) and
+                                       type(getattr(fn, '__self__', None)) in CONTAINERS):
+            return 'python'
+        method = getattr(type(fn), '__call__', None)
+        if isinstance(method, types.FunctionType) and not isinstance(fn, type) and is_user_code(method):
+            return 'keep'       # an object of the user's own class with __call__
+        return 'plain'
+
+    def dispatch(self, fn, args, kwargs):
         inline = getattr(fn, '__autograph_inline__', None)
         if inline is not None:
             return inline(self, args, kwargs)
@@ -458,7 +495,7 @@ class Frame:
             return None
         if self.expr(node.func) is not range:
             return None
-        args = [self.expr(a) for a in node.args]
+        args = sizes.plain([self.expr(a) for a in node.args])     # range(n): a run-time loop's bound
         for a in args:
             if isinstance(a, Value) and (a.shape != () or a.dtype.kind not in 'iu'):
                 raise CompileError(f"range() takes integers; got a Tensor of shape {a.shape} and dtype {a.dtype}")
@@ -480,10 +517,28 @@ class Frame:
         self.run(stmt.orelse)
 
     def while_loop(self, stmt):
-        test = self.expr(stmt.test)
+        try:
+            test = self.expr(stmt.test)
+            if sizes.holds(test, 0):
+                bool(test)   # the truth of a dynamic size: a DynamicShapeError (unrolling tests it)
+        except DynamicShapeError as error:
+            if not sizes.tracking():
+                raise
+            return self.while_on_sizes(stmt, error)
         if isinstance(test, Value):
             return loops.lower_while(self, stmt)
         return unrolling.while_loop(self, stmt, test)    # run now, a run-time loop, or unrolled
+
+    def while_on_sizes(self, stmt, error):
+        """`while i < x.shape[0]:` while dynamic_dims probes: a run-time loop, whose test (the
+        numbers it carries made run-time values) compares with the size when the code runs; when
+        it cannot be one, `error`, the DynamicShapeError of the test."""
+        attempt = loops.Attempt(self)
+        try:
+            return loops.lower_while(self, stmt)
+        except NotStatic:
+            attempt.forget()
+            raise error from None
 
     def assign(self, target, value):
         if isinstance(target, gast.Name):
@@ -515,6 +570,11 @@ class Frame:
 
     def assign_item(self, target, base, index, value):
         """`target` is `base[index] = value`, base and index already evaluated."""
+        if sizes.tracking() and (sizes.holds(index) or sizes.holds(value)):
+            if sizes.holds(index):
+                index = _size_index(base, index)
+            if isinstance(base, (Value, np.ndarray)):
+                value = sizes.plain(value)
         if isinstance(base, np.ndarray) and calls.holds_value([index, value]):
             base = constant(base)    # a compile-time array given a Tensor's values
         if isinstance(base, Value):
@@ -569,6 +629,8 @@ class Frame:
         except AttributeError:
             raise CompileError(calls.no_attribute(base, node.attr)) from None
         if isinstance(base, (Value, np.ndarray, np.generic)):
+            if node.attr in ('shape', 'size') and not isinstance(base, np.generic) and sizes.tracking():
+                return sizes.read(attr, self.lowering.builder.loc)
             return attr     # a.T of a compile-time array is one too, not an input
         self.lowering.guards.attribute(base, node.attr, attr)
         return self.lowering.adopt(attr, node.attr)
@@ -577,6 +639,8 @@ class Frame:
         left, right = self.expr(node.left), self.expr(node.right)
         if isinstance(left, str) and isinstance(node.op, gast.Mod):
             calls.check_text(right)    # '%s' % x would format the compiler's stand-in for x
+        if sizes.tracking() and _with_array(left, right):
+            left, right = sizes.plain(left), sizes.plain(right)    # n * x: a number in the code
         if isinstance(right, Selection) and isinstance(left, Value):
             # a Tensor's operator does not know x[mask]; Python would ask x[mask]'s reflected one
             return getattr(right, f"__r{BINARY[type(node.op)].__name__.rstrip('_')}__")(left)
@@ -597,7 +661,7 @@ class Frame:
             right = self.expr(right_node)
             if (isinstance(left, Value) or isinstance(right, Value)) and type(op) in (gast.In, gast.NotIn):
                 raise NotStatic("`in` does not apply to Tensors; compare values with == instead")
-            pair = COMPARE[type(op)](left, right)
+            pair = COMPARE[type(op)](*_sizes_compared(op, left, right))
             if isinstance(result, Value) or isinstance(pair, Value):
                 result = ops.logical_and(result, pair) if result is not True else pair
             elif not pair:
@@ -681,6 +745,8 @@ class Frame:
         return self.subscript(self.expr(node.value), self.expr(node.slice))
 
     def subscript(self, base, index):
+        if sizes.tracking() and sizes.holds(index):
+            index = _size_index(base, index)
         if isinstance(base, np.ndarray) and calls.holds_value([index]):
             base = constant(base)        # a compile-time table indexed by a Tensor
         if isinstance(base, Value):
@@ -719,6 +785,8 @@ class Frame:
 def outputs(result):
     """What the compiled function returns: an array folded while compiling comes out as any
     other result does (a Tensor); x[mask] has no static shape to come out with."""
+    if sizes.tracking():
+        result = sizes.plain(result)
     result = map_tree(lambda v: constant(v) if isinstance(v, (np.ndarray, np.generic)) else v, result)
     if any(isinstance(leaf, Selection) for leaf in flatten(result)):
         raise DataDependentShape("returning x[mask] from compiled code: indexing with a boolean "
@@ -729,6 +797,39 @@ def outputs(result):
 
 
 _NP_ALL = gast.dump(gast.parse('np.all', mode='eval').body)
+
+# What reads a size from an array: sizes.read marks the dynamic ones while a probe compiles.
+_SIZE_READERS = (len, np.shape, np.size)
+_ARRAYS = (Value, Selection, np.ndarray, np.generic)
+
+
+def _with_array(left, right):
+    """Whether one operand is an array and the other holds a size: the array's operator takes
+    the size as a plain number (one that reaches the code, fitted there)."""
+    return (isinstance(left, _ARRAYS) or isinstance(right, _ARRAYS)) and (sizes.holds(left) or sizes.holds(right))
+
+
+def _sizes_compared(op, left, right):
+    """The operands of a comparison in user code while a probe compiles: plain beside a Tensor
+    (compared when the code runs); beside a compile-time array, a DynamicShapeError (the Sizes'
+    own comparisons raise beside Python numbers)."""
+    if not sizes.tracking() or isinstance(op, (gast.Is, gast.IsNot)) or not (sizes.holds(left) or sizes.holds(right)):
+        return left, right
+    if isinstance(left, (Value, Selection)) or isinstance(right, (Value, Selection)):
+        return sizes.plain(left), sizes.plain(right)
+    if isinstance(left, (np.ndarray, np.generic)) or isinstance(right, (np.ndarray, np.generic)):
+        raise sizes.refusal("this line compares it with a compile-time array in Python")
+    return left, right
+
+
+def _size_index(base, index):
+    """An index holding a size: plain for a Tensor (a number in the code); for a Python list,
+    tuple, dict or a compile-time array, a DynamicShapeError (the item chosen, or how many, would
+    be those at the sizes compiled at)."""
+    if isinstance(base, (Value, Selection)) or base is np.s_ or \
+            (isinstance(base, np.ndarray) and calls.holds_value([index])):
+        return sizes.plain(index)
+    raise sizes.refusal(f"this line indexes {describe(base)} with it in Python")
 
 
 def _generated_check(stmt):

@@ -24,7 +24,7 @@ from runtime.primitive import Aval, Primitive, tracing_into
 from runtime.tensor import ArrayMethods, Tensor
 from ..errors import CompileError, NotStatic
 from ..source import SourceLoc
-from ..tree import flatten
+from ..tree import flatten, map_tree
 
 
 class Value(ArrayMethods):
@@ -202,8 +202,11 @@ class Builder:
 
     def apply(self, prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Value:
         for key, param in params.items():
-            if any(isinstance(p, Value) for p in flatten(param)):
+            leaves = flatten(param)
+            if any(isinstance(p, Value) for p in leaves):
                 raise NotStatic(f"{prim.name}: its {key} must be known at compile time, not a run-time value")
+            if any(_subclassed(p) for p in leaves):
+                params = {**params, key: map_tree(plain_number, param)}
         inputs = [self.tensor_input(a) if isinstance(a, Tensor) else as_value(a) for a in args]
         if inputs and all(v.is_scalar_const for v in inputs):
             # Python numbers in, a Python number out: `y - 1` on a constant exponent stays weak.
@@ -299,12 +302,26 @@ def operand(v: Value, prim: Prim) -> Any:
     return v.aval
 
 
+def _subclassed(x: Any) -> bool:
+    """A number of a subclass of int or float that is no NumPy scalar (an IntEnum; a dynamic size
+    while dynamic_dims probes a function: frontend/sizes.py)."""
+    return isinstance(x, (int, float)) and type(x) not in (bool, int, float) and not isinstance(x, np.generic)
+
+
+def plain_number(x: Any) -> Any:
+    """`x`, with a number of a subclass of int or float as the plain int or float it is: the IR
+    holds numbers that codegen writes as literals."""
+    if not _subclassed(x):
+        return x
+    return int(x) if isinstance(x, int) else float(x)
+
+
 def constant(x: Any) -> Value:
     """A Python scalar stays a weakly typed scalar constant; anything else becomes an array."""
     if isinstance(x, (bool, int, float)):
         # np.float64 is a float too: it is written as a Python number, so it is one here (its
         # dtype rule must see what the generated code will compute)
-        return Value(Aval((), None), const=x.item() if isinstance(x, np.generic) else x)
+        return Value(Aval((), None), const=x.item() if isinstance(x, np.generic) else plain_number(x))
     array = np.asarray(x)
     return Value(Aval(array.shape, array.dtype), const=array)
 
