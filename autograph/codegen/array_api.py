@@ -120,8 +120,10 @@ def dtype(value):
 def literal(value):
     """A param or constant as source for this dialect: NumPy's literals, with dtypes as xp's
     (`xp.float32`) and slices as `slice(...)` (no `np.s_`). TypeError where there is none."""
-    if isinstance(value, slice):
-        return nodes.call('slice', [literal(v) for v in (value.start, value.stop, value.step)], [])
+    if isinstance(value, slice):      # slice(None) is `:`, slice(1, None) is `1:`
+        parts = (value.start, value.stop, value.step)
+        parts = parts if value.step is not None else parts[:2] if parts[:2] != (None, None) else (None,)
+        return nodes.call('slice', [literal(v) for v in parts], [])
     if value is Ellipsis:
         return ast.Constant(value=Ellipsis)
     if isinstance(value, tuple):
