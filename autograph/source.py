@@ -11,7 +11,7 @@ thread at a time. Compiling source text to a code object builds no Python AST an
 import ast
 import linecache
 import threading
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Optional
 
 import gast
 
@@ -24,6 +24,7 @@ class SourceLoc(NamedTuple):
     lineno: int
     col: int = 0
     grad: int = 0      # the order of the derivative an adjoint op computes: "grad of grad of: ..."
+    caller: Optional['SourceLoc'] = None    # in an inlined function: the statement that called it
 
     @property
     def text(self) -> str:

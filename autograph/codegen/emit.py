@@ -207,8 +207,16 @@ class _Writer:
 
     def comment(self, indent, op):
         if op.loc is not None and op.loc != self.loc:
-            self.loc = op.loc
             prefix = 'grad of ' * (op.loc.grad - 1) + 'grad of: ' if op.loc.grad else ''
+            # Inlined code: the calls that lead to it from the last line shown, outermost first
+            shown = _call_path(self.loc) + [self.loc] if self.loc is not None else []
+            path = _call_path(op.loc)
+            common = 0
+            while common < min(len(path), len(shown)) and _place(path[common]) == _place(shown[common]):
+                common += 1
+            for call in path[common:]:
+                self.lines.append(indent + '# ' + prefix + comment_text(call.text))
+            self.loc = op.loc
             self.lines.append(indent + '# ' + prefix + comment_text(op.loc.text))
 
     def block(self, ops, indent):
@@ -463,6 +471,19 @@ def _inlined(graph, uses, blocks):
                 depth[id(op.out)] = nesting
     visit(graph.ops)
     return inline
+
+
+def _call_path(loc):
+    """The statements that called the function `loc` is in, outermost first."""
+    path = []
+    while loc is not None and loc.caller is not None:
+        loc = loc.caller
+        path.append(loc)
+    return path[::-1]
+
+
+def _place(loc):
+    return loc.filename, loc.lineno, loc.col, _call_path(loc)
 
 
 def _same_statement(user, op, barriers_before):

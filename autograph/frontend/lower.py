@@ -194,7 +194,8 @@ class Lowering:
         except TypeError as e:
             raise CompileError(f"{fn.__qualname__}(): {e}") from None
         bound.apply_defaults()
-        return self.execute(Frame(self, fn, parsed, dict(bound.arguments)), parsed.node, fn.__qualname__)
+        frame = Frame(self, fn, parsed, dict(bound.arguments), caller=self.builder.loc)
+        return self.execute(frame, parsed.node, fn.__qualname__)
 
     def execute(self, frame, node, name):
         """Lower a function's body (a lambda's expression) in `frame`; returns what it returns."""
@@ -258,7 +259,7 @@ class LocalFunction:
 
     def call(self, args, kwargs):
         frame = Frame(self.frame.lowering, self.frame.fn, self.frame.parsed, self.bind(args, kwargs),
-                      parent=self.frame)
+                      parent=self.frame, caller=self.frame.lowering.builder.loc)
         return self.frame.lowering.execute(frame, self.node, self.__name__)
 
     def __call__(self, *args, **kwargs):
@@ -269,9 +270,10 @@ class LocalFunction:
 class Frame:
     """One activation of a user function: its locals and how to resolve the rest."""
 
-    def __init__(self, lowering, fn, parsed, arguments, parent=None):
+    def __init__(self, lowering, fn, parsed, arguments, parent=None, caller=None):
         self.lowering = lowering
         self.parent = parent
+        self.caller = caller     # the caller's statement (its SourceLoc), which comments show
         self.fn = fn
         self.parsed = parsed
         self.locals = arguments
@@ -296,6 +298,8 @@ class Frame:
         may take the statements after it into its branches."""
         for index, stmt in enumerate(statements):
             loc = self.parsed.loc(stmt)
+            if self.caller is not None:
+                loc = loc._replace(caller=self.caller)
             builder = self.lowering.builder
             self.following = (statements, index + 1) if top else None
             try:

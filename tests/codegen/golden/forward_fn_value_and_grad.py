@@ -4,6 +4,7 @@ from runtime.kernels import sigmoid, softplus
 
 
 def forward_fn_value_and_grad(x, y, w, b):
+    # z = model(x)
     # z = ops.matmul(x, self.w) + self.b
     z = x @ w + b
     # loss = loss_fn(z, y)
@@ -12,6 +13,7 @@ def forward_fn_value_and_grad(x, y, w, b):
     loss = (sub * z + softplus(neg)).mean()
     # grad of: loss = loss_fn(z, y)
     dz = 0.33333334 * sub - sigmoid(neg) * 0.33333334
+    # grad of: z = model(x)
     # grad of: z = ops.matmul(x, self.w) + self.b
     dw = x[:, None] * dz
     return (loss, (dw, dz))

@@ -3,29 +3,35 @@ import numpy as np
 
 
 def compile_time_logic_value_and_grad(x, w, b):
+    # a = layer_with_options(x, w, b, activation='tanh')
     # h = v @ w + bias
     matmul = x @ w
     h = matmul + b
     # h = activation(h)
     h_1 = np.tanh(h)
+    # c = layer_with_options(x, w, norm=True)
     # h = h / ops.sqrt(ops.sum(h * h))
     sqrt = np.sqrt((matmul * matmul).sum())
     h_2 = matmul / sqrt
+    # d = layer_with_options(x, w, 0.5, activation=ops.sin if vector else None)
     # h = v @ w + bias
     h_3 = matmul + 0.5
     # h = activation(h)
     h_4 = np.sin(h_3)
     # return ops.sum(a * c + d)
     out = (h_1 * h_2 + h_4).sum()
+    # grad of: d = layer_with_options(x, w, 0.5, activation=ops.sin if vector else None)
     # grad of: h = activation(h)
     cos = np.cos(h_3)
     # grad of: h = v @ w + bias
     getitem = x[:, None]
+    # grad of: c = layer_with_options(x, w, norm=True)
     # grad of: h = h / ops.sqrt(ops.sum(h * h))
     dsqrt = -(h_1 * h_2 / sqrt).sum(axis=0)
     dsum = dsqrt / (2 * sqrt)
     mul = dsum * matmul
     dh = h_1 / sqrt + mul + mul
+    # grad of: a = layer_with_options(x, w, b, activation='tanh')
     # grad of: h = activation(h)
     dh_1 = h_2 * (1 - h_1 * h_1)
     # grad of: h = v @ w + bias

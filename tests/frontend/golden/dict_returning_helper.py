@@ -16,6 +16,7 @@ def dict_returning_helper_value_and_grad(x, w):
     out = score_1 * mean
     # grad of: score = score + s[key]
     dmean = score_1 + mean
+    # grad of: s = stats(x @ w)
     # grad of: return {'mean': ops.mean(v), 'max': ops.amax(v), 'energy': ops.sum(v * v)}
     cast = np.asarray(matmul == np.reshape(amax, shape=(1,)), dtype=np.float64)
     dmatmul = mean * matmul * 2 + np.reshape(mean, shape=(1,)) * (cast / cast.sum(keepdims=True)) + dmean / 3

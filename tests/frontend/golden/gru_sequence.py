@@ -17,6 +17,7 @@ def gru_sequence_value_and_grad(xs, wz, wr, wh):
     for i in range(5):
         h_saved.append(h)
         x = xs[i]
+        # h = gru_step(x, h, wz, wr, wh)
         # xh = ops.concat((x, h))
         xh = concat(x, h)
         # z = ops.sigmoid(xh @ wz)
@@ -46,6 +47,7 @@ def gru_sequence_value_and_grad(xs, wz, wr, wh):
     dwh = 0.0
     i_1 = 4
     for candidate_1, z_1, h_1, sub_1, concat_2, r_1, xh_1 in zip(reversed(candidate_saved), reversed(z_saved), reversed(h_saved), reversed(sub_saved), reversed(concat_saved), reversed(r_saved), reversed(xh_saved)):
+        # grad of: h = gru_step(x, h, wz, wr, wh)
         # grad of: return (1 - z) * h + z * candidate
         dcandidate = dh * z_1
         dsub = dh * h_1

@@ -5,6 +5,8 @@ import numpy as np
 def helper_calls_value_and_grad(a, b, w):
     # return cosine_similarity(a @ w, b) + l2_norm(a - b)
     matmul = a @ w
+    # return ops.sum(normalize(a) * normalize(b))
+    # return v / l2_norm(v)
     # return ops.sqrt(ops.sum(v * v) + 1e-12)
     sqrt = np.sqrt((matmul * matmul).sum() + 1e-12)
     # return v / l2_norm(v)
@@ -25,6 +27,7 @@ def helper_calls_value_and_grad(a, b, w):
     dadd = 1.0 / (2 * sqrt_2)
     mul = dadd * sub
     dsub = mul * 2
+    # grad of: return ops.sum(normalize(a) * normalize(b))
     # grad of: return v / l2_norm(v)
     dsqrt = -(div * div_1 / sqrt_1).sum(axis=0)
     # grad of: return ops.sqrt(ops.sum(v * v) + 1e-12)

@@ -17,6 +17,7 @@ def lstm_sequence_value_and_grad(xs, h0, w, b):
     for i in range(5):
         c_saved.append(c)
         x = xs[i]
+        # h, c = lstm(x, h, c)
         # z = ops.concat((x, h)) @ self.w + self.b
         z = concat(x, h) @ w + b
         # i, f, g, o = ops.sigmoid(z[:n]), ops.sigmoid(z[n:2 * n]), ops.tanh(z[2 * n:3 * n]), ops.sigmoid(z[3 * n:])
@@ -44,6 +45,7 @@ def lstm_sequence_value_and_grad(xs, h0, w, b):
     dxs = np.zeros((5, 3), dtype=np.float64)
     i_2 = 4
     for tanh_1, o_1, g_1, i_3, c_2, f_1 in zip(reversed(tanh_saved), reversed(o_saved), reversed(g_saved), reversed(i_saved), reversed(c_saved), reversed(f_saved)):
+        # grad of: h, c = lstm(x, h, c)
         # grad of: return o * ops.tanh(c), c
         do = dh * tanh_1
         dtanh = dh * o_1

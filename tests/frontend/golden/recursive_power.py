@@ -3,14 +3,21 @@ import numpy as np
 
 
 def recursive_power_value_and_grad(x):
+    # return ops.sum(power(x, 5))
+    # half = power(x, n // 2)
     # return half * half if n % 2 == 0 else half * half * x
     half = x * x
+    # return half * half if n % 2 == 0 else half * half * x
     mul = half * half
     mul_1 = mul * x
     # return ops.sum(power(x, 5))
     out = mul_1.sum()
     # grad of: return half * half if n % 2 == 0 else half * half * x
     dhalf = x * half * 2
+    # grad of: half = power(x, n // 2)
+    # grad of: return half * half if n % 2 == 0 else half * half * x
     dhalf_1 = dhalf * x * 2
+    # grad of: half = power(x, n // 2)
+    # grad of: return half * half if n % 2 == 0 else half * half * x
     dx = mul + dhalf_1
     return (out, dx)

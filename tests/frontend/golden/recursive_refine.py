@@ -3,6 +3,7 @@ import numpy as np
 
 
 def recursive_refine_value_and_grad(x):
+    # return ops.sum(refine(x, 3))
     # if ops.sum(x * x) > 4.0:
     if (x * x).sum() > 4.0:
         # return x * 0.5
@@ -36,11 +37,13 @@ def recursive_refine_value_and_grad(x):
             add_1 = add_2
         # return ops.sum(refine(x, 3))
         out = out_1.sum()
+        # grad of: return refine(ops.sin(x) + x, depth - 1)
         # grad of: if ops.sum(x * x) > 4.0:
         if greater:
             # grad of: return x * 0.5
             dadd = np.full(shape=(3,), fill_value=0.5, dtype=np.float64)
         else:
+            # grad of: return refine(ops.sin(x) + x, depth - 1)
             # grad of: if ops.sum(x * x) > 4.0:
             if greater_1:
                 # grad of: return x * 0.5
@@ -48,6 +51,8 @@ def recursive_refine_value_and_grad(x):
             else:
                 # grad of: return refine(ops.sin(x) + x, depth - 1)
                 dadd_1 = 1.0 + np.cos(add_1)
+            # grad of: return refine(ops.sin(x) + x, depth - 1)
             dadd = dadd_1 + dadd_1 * np.cos(add)
+        # grad of: return refine(ops.sin(x) + x, depth - 1)
         dx = dadd + dadd * np.cos(x)
     return (out, dx)

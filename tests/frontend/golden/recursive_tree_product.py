@@ -9,17 +9,24 @@ def recursive_tree_product_value_and_grad(a, b):
     mul = a * b
     add = a + 1.0
     # return tree_product(items[:mid]) * tree_product(items[mid:])
+    # return tree_product(items[:mid]) * tree_product(items[mid:])
     mul_1 = sin * b
+    # return tree_product(items[:mid]) * tree_product(items[mid:])
     mul_2 = mul * add
+    # return tree_product(items[:mid]) * tree_product(items[mid:])
     mul_3 = cos * mul_2
+    # return tree_product(items[:mid]) * tree_product(items[mid:])
     mul_4 = mul_1 * mul_3
     # return ops.sum(tree_product((ops.sin(a), b, ops.cos(b), a * b, a + 1.0)))
     out = mul_4.sum()
     # grad of: return tree_product(items[:mid]) * tree_product(items[mid:])
+    # grad of: return tree_product(items[:mid]) * tree_product(items[mid:])
     dcos = mul_1 * mul_2
     dmul = mul_1 * cos
+    # grad of: return tree_product(items[:mid]) * tree_product(items[mid:])
     dmul_1 = dmul * add
     dadd = dmul * mul
+    # grad of: return tree_product(items[:mid]) * tree_product(items[mid:])
     dsin = mul_3 * b
     # grad of: return ops.sum(tree_product((ops.sin(a), b, ops.cos(b), a * b, a + 1.0)))
     db = mul_3 * sin + dmul_1 * a - dcos * np.sin(b)

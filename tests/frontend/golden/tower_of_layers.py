@@ -3,6 +3,7 @@ import numpy as np
 
 
 def tower_of_layers_value_and_grad(x, layers_0_weight, layers_0_bias, layers_1_weight, layers_1_bias, layers_2_weight, layers_2_bias):
+    # return ops.sum(tower(x) ** 2)
     # x = ops.tanh(layer(x) * gain)
     transpose = layers_0_weight.T
     x_1 = np.tanh((x @ transpose + layers_0_bias) * 0.5)

@@ -40,6 +40,7 @@ def unpacking_and_augmented_value_and_grad(x, w):
     dsub = dy_1 / sqrt
     dsqrt = (mul * -2 * y / sqrt).sum(axis=0)
     dvar = dsqrt / (2 * sqrt)
+    # grad of: mean, (var, top) = moments(x @ w)
     # grad of: return mean, (ops.mean(centered * centered), ops.amax(centered))
     cast = np.asarray(centered == np.reshape(top, shape=(1,)), dtype=np.float64)
     mul_1 = dvar / 3 * centered

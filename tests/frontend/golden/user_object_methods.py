@@ -3,6 +3,8 @@ import numpy as np
 
 
 def user_object_methods_value_and_grad(x, w, mean):
+    # return standardizer.loss(x, w) + ops.sum(standardizer.transform(x))
+    # return ops.sum(ops.tanh(self.transform(x) @ w) ** 2)
     # return (x - self.mean) / self.scale
     div = (x - mean) / 1.5
     # return ops.sum(ops.tanh(self.transform(x) @ w) ** 2)

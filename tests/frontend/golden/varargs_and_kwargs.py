@@ -4,9 +4,12 @@ from runtime.kernels import sigmoid
 
 
 def varargs_and_kwargs_value_and_grad(x, w1, w2):
+    # plain = dense_block(x, w1, w2)
     # out = activation(h @ w)
     out = np.tanh(x @ w1)
     out_1 = np.tanh(out @ w2)
+    # resid = dense_block(x, w2, residual=True, **config)
+    # out = activation(h @ w)
     out_2 = sigmoid(x @ w2)
     # h = h + out if residual else out
     h = x + out_2
@@ -14,11 +17,14 @@ def varargs_and_kwargs_value_and_grad(x, w1, w2):
     resid = h * 0.5
     # return ops.sum(plain * resid)
     out_3 = (out_1 * resid).sum()
+    # grad of: resid = dense_block(x, w2, residual=True, **config)
     # grad of: return h * options.get('scale', 1.0)
     dh = out_1 * 0.5
     # grad of: out = activation(h @ w)
     dmatmul = dh * out_2 * (1 - out_2)
     getitem = x[:, None]
+    # grad of: plain = dense_block(x, w1, w2)
+    # grad of: out = activation(h @ w)
     dmatmul_1 = resid * (1 - out_1 * out_1)
     dout = w2 @ dmatmul_1
     dw2 = getitem * dmatmul + out[:, None] * dmatmul_1
