@@ -3,7 +3,7 @@ before it.
 
 An op of a loop's body whose operands all come from outside the loop (or from ops moved out
 already) gives the same value in every iteration: it moves before the loop (`W.T` in the
-adjoint of `h @ W`, once rather than once per time step). Inner loops go first, so what leaves
+adjoint of `h @ W` times `x`: `W.T @ x`, once rather than once per time step). Inner loops go first, so what leaves
 them may leave the loops around them too. A value the loop saved for its adjoint that is now
 computed before it is the same in every element of its list: the adjoint loop after it reads
 the value itself, and `dce` then drops the list.
@@ -12,7 +12,9 @@ Only out of loops that surely run (`runs_at_least_once`): then the moved work is
 would have done, and an op that can fail (an index out of bounds) fails where it would have.
 Never moved: control flow, what acts, draws random numbers or writes into its operand, and ops
 without operands (a fill costs little, and each run of a loop may need its own, which
-`passes.inplace` writes into).
+`passes.inplace` writes into). A transpose moves only with work it feeds or when the loop saves
+it: on its own, `w.T` is a view that costs what reading a variable does, and reads better where
+it is used.
 """
 from ..ir import Graph, Value
 from ..ir.control import construct, saved_lists
@@ -50,12 +52,23 @@ def _move_invariants(op, repeated):
             varying.difference_update(id(o) for o in inner.outs)
         else:
             kept.append(inner)
+    moved, kept = _views_stay(moved, kept, body)
     op.regions = tuple(Region(body.args, kept, body.results) if r is body else r for r in op.regions)
     count = prim.carried_count(op)
     for lst, saved in zip(op.outs[count:], body.results[count:]):
         if isinstance(saved, Value) and not saved.is_const and id(saved) not in varying:
             repeated[id(lst)] = saved
     return moved
+
+
+def _views_stay(moved, kept, body):
+    """Transposes that only ops left in the loop read go back into it (first: what they read
+    is computed before the loop)."""
+    needed = {id(v) for inner in moved for v in inner.inputs} | {id(v) for v in body.results}
+    views = [inner for inner in moved if inner.prim.name == 'transpose' and id(inner.out) not in needed]
+    if not views:
+        return moved, kept
+    return [inner for inner in moved if inner not in views], views + kept
 
 
 def _read_directly(op, repeated):
