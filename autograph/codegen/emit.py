@@ -647,8 +647,14 @@ class _Reads:
             for o in region.ops:
                 for v in o.inputs:
                     consumer.setdefault(id(v), o)
-            self.placed[id(region)] = position, consumer
-        position, consumer = self.placed[id(region)]
+            members = {id(o) for o in region.ops}
+            self.placed[id(region)] = position, consumer, members
+        position, consumer, members = self.placed[id(region)]
+        if id(op) not in members:
+            # an op of an enclosing block, read here (seed 71901: a loop in a branch started
+            # from a sum made before the if; placed at the loop, it seemed to clobber nothing
+            # the other branch read)
+            raise KeyError(id(op))
         while id(op) not in position:
             op = consumer[id(op.out)]
         return position[id(op)]

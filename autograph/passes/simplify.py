@@ -59,7 +59,7 @@ def _get(env, v):
     return env.get(id(v), v) if isinstance(v, Value) else v
 
 
-def _simplify_ops(ops, builder, env, seen):
+def _simplify_ops(ops, builder, env, seen, again=True):
     """Rebuild `ops` into `builder`; `env` maps old values to their replacements, `seen` is the
     CSE table of this scope (a region gets a child scope, so nothing inside leaks out: a
     ChainMap, as copying the table for each region would make many ifs quadratic)."""
@@ -69,10 +69,14 @@ def _simplify_ops(ops, builder, env, seen):
             builder.ops.append(Op(op.prim, inputs, op.params, op.outs, op.loc))
             continue
         if op.regions:
-            _forget_pass_through(op, env)     # an enclosing loop simplifies its body again
-            regions = _simplified_regions(op, builder, env, seen)
-            if construct(op).repeats and _pass_through(op, regions, env):
-                regions = _simplified_regions(op, builder, env, seen)   # again, knowing what they hold
+            if construct(op).repeats:
+                _forget_pass_through(op, env)     # an enclosing loop may simplify its body again
+                _pass_through(op, op.regions, env, inside=True)
+            regions = _simplified_regions(op, builder, env, seen, again)
+            if construct(op).repeats and _pass_through(op, regions, env, inside=again):
+                # again, knowing what they hold; loops inside take one pass then, so that the
+                # work stays a pass per level of nesting
+                regions = _simplified_regions(op, builder, env, seen, again=False)
             if construct(op).repeats:
                 _one_list_per_value(op, regions, env)
             builder.ops.append(Op(op.prim, inputs, op.params, op.outs, op.loc, tuple(regions)))
@@ -102,23 +106,13 @@ def _simplify_ops(ops, builder, env, seen):
         env[id(op.out)] = new
 
 
-def _simplified_regions(op, builder, env, seen):
+def _simplified_regions(op, builder, env, seen, again):
     regions = []
     for region in op.regions:
         with builder.region() as region_ops:
-            _simplify_ops(region.ops, builder, env, seen.new_child())
+            _simplify_ops(region.ops, builder, env, seen.new_child(), again)
         regions.append(Region(region.args, region_ops, [_get(env, v) for v in region.results]))
     return regions
-
-
-def _forget_pass_through(op, env):
-    prim = construct(op)
-    if prim.repeats:
-        for region in op.regions:
-            for arg in prim.carried_args(op, region):
-                env.pop(id(arg), None)
-        for out in op.outs[:prim.carried_count(op)]:
-            env.pop(id(out), None)
 
 
 def _one_list_per_value(op, regions, env):
@@ -134,21 +128,32 @@ def _one_list_per_value(op, regions, env):
             env[id(op.outs[j])] = op.outs[k]
 
 
-def _pass_through(op, regions, env):
+def _forget_pass_through(op, env):
+    prim = construct(op)
+    for region in op.regions:
+        for arg in prim.carried_args(op, region):
+            env.pop(id(arg), None)
+    for out in op.outs[:prim.carried_count(op)]:
+        env.pop(id(out), None)
+
+
+def _pass_through(op, regions, env, inside):
     """A loop's carried value that its body yields unchanged holds its initial value throughout
     (the gradient of a loop variable only iterated over, zeros that nothing adds to): its
-    arguments and its result are that value. Returns whether there were any."""
+    result is that value, and (`inside`) so are its arguments, which the body then reads.
+    Returns whether its arguments changed so (the body is worth simplifying again)."""
     prim = construct(op)
-    found = False
     body = regions[op.regions.index(prim.body(op))]
+    changed = False
     for k, (init, arg, result) in enumerate(zip(prim.carried_inputs(op), prim.carried_args(op), body.results)):
         if result is arg:
             value = _get(env, init)
-            for region in op.regions:
-                env[id(prim.carried_args(op, region)[k])] = value
+            if inside and env.get(id(arg)) is not value:
+                for region in op.regions:
+                    env[id(prim.carried_args(op, region)[k])] = value
+                changed = True
             env[id(op.outs[k])] = value
-            found = True
-    return found
+    return changed
 
 
 def _shared(builder, new, seen):

@@ -400,6 +400,26 @@ def reuses_a_freed_name(x0):
     return (ops.ones((2,), float64) * k0 - ops.ones((2,), float64) * k0) @ (x0[::2] @ v18[:, 0])
 
 
+
+# Seed 71901 (wrong since before issue 14's work): a loop in one branch of an if started from a
+# sum made before the if (dx0 + dv0). Its variable was taken to be free, as the emitter placed
+# the sum at the loop's statement inside the branch, where nothing read dx0 after it; the other
+# branch read dx0 and got the sum. A value from an enclosing block now never shares a variable
+# from inside a branch.
+def returns_from_a_run_time_loop_in_a_branch(x0, n):
+    v0 = ops.outer(x0[:, -2], ops.matmul(ops.ones((2, 3), float64), ops.ones(3, float64)))
+    j0 = 0
+    while j0 < 2:
+        j0 += 1
+        if v0[3][1] > 1.39:
+            v0 = x0
+            for i0 in range(n):
+                return (x0[0][1], x0)
+        else:
+            x0 = x0 * x0
+    return (x0[2][0] + v0[1, 1], ops.matmul(-1.36 - v0, v0[::2] / (1.5 + v0[:2] * v0[:2])) * 0.5 - 1)
+
+
 CODEGEN = {
     'keeps_the_previous_value': (keeps_the_previous_value, [V], (0,)),
     'shifts_two_values': (shifts_two_values, [V], (0,)),
@@ -409,6 +429,9 @@ CODEGEN = {
     'loop_after_returning_loop': (loop_after_returning_loop, [np.eye(3) * 0.5, np.ones((2, 3))], (0,)),
     'reuses_a_freed_name': (reuses_a_freed_name, [np.array([[0.75, 0.38, -0.53, 0.33], [0.6, -1.04, -0.27, 0.55],
                                                              [0.06, 1.2, -0.42, -0.91]])], (0,)),
+    'returns_from_a_run_time_loop_in_a_branch': (
+        returns_from_a_run_time_loop_in_a_branch,
+        [np.array([[-0.52, 0.6], [0.82, 0.5], [0.21, -0.26], [0.14, -0.75]]), np.array(1)], (0,)),
     'scales_what_it_iterates': (scales_what_it_iterates, [np.array([[0.56, -0.47], [-0.3, -0.67], [-0.55, -0.36], [0.2, -0.36]]),
                                                           np.array([[-0.05, -0.5, -0.82, 0.07], [-0.63, -0.79, 0.79, 0.32]])], (0, 1)),
 }
