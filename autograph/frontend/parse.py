@@ -50,15 +50,11 @@ def parse_function(fn):
         _CACHE[code] = ParsedFunction(_lambda_node(fn), code.co_filename)
         return _CACHE[code]
     try:
-        lines, first = inspect.getsourcelines(fn)
+        lines, first, module = _parsed_source(fn)
     except (OSError, TypeError):
         raise CompileError(
             f"cannot read the source of function {fn.__qualname__!r} (defined in {code.co_filename}); "
             "autograph compiles from source, so define the function in a .py file or module") from None
-    # Blank lines in front give the nodes the line numbers of the user's file; only the
-    # columns of an indented def (a method) are shifted by hand, node by node.
-    source = '\n' * (first - 1) + textwrap.dedent(''.join(lines))
-    module = parse_gast(source)
     node = module.body[0]
     if not isinstance(node, gast.FunctionDef):
         raise CompileError(f"expected a def for {fn.__qualname__!r}", SourceLoc(code.co_filename, first))
@@ -69,6 +65,57 @@ def parse_function(fn):
                 n.col_offset += indent
     _CACHE[code] = ParsedFunction(node, code.co_filename)
     return _CACHE[code]
+
+
+def _parsed_source(fn):
+    """(the lines of `fn`'s def, the first one's number, the gast Module of the def)."""
+    lines, first = _quick_source_lines(fn)
+    if lines is not None:
+        try:
+            return lines, first, _parse_lines(lines, first)
+        except SyntaxError:     # the quick guess cut a statement short
+            pass
+    lines, first = inspect.getsourcelines(fn)
+    return lines, first, _parse_lines(lines, first)
+
+
+def _parse_lines(lines, first):
+    # Blank lines in front give the nodes the line numbers of the user's file; only the
+    # columns of an indented def (a method) are shifted by hand, node by node.
+    return parse_gast('\n' * (first - 1) + textwrap.dedent(''.join(lines)))
+
+
+def _quick_source_lines(fn):
+    """`inspect.getsourcelines(fn)` without tokenizing the function, or (None, None).
+    `inspect.getblock` runs Python's tokenizer over the whole def to find its end: a tenth of
+    the compile time of a long function. Here the block ends at the first line after the code's
+    last position (`co_positions`) that is indented no deeper than the def and is neither blank
+    nor a comment. Where that line continues a statement instead (inside brackets or a string,
+    after a backslash), the lines before it do not parse, and the caller asks `inspect`.
+    Trailing comments aside (no node holds them), both give the same statements."""
+    target = inspect.unwrap(fn)
+    code = getattr(target, '__code__', None)
+    if code is None:
+        return None, None
+    lines, start = inspect.findsource(target)
+    # the last line any instruction spans; as an index, the line after it
+    end = max((end for _, end, _, _ in code.co_positions() if end is not None), default=start + 1)
+    indent = _indent(lines[start])
+    while end < len(lines) and (_blank(lines[end]) or _indent(lines[end]) > indent):
+        end += 1
+    while end > start + 1 and _blank(lines[end - 1]):
+        end -= 1
+    return lines[start:end], start + 1
+
+
+def _indent(line):
+    return len(line) - len(line.lstrip())
+
+
+def _blank(line):
+    """Whether a line holds no code: empty, or only a comment."""
+    text = line.strip()
+    return not text or text.startswith('#')
 
 
 # ---------------------------------------------------------------- lambdas
