@@ -40,6 +40,22 @@ class Undefined:
         return CompileError(f"name {self.name!r} may be undefined here: {self.why}")
 
 
+class ChangedView(Undefined):
+    """What a name holds that viewed an array an item assignment then changed (`v = b[1:]`,
+    then `b[0] = 1`): in Python the change shows through the view; compiled code keeps values
+    apart, so reading it is an error rather than a stale value."""
+
+    def __init__(self, name, base, line):
+        super().__init__(name, f"it viewed {base}, which the assignment at line {line} changed")
+        self.base, self.line = base, line
+
+    def error(self):
+        return CompileError(f"{self.name!r} is a view of {self.base!r}, which the item assignment at line "
+                            f"{self.line} changed; in Python the change shows through the view, which "
+                            f"compiled code does not follow: take {self.name!r} after the assignment, or "
+                            f"use it before the assignment")
+
+
 class Unmerged(Undefined):
     """What a name holds after an if whose branches gave it values of different shapes or
     structures: reading it raises the Reshaped error the merge met (a loop that started it as a

@@ -267,6 +267,21 @@ class LocalFunction:
         return self.call(args, kwargs)
 
 
+def _views(v, base, depth=8):
+    """Whether `v` is a view of `base` in eager code (a slice, a row, a transpose or a reshape
+    of it, or of such a view): an item assignment to base shows through it there."""
+    while depth and isinstance(v, Value) and v.op is not None and v.op.inputs:
+        prim = v.op.prim.name
+        basic = prim == 'getitem' and v.shape != () and \
+            not any(isinstance(item, str) for item in v.op.params['index'])
+        if not (basic or prim in ('transpose', 'reshape', 'broadcast_to')):
+            return False
+        v, depth = v.op.inputs[0], depth - 1
+        if v is base:
+            return True
+    return False
+
+
 class Frame:
     """One activation of a user function: its locals and how to resolve the rest."""
 
@@ -277,6 +292,7 @@ class Frame:
         self.fn = fn
         self.parsed = parsed
         self.locals = arguments
+        self.aliased = set()     # names bound by `a = b` or `a = b = ...` (see stmt_Assign)
         self.user_code = not is_library(fn)
         self.following = None      # (statements, start) of `continuation`
         self.pending_return = None
@@ -328,6 +344,11 @@ class Frame:
         value = self.expr(stmt.value)
         for target in stmt.targets:
             self.assign(target, value)
+        # Names that now hold the very object another name holds (`v = b`, `a = b = zeros(3)`):
+        # an item assignment through one is seen through the others, as in Python.
+        names = [t.id for t in stmt.targets if isinstance(t, gast.Name)]
+        if isinstance(stmt.value, gast.Name) or len(names) > 1:
+            self.aliased.update(names)
 
     def stmt_AugAssign(self, stmt):
         target = stmt.target
@@ -549,6 +570,7 @@ class Frame:
             if isinstance(value, Value) and value.name is None and not value.is_const:
                 value.name = exits.display_name(target.id)
             self.locals[target.id] = value
+            self.aliased.discard(target.id)
         elif isinstance(target, (gast.Tuple, gast.List)):
             # `a, b = x` unpacks the rows of x, as Python does
             items = list(value) if not isinstance(value, Value) else calls.rows(value)
@@ -582,8 +604,20 @@ class Frame:
         if isinstance(base, np.ndarray) and calls.holds_value([index, value]):
             base = constant(base)    # a compile-time array given a Tensor's values
         if isinstance(base, Value):
-            # x[i] = v makes a new array and rebinds x to it (arrays are values here).
-            self.assign(target.value, ops.setitem(base, index, value))
+            # x[i] = v makes a new array and rebinds x to it (arrays are values here), and every
+            # other name for the same object (fuzz seed 90953: `v = b; b[0] = 1` changes v)
+            name = target.value.id if isinstance(target.value, gast.Name) else None
+            others = [n for n, v in self.locals.items() if v is base and n != name and
+                      (n in self.aliased or name in self.aliased)] if name is not None else []
+            new = ops.setitem(base, index, value)
+            self.assign(target.value, new)
+            for other in others:
+                self.locals[other] = new
+            if others:
+                self.aliased.update(others + [name])
+            for other, v in list(self.locals.items()):
+                if _views(v, base):     # Python would show the change through it: never stale
+                    self.locals[other] = control.ChangedView(other, name or 'an array', target.lineno)
         elif isinstance(index, Value):
             raise NotStatic(f"{describe(base)} cannot be indexed by a Tensor")
         else:
