@@ -345,13 +345,10 @@ def _write_back(builder, op, inputs):
 
 
 def _sum_of_fill(builder, op, inputs):
-    """A sum of equal elements is one of them times their count: a fill's, or a broadcast
-    number's (`np.broadcast_to(s, (4,)).sum()` is `s * 4`)."""
+    """A sum of a fill is its value times the count. (Not so for a broadcast number known only
+    at run time: `s * 4` rounds differently from NumPy's adding s four times, which eager code
+    does, and fuzz seed 100975's sin of a large sum showed it.)"""
     value = fill_value(inputs[0])
-    if value is None and _is_broadcast(inputs[0]) and inputs[0].op.inputs[0].shape == () \
-            and op.out.shape == () and inputs[0].dtype == op.out.dtype:
-        count = int(np.prod(inputs[0].shape))
-        return builder.emit(_MUL, [inputs[0].op.inputs[0], constant(count)], {}, op.loc)
     if value is None or inputs[0].is_const:
         return None
     count = int(np.prod(inputs[0].shape)) // max(int(np.prod(op.out.shape)), 1)

@@ -185,7 +185,7 @@ def test_a_while_on_a_python_int_is_a_loop_in_the_generated_code():
 
 def test_a_python_only_while_leaves_no_loop():
     source = autograph.get_source(autograph.jit(python_only), X)
-    assert 'while' not in source and 'x.sum() * 4' in source     # n == 4, known when compiling
+    assert 'while' not in source and 'shape=(4,)' in source     # n == 4, known when compiling
 
 
 @pytest.mark.parametrize('k', [300, 20_000])
