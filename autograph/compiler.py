@@ -38,7 +38,7 @@ from .cell import Cell
 from .codegen import Generated, array_api, generate, load, user_location
 from . import cache, engines
 from .cache import CacheInfo, CompileCache, Key, logger, spec
-from .dynamic import DynamicDims, Leaf, Lines, lines_of, mismatch, polymorphic
+from .dynamic import DynamicDims, Leaf, Lines, Polymorphic, lines_of, mismatch, polymorphic
 from .errors import CompileError, NotStatic
 from .fastpath import MISS, FastCall, fast_call, wrap
 from .guards import Guards
@@ -130,10 +130,17 @@ class EngineCompiled(Compiled):
     are the engine's, never Tensors."""
 
     def __init__(self, graph: Graph, engine: 'engines.Engine', array_positions: list[int],
-                 implicit: list[Any], containers: bool, guards: Guards) -> None:
-        generated = array_api.generate(graph, engine.name)
-        generated = generated._replace(namespace={**generated.namespace, array_api.NAMESPACE: engine.namespace})
-        super().__init__(graph, array_positions, implicit, False, containers, guards, generated=generated)
+                 implicit: list[Any], containers: bool, guards: Guards, poly: Optional[Polymorphic] = None,
+                 arg_dims: Optional[dict[int, dict[int, int]]] = None) -> None:
+        # With dynamic_dims, the array API module written for every size of them (dynamic.py).
+        plain = poly.generated if poly is not None else array_api.generate(graph, engine.name)
+        generated = plain._replace(namespace={**plain.namespace, array_api.NAMESPACE: engine.namespace})
+        super().__init__(graph, array_positions, implicit, False, containers, guards, generated=generated,
+                         dims=poly.dims if poly is not None else None, arg_dims=arg_dims,
+                         symbols=poly.symbols if poly is not None else ())
+        if engine.namespace is None:
+            # engines.ANY: for an export, whose function binds xp itself (loaded with xp None).
+            self.generated = plain
         self.engine = engine
 
     def __call__(self, args: Sequence[Any]) -> Any:
@@ -463,11 +470,13 @@ class Transformed:
             kept = self._kept_signature = (stamp, inspect.signature(target))
         return kept[1]
 
-    def compile(self, args: Sequence[Any]) -> Compiled:
+    def compile(self, args: Sequence[Any], engine: Optional['engines.Engine'] = None) -> Compiled:
+        """Compile for `args` (not cached); with `engine`, for that engine's arrays whatever the
+        arguments are (`engines.ANY`: the array API module an export writes)."""
         with collector_paused():
-            return self._compile(args)
+            return self._compile(args, engine)
 
-    def _compile(self, args: Sequence[Any]) -> Compiled:
+    def _compile(self, args: Sequence[Any], engine: Optional['engines.Engine'] = None) -> Compiled:
         dynamic = self._dynamic_leaves(args) if self.dynamic is not None else []
         try:
             graph, explicit, lowering = self.build(args)
@@ -483,38 +492,47 @@ class Transformed:
         implicit = [v.param for v in graph.inputs[len(explicit):]]
         # NumPy in, NumPy out: results are Tensors unless only NumPy arrays came in.
         leaves = flatten(list(args))
-        engine = engines.engine_of(leaves)
+        engine = engine or engines.engine_of(leaves)
+        containers = any(isinstance(args[i], (tuple, list, dict)) for i in positions)
+        poly = self._polymorphic(args, dynamic, lines, engine) if self.dynamic is not None else None
+        arg_dims = {} if poly is None else {
+            leaf.arg: poly.dims[leaf.input] for leaf in dynamic
+            if leaf.key is None and leaf.array is args[leaf.arg] and leaf.input in poly.dims}
         if engine is not None:      # another library's arrays: the array API dialect
-            if self.dynamic is not None:
-                raise CompileError(f"{self.__name__}: dynamic_dims compiles NumPy code; {engine.name} "
-                                   "arrays get one compilation per shape (leave dynamic_dims out)")
-            containers = any(isinstance(args[i], (tuple, list, dict)) for i in positions)
-            return EngineCompiled(graph, engine, positions, implicit, containers, lowering.guards)
+            return EngineCompiled(graph, engine, positions, implicit, containers, lowering.guards, poly, arg_dims)
         numpy_only = (any(isinstance(a, (np.ndarray, np.generic)) for a in leaves) and
                       not any(isinstance(a, Tensor) for a in leaves + implicit))
         boundary = not numpy_only
-        containers = any(isinstance(args[i], (tuple, list, dict)) for i in positions)
-        poly = None
-        if self.dynamic is not None:
-            dynamic_ids = {id(leaf.array) for leaf in dynamic}
-            static = [(name, leaf) for arg, name in zip(args, signature_names(self.fn, len(args)))
-                      for leaf in flatten(arg) if is_array(leaf) and id(leaf) not in dynamic_ids]
-            poly = polymorphic(self.dynamic, args, dynamic, lines, self._source_of, self.__name__, static)
         if poly is None:
             return Compiled(graph, positions, implicit, boundary, containers, lowering.guards)
-        arg_dims = {leaf.arg: poly.dims[leaf.input] for leaf in dynamic
-                    if leaf.key is None and leaf.array is args[leaf.arg] and leaf.input in poly.dims}
         return Compiled(graph, positions, implicit, boundary, containers, lowering.guards,
                         generated=poly.generated, dims=poly.dims, arg_dims=arg_dims, symbols=poly.symbols)
 
-    def _source_of(self, args: Sequence[Any], generate_source: bool = True) -> tuple[Optional[Generated], Lines]:
-        """The generated module for `args`, not loaded, and the user's lines its graph came from
-        (the probes of dynamic_dims); without `generate_source`, only the lines."""
+    def _polymorphic(self, args: Sequence[Any], dynamic: list[Leaf], lines: Lines,
+                     engine: Optional['engines.Engine']) -> Optional[Polymorphic]:
+        """dynamic_dims: the module for `args` written for every size of the dynamic axes (NumPy's,
+        or with `engine` the array API dialect's), or None when none has a size of 2 or more."""
+        assert self.dynamic is not None
+        dynamic_ids = {id(leaf.array) for leaf in dynamic}
+        static = [(name, leaf) for arg, name in zip(args, signature_names(self.fn, len(args)))
+                  for leaf in flatten(arg) if is_array(leaf) and id(leaf) not in dynamic_ids]
+
+        def source_of(probe_args: Sequence[Any], generate_source: bool = True) -> tuple[Optional[Generated], Lines]:
+            return self._source_of(probe_args, generate_source, engine)
+        return polymorphic(self.dynamic, args, dynamic, lines, source_of, self.__name__, static,
+                           array_api.NAMESPACE if engine is not None else 'np')
+
+    def _source_of(self, args: Sequence[Any], generate_source: bool = True,
+                   engine: Optional['engines.Engine'] = None) -> tuple[Optional[Generated], Lines]:
+        """The generated module for `args`, not loaded (with `engine`, in the array API dialect),
+        and the user's lines its graph came from (the probes of dynamic_dims); without
+        `generate_source`, only the lines."""
         graph = self.build(args)[0]
         lines = lines_of(graph)
         if not generate_source:
             return None, lines
-        return generate(optimize(graph)), lines
+        graph = optimize(graph)
+        return (generate(graph) if engine is None else array_api.generate(graph, engine.name)), lines
 
     def __autograph_inline__(self, lowering: Lowering, args: Sequence[Any],
                              kwargs: dict[str, Any]) -> Any:

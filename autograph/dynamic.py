@@ -64,6 +64,7 @@ from typing import Any, NamedTuple, Optional
 import numpy as np
 
 from runtime.tensor import Parameter, Tensor
+from . import engines
 from .codegen import Generated
 from .codegen.nodes import dtype_name
 from .errors import CompileError, DynamicShapeError
@@ -183,8 +184,10 @@ class DynamicDims:
             if isinstance(leaf, Parameter):
                 raise TypeError(f"{self.what}: dynamic_dims names {label}, a Parameter; a "
                                 "Parameter's shape is fixed")
-            if isinstance(leaf, (Tensor, np.ndarray, np.generic)):
-                shape = tuple(np.shape(leaf._data if isinstance(leaf, Tensor) else leaf))
+            foreign = engines.is_foreign(leaf)      # another library's array (engines.py)
+            if foreign or isinstance(leaf, (Tensor, np.ndarray, np.generic)):
+                shape = engines.shape_of(leaf) if foreign else \
+                    tuple(np.shape(leaf._data if isinstance(leaf, Tensor) else leaf))
                 name = label if single else f'{label}[{position}]'
                 normal = []
                 for axis in axes:
@@ -244,13 +247,15 @@ class DynamicDims:
     # ---- compiling
     def with_sizes(self, args: Sequence[Any], leaves: list[Leaf], sizes: Mapping[int, int]) -> tuple[Any, ...]:
         """`args` with each dynamic array replaced by a stand-in of the same dtype whose symbols
-        have `sizes` (Sym index -> size): zero-strided views, which cost no memory."""
+        have `sizes` (Sym index -> size): zero-strided views, which cost no memory. Another
+        library's array has a NumPy stand-in: tracing reads only its shape and dtype."""
         replace: dict[tuple[int, Any], dict[int, Any]] = {}
         for leaf in leaves:
             shape = tuple(int(sizes.get(s.index, actual)) if isinstance(s, Sym) else int(s)
                           for s, actual in zip(leaf.sizes, leaf.shape))
             data = leaf.array._data if isinstance(leaf.array, Tensor) else leaf.array
-            view = np.broadcast_to(np.zeros((), np.asarray(data).dtype), shape)
+            dtype = engines.dtype_of(data) if engines.is_foreign(data) else np.asarray(data).dtype
+            view = np.broadcast_to(np.zeros((), dtype), shape)
             replace.setdefault((leaf.arg, leaf.key), {})[leaf.position] = \
                 Tensor._wrap(view) if isinstance(leaf.array, Tensor) else view
         out = list(args)
@@ -340,7 +345,7 @@ def _masked(arg: Any, item: Any, shapes: dict[int, tuple[Any, ...]], counter: An
         kind, items = item
         return kind, tuple((k, _masked(arg[k], i, shapes, counter)) for k, i in items)
     position = next(counter)
-    if position in shapes and isinstance(arg, _ARRAY_LEAVES):
+    if position in shapes and (isinstance(arg, _ARRAY_LEAVES) or engines.is_foreign(arg)):
         return item[:-2] + (shapes[position], item[-1])
     return item
 
@@ -367,11 +372,14 @@ SourceOf = Callable[..., tuple[Optional[Generated], Lines]]
 
 
 def polymorphic(dynamic: DynamicDims, args: Sequence[Any], leaves: list[Leaf], lines: Lines,
-                source_of: SourceOf, fn_name: str, static: Sequence[tuple[str, Any]] = ()) -> Optional[Polymorphic]:
+                source_of: SourceOf, fn_name: str, static: Sequence[tuple[str, Any]] = (),
+                module: str = 'np') -> Optional[Polymorphic]:
     """The generated module of `args`' compilation (whose graph came from the user's `lines`)
     written for every size of the symbols in `leaves`, or None when there is none (every
     dynamic axis has size 0 or 1). `source_of(args)` compiles for other arguments; `static`
-    names the other arrays (label, array) for the hint when a probe fails."""
+    names the other arrays (label, array) for the hint when a probe fails. `module` is the name
+    the code calls its array functions by: 'np', or the array API dialect's 'xp' (a constant
+    array that depends on the sizes is made by `xp.arange`, `xp.full`)."""
     symbols = sorted({s.index for leaf in leaves for s in leaf.sizes if isinstance(s, Sym)})
     if not symbols:
         return None
@@ -404,7 +412,7 @@ def polymorphic(dynamic: DynamicDims, args: Sequence[Any], leaves: list[Leaf], l
         small = 'at size 2' if len(symbols) == 1 else f"at sizes {', '.join(str(2 + k) for k in range(len(symbols)))}"
         _same_lines(smallest, probes[0][1], leaves, fn_name, small)
     values = [[plan[s] for s in symbols] for plan in plans]
-    return _write(probes, streams, values, leaves, symbols, fn_name)
+    return _write(probes, streams, values, leaves, symbols, fn_name, module)
 
 
 def mismatch(dynamic: DynamicDims, args: Sequence[Any], leaves: list[Leaf], error: Exception,
@@ -543,7 +551,8 @@ def _same_structure(first: list[tokenize.TokenInfo], other: list[tokenize.TokenI
 
 
 def _write(probes: list[tuple[Generated, Lines]], streams: list[list[tokenize.TokenInfo]],
-           values: list[list[int]], leaves: list[Leaf], symbols: list[int], fn_name: str) -> Polymorphic:
+           values: list[list[int]], leaves: list[Leaf], symbols: list[int], fn_name: str,
+           module: str = 'np') -> Polymorphic:
     """The probes' module with each number that differs between them written as its fit, and the
     symbols bound first."""
     generated = probes[0][0]
@@ -591,7 +600,7 @@ def _write(probes: list[tuple[Generated, Lines]], streams: list[list[tokenize.To
         line = lines[row - 1]
         lines[row - 1] = line[:col] + text + line[end:]
     namespace, rebuilt = _namespace([g.namespace for g, _ in probes], design, monomials, fn_name,
-                                    leaves, generated)
+                                    leaves, generated, module)
     params = _parameters(generated)
     prologue = []
     dims: dict[int, dict[int, int]] = {}
@@ -797,9 +806,10 @@ def _moebius(constant: float, a: int, b: int, name: str) -> tuple[str, str]:
 
 
 def _namespace(namespaces: list[dict[str, Any]], design: np.ndarray, monomials: list[str],
-               fn_name: str, leaves: list[Leaf], generated: Generated) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+               fn_name: str, leaves: list[Leaf], generated: Generated,
+               module: str = 'np') -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The module's namespace, and (name, expression) for each constant array that depends on
-    the sizes: made at run time, when it is an np.arange or a fill."""
+    the sizes: made at run time (by `module`'s functions), when it is an np.arange or a fill."""
     first = namespaces[0]
     if any(set(ns) != set(first) for ns in namespaces[1:]):
         raise _structure_error(fn_name, leaves, generated, 1, "compiled for two sizes of it, it "
@@ -810,7 +820,7 @@ def _namespace(namespaces: list[dict[str, Any]], design: np.ndarray, monomials: 
         if all(_same(value, other) for other in others):
             kept[name] = value
             continue
-        expr = _array_expression([value] + others, design, monomials) \
+        expr = _array_expression([value] + others, design, monomials, module) \
             if all(isinstance(v, np.ndarray) for v in [value] + others) else None
         if expr is None:
             row = _row_reading(generated.source, name)
@@ -842,11 +852,12 @@ def _line_names(line: str) -> list[tokenize.TokenInfo]:
         return []
 
 
-def _array_expression(arrays: list[np.ndarray], design: np.ndarray, monomials: list[str]) -> Optional[str]:
+def _array_expression(arrays: list[np.ndarray], design: np.ndarray, monomials: list[str],
+                      module: str = 'np') -> Optional[str]:
     if len({a.ndim for a in arrays}) != 1 or len({a.dtype for a in arrays}) != 1:
         return None
     try:
-        dtype = f'np.{dtype_name(arrays[0].dtype)}'
+        dtype = f'{module}.{dtype_name(arrays[0].dtype)}'
     except TypeError:
         return None
     dims = []
@@ -860,12 +871,12 @@ def _array_expression(arrays: list[np.ndarray], design: np.ndarray, monomials: l
         size = _fit([int(a.size) for a in arrays], [], design, monomials)
         if size is None:
             return None
-        made = f'np.arange({size[0]}, dtype={dtype})'
-        return made if arrays[0].ndim == 1 else f'np.reshape({made}, {shape})'
+        made = f'{module}.arange({size[0]}, dtype={dtype})'
+        return made if arrays[0].ndim == 1 else f'{module}.reshape({made}, {shape})'
     fills = {a.flat[0].item() for a in arrays if a.size}
     if len(fills) == 1 and all(a.size and (a == a.flat[0]).all() for a in arrays):
         fill = fills.pop()
         if isinstance(fill, float) and not np.isfinite(fill):
             return None
-        return f'np.full({shape}, {fill!r}, dtype={dtype})'
+        return f'{module}.full({shape}, {fill!r}, dtype={dtype})'
     return None

@@ -11,6 +11,11 @@
   NumPy arrays and Tensors passed beside them (weights beside a dask batch), and the Parameters
   the code reads, are made the engine's arrays at each call (`xp.asarray`).
 
+With `dynamic_dims` (dynamic.py), an engine's arrays have one compilation for every size of
+the dynamic axes, as NumPy arrays do: the array API module is written for every size, its sizes
+read from the arguments (`n = x.shape[0]`). A dask array with unknown chunk sizes has no size to
+read, so it is refused (a TypeError: call its compute_chunk_sizes() first), as it is without.
+
 The engine is part of the cache key (`spec`: its name, the shape and the dtype, which maps to
 NumPy's of the same name), so a function has one compilation per engine, shape and dtype, and
 `autograph.get_source(f, *args)` shows the code that engine runs.
@@ -31,6 +36,10 @@ class Engine(NamedTuple):
     name: str           # 'dask.array', 'cupy', 'array_api_strict'
     namespace: Any      # its array API namespace: what generated code calls `xp`
 
+
+ANY = Engine('any array API namespace', None)
+"""No library in particular: what `Transformed.compile(args, ANY)` compiles for an export (the
+array API module, whose function binds `xp` itself from its arguments)."""
 
 _PLAIN = frozenset({bool, int, float, complex, str, bytes, type(None), tuple, list, dict})
 _FOREIGN: dict[type, bool] = {}         # type -> whether its objects are arrays of another library

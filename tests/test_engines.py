@@ -190,6 +190,57 @@ def test_the_numpy_path_imports_no_array_api_library(tmp_path):
     assert out.stdout.strip() == '[]'
 
 
+# ---------------------------------------------------------------- dynamic_dims
+def _mlp_batch(batch, rng=np.random.default_rng(7)):
+    return [rng.standard_normal((batch, 6)), rng.integers(0, 3, batch).astype(np.int64)] + MLP[2:]
+
+
+@pytest.mark.parametrize('engine', sorted(ENGINES))
+def test_dynamic_dims_compile_once_for_every_batch_on_the_engine(engine):
+    convert, kind, back = ENGINES[engine]
+    grad = autograph.value_and_grad(mlp_loss, (2, 3, 4, 5), dynamic_dims={'x': 0, 'labels': 0})
+    for batch in (8, 1000, 37, 2):
+        args = _mlp_batch(batch)
+        loss, grads = grad(*[convert(a) for a in args])
+        want_loss, want = autograph.value_and_grad(mlp_loss, (2, 3, 4, 5))(*args)
+        assert isinstance(loss, kind) and all(isinstance(g, kind) for g in grads)
+        np.testing.assert_allclose(float(back(loss)), float(want_loss), rtol=1e-12)
+        for g, w in zip(grads, want):
+            np.testing.assert_allclose(np.asarray(back(g)), w, rtol=1e-10, atol=1e-12)
+    info = grad.cache_info()
+    assert info.misses == 1 and info.signatures[0].startswith(f'x: {"dask.array" if engine == "dask" else engine} '
+                                                             'float64[n, 6], labels:'), info
+    source = autograph.get_source(grad)
+    assert 'n = x.shape[0]' in source and 'xp.' in source and '1000' not in source, source
+    args = _mlp_batch(1)        # size 1 is compiled as it is, as for NumPy arrays
+    loss, _ = grad(*[convert(a) for a in args])
+    np.testing.assert_allclose(float(back(loss)), float(autograph.jit(mlp_loss)(*args)), rtol=1e-12)
+    assert grad.cache_info().misses == 2
+    grad(*_mlp_batch(5))        # NumPy arrays: an entry of their own
+    assert grad.cache_info().misses == 3
+
+
+def test_dynamic_dims_refuse_a_dask_array_of_unknown_size():
+    x = to_dask(MLP[0])
+    x = x[x[:, 0] > -100]       # every row, but dask does not know how many
+    assert np.isnan(x.shape[0])
+    with pytest.raises(TypeError, match=r'unknown shape \(nan, 6\).*compute_chunk_sizes'):
+        autograph.grad(mlp_loss, 2, dynamic_dims={'x': 0, 'labels': 0})(x, to_dask(MLP[1]), *MLP[2:])
+    x.compute_chunk_sizes()
+    dw = autograph.grad(mlp_loss, 2, dynamic_dims={'x': 0, 'labels': 0})(x, to_dask(MLP[1]), *MLP[2:])
+    np.testing.assert_allclose(dw.compute(), autograph.grad(mlp_loss, 2)(*MLP), rtol=1e-10)
+
+
+def test_a_size_dynamic_dims_cannot_follow_on_the_engine_names_the_function():
+    def halves(x):
+        if x.shape[0] > 4:
+            return ops.sum(x[:4])
+        return ops.sum(x)
+
+    with pytest.raises(autograph.DynamicShapeError, match=r'halves_grad'):
+        autograph.grad(halves, dynamic_dims={'x': 0})(xps.asarray(np.ones((6, 2))))
+
+
 # ---------------------------------------------------------------- export for any namespace
 MODEL = '''
 import numpy as np
