@@ -13,7 +13,8 @@ generated gradient (or forward code) as a module that needs only NumPy, which st
 of its arguments in its header and checks them. `--dynamic-dim x:0` (repeatable; `x:0,1` for two
 axes) compiles for every size of that axis of the argument `x`, as `dynamic_dims={'x': 0}` does.
 `export --array-api` writes the code for the array API standard instead: a module whose function
-runs on the arrays of any namespace (NumPy, dask.array, CuPy...), taken from its arguments.
+runs on the arrays of any namespace (NumPy, dask.array, CuPy...), taken from its arguments, and
+checks their shapes and dtypes as the NumPy module does (with `--dynamic-dim` too).
 
 Also available as `python -m autograph`.
 """
@@ -27,10 +28,9 @@ import runpy
 import sys
 import tokenize
 
-from . import api, nn
+from . import api, engines, nn
 from ._version import __version__
 from .errors import CompileError
-from .codegen import array_api
 from .export import standalone, standalone_array_api
 
 
@@ -81,11 +81,11 @@ def _run(options):
             chosen = transformed or forward
             source = api.get_source(chosen, *args)
             compiled = chosen.last
-            if options.array_api:
-                if dims:
-                    raise UsageError("--array-api writes code for the example's shapes; leave --dynamic-dim out")
-                generated = array_api.generate(compiled.graph)
-                text = standalone_array_api(generated.source, generated.namespace, generated.name)
+            if options.array_api:     # the array API module, compiled for no library in particular
+                compiled = chosen.compile(args, engines.ANY)
+                generated = compiled.generated
+                text = standalone_array_api(generated.source, generated.namespace, generated.name,
+                                            compiled.input_shapes())
             else:
                 text = standalone(source, compiled.generated.namespace, compiled.input_shapes(),
                                   compiled.generated.name)

@@ -16,9 +16,15 @@ size wherever it appears) in the module's header, as a `SHAPES` table, and makes
 check its arguments against it first: a clear ValueError instead of NumPy's error deep inside
 (or a wrong result broadcast from an axis of length 1).
 
-`standalone_array_api(source, namespace, function)` does the same for a module in the array API
-dialect (`codegen.array_api`): its function takes the namespace `xp` from its arguments, so the
-module runs on NumPy, dask.array, CuPy or any other array API library's arrays.
+`standalone_array_api(source, namespace, function, shapes)` does the same for a module in the
+array API dialect (`codegen.array_api`): its function takes the namespace `xp` from its arguments,
+so the module runs on NumPy, dask.array, CuPy or any other array API library's arrays. Its check
+reads `tuple(a.shape)` and the dtype's name (`float32`, whatever library's dtype object it is), so
+it works on any of them. A dask array whose chunk sizes are unknown has axes of unknown size
+(nan): that is a ValueError that says so and names `compute_chunk_sizes()`, not a mismatch. The
+code depends on the size it was compiled for (a mean's `1 / 12`, an `arange(12)`), so an axis
+that cannot be checked could give wrong values silently, or fail deep inside dask; where the
+size is any (`n`), the code reads it. The engines refuse such arrays in process too.
 """
 import ast
 import importlib
@@ -35,11 +41,12 @@ from .source import GENERATED_MARK, parse
 _IMPORT = re.compile(r'^from (runtime\.kernels[\w.]*) import (.+)\n', re.M)
 
 
-def standalone(source, namespace=None, shapes=None, function=None):
+def standalone(source, namespace=None, shapes=None, function=None, array_api=False):
     """`source` (a generated module) with its runtime.kernels imports inlined, and the arrays
     of `namespace` (its Generated.namespace) written as module constants. With `shapes` (a list
     of (parameter, dtype name or 'float', shape of ints and size names)), `function`, the
-    generated function, checks its arguments' dtypes and shapes first."""
+    generated function, checks its arguments' dtypes and shapes first (with `array_api`, a check
+    for the arrays of any array API namespace)."""
     pieces, seen, imports = [], set(), set()
     for module_name, names in _IMPORT.findall(source):
         module = importlib.import_module(module_name)
@@ -52,19 +59,20 @@ def standalone(source, namespace=None, shapes=None, function=None):
         ''.join(f'{line}\n' for line in sorted(imports)) + 'import numpy as np\n'
     if shapes is not None:
         check, table = _unused('check_shapes', source), _unused('SHAPES', source)
-        pieces.insert(0, _checker(shapes, check, table))
+        pieces.insert(0, _checker(shapes, check, table, array_api))
         body = _checked(body, function, shapes, check)
     kernels = '\n\n\n'.join(pieces)
     return header + ('\n\n' + kernels + '\n' if kernels else '') + '\n\n' + body
 
 
-def standalone_array_api(source, namespace=None, function=None):
+def standalone_array_api(source, namespace=None, function=None, shapes=None):
     """`source`, a module in the array API dialect (`codegen.array_api`), as a standalone module
     for any array API namespace: its kernels inlined (with `namespace_of`, which finds the
     namespace of an array: through array_api_compat where it is installed, else the array's own
     `__array_namespace__`), its arrays as constants, and `function` binding `xp` to the namespace
     of its arguments first. It needs NumPy, and array_api_compat for arrays (dask's, CuPy's) that
-    do not carry the standard's namespace themselves."""
+    do not carry the standard's namespace themselves. With `shapes` (as for `standalone`),
+    `function` checks its arguments' dtypes and shapes before that, on any namespace's arrays."""
     lines = source.split('\n')
     start = next((i for i, line in enumerate(lines) if line.startswith(f'def {function}(')), None)
     if start is None:
@@ -82,7 +90,7 @@ def standalone_array_api(source, namespace=None, function=None):
         lines.insert(1, 'from runtime.kernels.array_api import namespace_of')
     else:
         lines[kernels] += ', namespace_of'
-    rest = standalone('\n'.join(lines), namespace).partition('\n')[2]     # a header of its own
+    rest = standalone('\n'.join(lines), namespace, shapes, function, array_api=True).partition('\n')[2]
     return (f'{GENERATED_MARK} for the array API standard: {function} runs on the arrays of any namespace\n'
             f'# (NumPy, dask.array, CuPy...), which it takes from its arguments (xp).\n' + rest)
 
@@ -101,8 +109,9 @@ def _spelled(dtype, shape):
     return 'float' if dtype == 'float' else f"{dtype}[{', '.join(str(d) for d in shape)}]"
 
 
-def _checker(shapes, check, table):
-    """The header stating the shapes, the table, and the function checking them."""
+def _checker(shapes, check, table, array_api=False):
+    """The header stating the shapes, the table, and the function checking them (with
+    `array_api`, one that reads any array API namespace's arrays)."""
     names = sorted({d for _, _, shape in shapes for d in shape if isinstance(d, str)})
     sizes = (f" {', '.join(names)} {'is any size' if len(names) == 1 else 'are any sizes'}, the same "
              "wherever it appears" if names else '')
@@ -111,14 +120,18 @@ def _checker(shapes, check, table):
     lines += [f'#   {name}: {_spelled(dtype, shape)}' for name, dtype, shape in shapes]
     entries = ''.join(f'    {name!r}: ({dtype!r}, {tuple(shape)!r}),\n' for name, dtype, shape in shapes)
     lines.append(f'{table} = {{\n{entries}}}')
-    lines.append(f'''
+    lines.append((_ARRAY_API_CHECK if array_api else _NUMPY_CHECK).replace('CHECK', check).replace('TABLE', table))
+    return '\n'.join(lines)
 
-def {check}(function, arguments):
-    """Raise ValueError unless each argument has the dtype and shape {table} gives it. A name in
+
+_NUMPY_CHECK = '''
+
+def CHECK(function, arguments):
+    """Raise ValueError unless each argument has the dtype and shape TABLE gives it. A name in
     a shape stands for one size: the first argument with that axis sets it."""
-    sizes = {{}}
+    sizes = {}
     for name, value in arguments.items():
-        dtype, shape = {table}[name]
+        dtype, shape = TABLE[name]
         if dtype == 'float':
             continue
         found = np.shape(value)
@@ -135,8 +148,51 @@ def {check}(function, arguments):
             bound = ['%s is %d, the size of %s.shape[%d]' % (size, *sizes[size])
                      for size in shape if size in sizes and sizes[size][1] != name]
             raise ValueError('%s: %s must be %s, got %s%s' % (
-                function, name, expected, got, ' (%s)' % '; '.join(bound) if bound else ''))''')
-    return '\n'.join(lines)
+                function, name, expected, got, ' (%s)' % '; '.join(bound) if bound else ''))'''
+
+_ARRAY_API_CHECK = '''
+
+def CHECK(function, arguments):
+    """Raise ValueError unless each argument has the dtype and shape TABLE gives it, on the
+    arrays of any array API namespace: the dtype by its name (float32, whichever library's dtype
+    object it is). A name in a shape stands for one size: the first argument with that axis sets
+    it. An axis of unknown size (nan or None: a dask array whose chunk sizes are unknown) is an
+    error of its own: the code depends on that size, and it cannot be checked."""
+    sizes = {}
+    for name, value in arguments.items():
+        dtype, shape = TABLE[name]
+        if dtype == 'float':
+            continue
+        if hasattr(value, 'shape') and hasattr(value, 'dtype'):
+            found, kind = tuple(value.shape), value.dtype
+        else:       # a Python number
+            found, kind = (), np.asarray(value).dtype
+        kind = getattr(kind, 'name', None) or str(kind).rpartition('.')[2]
+        fits = kind == dtype and len(found) == len(shape)
+        unknown = None
+        for axis in range(len(shape) if fits else 0):
+            size, got = shape[axis], found[axis]
+            if got is None or got != got:
+                unknown = unknown or (axis, got, size)
+                continue
+            if isinstance(size, str) and size not in sizes:
+                sizes[size] = (got, name, axis)
+            known = sizes[size][0] if isinstance(size, str) else size
+            fits = fits and got == known
+        if not fits:
+            expected = '%s[%s]' % (dtype, ', '.join([str(d) for d in shape]))
+            got = '%s[%s]' % (kind, ', '.join([str(d) for d in found]))
+            bound = ['%s is %d, the size of %s.shape[%d]' % (size, *sizes[size])
+                     for size in shape if size in sizes and sizes[size][1] != name]
+            raise ValueError('%s: %s must be %s, got %s%s' % (
+                function, name, expected, got, ' (%s)' % '; '.join(bound) if bound else ''))
+        if unknown:
+            axis, got, size = unknown
+            must = ('%s, a size the code reads' if isinstance(size, str) else
+                    'must be %s, which cannot be checked') % size
+            raise ValueError('%s: %s.shape[%d] is unknown (%s) and %s; give an array of known '
+                             'shape (a dask array: call its compute_chunk_sizes() first)' % (
+                                 function, name, axis, got, must))'''
 
 
 def _checked(body, function, shapes, check):

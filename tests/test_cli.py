@@ -1,5 +1,6 @@
 """The command line: `autograph show` prints the generated code of a function or Cell in a file,
 `autograph export` writes a gradient as a module that runs with NumPy alone."""
+import importlib.util
 import os
 import pathlib
 import re
@@ -53,6 +54,33 @@ def test_export_runs_without_autograph(tmp_path):
     dw, db = autograph.grad(function, (2, 3))(x, y, w, b)
     np.testing.assert_array_equal(np.load(outputs[0]), dw.asnumpy())
     np.testing.assert_array_equal(np.load(outputs[1]), db.asnumpy())
+
+
+def test_an_array_api_export_with_dynamic_dims_states_and_checks_its_shapes(tmp_path):
+    out_file = tmp_path / 'function_xp.py'
+    assert main(['export', f'{TUTORIAL}:function', '--grad', '2,3', '--array-api', '--dynamic-dim', 'x:0',
+                 '--dynamic-dim', 'w:0', '--args', 'x.asnumpy(), y.asnumpy(), w.asnumpy(), b.asnumpy()',
+                 '-o', str(out_file)]) == 0
+    source = out_file.read_text()
+    assert '#   x: float32[n]\n#   y: float32[3]\n#   w: float32[n, 3]\n#   b: float32[3]\n' in source
+    assert 'n is any size' in source and '    n = x.shape[0]\n' in source and 'xp = namespace_of(' in source
+    spec = importlib.util.spec_from_file_location('function_xp', out_file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rng = np.random.default_rng(3)
+    for n in (1, 5, 9):
+        args = [rng.standard_normal(n).astype(np.float32), y.asnumpy(),
+                rng.standard_normal((n, 3)).astype(np.float32), b.asnumpy()]
+        loss, grads = module.function_value_and_grad(*args)
+        want_loss, want = autograph.value_and_grad(function, (2, 3))(*args)
+        np.testing.assert_allclose(loss, want_loss, rtol=1e-6)
+        for got, expected in zip(grads, want):
+            np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
+    with pytest.raises(ValueError, match=r'^function_value_and_grad: w must be float32\[n, 3\], got float32\[4, 3\] '
+                                         r'\(n is 9, the size of x.shape\[0\]\)$'):
+        module.function_value_and_grad(args[0], args[1], args[2][:4], args[3])
+    with pytest.raises(ValueError, match=r'y must be float32\[3\], got float64\[3\]'):
+        module.function_value_and_grad(args[0], args[1].astype(np.float64), args[2], args[3])
 
 
 def test_bad_target_is_a_clear_error(capsys):

@@ -289,6 +289,99 @@ def test_the_cli_exports_a_gradient_for_any_array_api_namespace(tmp_path):
             np.testing.assert_allclose(np.asarray(back(g)), w, rtol=1e-10)
 
 
+def _export(tmp_path, name, *options):
+    from autograph.cli import main
+    from tests.codegen.checks import check_source
+    (tmp_path / 'model.py').write_text(MODEL)
+    out = tmp_path / f'{name}.py'
+    assert main(['export', f'{tmp_path / "model.py"}:loss', '--grad', '2,3,4,5', '--array-api', *options,
+                 '-o', str(out)]) == 0
+    check_source(out.read_text(), function='loss_value_and_grad')
+    return out.read_text(), _import(out).loss_value_and_grad
+
+
+ALL = {'numpy': (np.asarray, (np.ndarray, np.generic), np.asarray), **ENGINES}
+
+
+def test_an_array_api_export_states_and_checks_its_shapes_on_every_engine(tmp_path):
+    source, exported = _export(tmp_path, 'fixed_xp')
+    assert '#   x: float64[12, 6]\n#   labels: int64[12]\n#   w1: float64[6, 5]\n' in source
+    assert 'every size is fixed' in source and "'x': ('float64', (12, 6))," in source
+    body = source.split('def loss_value_and_grad(', 1)[1]
+    assert body.index('check_shapes(') < body.index('xp = namespace_of(')     # checked first
+    args = _mlp_batch(12)
+    want_loss, want = autograph.value_and_grad(mlp_loss, (2, 3, 4, 5))(*args)
+    for engine, (convert, kind, back) in ALL.items():
+        loss, grads = exported(*[convert(a) for a in args])
+        assert isinstance(loss, kind), engine
+        np.testing.assert_allclose(float(back(loss)), float(want_loss), rtol=1e-12)
+        for g, w in zip(grads, want):
+            np.testing.assert_allclose(np.asarray(back(g)), w, rtol=1e-10, atol=1e-12)
+        wrong = [convert(a) for a in _mlp_batch(8)]
+        with pytest.raises(ValueError, match=r'^loss_value_and_grad: x must be float64\[12, 6\], got float64\[8, 6\]$'):
+            exported(*wrong)
+        wrong = [convert(a) for a in args]
+        wrong[2] = convert(args[2][:, :4])
+        with pytest.raises(ValueError, match=r'w1 must be float64\[6, 5\], got float64\[6, 4\]'):
+            exported(*wrong)
+        wrong = [convert(a) for a in args]
+        wrong[0] = convert(args[0].astype(np.float32))
+        with pytest.raises(ValueError, match=r'x must be float64\[12, 6\], got float32\[12, 6\]'):
+            exported(*wrong)
+        wrong[0] = convert(args[0][0])
+        with pytest.raises(ValueError, match=r'x must be float64\[12, 6\], got float64\[6\]'):
+            exported(*wrong)
+
+
+def test_an_array_api_export_with_a_dynamic_dim_runs_at_batch_1_8_and_1000(tmp_path):
+    source, exported = _export(tmp_path, 'batch_xp', '--dynamic-dim', 'x:0', '--dynamic-dim', 'labels:0')
+    assert '#   x: float64[n, 6]\n#   labels: int64[n]\n' in source and 'n is any size' in source
+    assert '    n = x.shape[0]\n' in source
+    for batch in (1, 8, 1000):
+        args = _mlp_batch(batch)
+        want_loss, want = autograph.value_and_grad(mlp_loss, (2, 3, 4, 5))(*args)
+        for engine, (convert, kind, back) in ALL.items():
+            loss, grads = exported(*[convert(a) for a in args])
+            assert isinstance(loss, kind) and all(isinstance(g, kind) for g in grads), engine
+            np.testing.assert_allclose(float(back(loss)), float(want_loss), rtol=1e-12)
+            for g, w in zip(grads, want):
+                np.testing.assert_allclose(np.asarray(back(g)), w, rtol=1e-10, atol=1e-12)
+    for engine, (convert, _, _) in ALL.items():
+        x, labels = _mlp_batch(8)[:2]
+        with pytest.raises(ValueError, match=r'labels must be int64\[n\], got int64\[7\] '
+                                             r'\(n is 8, the size of x.shape\[0\]\)'):
+            exported(convert(x), convert(labels[:7]), *map(convert, MLP[2:]))
+        with pytest.raises(ValueError, match=r'x must be float64\[n, 6\], got float32\[8, 6\]'):
+            exported(convert(x.astype(np.float32)), convert(labels), *map(convert, MLP[2:]))
+
+
+def test_an_array_api_export_and_dask_arrays_of_unknown_size(tmp_path):
+    """An axis of unknown size is a ValueError of its own, never a mismatch: the code depends on
+    the size (the fixed one: cross_entropy's mean and arange; `n`, which it reads), so an axis
+    it cannot check could give wrong values. With its chunk sizes computed, the array runs."""
+    args = _mlp_batch(12)
+    x, labels = to_dask(args[0]), to_dask(args[1])
+    keep = x[:, 0] > -100           # every row, but dask does not know how many
+    x, labels = x[keep], labels[keep]
+    assert np.isnan(x.shape[0]) and np.isnan(labels.shape[0])
+    want_loss, _ = autograph.value_and_grad(mlp_loss, (2, 3, 4, 5))(*args)
+    weights = list(map(to_dask, MLP[2:]))
+    _, fixed = _export(tmp_path, 'fixed_xp')
+    _, dynamic = _export(tmp_path, 'batch_xp', '--dynamic-dim', 'x:0', '--dynamic-dim', 'labels:0')
+    with pytest.raises(ValueError, match=r'^loss_value_and_grad: x.shape\[0\] is unknown \(nan\) and must be 12, '
+                                         r'which cannot be checked; .*compute_chunk_sizes\(\) first\)$'):
+        fixed(x, labels, *weights)
+    with pytest.raises(ValueError, match=r'x.shape\[0\] is unknown \(nan\) and n, a size the code reads'):
+        dynamic(x, labels, *weights)
+    with pytest.raises(ValueError, match=r'x must be float64\[12, 6\], got float64\[nan, 5\]'):
+        fixed(x[:, :5], labels, *weights)       # an axis that is wrong comes first
+    x.compute_chunk_sizes()
+    labels.compute_chunk_sizes()
+    for exported in (fixed, dynamic):
+        loss, _ = exported(x, labels, *weights)
+        np.testing.assert_allclose(float(loss.compute()), float(want_loss), rtol=1e-12)
+
+
 def test_an_array_api_export_of_a_net_predicts_on_any_engine(tmp_path):
     np.random.seed(0)
     net = nn.SequentialCell(nn.Dense(3, 4, activation='relu'), nn.Dense(4, 2))
