@@ -338,15 +338,18 @@ class Transformed:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         last = self.last
-        if last is not None and last.fast is not None and not kwargs and current_builder() is None:
-            # The signature used last, checked by its own generated function (fastpath.py).
-            try:
-                out = last.fast(args)
-            except Exception as e:
-                raise _located(e, last) from e
-            if out is not MISS:
-                self.cache.hits += 1
-                return out
+        if last is not None and not kwargs:
+            fast = last.fast
+            if fast is not None:
+                # The signature used last, checked by its own generated function (fastpath.py),
+                # which leaves a call while compiling to the slow path.
+                try:
+                    out = fast(args)
+                except Exception as e:      # raised by the generated code: the user's line
+                    raise _located(e, last) from e
+                if out is not MISS:
+                    self.cache.hits += 1
+                    return out
         return self._call(args, kwargs)
 
     def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

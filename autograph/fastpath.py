@@ -10,7 +10,8 @@ a Python value's type and value), the guards as identity checks (`guards.Guards.
 the shapes of the Parameters read at each call, then the generated function and the wrapping of
 its results as Tensors. When any check fails it returns `MISS` and the caller takes the slow
 path, which stays the definition: key, lookup, variants, compile. Every check here implies the
-slow path's, so a hit here is one the slow path would make too.
+slow path's, so a hit here is one the slow path would make too. It also returns `MISS` while a
+compiler's builder is active (a call from code being compiled: Transformed._call inlines it).
 
 The function is made when a compilation is used a second time (compiler.Transformed.compilation):
 Python's compiler takes about a millisecond for it. Compilations with tuple, list or dict arguments
@@ -25,6 +26,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from runtime.primitive import _BUILDERS
 from runtime.tensor import Parameter, Tensor
 from . import cell
 from .guards import MISSING
@@ -41,7 +43,8 @@ class _Source:
         self.sizes: dict[int, list[str]] = {}      # a dynamic_dims symbol -> the sizes read for it
         self.namespace: dict[str, Any] = {
             'MISS': MISS, 'MISSING': MISSING, 'Tensor': Tensor, 'ndarray': np.ndarray, 'generic': np.generic,
-            'asarray': np.asarray, 'cell': cell, 'new': object.__new__, 'wrap': wrap}
+            'asarray': np.asarray, 'cell': cell, 'new': object.__new__, 'wrap': wrap,
+            'builders': _BUILDERS.get}      # the compiler's builders: () when running
 
     def const(self, obj: Any) -> str:
         name = f'c{len(self.namespace)}'
@@ -61,9 +64,7 @@ def fast_call(compiled: Any, args: Sequence[Any], dynamic_floats: bool) -> Optio
     an argument is of a kind it does not check."""
     source = _Source()
     names = [f'a{i}' for i in range(len(args))]
-    source.lines.append(f"    if len(args) != {len(args)}:\n        return MISS")
-    if args:
-        source.lines.append(f"    {', '.join(names)}, = args")
+    source.lines.append(f"    {', '.join(names)}, = args" if args else "    if args:\n        return MISS")
     arg_dims = compiled.arg_dims
     if len(arg_dims) != len(compiled.dims):
         return None     # a dynamic axis of an array inside a container or a keyword
@@ -80,6 +81,14 @@ def fast_call(compiled: Any, args: Sequence[Any], dynamic_floats: bool) -> Optio
     implicit = [_implicit(source, f'i{k}', p, shape, dtype)
                 for k, (p, (shape, dtype)) in enumerate(zip(compiled.implicit, compiled.implicit_avals))]
     arrays = [inputs[i] for i in compiled.array_positions] + implicit
+    # Every check is inside one `try`, free in Python 3.11 until something raises: another
+    # count of arguments (the unpacking's ValueError), a global or an attribute a guard reads
+    # gone (KeyError, AttributeError) or a closure variable deleted (ValueError) is a miss, and
+    # the slow path reads them as the key and the guards do. While compiling, a call is the
+    # library's to trace (Transformed._call), never run here.
+    checks = '\n'.join(source.lines).replace('\n', '\n    ')
+    source.lines = ['    if builders():\n        return MISS', '    try:', f'    {checks}',
+                    '    except (ValueError, AttributeError, KeyError):\n        return MISS']
     source.lines.append(f"    out = {source.const(compiled.fn)}({', '.join(arrays)})")
     result = _results(source, compiled.graph.outputs, 'out') if compiled.tensor_boundary else 'out'
     source.lines.append(f"    return {result}")
@@ -145,26 +154,37 @@ def _symbols(source: _Source) -> None:
 
 def _guards(source: _Source, guards: Any) -> None:
     """The guards' identity checks, the full check of the others, and the Cells' version. A
-    read that raises is a miss: then the slow path reads it as the guard does (a closure
-    variable deleted since raises ValueError; an attribute read directly, AttributeError)."""
+    read that raises is a miss (the `try` around the checks): then the slow path reads it as
+    the guard does (a closure variable deleted since raises ValueError; an attribute read
+    directly, AttributeError; a global by subscript, KeyError)."""
     identities, others = guards.identities()
-    reads = [f'{_read(source, how, holder, key)} is not {source.const(expected)}'
-             for how, holder, key, expected in identities]
+    reads = [_differs(source, how, holder, key, expected) for how, holder, key, expected in identities]
     reads += [f'{source.const(guard)}.failure() is not None' for guard in others]
-    if reads:
-        source.lines.append(f"    try:\n        if {' or '.join(reads)}:\n            return MISS\n"
-                            "    except (ValueError, AttributeError):\n        return MISS")
+    source.refuse_if(reads)
     if guards.cells:
         # Assigning to any Cell attribute bumps the version: then the slow path checks them.
         source.refuse_if([f'cell._version != {source.const(guards)}.version'])
 
 
-def _read(source: _Source, how: str, holder: Any, key: Any) -> str:
+def _differs(source: _Source, how: str, holder: Any, key: Any, expected: Any) -> str:
+    """The condition that a guard's read (`holder.get(key, MISSING)` for 'item',
+    `getattr(holder, key, MISSING)` for 'attr') is not `expected`, read as cheaply as Python
+    allows: a plain dict by subscript, an attribute directly."""
+    if expected is MISSING:
+        if how == 'item' and type(holder) is dict:
+            return f'{source.const(key)} in {source.const(holder)}'
+        read = (f'{source.const(holder)}.get({source.const(key)}, MISSING)' if how == 'item' else
+                f'getattr({source.const(holder)}, {source.const(key)}, MISSING)')
+        return f'{read} is not MISSING'
     if how == 'item':
-        return f'{source.const(holder)}.get({source.const(key)}, MISSING)'
-    if key.isidentifier() and not keyword.iskeyword(key):
-        return f'{source.const(holder)}.{key}'      # read directly: cheaper than getattr
-    return f'getattr({source.const(holder)}, {source.const(key)}, MISSING)'
+        # A dict subclass may have __missing__: only a plain dict is read by subscript.
+        read = (f'{source.const(holder)}[{source.const(key)}]' if type(holder) is dict else
+                f'{source.const(holder)}.get({source.const(key)}, MISSING)')
+    elif key.isidentifier() and not keyword.iskeyword(key):
+        read = f'{source.const(holder)}.{key}'      # read directly: cheaper than getattr
+    else:
+        read = f'getattr({source.const(holder)}, {source.const(key)}, MISSING)'
+    return f'{read} is not {source.const(expected)}'
 
 
 def _implicit(source: _Source, name: str, obj: Any, shape: tuple[int, ...], dtype: np.dtype[Any]) -> str:
@@ -179,22 +199,26 @@ def _results(source: _Source, outputs: Any, at: str) -> str:
     returns the expression of the wrapped result. It nests as the graph's outputs do (codegen
     returns them as written, as tuples, lists and dicts)."""
     if isinstance(outputs, (tuple, list)):
-        items = ''.join(f'{_results(source, item, f"{at}[{i}]")}, ' for i, item in enumerate(outputs))
+        parts = [f'o{len(source.lines)}_{i}' for i in range(len(outputs))]
+        if parts:
+            source.lines.append(f"    {', '.join(parts)}, = {at}")      # cheaper than indexing
+        items = ''.join(f'{_results(source, item, part)}, ' for part, item in zip(parts, outputs))
         return f'({items})' if isinstance(outputs, tuple) else f'[{items}]'
     if isinstance(outputs, dict):
         keys = [source.const(key) for key in outputs]
-        return '{' + ''.join(f'{key}: {_results(source, item, f"{at}[{key}]")}, '
-                             for key, item in zip(keys, outputs.values())) + '}'
+        parts = [f'o{len(source.lines)}_{i}' for i in range(len(outputs))]
+        source.lines += [f'    {part} = {at}[{key}]' for part, key in zip(parts, keys)]
+        return '{' + ''.join(f'{key}: {_results(source, item, part)}, '
+                             for key, part, item in zip(keys, parts, outputs.values())) + '}'
     if not isinstance(outputs, Value):
         return f'wrap({at})'
     # A computed result is nearly always an array or a NumPy scalar (a loss): its Tensor made
     # in line, without calls.
     name = f't{len(source.lines)}'
-    source.lines.append(f'    {name} = {at}\n    if type({name}) is ndarray:\n        tensor = new(Tensor)\n'
-                        f'        tensor._data = {name}\n        {name} = tensor\n'
-                        f'    elif isinstance({name}, generic):\n        tensor = new(Tensor)\n'
-                        f'        tensor._data = asarray({name})\n        {name} = tensor\n'
-                        f'    else:\n        {name} = wrap({name})')
+    source.lines.append(f'    if type({at}) is ndarray:\n        {name} = new(Tensor)\n        {name}._data = {at}\n'
+                        f'    elif isinstance({at}, generic):\n        {name} = new(Tensor)\n'
+                        f'        {name}._data = asarray({at})\n'
+                        f'    else:\n        {name} = wrap({at})')
     return name
 
 

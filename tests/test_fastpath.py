@@ -231,3 +231,62 @@ def test_threads_calling_with_different_shapes_share_one_last_compilation():
     assert not errors
     assert results == {n: {2.0 * n} for n in range(1, 7)}
     assert f.cache_info().entries == 6
+
+
+def absolute_sum(x):
+    return ops.sum(abs(x))
+
+
+def test_a_global_that_shadows_a_builtin_after_the_fast_path_recompiles():
+    # `abs` was read from the builtins: the guard is that the module has no global `abs`.
+    f = autograph.jit(absolute_sum)
+    x = np.array([1.0, -2.0])
+    assert float(fast_taken(f, x)) == 3.0
+    globals()['abs'] = lambda v: v * 2.0
+    try:
+        assert float(f(x)) == -2.0
+        assert float(f(x)) == -2.0
+    finally:
+        del globals()['abs']
+    assert float(f(x)) == 3.0
+    assert f.cache_info().misses == 2       # the first compilation fits again: a variant kept
+
+
+OFFSET = 1.0
+
+
+def offset_sum(x):
+    return ops.sum(x) + OFFSET
+
+
+def test_a_deleted_global_after_the_fast_path_is_not_read_from_the_compilation():
+    global OFFSET
+    f = autograph.jit(offset_sum)
+    assert float(fast_taken(f, X)) == 7.0
+    del OFFSET
+    try:
+        with pytest.raises(autograph.CompileError, match="name 'OFFSET' is not defined"):
+            f(X)
+    finally:
+        OFFSET = 1.0
+    assert float(f(X)) == 7.0
+
+
+def test_nested_results_of_value_and_grad_keep_their_structure():
+    w = Parameter(Tensor(np.array([1.0, 2.0, 3.0])), name='w')
+    f = autograph.value_and_grad(lambda x: ops.sum(x * w), 0, weights=[w])
+    value, (dx, (dw,)) = fast_taken(f, Tensor(X))
+    assert all(type(t) is Tensor for t in (value, dx, dw))
+    assert float(value) == 14.0
+    np.testing.assert_allclose(dx.asnumpy(), [1.0, 2.0, 3.0])
+    np.testing.assert_allclose(dw.asnumpy(), X)
+    out = f(Tensor(X))
+    assert type(out) is tuple and type(out[1]) is tuple and type(out[1][1]) is tuple
+
+
+def test_no_arguments_and_then_one_after_the_fast_path():
+    f = autograph.jit(lambda: ops.sum(Tensor(X)))
+    assert float(fast_taken(f)) == 6.0
+    with pytest.raises(autograph.CompileError, match='too many positional arguments'):
+        f(X)
+    assert float(f()) == 6.0
