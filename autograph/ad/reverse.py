@@ -29,7 +29,7 @@ from ..errors import CompileError
 from ..ir import Builder, Graph, Value, constant
 from ..ir.control import (COND, FOR_SAVED, Cond, Custom, Loop, construct, element_aval, free_values, is_list,
                           list_aval, make, placeholder, rule_for)
-from ..ir.core import Op, Region, clone_into, walk
+from ..ir.core import MachineName, Op, Region, clone_into, walk
 from ..tree import flatten
 
 
@@ -151,11 +151,13 @@ class _Adjoint:
         `pred`'s): then it takes that name (`dpred`)."""
         if ct.is_const or id(ct) in self.forward:
             return
-        if ct.name is None or (id(ct) in self.provisional and value.name):
-            ct.name = 'd' + _hint(value)
-            if value.name:
+        user = bool(value.name) and not isinstance(value.name, MachineName)
+        if ct.name is None or (id(ct) in self.provisional and user):
+            if user:
+                ct.name = 'd' + value.name
                 self.provisional.discard(id(ct))
             else:
+                ct.name = MachineName('d' + _hint(value))
                 self.provisional.add(id(ct))
 
     def gradient(self, group):

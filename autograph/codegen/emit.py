@@ -32,7 +32,7 @@ import numpy as np
 
 from ..ir import Value
 from ..ir.control import Cond, ForRange, ForSaved, Loop, WhileLoop, carried_args, construct, rule_for
-from ..ir.core import Region, walk
+from ..ir.core import MachineName, Region, walk
 from ..ir.effects import CHECK, PRINT, has_effect
 from ..ir.printer import BUILTINS, RESERVED, Namer, identifier, is_identifier
 from ..tree import flatten
@@ -76,7 +76,7 @@ def _imports(graph):
     for op in walk(graph.ops):
         prim = op.prim
         if op.regions or prim.kernel is None or prim.infix or prim.prefix or prim.subscript or \
-                prim.augmented or '.' in prim.spelling:
+                prim.augmented or '.' in prim.spelling or prim.name in _SEQUENCE_CALLS:
             continue
         module = prim.kernel.__module__
         module = 'runtime.kernels' if module.startswith('runtime.kernels.') else module
@@ -90,6 +90,9 @@ _LITERAL_ARRAY_SIZE = 64   # constant arrays up to this size are written out in 
 # Inline expressions nest at most this deep: the unparser and Python's own compiler recurse per
 # level, and a long unrolled chain from one source line would otherwise be one expression.
 _MAX_NESTING = 32
+# An expression moves from its own statement into another's (`_adjoint_reads`) only while it is
+# short: a long one reads better as a line of its own.
+_MAX_MOVED_OPS = 4
 
 
 class _Writer:
@@ -148,6 +151,8 @@ class _Writer:
     def op_expr(self, op):
         prim = op.prim
         args = [self.value(v) for v in op.inputs]
+        if _is_square(op) and id(op.inputs[0]) in self.inline:
+            return nodes.infix('**', args[0], nodes.literal(2))
         if prim.infix:
             return nodes.infix(prim.infix, *args)
         if prim.prefix:
@@ -171,6 +176,8 @@ class _Writer:
                 (k, self.const(p)) for k, p in op.params.items() if k != 'index'])
         keywords = [(k, self.const(p)) for k, p in op.params.items()
                     if not _is_default(prim, k, p)]
+        if prim.name in _SEQUENCE_CALLS:     # np.stack([a, b]), as people write it
+            return nodes.call(_SEQUENCE_CALLS[prim.name], [nodes.list_(args)], keywords)
         if prim.method and op.inputs[0].shape:   # an array when the code runs, not a scalar
             return nodes.call(nodes.attribute(args[0], prim.method), args[1:], keywords)
         return nodes.call(prim.spelling, args, keywords)
@@ -435,10 +442,11 @@ class _Blocks:
 
 def _inlined(graph, uses, blocks):
     """ids of op results written inline in their single consumer, in the same block and from
-    the same source statement (or both adjoint code, see `_same_statement`), with no effect (an
+    the same source statement (or adjoint code, see `_adjoint_reads`), with no effect (an
     assign) between them."""
     inline = set()
     depth = {}     # id(value) -> how deeply its inline expression nests
+    size = {}      # id(value) -> how many ops its inline expression writes
     arguments = {id(v) for v in graph.inputs}
 
     def visit(ops):
@@ -457,20 +465,43 @@ def _inlined(graph, uses, blocks):
                 test = test_region.results[0]
                 if blocks.defines(test_region, test) and len(uses.get(id(test), [])) == 1:
                     inline.add(id(test))
-            if op.regions or not op.outs or op.out.name is not None or op.prim.augmented:
+            if op.regions or not op.outs or _user_named(op.out) or op.prim.augmented:
                 continue
             nesting = 1 + max((depth.get(id(v), 0) for v in op.inputs if id(v) in inline), default=0)
             if nesting > _MAX_NESTING:
                 continue      # a chain of one statement's ops (an unrolled loop's) is cut into lines
             users = uses.get(id(op.out), [])
-            if len(users) == 1 and users[0][0] is not None and users[0][1] == id(ops) \
-                    and (_same_statement(users[0][0], op, barriers_before) or _view_of(op, arguments)) \
-                    and _inlinable_into(users[0][0], op.out) \
-                    and effects_before[id(users[0][0])] == effects_before[id(op)]:
+            if _squared(users, op.out):
+                users = users[:1]       # `v * v` of an inline v is written `(...) ** 2`
+            if len(users) != 1 or users[0][0] is None or users[0][1] != id(ops):
+                continue
+            user = users[0][0]
+            ops_written = 1 + sum(size.get(id(v), 0) for v in op.inputs if id(v) in inline)
+            if (user.loc == op.loc or _view_of(op, arguments) or
+                    (ops_written <= _MAX_MOVED_OPS and _adjoint_reads(user, op, barriers_before))) \
+                    and _inlinable_into(user, op.out) and effects_before[id(user)] == effects_before[id(op)]:
                 inline.add(id(op.out))
                 depth[id(op.out)] = nesting
+                size[id(op.out)] = ops_written
     visit(graph.ops)
     return inline
+
+
+_SEQUENCE_CALLS = {'stack': 'np.stack', 'concat': 'np.concatenate'}
+
+
+def _user_named(v):
+    return v.name is not None and not isinstance(v.name, MachineName)
+
+
+def _squared(users, v):
+    """Whether `v`'s only reader is `v * v` (floats: `x ** 2` is NumPy's square, x * x exactly)."""
+    return len(users) == 2 and users[0][0] is not None and users[0][0] is users[1][0] and \
+        _is_square(users[0][0]) and v.dtype is not None and np.dtype(v.dtype).kind == 'f'
+
+
+def _is_square(op):
+    return op.prim.name == 'mul' and op.inputs[0] is op.inputs[1]
 
 
 def _call_path(loc):
@@ -486,14 +517,17 @@ def _place(loc):
     return loc.filename, loc.lineno, loc.col, _call_path(loc)
 
 
-def _same_statement(user, op, barriers_before):
-    """Whether `op` may be written inside `user`'s statement: it comes from the same line of
-    the user's, or both are adjoint code with nothing between them that rebinds a variable (a
-    partial product of one gradient read once by the next: `da = sub * b + dexp * exp`)."""
-    if user.loc == op.loc:
+def _adjoint_reads(user, op, barriers_before):
+    """Whether `op`, from another statement than `user`, may be written inside `user`'s
+    expression: both are adjoint code with nothing between them that rebinds a variable (a
+    partial product of one gradient read once by the next: `da = sub * b + dexp * exp`), or `op`
+    is a forward value of the statement whose adjoint `user` is (`1 - np.tanh(a * b) ** 2`)."""
+    if op.loc is None or user.loc is None or barriers_before[id(user)] != barriers_before[id(op)]:
+        return False
+    if op.loc.grad and user.loc.grad:
         return True
-    return op.loc is not None and user.loc is not None and op.loc.grad and user.loc.grad \
-        and barriers_before[id(user)] == barriers_before[id(op)]
+    # a forward temporary that only the statement's own adjoint reads: `dlog = -0.125 * (1 - y)`
+    return user.loc.grad == op.loc.grad + 1 and _place(user.loc) == _place(op.loc)
 
 
 def _view_of(op, arguments):

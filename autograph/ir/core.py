@@ -27,6 +27,11 @@ from ..source import SourceLoc
 from ..tree import flatten, map_tree
 
 
+class MachineName(str):
+    """A value's name that no user variable gave it (the gradient of an unnamed `exp` is `dexp`):
+    code generation may write the value inline where a user's name would stay a variable."""
+
+
 class Value(ArrayMethods):
     """An SSA value. Operators and methods (from ArrayMethods) build ops in the current builder.
 

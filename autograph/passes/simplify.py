@@ -28,12 +28,12 @@ import numpy as np
 from runtime.primitive import REGISTRY
 from ..ir import Builder, Graph, Value, constant
 from ..ir.control import construct
-from ..ir.core import Op, Region, walk
+from ..ir.core import MachineName, Op, Region, walk
 from ..tree import map_tree
 
-_FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB, _MUL, _BROADCAST_TO, _GETITEM, _DOT = (
+_FULL, _RESHAPE, _TRANSPOSE, _NEG, _ADD, _SUB, _MUL, _BROADCAST_TO, _GETITEM, _DOT, _INDEX_ADD, _STACK = (
     REGISTRY[n] for n in ('full', 'reshape', 'transpose', 'neg', 'add', 'sub', 'mul', 'broadcast_to', 'getitem',
-                          'dot'))
+                          'dot', 'index_add', 'stack'))
 
 
 def simplify(graph):
@@ -103,6 +103,9 @@ def _simplify_ops(ops, builder, env, seen, again=True):
                 new = _shared(builder, new, seen)
             if new.name is None:
                 new.name = op.out.name  # a value the rewrite built stands for op.out: it takes the name
+        elif new.name is None and new.op is not None and not new.op.regions and new.op.loc is not None \
+                and op.loc is not None and new.op.loc.grad == op.loc.grad:
+            new.name = op.out.name      # so does an unnamed value op.out turned out to be (g * sub: sub)
         env[id(op.out)] = new
 
 
@@ -443,7 +446,7 @@ def _constant_factors(builder, op, inputs):
     if not number:      # a negated operand: the negation goes outside, where factors fold it
         negated = [k for k, v in enumerate(inputs) if isinstance(v, Value) and v.op is not None
                    and v.op.prim is _NEG]
-        if not negated or op.out.name is not None:
+        if not negated or (op.out.name is not None and not isinstance(op.out.name, MachineName)):
             return None     # (a named gradient stays what its name says, not its negation)
         operands = list(inputs)
         operands[negated[0]] = inputs[negated[0]].op.inputs[0]
@@ -517,6 +520,52 @@ def _scaled(builder, base, kind, value, op):
     return new
 
 
+def _negated_operand(builder, op, inputs):
+    """`x + -y` is `x - y`, `-x + y` is `y - x` and `x - -y` is `x + y`: the same bits, one op
+    fewer where nothing else reads the negation."""
+    negated = [isinstance(v, Value) and v.op is not None and v.op.prim is _NEG for v in inputs]
+    if op.prim is _ADD and negated[1]:
+        return builder.emit(_SUB, [inputs[0], inputs[1].op.inputs[0]], {}, op.loc)
+    if op.prim is _ADD and negated[0]:
+        return builder.emit(_SUB, [inputs[1], inputs[0].op.inputs[0]], {}, op.loc)
+    if op.prim is _SUB and negated[1]:
+        return builder.emit(_ADD, [inputs[0], inputs[1].op.inputs[0]], {}, op.loc)
+    return None
+
+
+def _stacked_scatters(builder, op, inputs):
+    """A sum of scatters that puts one value at each position of a short vector's first axis is
+    the stack of those values: `dc = np.stack([dc0, dc1, dc2])`, the gradient of `c[0] ... c[2]`,
+    rather than a chain of scatters into zeros."""
+    shape = op.out.shape
+    if not shape or not 2 <= shape[0] <= _MAX_STACKED:
+        return None
+    parts = {}
+    pending = list(inputs)
+    while pending:
+        v = pending.pop()
+        if not isinstance(v, Value) or v.op is None:
+            return None
+        if v.op.prim is _ADD and v.shape == shape:
+            pending += v.op.inputs
+            continue
+        index = v.op.params.get('index') if v.op.prim is _INDEX_ADD else None
+        if index is None or len(v.op.inputs) != 1 or v.op.params['shape'] != shape or len(index) != 1 \
+                or type(index[0]) is not int or v.op.inputs[0].shape != shape[1:] \
+                or v.op.inputs[0].dtype != op.out.dtype:
+            return None
+        k = index[0] % shape[0]
+        if k in parts:
+            return None
+        parts[k] = v.op.inputs[0]
+    if len(parts) != shape[0]:
+        return None
+    return builder.emit(_STACK, [parts[k] for k in range(shape[0])], {'axis': 0}, op.loc)
+
+
+_MAX_STACKED = 16
+
+
 def _plain(number):
     """An integral float as an int (`/ 3`, `* 2`): the literal reads as the user would write it."""
     return int(number) if float(number).is_integer() and abs(number) < 1 << 53 else float(number)
@@ -527,7 +576,8 @@ REWRITES = {'erase': _erase, 'same_aval': _same_aval, 'vector_transpose': _vecto
             'transpose_of_transpose': _transpose_of_transpose, 'zero_power': _zero_power,
             'write_back': _write_back, 'sum_of_fill': _sum_of_fill, 'outer_product': _outer_product,
             'functional': _functional, 'unit_axes': _unit_axes, 'adds_zero': _adds_zero,
-            'constant_factors': _constant_factors}
+            'constant_factors': _constant_factors, 'stacked_scatters': _stacked_scatters,
+            'negated_operand': _negated_operand}
 
 
 def _only_adds_leading_ones(shape, reshaped):

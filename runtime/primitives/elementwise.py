@@ -64,8 +64,9 @@ def comparison(name, kernel, infix=None, samples=TRUTH, **facts):
 
 # ---------------------------------------------------------------- arithmetic
 add = binary('add', np.add, lambda g, x, y, out: (g, g), '+', identity=0, negate_right='sub',
-             rewrites=('write_back', 'constant_factors'), in_place='add_to')
-sub = binary('sub', np.subtract, lambda g, x, y, out: (g, -g), '-', right_identity=0, negate_right='add')
+             rewrites=('write_back', 'constant_factors', 'stacked_scatters', 'negated_operand'), in_place='add_to')
+sub = binary('sub', np.subtract, lambda g, x, y, out: (g, -g), '-', right_identity=0, negate_right='add',
+             rewrites=('negated_operand',))
 mul = binary('mul', np.multiply, lambda g, x, y, out: (g * y, g * x), '*', identity=1, absorbing=0,
              negating=-1, in_place='mul_to', rewrites=('constant_factors',))
 div = binary('div', np.true_divide, lambda g, x, y, out: (g / y, -g * out / y), '/', right_identity=1,

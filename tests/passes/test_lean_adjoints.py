@@ -30,14 +30,40 @@ def test_the_gradient_of_a_named_value_is_named_after_it_and_never_after_a_tempo
 
 def chain(x):
     a = ops.tanh(x)
-    c = ops.exp(a) * 2.0
+    c = ops.exp(a) * a * 2.0
     return ops.sin(c).sum()
 
 
 def test_an_unnamed_gradient_is_named_after_its_primitive():
+    """The gradient of the unnamed `exp(a) * a`, read twice, is `dmul`."""
     source = source_of(autograph.grad(chain), RNG.normal(size=(4,)))
-    assert 'dexp = ' in source and 'da = ' in source and 'dt' not in source
+    assert 'dmul = ' in source and 'da = ' in source and 'dt' not in source
     check_grad(chain, (RNG.normal(size=(4,)),), (0,))
+
+
+def short_chain(x):
+    a = ops.tanh(x)
+    c = ops.exp(a) * 2.0
+    return ops.sin(c).sum()
+
+
+def test_a_machine_named_gradient_read_once_is_written_where_it_is_read():
+    """`dexp = dc * 2.0` read only by the next gradient is part of it: no machine-made name."""
+    source = source_of(autograph.grad(short_chain), RNG.normal(size=(4,)))
+    assert 'dexp' not in source and 'da = dc * 2.0 * exp' in source
+    check_grad(short_chain, (RNG.normal(size=(4,)),), (0,))
+
+
+
+def test_a_forward_temporary_read_only_by_its_statements_adjoint_moves_there():
+    """`1 - y`, `np.tanh(x) ** 2`: values of the forward statement that only its adjoint reads
+    are written inside the adjoint's expression, and `t * t` of such a value is `(...) ** 2`."""
+    def loss(x):
+        return ops.sum(ops.tanh(x * 3.0))
+    source = source_of(autograph.grad(loss), RNG.normal(size=(5,)))
+    body = source.split('def ', 1)[1]
+    assert 'np.tanh(x * 3.0) ** 2' in body and body.count('np.tanh') == 1, source
+    check_grad(loss, (RNG.normal(size=(5,)),), (0,))
 
 
 # ---------------------------------------------------------------- broadcasts

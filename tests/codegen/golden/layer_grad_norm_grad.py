@@ -8,17 +8,14 @@ def layer_grad_norm_grad(x, w):
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     dtanh = 2.0 * tanh
     sub = 1 - tanh * tanh
-    dmatmul = dtanh * sub
     transpose = x.T
-    dw = transpose @ dmatmul
+    dw = transpose @ (dtanh * sub)
     # grad of: return ops.sum(g * g)
     ddw = dw * 2
     # grad of grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     ddmatmul = x @ ddw
-    ddtanh = ddmatmul * sub
     dsub = ddmatmul * dtanh
-    dtanh_1 = -(dsub * tanh) - dsub * tanh + ddtanh * 2
+    dtanh_1 = -(dsub * tanh) - dsub * tanh + ddmatmul * sub * 2
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dmatmul_1 = dtanh_1 * sub
-    dw_1 = transpose @ dmatmul_1
+    dw_1 = transpose @ (dtanh_1 * sub)
     return dw_1

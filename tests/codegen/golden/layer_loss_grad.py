@@ -6,7 +6,5 @@ def layer_loss_grad(x, w):
     # return ops.sum(ops.tanh(x @ w) ** 2)
     tanh = np.tanh(x @ w)
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dtanh = 2.0 * tanh
-    dmatmul = dtanh * (1 - tanh * tanh)
-    dw = x.T @ dmatmul
+    dw = x.T @ (2.0 * tanh * (1 - tanh * tanh))
     return dw

@@ -9,11 +9,9 @@ def mlp_loss_grad(x, labels, w1, b1, w2, b2):
     h = relu(add)
     # logits = h @ w2 + b2
     logits = h @ w2 + b2
-    # return -ops.mean(ops.sum(labels * ops.log_softmax(logits, axis=-1), axis=-1))
-    log_softmax_1 = log_softmax(logits)
     # grad of: return -ops.mean(ops.sum(labels * ops.log_softmax(logits, axis=-1), axis=-1))
     dlog_softmax = -0.25 * labels
-    dlogits = dlog_softmax - np.exp(log_softmax_1) * dlog_softmax.sum(axis=1, keepdims=True)
+    dlogits = dlog_softmax - np.exp(log_softmax(logits)) * dlog_softmax.sum(axis=1, keepdims=True)
     # grad of: logits = h @ w2 + b2
     db2 = dlogits.sum(axis=0)
     dh = dlogits @ w2.T

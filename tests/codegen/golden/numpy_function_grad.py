@@ -8,12 +8,9 @@ def numpy_function_grad(x, w):
     h = exp * w
     # return np.sum(h / (1.0 + h))
     add = 1.0 + h
-    div = h / add
     # grad of: return np.sum(h / (1.0 + h))
-    dadd = -div / add
-    dh = 1.0 / add + dadd
+    dh = 1.0 / add - h / add / add
     # grad of: h = np.exp(x) * w
-    dexp = dh * w
     dw = dh * exp
-    dx = dexp * exp
+    dx = dh * w * exp
     return (dx, dw)

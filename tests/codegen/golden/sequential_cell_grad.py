@@ -7,12 +7,9 @@ def sequentialcell_grad(x, weight_0, bias_0, weight_1, bias_1):
     add = x @ weight_0.T + bias_0
     dadd = np.ones((4, 3), dtype=np.float32)
     dbias_1 = np.full(shape=(3,), fill_value=4.0, dtype=np.float32)
-    drelu = dadd @ weight_1
-    dtranspose = relu(add).T @ dadd
-    dweight_1 = dtranspose.T
-    dadd_1 = drelu * (add > 0)
+    dweight_1 = (relu(add).T @ dadd).T
+    dadd_1 = dadd @ weight_1 * (add > 0)
     dbias_0 = dadd_1.sum(axis=0)
     dx = dadd_1 @ weight_0
-    dtranspose_1 = x.T @ dadd_1
-    dweight_0 = dtranspose_1.T
+    dweight_0 = (x.T @ dadd_1).T
     return (dx, (dweight_0, dbias_0, dweight_1, dbias_1))

@@ -7,6 +7,5 @@ def tanh_layer_jacrev(x, w):
     # return ops.tanh(x @ w)
     out = np.tanh(x @ w)
     # grad of: return ops.tanh(x @ w)
-    dmatmul = eye * (1 - out * out)
-    dx = dmatmul @ w.T
+    dx = eye * (1 - out * out) @ w.T
     return dx

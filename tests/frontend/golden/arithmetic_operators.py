@@ -9,7 +9,7 @@ def arithmetic_operators_value_and_grad(x, y):
     add_1 = 1.5 + y * y
     a = add * sub / add_1
     # b = -a ** 2 + x @ y
-    b = -a ** 2 + x @ y
+    b = x @ y - a ** 2
     # c = x % 1.0 + y // 0.25   # floor division is piecewise constant: no gradient through it
     c = x % 1.0 + y // 0.25
     # return ops.sum(b + c * a)
@@ -18,10 +18,9 @@ def arithmetic_operators_value_and_grad(x, y):
     da = c - a * 2
     # grad of: a = (x + y) * (x - y) / (1.5 + y * y)
     dmul = da / add_1
-    dadd = -(da * a) / add_1
-    mul = dadd * y
-    dadd_1 = dmul * sub
+    div = da * a / add_1
+    dadd = dmul * sub
     dsub = dmul * add
-    dx = a + 3.0 * y + dsub + dadd_1
-    dy = 3.0 * x + mul + mul - dsub + dadd_1
+    dx = a + 3.0 * y + dsub + dadd
+    dy = 3.0 * x - div * y - div * y - dsub + dadd
     return (out, (dx, dy))

@@ -46,14 +46,12 @@ def attention_rows_value_and_grad(q, k, v):
         dweights_1 = dweights / sum_2 - (dweights * weights_2 / sum_2).sum(axis=0)
         # grad of: weights = ops.exp(scores - ops.amax(scores))
         dsub = dweights_1 * weights_3
-        damax = -dsub.sum(axis=0)
         cast = np.asarray(scores_1 == np.reshape(amax_1, shape=(1,)), dtype=np.float64)
-        dscores = dsub + np.reshape(damax, shape=(1,)) * (cast / cast.sum(keepdims=True))
+        dscores = dsub + np.reshape(-dsub.sum(axis=0), shape=(1,)) * (cast / cast.sum(keepdims=True))
         # grad of: scores = k @ q[i] * 0.5
         dmatmul_1 = dscores * 0.5
-        dgetitem = dmatmul_1 @ k
         dk += dmatmul_1[:, None] * q[i_1]
-        dq = dq + index_add(dgetitem, index=np.s_[i_1], shape=(4, 3))
+        dq = dq + index_add(dmatmul_1 @ k, index=np.s_[i_1], shape=(4, 3))
         # grad of: for i in range(q.shape[0]):
         i_1 = i_1 - 1
         dout = setitem_1

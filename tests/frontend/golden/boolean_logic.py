@@ -29,8 +29,7 @@ def boolean_logic_value_and_grad(x):
         # return ops.sum(y * inside + y * y)
         out = (y * inside + y * y).sum()
         # grad of: return ops.sum(y * inside + y * y)
-        dadd = np.ones((3,), dtype=np.float64)
-        dy = y * 2 + dadd * inside
+        dy = y * 2 + np.ones((3,), dtype=np.float64) * inside
     # grad of: if 0 < s < 10 and not s > 5:
     if logical_and:
         # grad of: y = x * 2

@@ -9,9 +9,9 @@ def calls_jit_value_and_grad(x, w):
     # return ops.sum(jitted_layer(jitted_layer(x, w), w))
     out_2 = out_1.sum()
     # grad of: return ops.tanh(x @ w)
-    sub = 1 - out_1 * out_1
-    dout = w @ sub
-    dmatmul = dout * (1 - out * out)
-    dx = w @ dmatmul
-    dw = out[:, None] * sub + x[:, None] * dmatmul
+    dmatmul = 1 - out_1 * out_1
+    dout = w @ dmatmul
+    dmatmul_1 = dout * (1 - out * out)
+    dx = w @ dmatmul_1
+    dw = out[:, None] * dmatmul + x[:, None] * dmatmul_1
     return (out_2, (dx, dw))

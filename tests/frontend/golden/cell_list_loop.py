@@ -13,6 +13,5 @@ def cell_list_loop_value_and_grad(x, layers_0_weight, layers_0_bias, layers_1_we
     out = x_2.sum()
     # grad of: x = ops.tanh(self.layers[i](x))
     dx = transpose_1 @ (1 - x_2 * x_2)
-    dadd = dx * (1 - x_1 * x_1)
-    dx_1 = transpose @ dadd
+    dx_1 = transpose @ (dx * (1 - x_1 * x_1))
     return (out, dx_1)

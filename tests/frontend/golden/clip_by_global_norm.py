@@ -26,19 +26,16 @@ def clip_by_global_norm_value_and_grad(g1, g2):
     sin = np.sin(getitem)
     out = (g1_1 * sin).sum() + (g2_1 @ g1_1).sum()
     # grad of: return ops.sum(g1 * ops.sin(g2[0])) + ops.sum(g2 @ g1)
-    dmatmul = np.ones((3,), dtype=np.float64)
-    dg1 = dmatmul @ g2_1 + sin
-    dgetitem = g1_1 * np.cos(getitem)
-    dg2 = g1_1 + index_add(dgetitem, index=np.s_[0], shape=(3, 3))
+    dg1 = np.ones((3,), dtype=np.float64) @ g2_1 + sin
+    dg2 = g1_1 + index_add(g1_1 * np.cos(getitem), index=np.s_[0], shape=(3, 3))
     # grad of: if norm > max_norm:
     if greater:
         # grad of: g2 = g2 * (max_norm / norm)
         dg2_1 = dg2 * div_1
-        ddiv = (dg2 * g2).sum(axis=(0, 1))
+        neg = -((dg2 * g2).sum(axis=(0, 1)) * div_1 / norm)
         # grad of: g1 = g1 * (max_norm / norm)
         dg1_1 = dg1 * div_2
-        ddiv_1 = (dg1 * g1).sum(axis=0)
-        dnorm = -(ddiv * div_1 / norm) - ddiv_1 * div_2 / norm
+        dnorm = neg - (dg1 * g1).sum(axis=0) * div_2 / norm
     else:
         # grad of: if norm > max_norm:
         dnorm = np.zeros((), dtype=np.float64)

@@ -25,9 +25,7 @@ def column_mixing_value_and_grad(x, v):
     j_1 = 2
     for tanh_1, add_1 in zip(reversed(tanh_saved), reversed(add_saved)):
         # grad of: y[:, j] = ops.tanh(y[:, j])
-        dtanh = dy[:, j_1]
-        dgetitem = dtanh * (1 - tanh_1 * tanh_1)
-        dy_1 = index_add_to(setitem(dy, 0, index=np.s_[:, j_1]), dgetitem, index=np.s_[:, j_1])
+        dy_1 = index_add_to(setitem(dy, 0, index=np.s_[:, j_1]), dy[:, j_1] * (1 - tanh_1 * tanh_1), index=np.s_[:, j_1])
         # grad of: y[:, j] += v * (j + 1)
         dadd = dy_1[:, j_1]
         dv += dadd * add_1

@@ -24,22 +24,9 @@ def column_scaling_value_and_grad(x, v):
     # grad of: return ops.sum(y * y)
     dy = y_5 * 2
     # grad of: y[j] = ops.sin(y[j])
-    dsin = dy[2]
-    dgetitem = dsin * np.cos(getitem_2)
-    dy_1 = index_add_to(setitem(dy, 0, index=np.s_[2]), dgetitem, index=np.s_[2])
+    dy_1 = index_add_to(setitem(dy, 0, index=np.s_[2]), dy[2] * np.cos(getitem_2), index=np.s_[2])
+    dy_2 = index_add_to(setitem(dy_1, 0, index=np.s_[1]), dy_1[1] * np.cos(getitem_1), index=np.s_[1])
+    dy_3 = index_add_to(setitem(dy_2, 0, index=np.s_[0]), dy_2[0] * np.cos(getitem), index=np.s_[0])
     # grad of: y[:, j] += v * scale
-    dadd = dy_1[:, 2]
-    # grad of: y[j] = ops.sin(y[j])
-    dsin_1 = dy_1[1]
-    dgetitem_1 = dsin_1 * np.cos(getitem_1)
-    dy_2 = index_add_to(setitem(dy_1, 0, index=np.s_[1]), dgetitem_1, index=np.s_[1])
-    # grad of: y[:, j] += v * scale
-    dadd_1 = dy_2[:, 1]
-    # grad of: y[j] = ops.sin(y[j])
-    dsin_2 = dy_2[0]
-    dgetitem_2 = dsin_2 * np.cos(getitem)
-    dy_3 = index_add_to(setitem(dy_2, 0, index=np.s_[0]), dgetitem_2, index=np.s_[0])
-    # grad of: y[:, j] += v * scale
-    dadd_2 = dy_3[:, 0]
-    dv = dadd * 3.0 + dadd_1 * 2.0 + dadd_2
+    dv = dy_1[:, 2] * 3.0 + dy_2[:, 1] * 2.0 + dy_3[:, 0]
     return (out, (dy_3, dv))

@@ -5,36 +5,34 @@ import numpy as np
 def compile_time_logic_value_and_grad(x, w, b):
     # a = layer_with_options(x, w, b, activation='tanh')
     # h = v @ w + bias
-    matmul = x @ w
-    h = matmul + b
+    h = x @ w
+    h_1 = h + b
     # h = activation(h)
-    h_1 = np.tanh(h)
+    h_2 = np.tanh(h_1)
     # c = layer_with_options(x, w, norm=True)
     # h = h / ops.sqrt(ops.sum(h * h))
-    sqrt = np.sqrt((matmul * matmul).sum())
-    h_2 = matmul / sqrt
+    sqrt = np.sqrt((h * h).sum())
+    h_3 = h / sqrt
     # d = layer_with_options(x, w, 0.5, activation=ops.sin if vector else None)
     # h = v @ w + bias
-    h_3 = matmul + 0.5
+    h_4 = h + 0.5
     # h = activation(h)
-    h_4 = np.sin(h_3)
+    h_5 = np.sin(h_4)
     # return ops.sum(a * c + d)
-    out = (h_1 * h_2 + h_4).sum()
+    out = (h_2 * h_3 + h_5).sum()
     # grad of: d = layer_with_options(x, w, 0.5, activation=ops.sin if vector else None)
     # grad of: h = activation(h)
-    cos = np.cos(h_3)
+    dh = np.cos(h_4)
     # grad of: h = v @ w + bias
     getitem = x[:, None]
     # grad of: c = layer_with_options(x, w, norm=True)
     # grad of: h = h / ops.sqrt(ops.sum(h * h))
-    dsqrt = -(h_1 * h_2 / sqrt).sum(axis=0)
-    dsum = dsqrt / (2 * sqrt)
-    mul = dsum * matmul
-    dh = h_1 / sqrt + mul + mul
+    div = (h_2 * h_3 / sqrt).sum(axis=0) / (2 * sqrt)
+    dh_1 = h_2 / sqrt - div * h - div * h
     # grad of: a = layer_with_options(x, w, b, activation='tanh')
     # grad of: h = activation(h)
-    dh_1 = h_2 * (1 - h_1 * h_1)
+    dh_2 = h_3 * (1 - h_2 * h_2)
     # grad of: h = v @ w + bias
-    dx = w @ cos + w @ dh + w @ dh_1
-    dw = getitem * cos + getitem * dh + getitem * dh_1
-    return (out, (dx, dw, dh_1))
+    dx = w @ dh + w @ dh_1 + w @ dh_2
+    dw = getitem * dh + getitem * dh_1 + getitem * dh_2
+    return (out, (dx, dw, dh_2))

@@ -40,16 +40,11 @@ def conditional_row_updates_value_and_grad(x):
         # grad of: if ops.sum(y[i]) > 0:
         if greater_1:
             # grad of: y[i] = ops.sqrt(y[i] * y[i] + 1.0)
-            dsqrt = dy[i_1]
-            dadd = dsqrt / (2 * sqrt)
-            dgetitem = dadd * getitem_3
-            dgetitem_1 = dadd * getitem_4
-            dy = index_add_to(index_add_to(setitem(dy, 0, index=np.s_[i_1]), dgetitem_1, index=np.s_[i_1]), dgetitem, index=np.s_[i_1])
+            dadd = dy[i_1] / (2 * sqrt)
+            dy = index_add_to(index_add_to(setitem(dy, 0, index=np.s_[i_1]), dadd * getitem_4, index=np.s_[i_1]), dadd * getitem_3, index=np.s_[i_1])
         else:
             # grad of: y[i] = y[i] * 0.5
-            dmul = dy[i_1]
-            dgetitem = dmul * 0.5
-            dy = index_add_to(setitem(dy, 0, index=np.s_[i_1]), dgetitem, index=np.s_[i_1])
+            dy = index_add_to(setitem(dy, 0, index=np.s_[i_1]), dy[i_1] * 0.5, index=np.s_[i_1])
         # grad of: for i in range(x.shape[0]):
         i_1 = i_1 - 1
     # grad of: y = x * 1.0

@@ -20,9 +20,7 @@ def containers_value_and_grad(x, w):
     dvalue = dtotal * 2
     dvalue_1 = 1.0 + w @ dtotal
     # grad of: outs.append(ops.sin(x * (k + 1)))
-    dmul = dvalue_1 * np.cos(mul)
-    dmul_1 = dvalue * np.cos(x)
-    dx = dmul * 3 + dmul_1
+    dx = dvalue_1 * np.cos(mul) * 3 + dvalue * np.cos(x)
     # grad of: total = named.get('a') + named['b'] @ w
     dw = value_1[:, None] * np.ones((3, 3), dtype=np.float64)
     return (out, (dx, dw))

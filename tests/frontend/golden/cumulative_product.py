@@ -27,8 +27,7 @@ def cumulative_product_value_and_grad(x):
         drunning_1 = drunning + 1.0
         # grad of: running = running * x[i]
         drunning = drunning_1 * x[i_1]
-        dgetitem = drunning_1 * running_2
-        dx = index_add_to(dx, dgetitem, index=np.s_[i_1])
+        dx = index_add_to(dx, drunning_1 * running_2, index=np.s_[i_1])
         # grad of: for i in range(x.shape[0]):
         i_1 = i_1 - 1
     return (out, dx)

@@ -8,18 +8,16 @@ def dict_returning_helper_value_and_grad(x, w):
     # return {'mean': ops.mean(v), 'max': ops.amax(v), 'energy': ops.sum(v * v)}
     mean = matmul.mean()
     amax = matmul.max()
-    sum_1 = (matmul * matmul).sum()
+    score = (matmul * matmul).sum()
     # score = score + s[key]
-    score = sum_1 + amax
-    score_1 = score + mean
+    score_1 = score + amax
+    score_2 = score_1 + mean
     # return score * s.get('mean', 1.0)
-    out = score_1 * mean
-    # grad of: score = score + s[key]
-    dmean = score_1 + mean
+    out = score_2 * mean
     # grad of: s = stats(x @ w)
     # grad of: return {'mean': ops.mean(v), 'max': ops.amax(v), 'energy': ops.sum(v * v)}
     cast = np.asarray(matmul == np.reshape(amax, shape=(1,)), dtype=np.float64)
-    dmatmul = mean * matmul * 2 + np.reshape(mean, shape=(1,)) * (cast / cast.sum(keepdims=True)) + dmean / 3
+    dmatmul = mean * matmul * 2 + np.reshape(mean, shape=(1,)) * (cast / cast.sum(keepdims=True)) + (score_2 + mean) / 3
     # grad of: s = stats(x @ w)
     dx = w @ dmatmul
     dw = x[:, None] * dmatmul

@@ -26,10 +26,8 @@ def discounted_return_value_and_grad(rewards, values, gamma):
     t_1 = 0
     for sub_1 in reversed(sub_saved):
         # grad of: loss = loss + (g - values[t]) ** 2
-        dsub = 2.0 * sub_1
-        dgetitem = sub_1 * -2
-        dg_1 = dg + dsub
-        dvalues = index_add_to(dvalues, dgetitem, index=np.s_[t_1])
+        dg_1 = dg + 2.0 * sub_1
+        dvalues = index_add_to(dvalues, sub_1 * -2, index=np.s_[t_1])
         # grad of: g = rewards[t] + gamma * g
         dg = dg_1 * gamma
         drewards = index_add_to(drewards, dg_1, index=np.s_[t_1])

@@ -36,8 +36,7 @@ def early_exit_depths_value_and_grad(x):
         # grad of: if m > 1.0:
         if greater:
             # grad of: return ops.sum(ops.log(x * x + 1))
-            dadd = 1.0 / add_1
-            dx = dadd * x * 2
+            dx = 1.0 / add_1 * x * 2
             # grad of: if m > 1.0:
             ds = np.zeros((), dtype=np.float64)
             dm = ds

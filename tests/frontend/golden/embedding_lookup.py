@@ -10,9 +10,9 @@ def embedding_lookup_value_and_grad(table, ids, w):
     tanh = np.tanh(rows @ w)
     out = tanh.sum()
     # grad of: return ops.sum(ops.tanh(rows @ w))
-    sub = 1 - tanh * tanh
-    drows = sub @ w.T
-    dw = rows.T @ sub
+    dmatmul = 1 - tanh * tanh
+    drows = dmatmul @ w.T
+    dw = rows.T @ dmatmul
     # grad of: rows = table[ids]   # repeated ids: the adjoint adds their gradients up
     dtable = index_add(drows, index=np.s_[ids], shape=(4, 3))
     return (out, (dtable, dw))

@@ -17,13 +17,9 @@ def energy_with_gradient_norm_value_and_grad(w, x):
     # grad of: return energy + ops.sum(g * g)
     ddw = dw * 2
     # grad of grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dreshape = (ddw * dmatmul).sum(axis=1, keepdims=True)
     ddmatmul = (ddw * getitem).sum(axis=0)
-    ddadd = ddmatmul * exp
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dadd_1 = -(ddadd * dadd / add) + dadd
-    dexp = ddmatmul * dadd + dadd_1
-    dmatmul_1 = dexp * exp
+    dmatmul_1 = (ddmatmul * dadd + (dadd - ddmatmul * exp * dadd / add)) * exp
     dw_1 = getitem * dmatmul_1
-    dx = dreshape[:, 0] + w @ dmatmul_1
+    dx = (ddw * dmatmul).sum(axis=1, keepdims=True)[:, 0] + w @ dmatmul_1
     return (out_1, (dw_1, dx))

@@ -24,8 +24,7 @@ def enumerate_rows_value_and_grad(xs, w):
     for add_1, tanh_1 in zip(reversed(add_saved), reversed(tanh_saved)):
         x_1 = xs[i_1]
         # grad of: total = total + (t + 1) * ops.sum(ops.tanh(x @ w))
-        dsum = full * add_1
-        dmatmul = dsum * (1 - tanh_1 * tanh_1)
+        dmatmul = full * add_1 * (1 - tanh_1 * tanh_1)
         dx = w @ dmatmul
         dw += x_1[:, None] * dmatmul
         # grad of: for t, x in enumerate(xs):

@@ -18,10 +18,10 @@ def feature_dict_value_and_grad(x, w):
     # grad of: total = features['sin'] * features['cos']
     dvalue = 1.0 + value
     # grad of: features[name] = fn(x @ w)
-    sub = 1 - value_2 * value_2
+    dmatmul = 1 - value_2 * value_2
     getitem = x[:, None]
-    dmatmul = -dvalue * value
+    mul = dvalue * value
     dmatmul_1 = value_1 * value_1
-    dx = w @ sub + w @ dmatmul + w @ dmatmul_1
-    dw = getitem * sub + getitem * dmatmul + getitem * dmatmul_1
+    dx = w @ dmatmul + w @ -mul + w @ dmatmul_1
+    dw = getitem * dmatmul - getitem * mul + getitem * dmatmul_1
     return (out, (dx, dw))

@@ -32,12 +32,11 @@ def fixed_point_while_value_and_grad(x, w):
     for sub_1, z_1 in zip(reversed(sub_saved), reversed(z_saved)):
         # grad of: delta = ops.sum(ops.abs(z_new - z))
         dsub = ddelta * np.sign(sub_1)
-        neg = -dsub
         dz_new = dz + dsub
         # grad of: z_new = ops.tanh(z @ w + x)
         dadd = dz_new * (1 - z_new_1 * z_new_1)
         dx += dadd
-        dz = neg + w @ dadd
+        dz = w @ dadd - dsub
         dw += z_1[:, None] * dadd
         ddelta = full
         z_new_1 = z_1

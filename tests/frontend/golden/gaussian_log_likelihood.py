@@ -14,11 +14,10 @@ def gaussian_log_likelihood_value_and_grad(x, mu):
     div = -0.5 * pow_1.sum() / var
     out = div - 1.5 * np.log(var)
     # grad of: return -0.5 * ops.sum((x - mu) ** 2) / var - 0.5 * x.shape[0] * ops.log(var)
-    dmul = 1.0 / var
     dvar = -1.5 / var - div / var
-    dsub = -dmul * sub
+    mul = 1.0 / var * sub
     # grad of: var = ops.mean((x - mu) ** 2)
-    dsub_1 = dvar / 1.5 * sub
-    dx = dsub + dsub_1
-    dmu = -dsub - dsub_1
+    dsub = dvar / 1.5 * sub
+    dx = dsub - mul
+    dmu = mul - dsub
     return (out, (dx, dmu))

@@ -21,8 +21,7 @@ def gradient_descent_value_and_grad(x0, a, b, lr):
     db = 0.0
     for x_1 in reversed(x_saved):
         # grad of: x = x - lr * grad
-        dmul = -dx
-        dgrad = dmul * lr
+        dgrad = -dx * lr
         # grad of: grad = a @ x - b
         db = db - dgrad
         da += dgrad[:, None] * x_1

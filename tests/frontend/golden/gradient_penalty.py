@@ -17,13 +17,11 @@ def gradient_penalty_value_and_grad(w, x):
     # grad of: return loss + ops.sum(g * g)
     ddw = dw * 2
     # grad of grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dreshape = (ddw * dmatmul).sum(axis=1, keepdims=True)
     ddmatmul = (ddw * getitem).sum(axis=0)
-    ddtanh = ddmatmul * sub
     dsub = ddmatmul * dtanh
+    add = -(dsub * tanh) - dsub * tanh + ddmatmul * sub * 2
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dtanh_1 = -(dsub * tanh) - dsub * tanh + ddtanh * 2 + dtanh
-    dmatmul_1 = dtanh_1 * sub
+    dmatmul_1 = (add + dtanh) * sub
     dw_1 = getitem * dmatmul_1
-    dx = dreshape[:, 0] + w @ dmatmul_1
+    dx = (ddw * dmatmul).sum(axis=1, keepdims=True)[:, 0] + w @ dmatmul_1
     return (out_1, (dw_1, dx))

@@ -28,19 +28,16 @@ def guarded_newton_value_and_grad(a):
     # return ops.sum(y)
     out = y.sum()
     # grad of: return ops.sum(y)
-    dy = np.ones((3,), dtype=np.float64)
+    dy = 1.0
     # grad of: for _ in range(steps):
     da = 0.0
     for mul_3, div_1, y_1, mul_4, mul_5 in zip(reversed(mul_saved), reversed(div_saved), reversed(y_saved), reversed(mul_saved_1), reversed(mul_saved_2)):
         # grad of: y = y - (y * y * y - a) / (3 * y * y)   # cube roots
-        ddiv = -dy
-        dsub = ddiv / mul_3
+        div_2 = dy / mul_3
         dmul = dy * div_1 / mul_3
-        dmul_1 = dmul * y_1
-        da = da - dsub
-        dmul_2 = dsub * y_1
-        mul_6 = dmul_2 * y_1
-        dy = dy + dmul * mul_4 + dmul_1 * 3 + dsub * mul_5 + mul_6 + mul_6
+        da += div_2
+        mul_6 = div_2 * y_1
+        dy = dy + dmul * mul_4 + dmul * y_1 * 3 - div_2 * mul_5 - mul_6 * y_1 - mul_6 * y_1
     # grad of: for _ in range(steps):
     da_1 = da + dy
     return (out, da_1)

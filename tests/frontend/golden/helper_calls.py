@@ -24,23 +24,15 @@ def helper_calls_value_and_grad(a, b, w):
     # return cosine_similarity(a @ w, b) + l2_norm(a - b)
     out = sum_1 + sqrt_2
     # grad of: return ops.sqrt(ops.sum(v * v) + 1e-12)
-    dadd = 1.0 / (2 * sqrt_2)
-    mul = dadd * sub
-    dsub = mul * 2
+    mul = 1.0 / (2 * sqrt_2) * sub
     # grad of: return ops.sum(normalize(a) * normalize(b))
     # grad of: return v / l2_norm(v)
-    dsqrt = -(div * div_1 / sqrt_1).sum(axis=0)
     # grad of: return ops.sqrt(ops.sum(v * v) + 1e-12)
-    dadd_1 = dsqrt / (2 * sqrt_1)
-    mul_1 = dadd_1 * b
-    db = mul * -2 + div / sqrt_1 + mul_1 + mul_1
-    # grad of: return v / l2_norm(v)
-    dsqrt_1 = -(div_1 * div / sqrt).sum(axis=0)
-    # grad of: return ops.sqrt(ops.sum(v * v) + 1e-12)
-    dadd_2 = dsqrt_1 / (2 * sqrt)
-    mul_2 = dadd_2 * matmul
-    dmatmul = div_1 / sqrt + mul_2 + mul_2
+    div_2 = (div * div_1 / sqrt_1).sum(axis=0) / (2 * sqrt_1)
+    db = mul * -2 + div / sqrt_1 - div_2 * b - div_2 * b
+    div_3 = (div_1 * div / sqrt).sum(axis=0) / (2 * sqrt)
+    dmatmul = div_1 / sqrt - div_3 * matmul - div_3 * matmul
     # grad of: return cosine_similarity(a @ w, b) + l2_norm(a - b)
     dw = a[:, None] * dmatmul
-    da = dsub + w @ dmatmul
+    da = mul * 2 + w @ dmatmul
     return (out, (da, db, dw))

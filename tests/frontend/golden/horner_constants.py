@@ -15,5 +15,5 @@ def horner_constants_value_and_grad(x):
     # grad of: y = y * x + c
     dy_1 = dy * x
     dy_2 = dy_1 * x
-    add = exp + dy * y_1 + dy_1 * y + dy_2 * 0.5
-    return (out, add)
+    dx = exp + dy * y_1 + dy_1 * y + dy_2 * 0.5
+    return (out, dx)

@@ -14,10 +14,7 @@ def huber_loss_value_and_grad(pred, target):
     # grad of: return ops.mean(ops.where(small, 0.5 * err * err, delta * (ops.abs(err) - 0.5 * delta)))
     dwhere = np.full(shape=(4,), fill_value=0.25, dtype=np.float64)
     dmul = np.where(small, dwhere, 0)
-    dmul_1 = np.where(small, 0, dwhere)
-    dsub = dmul_1 * 0.5
-    dmul_2 = dmul * err
-    derr = dsub * np.sign(err) + dmul * mul + dmul_2 * 0.5
+    derr = np.where(small, 0, dwhere) * 0.5 * np.sign(err) + dmul * mul + dmul * err * 0.5
     # grad of: err = pred - target
     dtarget = -derr
     return (out, (derr, dtarget))

@@ -18,19 +18,15 @@ def inner_gradient_step_value_and_grad(w, x):
     add_1 = 1 + exp_1
     out = np.log(add_1).sum()
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dadd_1 = 1.0 / add_1
-    dmatmul_1 = dadd_1 * exp_1
+    dmatmul_1 = 1.0 / add_1 * exp_1
     dsub = getitem * dmatmul_1
     # grad of: return softplus_energy(w - 0.5 * g, x)
     ddw = dsub * -0.5
     # grad of grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dreshape = (ddw * dmatmul).sum(axis=1, keepdims=True)
     ddmatmul = (ddw * getitem).sum(axis=0)
-    ddadd = ddmatmul * exp
-    dadd_2 = -(ddadd * dadd) / add
+    add_2 = sub @ dmatmul_1 + (ddw * dmatmul).sum(axis=1, keepdims=True)[:, 0]
     # grad of: return ops.sum(ops.log(1 + ops.exp(x @ w)))
-    dexp = ddmatmul * dadd + dadd_2
-    dmatmul_2 = dexp * exp
-    dx = sub @ dmatmul_1 + dreshape[:, 0] + w @ dmatmul_2
+    dmatmul_2 = (ddmatmul * dadd - ddmatmul * exp * dadd / add) * exp
+    dx = add_2 + w @ dmatmul_2
     dw_1 = dsub + getitem * dmatmul_2
     return (out, (dw_1, dx))

@@ -18,8 +18,7 @@ def iterative_shrinkage_value_and_grad(x):
     dy = x
     for greater_1 in reversed(greater_saved):
         # grad of: y = ops.where(ops.abs(y) > 0.3, y * 0.8, y)
-        dmul = np.where(greater_1, dy, 0)
-        dy = np.where(greater_1, 0, dy) + dmul * 0.8
+        dy = np.where(greater_1, 0, dy) + np.where(greater_1, dy, 0) * 0.8
     # grad of: y = x * 2.0
     dx = y + dy * 2.0
     return (out, dx)

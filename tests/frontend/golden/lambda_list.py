@@ -12,8 +12,7 @@ def lambda_list_value_and_grad(x):
     out = y_2.sum()
     # grad of: y = f(y) * 0.3
     dy = 0.3 * np.cos(y_1) + 0.8999999999999999
-    dadd = dy * 0.3
-    dy_1 = dadd * np.cos(y) + dy * 0.6
-    dadd_1 = dy_1 * 0.3
-    dx = dadd_1 * np.cos(x) + dadd_1
+    dy_1 = dy * 0.3 * np.cos(y) + dy * 0.6
+    dadd = dy_1 * 0.3
+    dx = dadd * np.cos(x) + dadd
     return (out, dx)

@@ -28,12 +28,11 @@ def learning_rate_schedule_value_and_grad(w, x, target):
     dsub = 2.0 * sub
     dw = dsub @ x
     # grad of: w = w - lr * momentum * (x.T @ err)
-    dmul = -dw
-    dmatmul = dmul * mul
+    dmatmul = -(dw * mul)
     derr = dmatmul @ transpose
-    dtranspose = dmatmul[:, None] * err
+    add = dsub[:, None] * w_1 + (dmatmul[:, None] * err).T
     # grad of: err = x @ w - target
     dtarget = sub * -2 - derr
-    dx = dsub[:, None] * w_1 + dtranspose.T + derr[:, None] * w
+    dx = add + derr[:, None] * w
     dw_1 = dw + derr @ x
     return (out, (dw_1, dx, dtarget))

@@ -13,9 +13,7 @@ def local_functions_value_and_grad(x, w):
     out = (mul_1 * mul_1).sum()
     # grad of: return ops.tanh(v @ w + bias) * scale
     dadd = mul_1 * (1 - tanh_1 * tanh_1)
-    dmul = w @ dadd
-    dtanh = dmul * 0.5
-    dadd_1 = dtanh * (1 - tanh * tanh)
+    dadd_1 = w @ dadd * 0.5 * (1 - tanh * tanh)
     dx = w @ dadd_1
     dw = mul[:, None] * dadd + x[:, None] * dadd_1
     return (out, (dx, dw))

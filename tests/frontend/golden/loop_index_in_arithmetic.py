@@ -19,8 +19,7 @@ def loop_index_in_arithmetic_value_and_grad(x):
     i_1 = 2
     for mul_1 in reversed(mul_saved):
         # grad of: y = y + ops.sin(y * i)
-        dmul = dy * np.cos(mul_1)
-        dy = dy + dmul * i_1
+        dy = dy + dy * np.cos(mul_1) * i_1
         # grad of: for i in range(n):
         i_1 = i_1 - 1
     return (out, dy)

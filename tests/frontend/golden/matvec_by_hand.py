@@ -31,10 +31,8 @@ def matvec_by_hand_value_and_grad(a, x):
         for getitem_1 in reversed(getitem_saved_1):
             # grad of: y[i] += a[i, j] * x[j]
             dadd = dy[i_1]
-            dgetitem = dadd * x[j_1]
-            dgetitem_1 = dadd * getitem_1
-            dx = dx + index_add(dgetitem_1, index=np.s_[j_1], shape=(3,))
-            da = da + index_add(dgetitem, index=np.s_[i_1, j_1], shape=(3, 3))
+            dx = dx + index_add(dadd * getitem_1, index=np.s_[j_1], shape=(3,))
+            da = da + index_add(dadd * x[j_1], index=np.s_[i_1, j_1], shape=(3, 3))
             dy = index_add_to(setitem(dy, 0, index=np.s_[i_1]), dadd, index=np.s_[i_1])
             # grad of: for j in range(a.shape[1]):
             j_1 = j_1 - 1

@@ -17,19 +17,17 @@ def meta_step_grad_inside_value_and_grad(w, x):
     tanh_1 = np.tanh(x @ sub_1)
     out = (tanh_1 ** 2).sum()
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dtanh_1 = 2.0 * tanh_1
-    dmatmul_1 = dtanh_1 * (1 - tanh_1 * tanh_1)
+    dmatmul_1 = 2.0 * tanh_1 * (1 - tanh_1 * tanh_1)
     dsub = getitem * dmatmul_1
     # grad of: return inner_loss(w - 0.5 * g, x)
     ddw = dsub * -0.5
     # grad of grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dreshape = (ddw * dmatmul).sum(axis=1, keepdims=True)
     ddmatmul = (ddw * getitem).sum(axis=0)
-    ddtanh = ddmatmul * sub
+    add = sub_1 @ dmatmul_1 + (ddw * dmatmul).sum(axis=1, keepdims=True)[:, 0]
     dsub_1 = ddmatmul * dtanh
-    dtanh_2 = -(dsub_1 * tanh) - dsub_1 * tanh + ddtanh * 2
+    dtanh_1 = -(dsub_1 * tanh) - dsub_1 * tanh + ddmatmul * sub * 2
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
-    dmatmul_2 = dtanh_2 * sub
-    dx = sub_1 @ dmatmul_1 + dreshape[:, 0] + w @ dmatmul_2
+    dmatmul_2 = dtanh_1 * sub
+    dx = add + w @ dmatmul_2
     dw_1 = dsub + getitem * dmatmul_2
     return (out, (dw_1, dx))

@@ -14,12 +14,12 @@ def optional_bias_value_and_grad(x, w, b):
     # return ops.sum(dense(x, b) + dense(x))
     out = (tanh + tanh_1).sum()
     # grad of: return ops.tanh(h)
-    sub = 1 - tanh_1 * tanh_1
+    dh = 1 - tanh_1 * tanh_1
     # grad of: h = v @ w
     getitem = x[:, None]
     # grad of: return ops.tanh(h)
-    sub_1 = 1 - tanh * tanh
+    dh_1 = 1 - tanh * tanh
     # grad of: h = v @ w
-    dx = w @ sub + w @ sub_1
-    dw = getitem * sub + getitem * sub_1
-    return (out, (dx, dw, sub_1))
+    dx = w @ dh + w @ dh_1
+    dw = getitem * dh + getitem * dh_1
+    return (out, (dx, dw, dh_1))

@@ -38,10 +38,8 @@ def piecewise_energy_value_and_grad(x):
             dr = sum_1
         else:
             # grad of: e = ops.log(r / 1.5) + 1.25
-            ddiv = sum_1 / div
-            dr = ddiv / 1.5
+            dr = sum_1 / div / 1.5
     # grad of: r = ops.sqrt(ops.sum(x * x))
-    dsum = dr / (2 * r)
-    mul = dsum * x
+    mul = dr / (2 * r) * x
     dx = t + mul + mul
     return (out, dx)

@@ -23,8 +23,7 @@ def prefix_sums_value_and_grad(x):
         # grad of: y[i] = y[i - 1] * 0.9 + x[i]
         dadd = dy[i_1]
         dx = index_add_to(dx, dadd, index=np.s_[i_1])
-        dgetitem = dadd * 0.9
-        dy = index_add_to(setitem(dy, 0, index=np.s_[i_1]), dgetitem, index=np.s_[sub_1])
+        dy = index_add_to(setitem(dy, 0, index=np.s_[i_1]), dadd * 0.9, index=np.s_[sub_1])
         # grad of: for i in range(1, x.shape[0]):
         i_1 = i_1 - 1
     # grad of: y = x * 1.0

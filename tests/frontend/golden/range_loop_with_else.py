@@ -4,18 +4,17 @@ import numpy as np
 
 def range_loop_with_else_value_and_grad(x):
     # y = ops.sin(y) * (k + 1)
-    sin = np.sin(x)
-    y = np.sin(sin) * 3
-    y_1 = np.sin(y) * 5
+    y = np.sin(x)
+    y_1 = np.sin(y) * 3
+    y_2 = np.sin(y_1) * 5
     # y = y + 1.0
-    y_2 = y_1 + 1.0
+    y_3 = y_2 + 1.0
     # y = y * 0.5
-    y_3 = y_2 * 0.5
+    y_4 = y_3 * 0.5
     # return ops.sum(y)
-    out = y_3.sum()
+    out = y_4.sum()
     # grad of: y = ops.sin(y) * (k + 1)
-    dy = 2.5 * np.cos(y)
-    dsin = dy * 3
-    dy_1 = dsin * np.cos(sin)
+    dy = 2.5 * np.cos(y_1)
+    dy_1 = dy * 3 * np.cos(y)
     dx = dy_1 * np.cos(x)
     return (out, dx)

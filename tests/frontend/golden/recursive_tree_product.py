@@ -21,14 +21,10 @@ def recursive_tree_product_value_and_grad(a, b):
     out = mul_4.sum()
     # grad of: return tree_product(items[:mid]) * tree_product(items[mid:])
     # grad of: return tree_product(items[:mid]) * tree_product(items[mid:])
-    dcos = mul_1 * mul_2
     dmul = mul_1 * cos
     # grad of: return tree_product(items[:mid]) * tree_product(items[mid:])
     dmul_1 = dmul * add
-    dadd = dmul * mul
-    # grad of: return tree_product(items[:mid]) * tree_product(items[mid:])
-    dsin = mul_3 * b
     # grad of: return ops.sum(tree_product((ops.sin(a), b, ops.cos(b), a * b, a + 1.0)))
-    db = mul_3 * sin + dmul_1 * a - dcos * np.sin(b)
-    da = dadd + dmul_1 * b + dsin * np.cos(a)
+    db = mul_3 * sin + dmul_1 * a - mul_1 * mul_2 * np.sin(b)
+    da = dmul * mul + dmul_1 * b + mul_3 * b * np.cos(a)
     return (out, (da, db))

@@ -33,12 +33,10 @@ def regression_with_logging_value_and_grad(w, x, y, lr):
     # grad of: for step in range(steps):
     for err_1, w_2 in zip(reversed(err_saved), reversed(w_saved)):
         # grad of: w = w - lr * (x.T @ err)
-        dmul = -dw
-        dmatmul = dmul * lr
+        dmatmul = -(dw * lr)
         derr = dmatmul @ transpose
-        dtranspose = dmatmul[:, None] * err_1
         # grad of: err = x @ w - y
         dy = dy - derr
-        dx = dx + dtranspose.T + derr[:, None] * w_2
+        dx = dx + (dmatmul[:, None] * err_1).T + derr[:, None] * w_2
         dw = dw + derr @ x
     return (out, (dw, dx, dy))

@@ -20,22 +20,13 @@ def rescale_rows_value_and_grad(x, v):
     # return ops.sum(y * x)
     out = (y_2 * x).sum()
     # grad of: y[i] = ops.tanh(y[i] * v[i])
-    dtanh = x[3]
-    dmul = dtanh * (1 - tanh_2 * tanh_2)
-    dgetitem = dmul * getitem_5
-    dgetitem_1 = (dmul * getitem_4).sum(axis=0)
-    dy = index_add_to(setitem(x, 0, index=np.s_[3]), dgetitem, index=np.s_[3])
-    dtanh_1 = dy[2]
-    dmul_1 = dtanh_1 * (1 - tanh_1 * tanh_1)
-    dgetitem_2 = dmul_1 * getitem_3
-    dgetitem_3 = (dmul_1 * getitem_2).sum(axis=0)
-    dy_1 = index_add_to(setitem(dy, 0, index=np.s_[2]), dgetitem_2, index=np.s_[2])
-    dtanh_2 = dy_1[0]
-    dmul_2 = dtanh_2 * (1 - tanh * tanh)
-    dgetitem_4 = dmul_2 * getitem_1
-    dgetitem_5 = (dmul_2 * getitem).sum(axis=0)
-    dv = index_add_to(index_add_to(index_add(dgetitem_1, index=np.s_[3], shape=(4,)), dgetitem_3, index=np.s_[2]), dgetitem_5, index=np.s_[0])
-    dy_2 = index_add_to(setitem(dy_1, 0, index=np.s_[0]), dgetitem_4, index=np.s_[0])
+    dmul = x[3] * (1 - tanh_2 * tanh_2)
+    dy = index_add_to(setitem(x, 0, index=np.s_[3]), dmul * getitem_5, index=np.s_[3])
+    dmul_1 = dy[2] * (1 - tanh_1 * tanh_1)
+    dy_1 = index_add_to(setitem(dy, 0, index=np.s_[2]), dmul_1 * getitem_3, index=np.s_[2])
+    dmul_2 = dy_1[0] * (1 - tanh * tanh)
+    dv = index_add_to(index_add_to(index_add((dmul * getitem_4).sum(axis=0), index=np.s_[3], shape=(4,)), (dmul_1 * getitem_2).sum(axis=0), index=np.s_[2]), (dmul_2 * getitem).sum(axis=0), index=np.s_[0])
+    dy_2 = index_add_to(setitem(dy_1, 0, index=np.s_[0]), dmul_2 * getitem_1, index=np.s_[0])
     # grad of: y = x * 1.0
     dx = y_2 + dy_2
     return (out, (dx, dv))

@@ -23,11 +23,8 @@ def residual_mlp_eval_value_and_grad(x, body_0_dense_weight, body_0_dense_bias, 
     # return ops.sum(mlp_eval(x))
     out = add_2.sum()
     # grad of: return self.head(self.body(x))
-    dsigmoid = transpose_2 @ np.ones((1,), dtype=np.float64)
-    dh = dsigmoid * sigmoid_1 * (1 - sigmoid_1)
+    dh = transpose_2 @ np.ones((1,), dtype=np.float64) * sigmoid_1 * (1 - sigmoid_1)
     # grad of: h = ops.tanh(self.dense(x))
-    dadd = dh * (1 - h_1 * h_1)
-    dh_1 = dh + transpose_1 @ dadd
-    dadd_1 = dh_1 * (1 - h * h)
-    dx = dh_1 + transpose @ dadd_1
+    dh_1 = dh + transpose_1 @ (dh * (1 - h_1 * h_1))
+    dx = dh_1 + transpose @ (dh_1 * (1 - h * h))
     return (out, dx)

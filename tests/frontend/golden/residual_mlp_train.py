@@ -27,16 +27,13 @@ def residual_mlp_train_value_and_grad(x, body_0_dense_weight, body_0_dense_bias,
     # return ops.sum(mlp_train(x))
     out = add_2.sum()
     # grad of: return self.head(self.body(x))
-    dsigmoid = transpose_2 @ np.ones((1,), dtype=np.float64)
-    dh = dsigmoid * sigmoid_1 * (1 - sigmoid_1)
+    dh = transpose_2 @ np.ones((1,), dtype=np.float64) * sigmoid_1 * (1 - sigmoid_1)
     # grad of: h = h * self.keep   # a deterministic stand-in for dropout
     dh_1 = dh * 0.8
     # grad of: h = ops.tanh(self.dense(x))
-    dadd = dh_1 * (1 - h_2 * h_2)
-    dh_2 = dh + transpose_1 @ dadd
+    dh_2 = dh + transpose_1 @ (dh_1 * (1 - h_2 * h_2))
     # grad of: h = h * self.keep   # a deterministic stand-in for dropout
     dh_3 = dh_2 * 0.9
     # grad of: h = ops.tanh(self.dense(x))
-    dadd_1 = dh_3 * (1 - h * h)
-    dx = dh_2 + transpose @ dadd_1
+    dx = dh_2 + transpose @ (dh_3 * (1 - h * h))
     return (out, dx)

@@ -10,10 +10,8 @@ def row_max_pool_value_and_grad(x):
     # return ops.sum(values * values) + ops.sum(x[:, 0] * indices)
     out = (values * values).sum() + (x[:, 0] * indices).sum()
     # grad of: return ops.sum(values * values) + ops.sum(x[:, 0] * indices)
-    dmul = np.ones((4,), dtype=np.float64)
-    dgetitem = dmul * indices
     dvalues = values * 2
     # grad of: values, indices = ops.max(x, 1)
     cast = np.asarray(x == values[:, None], dtype=np.float64)
-    dx = index_add_to(dvalues[:, None] * (cast / cast.sum(axis=1, keepdims=True)), dgetitem, index=np.s_[:, 0])
+    dx = index_add_to(dvalues[:, None] * (cast / cast.sum(axis=1, keepdims=True)), np.ones((4,), dtype=np.float64) * indices, index=np.s_[:, 0])
     return (out, dx)

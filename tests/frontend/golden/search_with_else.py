@@ -4,17 +4,16 @@ import numpy as np
 
 def search_with_else_value_and_grad(x):
     # y = ops.sin(y) * k
-    sin = np.sin(x)
-    y = np.sin(sin) * 2
-    y_1 = np.sin(y) * 3
+    y = np.sin(x)
+    y_1 = np.sin(y) * 2
+    y_2 = np.sin(y_1) * 3
     # y = y + 1.0
-    y_2 = y_1 + 1.0
+    y_3 = y_2 + 1.0
     # y = y * 0.5
-    y_3 = y_2 * 0.5
+    y_4 = y_3 * 0.5
     # return ops.sum(y)
-    out = y_3.sum()
+    out = y_4.sum()
     # grad of: y = ops.sin(y) * k
-    dsin = np.cos(y) * 3
-    dy = dsin * np.cos(sin)
+    dy = np.cos(y_1) * 3 * np.cos(y)
     dx = dy * np.cos(x)
     return (out, dx)

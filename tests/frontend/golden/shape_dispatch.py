@@ -8,7 +8,7 @@ def shape_dispatch_value_and_grad(x, w):
     # h = x @ w
     h = x_1 @ w
     # return ops.sum(h * h) * scale
-    sum_1 = (h * h).sum()
+    out = (h * h).sum()
     # grad of: return ops.sum(h * h) * scale
     dh = h * 2
     # grad of: h = x @ w
@@ -16,4 +16,4 @@ def shape_dispatch_value_and_grad(x, w):
     dw = np.dot(x_1.T, dh)
     # grad of: x = ops.reshape(x, (1, x.shape[0]))
     dx_1 = dx[0]
-    return (sum_1, (dx_1, dw))
+    return (out, (dx_1, dw))

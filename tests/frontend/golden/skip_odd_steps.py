@@ -4,14 +4,13 @@ import numpy as np
 
 def skip_odd_steps_value_and_grad(x):
     # y = ops.sin(y) * (k + 1)
-    sin = np.sin(x)
-    y = np.sin(sin) * 3
-    y_1 = np.sin(y) * 5
+    y = np.sin(x)
+    y_1 = np.sin(y) * 3
+    y_2 = np.sin(y_1) * 5
     # return ops.sum(y)
-    out = y_1.sum()
+    out = y_2.sum()
     # grad of: y = ops.sin(y) * (k + 1)
-    dy = 5.0 * np.cos(y)
-    dsin = dy * 3
-    dy_1 = dsin * np.cos(sin)
+    dy = 5.0 * np.cos(y_1)
+    dy_1 = dy * 3 * np.cos(y)
     dx = dy_1 * np.cos(x)
     return (out, dx)

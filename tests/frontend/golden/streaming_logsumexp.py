@@ -48,11 +48,9 @@ def streaming_logsumexp_value_and_grad(x):
         if greater_1:
             # grad of: s = s * ops.exp(m - x[i]) + 1
             mul = ds * exp_3
-            dexp = ds * s_2
-            dsub = dexp * exp_3
-            dgetitem = -dsub
+            dsub = ds * s_2 * exp_3
             # grad of: if x[i] > m:
-            dx = dx + index_add_to(index_add(dm, index=np.s_[i_1], shape=(6,)), dgetitem, index=np.s_[i_1])
+            dx = dx + index_add_to(index_add(dm, index=np.s_[i_1], shape=(6,)), -dsub, index=np.s_[i_1])
             dm = dsub
             ds = mul
         else:

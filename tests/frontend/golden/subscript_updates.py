@@ -17,10 +17,8 @@ def subscript_updates_value_and_grad(x, v):
     # grad of: y[:, 1] += v[0] * y[1, 0]
     dadd = dy[:, 1]
     dmul = dadd.sum(axis=0)
-    dgetitem = dmul * getitem_1
-    dgetitem_1 = dmul * getitem
-    dy_1 = index_add_to(index_add_to(setitem(dy, 0, index=np.s_[:, 1]), dgetitem_1, index=np.s_[1, 0]), dadd, index=np.s_[:, 1])
+    dy_1 = index_add_to(index_add_to(setitem(dy, 0, index=np.s_[:, 1]), dmul * getitem, index=np.s_[1, 0]), dadd, index=np.s_[:, 1])
     # grad of: y[0] = v
     dy_2 = setitem(dy_1, 0, index=np.s_[0])
-    dv = index_add(dgetitem, index=np.s_[0], shape=(2,)) + dy_1[0]
+    dv = index_add(dmul * getitem_1, index=np.s_[0], shape=(2,)) + dy_1[0]
     return (out, (dy_2, dv))

@@ -15,14 +15,12 @@ def tensor_methods_value_and_grad(x, w):
     out = (sub ** 2).sum() + amax
     # grad of: return ((h - mu) ** 2).sum() + h.T.sum(axis=0).max()
     cast = np.asarray(sum_1 == np.reshape(amax, shape=(1,)), dtype=np.float64)
-    dtranspose = np.broadcast_to(cast / cast.sum(keepdims=True), shape=(3, 3))
-    dsub = 2.0 * sub
+    add = np.broadcast_to(cast / cast.sum(keepdims=True), shape=(3, 3)).T + 2.0 * sub
     dmu = (sub * -2).sum(axis=1, keepdims=True)
     # grad of: mu = h.mean(axis=1, keepdims=True)
-    dh = dtranspose.T + dsub + dmu / 3
+    dh = add + dmu / 3
     # grad of: h = (x @ w).reshape(3, 1) * x
-    dreshape = (dh * x).sum(axis=1, keepdims=True)
-    dmatmul = dreshape[:, 0]
+    dmatmul = (dh * x).sum(axis=1, keepdims=True)[:, 0]
     dw = x[:, None] * dmatmul
     dx = (dh * getitem).sum(axis=0) + w @ dmatmul
     return (out, (dx, dw))

@@ -16,12 +16,7 @@ def tower_of_layers_value_and_grad(x, layers_0_weight, layers_0_bias, layers_1_w
     # grad of: return ops.sum(tower(x) ** 2)
     dx = 2.0 * x_3
     # grad of: x = ops.tanh(layer(x) * gain)
-    dmul = dx * (1 - x_3 * x_3)
-    dadd = dmul * 2.0
-    dx_1 = transpose_2 @ dadd
-    dmul_1 = dx_1 * (1 - x_2 * x_2)
-    dx_2 = transpose_1 @ dmul_1
-    dmul_2 = dx_2 * (1 - x_1 * x_1)
-    dadd_1 = dmul_2 * 0.5
-    dx_3 = transpose @ dadd_1
+    dx_1 = transpose_2 @ (dx * (1 - x_3 * x_3) * 2.0)
+    dx_2 = transpose_1 @ (dx_1 * (1 - x_2 * x_2))
+    dx_3 = transpose @ (dx_2 * (1 - x_1 * x_1) * 0.5)
     return (out, dx_3)

@@ -34,12 +34,10 @@ def unpacking_and_augmented_value_and_grad(x, w):
     mul = dy * y_1
     dy_1 = mul * 2
     # grad of: y += top * scale
-    dmul = dy_1.sum(axis=0)
-    dtop = dmul * 0.5
+    dtop = dy_1.sum(axis=0) * 0.5
     # grad of: y = (x - mean) / ops.sqrt(var + 1e-3)
     dsub = dy_1 / sqrt
-    dsqrt = (mul * -2 * y / sqrt).sum(axis=0)
-    dvar = dsqrt / (2 * sqrt)
+    dvar = (mul * -2 * y / sqrt).sum(axis=0) / (2 * sqrt)
     # grad of: mean, (var, top) = moments(x @ w)
     # grad of: return mean, (ops.mean(centered * centered), ops.amax(centered))
     cast = np.asarray(centered == np.reshape(top, shape=(1,)), dtype=np.float64)

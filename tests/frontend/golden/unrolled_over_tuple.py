@@ -4,20 +4,19 @@ import numpy as np
 
 def unrolled_over_tuple_value_and_grad(x, w):
     # h = ops.tanh(h @ w) * scale
-    tanh = np.tanh(x @ w)
-    tanh_1 = np.tanh(tanh @ w)
-    h = tanh_1 * 0.5
-    tanh_2 = np.tanh(h @ w)
-    h_1 = tanh_2 * 0.25
+    h = np.tanh(x @ w)
+    tanh = np.tanh(h @ w)
+    h_1 = tanh * 0.5
+    tanh_1 = np.tanh(h_1 @ w)
+    h_2 = tanh_1 * 0.25
     # return ops.sum(h)
-    out = h_1.sum()
+    out = h_2.sum()
     # grad of: h = ops.tanh(h @ w) * scale
-    dmatmul = 0.25 * (1 - tanh_2 * tanh_2)
+    dmatmul = 0.25 * (1 - tanh_1 * tanh_1)
     dh = w @ dmatmul
-    dtanh = dh * 0.5
-    dmatmul_1 = dtanh * (1 - tanh_1 * tanh_1)
+    dmatmul_1 = dh * 0.5 * (1 - tanh * tanh)
     dh_1 = w @ dmatmul_1
-    dmatmul_2 = dh_1 * (1 - tanh * tanh)
+    dmatmul_2 = dh_1 * (1 - h * h)
     dx = w @ dmatmul_2
-    dw = h[:, None] * dmatmul + tanh[:, None] * dmatmul_1 + x[:, None] * dmatmul_2
+    dw = h_1[:, None] * dmatmul + h[:, None] * dmatmul_1 + x[:, None] * dmatmul_2
     return (out, (dx, dw))

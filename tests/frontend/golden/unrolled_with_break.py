@@ -14,10 +14,6 @@ def unrolled_with_break_value_and_grad(x):
     out = y_2.sum()
     # grad of: y = y * ops.exp(-y)
     dy = exp_2 - y_2
-    dexp = dy * y
-    dneg = dexp * exp_1
-    dy_1 = dy * exp_1 - dneg
-    dexp_1 = dy_1 * x
-    dneg_1 = dexp_1 * exp
-    dx = dy_1 * exp - dneg_1
+    dy_1 = dy * exp_1 - dy * y * exp_1
+    dx = dy_1 * exp - dy_1 * x * exp
     return (out, dx)

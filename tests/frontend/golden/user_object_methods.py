@@ -13,11 +13,8 @@ def user_object_methods_value_and_grad(x, w, mean):
     # return standardizer.loss(x, w) + ops.sum(standardizer.transform(x))
     out = sum_1 + div.sum()
     # grad of: return ops.sum(ops.tanh(self.transform(x) @ w) ** 2)
-    dtanh = 2.0 * tanh
-    dmatmul = dtanh * (1 - tanh * tanh)
-    ddiv = w @ dmatmul
+    dmatmul = 2.0 * tanh * (1 - tanh * tanh)
     dw = div[:, None] * dmatmul
     # grad of: return (x - self.mean) / self.scale
-    dsub = ddiv / 1.5
-    dx = 0.6666666666666666 + dsub
+    dx = 0.6666666666666666 + w @ dmatmul / 1.5
     return (out, (dx, dw))

@@ -4,8 +4,9 @@ import numpy as np
 
 def weighted_pairs_value_and_grad(a, b, c):
     # total = total + (i + 1) * ops.sum(u * v)
-    total = (a * b).sum() + 2 * (b * c).sum()
+    total = (a * b).sum()
+    total_1 = total + 2 * (b * c).sum()
     # grad of: total = total + (i + 1) * ops.sum(u * v)
     dc = 2.0 * b
     db = 2.0 * c + a
-    return (total, (b, db, dc))
+    return (total_1, (b, db, dc))
