@@ -12,6 +12,11 @@ def sigmoid(x):
     return 0.5 * np.tanh(0.5 * x) + 0.5
 
 
+def sigmoid_cross_entropy_with_logits(x, y):
+    """-y log(sigmoid(x)) - (1 - y) log(1 - sigmoid(x)), without overflow: (1 - y) x + softplus(-x)."""
+    return (1 - y) * x + softplus(-x)
+
+
 def softplus(x, beta=1, threshold=20):
     """log(1 + exp(beta x)) / beta, without overflow; x itself where beta x > threshold."""
     z = x * beta if beta != 1 else x

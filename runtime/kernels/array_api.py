@@ -156,6 +156,10 @@ def softsign(x):
     return x / (1 + xp.abs(x))
 
 
+def sigmoid_cross_entropy_with_logits(x, y):
+    return (1 - y) * x + softplus(-x)
+
+
 def softplus(x, beta=1, threshold=20):
     xp = namespace_of(x)
     z = x * beta if beta != 1 else x

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from ..primitives import nn as P
+from ..primitives import activations as P_ACT, nn as P
 from .activations import log_softmax
 from .shapes import expand_dims, reshape, squeeze, transpose
 from .common import aval_of, ndim_of, pick, shape_arg
@@ -208,11 +208,10 @@ def _reduce(loss, reduction):
 
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction='mean'):
     """-w [p y log(sigmoid(x)) + (1 - y) log(1 - sigmoid(x))], computed without overflow as
-    w [(1 - y) x + (1 + (p - 1) y) softplus(-x)]."""
-    log_term = softplus(-input)
-    if pos_weight is not None:
-        log_term = (1 + (pos_weight - 1) * target) * log_term
-    loss = (1 - target) * input + log_term
+    w [(1 - y) x + softplus(-x) + (p - 1) y softplus(-x)]."""
+    loss = P_ACT.sigmoid_cross_entropy_with_logits.bind(input, target)
+    if pos_weight is not None:      # (a pos_weight of ones adds zero, which the compiler drops)
+        loss = loss + (pos_weight - 1) * target * softplus(-input)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)

@@ -54,6 +54,15 @@ def _softplus_vjp(g, x, out, beta=1, threshold=20):
 
 softplus = activation('softplus', kernels.softplus, _softplus_vjp,
                       params=[{'beta': 2}, {'beta': 0.5, 'threshold': 1.0}], array_api=standard.softplus)
+# The elementwise loss of binary_cross_entropy_with_logits, as one primitive so that its
+# gradient is the short (sigmoid(x) - y) rather than the derivative of its overflow-free form,
+# (1 - y) - sigmoid(-x), two operations longer.
+sigmoid_cross_entropy_with_logits = elementwise_prim(
+    'sigmoid_cross_entropy_with_logits', kernels.sigmoid_cross_entropy_with_logits,
+    lambda g, x, y, out: (g * (ops.sigmoid(x) - y), -g * x),
+    [((np.array([[0.5, -1.2, 30.0]]), np.array([[0.2], [0.9]])), {}),
+     ((np.array([-0.7, 2.5]), np.array(1.0)), {})],
+    array_api=standard.sigmoid_cross_entropy_with_logits)
 leaky_relu = activation('leaky_relu', kernels.leaky_relu,
                         lambda g, x, out, alpha=0.2: (ops.where(x > 0, g, g * alpha),),
                         params=[{'alpha': 0.05}], array_api=standard.leaky_relu)

@@ -7,7 +7,7 @@ def function_grad(x, y, w, b):
     # z = ops.matmul(x, w) + b
     z = x @ w + b
     # grad of: loss = ops.binary_cross_entropy_with_logits(z, y, ops.ones_like(z), ops.ones_like(z))
-    dz = 0.33333334 * (1 - y) - sigmoid(-z) * 0.33333334
+    dz = 0.33333334 * (sigmoid(z) - y)
     # grad of: z = ops.matmul(x, w) + b
     dw = x[:, None] * dz
     return (dw, dz)
