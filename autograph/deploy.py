@@ -103,9 +103,11 @@ def numpy_module(net: Callable[..., Any], *inputs: Any, array_api: bool = False)
     compiled = compile_for(net, inputs)
     if array_api:
         generated = array_api_generate(compiled.graph)
-        source = standalone_array_api(generated.source, generated.namespace, generated.name)
+        source = standalone_array_api(generated.source, generated.namespace, generated.name,
+                                      compiled.input_shapes())
     else:
-        source = standalone(compiled.generated.source, compiled.generated.namespace)
+        source = standalone(compiled.generated.source, compiled.generated.namespace,
+                            compiled.input_shapes(), compiled.generated.name)
     taken = set(compiled.generated.namespace) | {compiled.fn.__name__, ENTRY}
     weights = []
     for k, parameter in enumerate(compiled.implicit):

@@ -215,3 +215,18 @@ def test_load_refuses_what_it_does_not_read(tmp_path):
         autograph.load(str(tmp_path / 'missing.py'))
     with pytest.raises(TypeError, match='autograph.load'):
         nn.GraphCell(lambda x: x)
+
+
+@pytest.mark.parametrize('file_format', ['NUMPY', 'ARRAY_API'])
+def test_an_exported_module_states_and_checks_the_shapes_it_was_exported_for(tmp_path, file_format):
+    net = nn.SequentialCell(nn.Dense(3, 4), nn.ReLU(), nn.Dense(4, 2))
+    x = np.random.default_rng(0).normal(size=(5, 3)).astype(np.float32)
+    path = str(tmp_path / 'model.py')
+    autograph.export(net, Tensor(x), file_name=path, file_format=file_format)
+    assert '#   x: float32[5, 3]' in open(path).read()
+    graph = autograph.load(path)
+    np.testing.assert_allclose(np.asarray(graph(x)), net(Tensor(x)).asnumpy(), rtol=1e-6)
+    with pytest.raises(ValueError, match=r'x must be float32\[5, 3\], got float32\[6, 3\]'):
+        graph(np.ones((6, 3), np.float32))
+    with pytest.raises(ValueError, match=r'x must be float32\[5, 3\], got float64\[5, 3\]'):
+        graph(x.astype(np.float64))
