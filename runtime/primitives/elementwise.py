@@ -67,7 +67,13 @@ add = binary('add', np.add, lambda g, x, y, out: (g, g), '+', identity=0, negate
              rewrites=('write_back', 'constant_factors', 'stacked_scatters', 'negated_operand'), in_place='add_to')
 sub = binary('sub', np.subtract, lambda g, x, y, out: (g, -g), '-', right_identity=0, negate_right='add',
              rewrites=('negated_operand',))
-mul = binary('mul', np.multiply, lambda g, x, y, out: (g * y, g * x), '*', identity=1, absorbing=0,
+def _mul_vjp(g, x, y, out):
+    if x is y:      # x * x: one contribution, g x 2 (the bits of g x + g x), not two
+        return g * x * 2, None
+    return g * y, g * x
+
+
+mul = binary('mul', np.multiply, _mul_vjp, '*', identity=1, absorbing=0,
              negating=-1, in_place='mul_to', rewrites=('constant_factors',))
 div = binary('div', np.true_divide, lambda g, x, y, out: (g / y, -g * out / y), '/', right_identity=1,
              rewrites=('constant_factors',))

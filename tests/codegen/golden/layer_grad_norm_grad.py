@@ -14,8 +14,7 @@ def layer_grad_norm_grad(x, w):
     ddw = dw * 2
     # grad of grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     ddmatmul = x @ ddw
-    dsub = ddmatmul * dtanh
-    dtanh_1 = -(dsub * tanh) - dsub * tanh + ddmatmul * sub * 2
+    dtanh_1 = ddmatmul * dtanh * tanh * -2 + ddmatmul * sub * 2
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     dw_1 = transpose @ (dtanh_1 * sub)
     return dw_1

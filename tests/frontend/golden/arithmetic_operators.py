@@ -18,9 +18,8 @@ def arithmetic_operators_value_and_grad(x, y):
     da = c - a * 2
     # grad of: a = (x + y) * (x - y) / (1.5 + y * y)
     dmul = da / add_1
-    div = da * a / add_1
     dadd = dmul * sub
     dsub = dmul * add
     dx = a + 3.0 * y + dsub + dadd
-    dy = 3.0 * x - div * y - div * y - dsub + dadd
+    dy = 3.0 * x - da * a / add_1 * y * 2 - dsub + dadd
     return (out, (dx, dy))

@@ -43,8 +43,6 @@ def clip_by_global_norm_value_and_grad(g1, g2):
         dg2_1 = dg2
     # grad of: norm = ops.sqrt(ops.sum(g1 * g1) + ops.sum(g2 * g2))
     dadd = dnorm / (2 * norm)
-    mul = dadd * g2
-    dg2_2 = dg2_1 + mul + mul
-    mul_1 = dadd * g1
-    dg1_2 = dg1_1 + mul_1 + mul_1
+    dg2_2 = dg2_1 + dadd * g2 * 2
+    dg1_2 = dg1_1 + dadd * g1 * 2
     return (out, (dg1_2, dg2_2))

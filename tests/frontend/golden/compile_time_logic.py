@@ -27,8 +27,7 @@ def compile_time_logic_value_and_grad(x, w, b):
     getitem = x[:, None]
     # grad of: c = layer_with_options(x, w, norm=True)
     # grad of: h = h / ops.sqrt(ops.sum(h * h))
-    div = (h_2 * h_3 / sqrt).sum(axis=0) / (2 * sqrt)
-    dh_1 = h_2 / sqrt - div * h - div * h
+    dh_1 = h_2 / sqrt - (h_2 * h_3 / sqrt).sum(axis=0) / (2 * sqrt) * h * 2
     # grad of: a = layer_with_options(x, w, b, activation='tanh')
     # grad of: h = activation(h)
     dh_2 = h_3 * (1 - h_2 * h_2)

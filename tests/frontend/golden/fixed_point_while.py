@@ -41,6 +41,5 @@ def fixed_point_while_value_and_grad(x, w):
         ddelta = full
         z_new_1 = z_1
     # grad of: delta = ops.sum(x * x) + 1.0
-    mul = ddelta * x
-    dx_1 = dx + mul + mul
+    dx_1 = dx + ddelta * x * 2
     return (out, (dx_1, dw))

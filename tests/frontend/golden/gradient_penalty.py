@@ -18,8 +18,7 @@ def gradient_penalty_value_and_grad(w, x):
     ddw = dw * 2
     # grad of grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     ddmatmul = (ddw * getitem).sum(axis=0)
-    dsub = ddmatmul * dtanh
-    add = -(dsub * tanh) - dsub * tanh + ddmatmul * sub * 2
+    add = ddmatmul * dtanh * tanh * -2 + ddmatmul * sub * 2
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     dmatmul_1 = (add + dtanh) * sub
     dw_1 = getitem * dmatmul_1

@@ -36,8 +36,7 @@ def guarded_newton_value_and_grad(a):
         div_2 = dy / mul_3
         dmul = dy * div_1 / mul_3
         da += div_2
-        mul_6 = div_2 * y_1
-        dy = dy + dmul * mul_4 + dmul * y_1 * 3 - div_2 * mul_5 - mul_6 * y_1 - mul_6 * y_1
+        dy = dy + dmul * mul_4 + dmul * y_1 * 3 - div_2 * mul_5 - div_2 * y_1 * y_1 * 2
     # grad of: for _ in range(steps):
     da_1 = da + dy
     return (out, da_1)

@@ -28,10 +28,8 @@ def helper_calls_value_and_grad(a, b, w):
     # grad of: return ops.sum(normalize(a) * normalize(b))
     # grad of: return v / l2_norm(v)
     # grad of: return ops.sqrt(ops.sum(v * v) + 1e-12)
-    div_2 = (div * div_1 / sqrt_1).sum(axis=0) / (2 * sqrt_1)
-    db = mul * -2 + div / sqrt_1 - div_2 * b - div_2 * b
-    div_3 = (div_1 * div / sqrt).sum(axis=0) / (2 * sqrt)
-    dmatmul = div_1 / sqrt - div_3 * matmul - div_3 * matmul
+    db = mul * -2 + div / sqrt_1 - (div * div_1 / sqrt_1).sum(axis=0) / (2 * sqrt_1) * b * 2
+    dmatmul = div_1 / sqrt - (div_1 * div / sqrt).sum(axis=0) / (2 * sqrt) * matmul * 2
     # grad of: return cosine_similarity(a @ w, b) + l2_norm(a - b)
     dw = a[:, None] * dmatmul
     da = mul * 2 + w @ dmatmul

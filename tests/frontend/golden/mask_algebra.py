@@ -13,6 +13,5 @@ def mask_algebra_value_and_grad(x):
     out = np.where(keep, x * x, np.sin(x)).sum()
     # grad of: return ops.sum(ops.where(keep, x * x, ops.sin(x)))
     dwhere = np.ones((5,), dtype=np.float64)
-    mul = np.where(keep, dwhere, 0) * x
-    dx = np.where(keep, 0, dwhere) * np.cos(x) + mul + mul
+    dx = np.where(keep, 0, dwhere) * np.cos(x) + np.where(keep, dwhere, 0) * x * 2
     return (out, dx)

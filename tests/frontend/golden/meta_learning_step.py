@@ -24,8 +24,7 @@ def meta_learning_step_value_and_grad(w, x):
     # grad of grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     ddmatmul = (ddw * getitem).sum(axis=0)
     add = sub_1 @ dmatmul_1 + (ddw * dmatmul).sum(axis=1, keepdims=True)[:, 0]
-    dsub_1 = ddmatmul * dtanh
-    dtanh_1 = -(dsub_1 * tanh) - dsub_1 * tanh + ddmatmul * sub * 2
+    dtanh_1 = ddmatmul * dtanh * tanh * -2 + ddmatmul * sub * 2
     # grad of: return ops.sum(ops.tanh(x @ w) ** 2)
     dmatmul_2 = dtanh_1 * sub
     dx = add + w @ dmatmul_2

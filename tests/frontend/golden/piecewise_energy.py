@@ -40,6 +40,5 @@ def piecewise_energy_value_and_grad(x):
             # grad of: e = ops.log(r / 1.5) + 1.25
             dr = sum_1 / div / 1.5
     # grad of: r = ops.sqrt(ops.sum(x * x))
-    mul = dr / (2 * r) * x
-    dx = t + mul + mul
+    dx = t + dr / (2 * r) * x * 2
     return (out, dx)

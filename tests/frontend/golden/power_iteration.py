@@ -27,8 +27,7 @@ def power_iteration_value_and_grad(a, v0):
     v_2 = v
     for sqrt_1, v_3, v_4 in zip(reversed(sqrt_saved), reversed(v_saved), reversed(v_saved_1)):
         # grad of: v = v / ops.sqrt(ops.sum(v * v))
-        div = (dv * v_2 / sqrt_1).sum(axis=0) / (2 * sqrt_1)
-        dv_1 = dv / sqrt_1 - div * v_3 - div * v_3
+        dv_1 = dv / sqrt_1 - (dv * v_2 / sqrt_1).sum(axis=0) / (2 * sqrt_1) * v_3 * 2
         # grad of: v = a @ v
         dv = dv_1 @ a
         da += dv_1[:, None] * v_4

@@ -41,8 +41,7 @@ def unpacking_and_augmented_value_and_grad(x, w):
     # grad of: mean, (var, top) = moments(x @ w)
     # grad of: return mean, (ops.mean(centered * centered), ops.amax(centered))
     cast = np.asarray(centered == np.reshape(top, shape=(1,)), dtype=np.float64)
-    mul_1 = dvar / 3 * centered
-    dcentered = np.reshape(dtop, shape=(1,)) * (cast / cast.sum(keepdims=True)) + mul_1 + mul_1
+    dcentered = np.reshape(dtop, shape=(1,)) * (cast / cast.sum(keepdims=True)) + dvar / 3 * centered * 2
     # grad of: centered = v - mean
     dmean = -dsub.sum(axis=0) - dcentered.sum(axis=0)
     # grad of: mean = ops.mean(v)
