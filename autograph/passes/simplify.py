@@ -542,7 +542,11 @@ def _stacked_scatters(builder, op, inputs):
         return None
     parts = {}
     pending = list(inputs)
+    visits = 2 * shape[0]     # a sum of n scatters is n - 1 adds: never walk a longer chain
     while pending:
+        visits -= 1
+        if visits < 0:
+            return None
         v = pending.pop()
         if not isinstance(v, Value) or v.op is None:
             return None
